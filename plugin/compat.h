@@ -1,0 +1,47 @@
+/* compat.h — the only place that knows which Wireshark release we build for.
+ *
+ * The plugin is built from one source against Wireshark 4.0 (Debian 12),
+ * 4.4 (Debian 13) and 4.6. Every API difference between them is absorbed
+ * here by a small macro or inline wrapper, so the rest of the code reads the
+ * same on every release.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef WEBRTC_COMPAT_H
+#define WEBRTC_COMPAT_H
+
+#include <ws_version.h>
+
+#define WEBRTC_WS_AT_LEAST(maj, min) \
+    (WIRESHARK_VERSION_MAJOR > (maj) || \
+     (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
+
+/* Heuristic dissectors return gboolean up to 4.0 and bool from 4.2 on
+ * (heur_dissector_t in epan/packet.h). */
+#if WEBRTC_WS_AT_LEAST(4, 2)
+#include <stdbool.h>
+typedef bool webrtc_heur_ret_t;
+#else
+#include <glib.h>
+typedef gboolean webrtc_heur_ret_t;
+#endif
+
+/* rtp_dyn_payload_insert() gained a channel-count argument in 4.2
+ * (epan/dissectors/packet-rtp.h). We always pass the count; 4.0 drops it. */
+#if WEBRTC_WS_AT_LEAST(4, 2)
+#define webrtc_rtp_dyn_payload_insert(tbl, pt, name, rate, channels) \
+    rtp_dyn_payload_insert((tbl), (pt), (name), (rate), (channels))
+#else
+#define webrtc_rtp_dyn_payload_insert(tbl, pt, name, rate, channels) \
+    rtp_dyn_payload_insert((tbl), (pt), (name), (rate))
+#endif
+
+/* From 4.3 on, plugins also export plugin_describe() saying what kind of
+ * plugin they are (wsutil/plugins.h, WS_PLUGIN_DESC_*). */
+#if WEBRTC_WS_AT_LEAST(4, 3)
+#define WEBRTC_HAVE_PLUGIN_DESCRIBE 1
+#else
+#define WEBRTC_HAVE_PLUGIN_DESCRIBE 0
+#endif
+
+#endif /* WEBRTC_COMPAT_H */

@@ -1,0 +1,264 @@
+/* demux.c — see demux.h.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "demux.h"
+#include "thresholds.h"
+
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
+static uint32_t rd32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+const char *wrtc_class_name(wrtc_class_t c)
+{
+    static const char *const names[WRTC_CLASS_COUNT] = {
+        "unknown", "STUN", "ZRTP", "DTLS", "TURN ChannelData", "QUIC", "RTP", "RTCP"
+    };
+    return (unsigned)c < WRTC_CLASS_COUNT ? names[c] : "unknown";
+}
+
+wrtc_class_t wrtc_classify(const uint8_t *p, size_t len)
+{
+    uint8_t b;
+    if (len == 0)
+        return WRTC_CLASS_UNKNOWN;
+    b = p[0];
+    if (b <= 3)
+        return WRTC_CLASS_STUN;
+    if (b >= 16 && b <= 19)
+        return WRTC_CLASS_ZRTP;
+    if (b >= 20 && b <= 63)
+        return WRTC_CLASS_DTLS;
+    if (b >= 64 && b <= 79)
+        return WRTC_CLASS_CHANNELDATA;
+    if (b >= 80 && b <= 127)
+        return WRTC_CLASS_QUIC;
+    if (b >= 128 && b <= 191) {
+        /* RFC 5761 §4: RTCP packet types 192-223 in the second byte. */
+        if (len >= 2 && p[1] >= 192 && p[1] <= 223)
+            return WRTC_CLASS_RTCP;
+        return WRTC_CLASS_RTP;
+    }
+    return WRTC_CLASS_UNKNOWN;
+}
+
+bool wrtc_stun_valid(const uint8_t *p, size_t len, bool stream)
+{
+    size_t mlen;
+    if (len < 20 || (p[0] & 0xC0) != 0)
+        return false;
+    mlen = rd16(p + 2);
+    if (mlen % 4 != 0)
+        return false;
+    if (rd32(p + 4) != 0x2112A442u)
+        return false;
+    return stream ? 20 + mlen <= len : 20 + mlen == len;
+}
+
+uint16_t wrtc_stun_method(const uint8_t *p, size_t len)
+{
+    uint16_t t;
+    if (len < 2)
+        return 0;
+    t = rd16(p);
+    return (uint16_t)((t & 0x000F) | ((t & 0x00E0) >> 1) | ((t & 0x3E00) >> 2));
+}
+
+bool wrtc_stun_method_is_turn(uint16_t m)
+{
+    return m == WRTC_STUN_ALLOCATE || m == WRTC_STUN_REFRESH || m == WRTC_STUN_SEND ||
+           m == WRTC_STUN_DATA || m == WRTC_STUN_CREATE_PERMISSION ||
+           m == WRTC_STUN_CHANNEL_BIND;
+}
+
+bool wrtc_dtls_valid(const uint8_t *p, size_t len)
+{
+    size_t off = 0;
+    unsigned records = 0;
+    while (off < len) {
+        const uint8_t *r = p + off;
+        size_t left = len - off;
+        uint8_t t = r[0];
+        if (t >= 20 && t <= 25) {
+            /* DTLSPlaintext/DTLSCiphertext (RFC 6347 §4.1): type, version,
+             * epoch(2), sequence(6), length(2). Version 0xFEFF (1.0),
+             * 0xFEFD (1.2; also used by 1.3 for legacy_record_version). */
+            size_t rl;
+            if (left < 13 || r[1] != 0xFE || (r[2] != 0xFF && r[2] != 0xFD && r[2] != 0xFC))
+                return false;
+            rl = rd16(r + 11);
+            if (rl == 0 || 13 + rl > left)
+                return false;
+            off += 13 + rl;
+        } else if ((t & 0xE0) == 0x20) {
+            /* DTLS 1.3 unified header (RFC 9147 §4): 001CSLEE. A connection
+             * ID (C) has a negotiated length we cannot know here; accept
+             * the record only when it is the last one (no L bit needed). */
+            size_t hl = 1 + ((t & 0x08) ? 2 : 1);
+            if (t & 0x10)
+                return left > hl + 2; /* CID of unknown length: last record */
+            if (t & 0x04) {
+                size_t rl;
+                if (left < hl + 2)
+                    return false;
+                rl = rd16(r + hl);
+                if (rl == 0 || hl + 2 + rl > left)
+                    return false;
+                off += hl + 2 + rl;
+            } else {
+                /* No length: the record runs to the end of the datagram. */
+                if (left <= hl)
+                    return false;
+                off = len;
+            }
+        } else {
+            return false;
+        }
+        records++;
+    }
+    return records > 0;
+}
+
+bool wrtc_channeldata_valid(const uint8_t *p, size_t len, bool stream,
+                            uint16_t *channel, size_t *payload_len)
+{
+    uint16_t ch;
+    size_t dl, padded;
+    if (len < 4)
+        return false;
+    ch = rd16(p);
+    if (ch < 0x4000 || ch > 0x4FFF)
+        return false;
+    dl = rd16(p + 2);
+    padded = (dl + 3) & ~(size_t)3;
+    if (4 + dl > len)
+        return false;
+    if (stream) {
+        if (4 + padded > len)
+            return false;
+    } else if (len != 4 + dl && len != 4 + padded) {
+        return false;
+    }
+    if (channel)
+        *channel = ch;
+    if (payload_len)
+        *payload_len = dl;
+    return true;
+}
+
+bool wrtc_zrtp_valid(const uint8_t *p, size_t len)
+{
+    /* 12-byte header + at least a message preamble and the 4-byte CRC. */
+    if (len < 28 || (p[0] & 0xF0) != 0x10)
+        return false;
+    return p[4] == 'Z' && p[5] == 'R' && p[6] == 'T' && p[7] == 'P';
+}
+
+const char *wrtc_rtp_status_name(wrtc_rtp_status_t s)
+{
+    switch (s) {
+    case WRTC_RTP_OK: return "ok";
+    case WRTC_RTP_TOO_SHORT: return "shorter than the 12-byte RTP header";
+    case WRTC_RTP_BAD_VERSION: return "version is not 2";
+    case WRTC_RTP_CSRC_OVERFLOW: return "CSRC list runs past the packet";
+    case WRTC_RTP_EXT_OVERFLOW: return "header extension runs past the packet";
+    case WRTC_RTP_BAD_PADDING: return "padding count inconsistent with the packet";
+    case WRTC_RTP_RTCP_PT: return "payload type 64-95 with marker: RTCP (RFC 5761)";
+    }
+    return "?";
+}
+
+wrtc_rtp_status_t wrtc_rtp_parse(const uint8_t *p, size_t len, bool srtp, wrtc_rtp_hdr_t *out)
+{
+    wrtc_rtp_hdr_t h = {0};
+    size_t off;
+    if (len < 12)
+        return WRTC_RTP_TOO_SHORT;
+    if ((p[0] >> 6) != 2)
+        return WRTC_RTP_BAD_VERSION;
+    h.padding = (p[0] & 0x20) != 0;
+    h.extension = (p[0] & 0x10) != 0;
+    h.csrc_count = p[0] & 0x0F;
+    h.marker = (p[1] & 0x80) != 0;
+    h.pt = p[1] & 0x7F;
+    if (h.marker && h.pt >= WRTC_RTCP_CONFLICT_PT_FIRST && h.pt <= WRTC_RTCP_CONFLICT_PT_LAST)
+        return WRTC_RTP_RTCP_PT;
+    h.seq = rd16(p + 2);
+    h.ts = rd32(p + 4);
+    h.ssrc = rd32(p + 8);
+    off = 12 + (size_t)h.csrc_count * 4;
+    if (off > len)
+        return WRTC_RTP_CSRC_OVERFLOW;
+    if (h.extension) {
+        if (off + 4 > len)
+            return WRTC_RTP_EXT_OVERFLOW;
+        h.ext_profile = rd16(p + off);
+        h.ext_len = (size_t)rd16(p + off + 2) * 4;
+        off += 4;
+        if (off + h.ext_len > len)
+            return WRTC_RTP_EXT_OVERFLOW;
+        off += h.ext_len;
+    }
+    h.header_len = off;
+    if (h.padding && !srtp) {
+        /* RFC 3550 §5.1: the last octet counts the padding, itself included. */
+        uint8_t pad = p[len - 1];
+        if (pad == 0 || (size_t)pad > len - off)
+            return WRTC_RTP_BAD_PADDING;
+        h.padding_len = pad;
+    }
+    h.payload_len = len - off - h.padding_len;
+    if (out)
+        *out = h;
+    return WRTC_RTP_OK;
+}
+
+wrtc_rtcp_shape_t wrtc_rtcp_parse(const uint8_t *p, size_t len, wrtc_rtcp_info_t *info)
+{
+    size_t off = 0, first_len;
+    unsigned n = 0;
+    bool plain = true;
+    if (len < 8 || (p[0] >> 6) != 2 || p[1] < 192 || p[1] > 223)
+        return WRTC_RTCP_INVALID;
+    first_len = ((size_t)rd16(p + 2) + 1) * 4;
+    if (first_len > len)
+        return WRTC_RTCP_INVALID;
+    if (info) {
+        info->first_pt = p[1];
+        info->first_fmt = p[0] & 0x1F;
+        info->sender_ssrc = rd32(p + 4);
+        info->packets = 1;
+    }
+    /* Walk the compound (RFC 3550 §6.1): version 2 everywhere, padding only
+     * in the last packet, lengths adding up to the datagram exactly. */
+    while (off < len) {
+        size_t plen;
+        if (len - off < 4 || (p[off] >> 6) != 2 || p[off + 1] < 192 || p[off + 1] > 223) {
+            plain = false;
+            break;
+        }
+        plen = ((size_t)rd16(p + off + 2) + 1) * 4;
+        if (plen > len - off) {
+            plain = false;
+            break;
+        }
+        if ((p[off] & 0x20) && off + plen != len) {
+            plain = false;
+            break;
+        }
+        off += plen;
+        n++;
+    }
+    if (plain && off == len) {
+        if (info)
+            info->packets = n;
+        return WRTC_RTCP_PLAIN;
+    }
+    /* SRTCP (RFC 3711 §3.4): the rest is ciphertext, then E-flag+index (4
+     * bytes), optional MKI and the authentication tag. */
+    if (len >= first_len + 4)
+        return WRTC_RTCP_SRTCP;
+    return WRTC_RTCP_INVALID;
+}

@@ -1,0 +1,116 @@
+/* demux.h — first-byte classification (RFC 7983 as updated by RFC 9443) and
+ * header validators for the protocols that share a WebRTC 5-tuple.
+ *
+ * Pure C99, no epan includes: every function reads only the bytes it is
+ * given and never reads past `len`.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef WRTC_DEMUX_H
+#define WRTC_DEMUX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    WRTC_CLASS_UNKNOWN = 0,
+    WRTC_CLASS_STUN,        /* 0-3     RFC 7983 §7 */
+    WRTC_CLASS_ZRTP,        /* 16-19   RFC 7983 §7 */
+    WRTC_CLASS_DTLS,        /* 20-63   RFC 7983 §7 (DTLS 1.3 unified header 32-63, RFC 9147 §4) */
+    WRTC_CLASS_CHANNELDATA, /* 64-79   RFC 7983 §7 / RFC 9443 §3 */
+    WRTC_CLASS_QUIC,        /* 80-127  RFC 9443 §3 */
+    WRTC_CLASS_RTP,         /* 128-191, second byte outside 192-223 */
+    WRTC_CLASS_RTCP,        /* 128-191, second byte 192-223 (RFC 5761 §4) */
+    WRTC_CLASS_COUNT
+} wrtc_class_t;
+
+const char *wrtc_class_name(wrtc_class_t c);
+
+/* Class of a datagram by its first (and, for RTP/RTCP, second) byte. */
+wrtc_class_t wrtc_classify(const uint8_t *p, size_t len);
+
+/* STUN (RFC 8489 §5): top two bits zero, length a multiple of 4, magic
+ * cookie 0x2112A442, and header+length == datagram length (exact for UDP;
+ * `stream` allows trailing bytes as on TCP). */
+bool wrtc_stun_valid(const uint8_t *p, size_t len, bool stream);
+
+/* DTLS: every record in the datagram is a DTLSPlaintext record (content
+ * type 20-25, version 1.0/1.2/1.3 wire values, length within the datagram)
+ * or a DTLS 1.3 unified-header record (RFC 9147 §4). */
+bool wrtc_dtls_valid(const uint8_t *p, size_t len);
+
+/* TURN ChannelData (RFC 8656 §12.4): channel 0x4000-0x4FFF, length field
+ * within the message; padding to 4 bytes is mandatory on TCP (`stream`)
+ * and optional on UDP (§12.5). On success *payload_len gets the length. */
+bool wrtc_channeldata_valid(const uint8_t *p, size_t len, bool stream,
+                            uint16_t *channel, size_t *payload_len);
+
+/* ZRTP (RFC 6189 §5): version nibble 1 and the magic cookie "ZRTP". */
+bool wrtc_zrtp_valid(const uint8_t *p, size_t len);
+
+typedef enum {
+    WRTC_RTP_OK = 0,
+    WRTC_RTP_TOO_SHORT,      /* < 12 bytes */
+    WRTC_RTP_BAD_VERSION,    /* version != 2 */
+    WRTC_RTP_CSRC_OVERFLOW,  /* CSRC list runs past the packet */
+    WRTC_RTP_EXT_OVERFLOW,   /* header extension runs past the packet */
+    WRTC_RTP_BAD_PADDING,    /* padding count 0 or larger than the payload */
+    WRTC_RTP_RTCP_PT         /* M bit + PT 64-95: an RTCP packet (RFC 5761 §4) */
+} wrtc_rtp_status_t;
+
+const char *wrtc_rtp_status_name(wrtc_rtp_status_t s);
+
+typedef struct {
+    uint8_t  pt;
+    bool     marker;
+    bool     padding;
+    bool     extension;
+    uint8_t  csrc_count;
+    uint16_t seq;
+    uint32_t ts;
+    uint32_t ssrc;
+    uint16_t ext_profile;    /* 0xBEDE one-byte, 0x100X two-byte (RFC 8285) */
+    size_t   ext_len;        /* bytes of extension data after its 4-byte header */
+    size_t   header_len;     /* fixed + CSRC + extension */
+    size_t   payload_len;    /* without padding */
+    uint8_t  padding_len;
+} wrtc_rtp_hdr_t;
+
+/* Parse and check an RTP header (RFC 3550 §5.1, RFC 8285). `h` may be NULL.
+ * With `srtp` the padding count is not checked: SRTP encrypts it and the
+ * last bytes of the packet are the authentication tag (RFC 3711 §3.1). */
+wrtc_rtp_status_t wrtc_rtp_parse(const uint8_t *p, size_t len, bool srtp, wrtc_rtp_hdr_t *h);
+
+/* STUN method (RFC 8489 §5: the 12 M bits of the message type) and class. */
+uint16_t wrtc_stun_method(const uint8_t *p, size_t len);
+#define WRTC_STUN_BINDING           0x001
+#define WRTC_STUN_ALLOCATE          0x003 /* RFC 8656 §17 */
+#define WRTC_STUN_REFRESH           0x004
+#define WRTC_STUN_SEND              0x006
+#define WRTC_STUN_DATA              0x007
+#define WRTC_STUN_CREATE_PERMISSION 0x008
+#define WRTC_STUN_CHANNEL_BIND      0x009
+bool wrtc_stun_method_is_turn(uint16_t method);
+
+typedef enum {
+    WRTC_RTCP_INVALID = 0,
+    WRTC_RTCP_PLAIN,   /* compound packets exactly fill the datagram (RFC 3550 §6.1) */
+    WRTC_RTCP_SRTCP    /* first packet valid and followed by more bytes than a
+                          plain compound explains: encrypted SRTCP (RFC 3711 §3.4) */
+} wrtc_rtcp_shape_t;
+
+typedef struct {
+    uint8_t  first_pt;       /* 192-223 */
+    uint8_t  first_fmt;      /* RC/FMT field of the first packet */
+    uint32_t sender_ssrc;    /* SSRC of the first packet (always in the clear) */
+    unsigned packets;        /* packets walked (plain) or 1 (SRTCP) */
+} wrtc_rtcp_info_t;
+
+/* Walk an RTCP compound packet. SRTCP keeps only the first 8 bytes in the
+ * clear, so a datagram whose first packet is valid but whose later bytes do
+ * not walk as RTCP is reported as WRTC_RTCP_SRTCP (needs >= 4 trailing bytes
+ * for the E-flag/index word). `info` may be NULL. */
+wrtc_rtcp_shape_t wrtc_rtcp_parse(const uint8_t *p, size_t len, wrtc_rtcp_info_t *info);
+
+#endif /* WRTC_DEMUX_H */

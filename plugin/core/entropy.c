@@ -1,0 +1,47 @@
+/* entropy.c — see entropy.h.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "entropy.h"
+#include "thresholds.h"
+
+#include <string.h>
+
+void wrtc_entropy_init(wrtc_entropy_t *e)
+{
+    memset(e, 0, sizeof *e);
+}
+
+void wrtc_entropy_add(wrtc_entropy_t *e, const uint8_t *p, size_t len)
+{
+    size_t i;
+    /* Only the first bytes matter; stop counting once the sample is full so
+     * the cost per flow is bounded. */
+    for (i = 0; i < len && e->total < WRTC_ENTROPY_MIN_BYTES; i++) {
+        e->hist[p[i]]++;
+        e->total++;
+    }
+}
+
+bool wrtc_entropy_ready(const wrtc_entropy_t *e)
+{
+    return e->total >= WRTC_ENTROPY_MIN_BYTES;
+}
+
+double wrtc_entropy_chi2(const wrtc_entropy_t *e)
+{
+    double expect = e->total / 256.0, chi2 = 0;
+    int i;
+    if (e->total == 0)
+        return 0;
+    for (i = 0; i < 256; i++) {
+        double d = e->hist[i] - expect;
+        chi2 += d * d / expect;
+    }
+    return chi2;
+}
+
+bool wrtc_entropy_looks_encrypted(const wrtc_entropy_t *e)
+{
+    return wrtc_entropy_ready(e) && wrtc_entropy_chi2(e) < WRTC_ENTROPY_CHI2_RANDOM;
+}

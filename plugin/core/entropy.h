@@ -1,0 +1,33 @@
+/* entropy.h — are RTP payloads encrypted (SRTP) or in the clear?
+ *
+ * SRTP (RFC 3711) keeps the RTP header in the clear and encrypts the
+ * payload, so the header alone cannot tell SRTP from RTP. Ciphertext bytes
+ * are uniformly distributed; codec payloads (G.711 samples, Opus/VP8
+ * payload headers, padding) are not. A chi-square test over the byte
+ * histogram of a few kilobytes of payload separates the two sharply
+ * (thresholds.h, WRTC_ENTROPY_*).
+ *
+ * Pure C, no epan includes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef WRTC_ENTROPY_H
+#define WRTC_ENTROPY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    uint32_t hist[256];
+    uint32_t total;
+} wrtc_entropy_t;
+
+void wrtc_entropy_init(wrtc_entropy_t *e);
+void wrtc_entropy_add(wrtc_entropy_t *e, const uint8_t *p, size_t len);
+bool wrtc_entropy_ready(const wrtc_entropy_t *e);
+double wrtc_entropy_chi2(const wrtc_entropy_t *e);
+/* True when the bytes so far look uniformly random (ciphertext). */
+bool wrtc_entropy_looks_encrypted(const wrtc_entropy_t *e);
+
+#endif

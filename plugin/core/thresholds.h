@@ -1,0 +1,81 @@
+/* thresholds.h — every number the heuristics decide with, in one place.
+ *
+ * Pure C, no epan includes. Each value says why it is what it is; change one
+ * here and the unit tests, the capture tests and docs/heuristics.md follow.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef WRTC_THRESHOLDS_H
+#define WRTC_THRESHOLDS_H
+
+/* --- Corroboration of RTP on a 5-tuple without ICE/DTLS context ---------- */
+
+/* Consecutive packets of one SSRC in one direction that must agree (same
+ * SSRC, small sequence steps, timestamps advancing like a media clock)
+ * before an unknown UDP flow is taken as RTP. Four packets are 80 ms of
+ * 20 ms audio; the chance that four random datagrams repeat a 32-bit SSRC
+ * is 2^-96. */
+#define WRTC_CORROBORATE_PACKETS 4
+
+/* Largest forward sequence-number step still counted as "the next packet"
+ * (losses of up to this many packets in a row). RFC 3550 A.1 uses
+ * MAX_DROPOUT 3000 for an established source; a newcomer gets much less. */
+#define WRTC_MAX_SEQ_STEP 16
+
+/* Reordering tolerated (packets arriving up to this many sequence numbers
+ * late) without resetting the candidate track. */
+#define WRTC_MAX_SEQ_BACKSTEP 4
+
+/* Media clocks tried when relating RTP timestamps to capture time: the
+ * clock rates of nearly every audio and video payload in use (RFC 3551
+ * §4.5/§5 and the RTP payload formats of Opus, G.722, AMR-WB, VP8/9, H.264).
+ * 44.1 kHz and 32 kHz are rare but legal. */
+#define WRTC_CLOCK_RATES { 8000, 16000, 32000, 44100, 48000, 90000 }
+#define WRTC_CLOCK_RATES_N 6
+
+/* Timestamp advance must match elapsed capture time at one of those rates
+ * within this relative error plus the absolute jitter allowance below.
+ * Capture clocks and sender clocks drift by far less; network jitter is
+ * what this absorbs. */
+#define WRTC_CLOCK_REL_TOLERANCE 0.20
+#define WRTC_CLOCK_JITTER_S      0.060
+
+/* Capture-time gap after which a candidate track starts again. */
+#define WRTC_TRACK_MAX_GAP_S 5.0
+
+/* --- RTP header sanity (RFC 3550 §5.1) ---------------------------------- */
+
+/* RFC 5761 §4: payload types 64-95 must not be used for RTP when RTP and
+ * RTCP share a port; with the marker bit they are RTCP 192-223. Chrome puts
+ * video PTs in 35-63 once 96-127 are used up, so 35-63 are plausible. */
+#define WRTC_RTCP_CONFLICT_PT_FIRST 64
+#define WRTC_RTCP_CONFLICT_PT_LAST  95
+
+/* --- SRTP or plain RTP (payload byte distribution) ---------------------- */
+
+/* Payload bytes to collect before judging whether payloads are encrypted,
+ * and the chi-square statistic (255 degrees of freedom) below which the
+ * bytes count as uniformly random. For uniform bytes the statistic has
+ * mean 255 and standard deviation ~22.6; 400 is > 6 sigma away, while
+ * G.711, PCM, Opus/VP8 payload headers and text payloads score in the
+ * thousands. */
+#define WRTC_ENTROPY_MIN_BYTES   2048
+#define WRTC_ENTROPY_CHI2_RANDOM 400.0
+
+/* --- RFC 4733 telephone events ------------------------------------------ */
+
+/* A payload type is an event stream only if this many of its packets
+ * validated as event blocks and none failed (any failure rejects it). */
+#define WRTC_EVENT_MIN_PACKETS 3
+/* Event packets are sent every 50 ms by default (RFC 4733 §2.5.1.2); a PT
+ * sending faster than this on average is media, not events. */
+#define WRTC_EVENT_MIN_INTERVAL_S 0.010
+/* Event payloads: 4-byte blocks, or RFC 2198 redundancy of a few blocks. */
+#define WRTC_EVENT_MAX_PAYLOAD 64
+
+/* --- Bounded state ------------------------------------------------------ */
+
+/* Dynamic payload types tracked per flow for event validation. */
+#define WRTC_MAX_PT_TRACKED 16
+
+#endif /* WRTC_THRESHOLDS_H */

@@ -1,0 +1,168 @@
+/* packet-webrtc.c — protocol, fields, expert infos, preferences and
+ * hand-off. The per-packet logic lives in webrtc-demux.c, per-flow state in
+ * webrtc-flow.c, and every decision rule in core/ (no epan there).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "webrtc-plugin.h"
+
+#include <epan/prefs.h>
+
+#include "webrtc-flow.h"
+#include "demux.h"
+
+int proto_webrtc = -1;
+
+int hf_webrtc_class = -1;
+int hf_webrtc_flow_reason = -1;
+int hf_webrtc_flow_frame = -1;
+int hf_webrtc_flow_srtp = -1;
+int hf_webrtc_turn_channel = -1;
+gint ett_webrtc = -1;
+
+expert_field ei_webrtc_rtp_detected = EI_INIT;
+expert_field ei_webrtc_rtcp_mux = EI_INIT;
+expert_field ei_webrtc_rtcp_paired = EI_INIT;
+expert_field ei_webrtc_event_accepted = EI_INIT;
+expert_field ei_webrtc_event_rejected = EI_INIT;
+expert_field ei_webrtc_in_turn = EI_INIT;
+expert_field ei_webrtc_srtp_judged = EI_INIT;
+expert_field ei_webrtc_bad_header = EI_INIT;
+
+webrtc_prefs_t webrtc_prefs = {
+    .corroborate = TRUE,
+    .rtcp_mux = TRUE,
+    .rtcp_pair = TRUE,
+    .validate_events = TRUE,
+    .judge_srtp = TRUE,
+    .turn = TRUE,
+};
+
+webrtc_handles_t webrtc_handles;
+
+static const value_string webrtc_class_vals[] = {
+    { WRTC_CLASS_UNKNOWN,     "Unknown" },
+    { WRTC_CLASS_STUN,        "STUN (0-3)" },
+    { WRTC_CLASS_ZRTP,        "ZRTP (16-19)" },
+    { WRTC_CLASS_DTLS,        "DTLS (20-63)" },
+    { WRTC_CLASS_CHANNELDATA, "TURN ChannelData (64-79)" },
+    { WRTC_CLASS_QUIC,        "QUIC (80-127)" },
+    { WRTC_CLASS_RTP,         "RTP (128-191)" },
+    { WRTC_CLASS_RTCP,        "RTCP (128-191, type 192-223)" },
+    { 0, NULL }
+};
+
+void proto_register_webrtc(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_webrtc_class,
+          { "RFC 7983 class", "webrtc.class", FT_UINT8, BASE_DEC,
+            VALS(webrtc_class_vals), 0x0,
+            "Protocol by the first byte of the datagram (RFC 7983, RFC 9443)", HFILL } },
+        { &hf_webrtc_flow_reason,
+          { "Media found by", "webrtc.flow.reason", FT_UINT8, BASE_DEC,
+            VALS(webrtc_reason_vals), 0x0,
+            "Why this 5-tuple is taken as a media transport", HFILL } },
+        { &hf_webrtc_flow_frame,
+          { "Evidence frame", "webrtc.flow.evidence_frame", FT_FRAMENUM, BASE_NONE,
+            NULL, 0x0, "Frame in which the flow was identified", HFILL } },
+        { &hf_webrtc_flow_srtp,
+          { "Payload encrypted (SRTP)", "webrtc.flow.srtp", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, "RTP payloads on this flow are taken as SRTP", HFILL } },
+        { &hf_webrtc_turn_channel,
+          { "TURN channel", "webrtc.turn.channel", FT_UINT16, BASE_HEX,
+            NULL, 0x0, "TURN channel number carrying this packet", HFILL } },
+    };
+    static gint *ett[] = { &ett_webrtc };
+    static ei_register_info ei[] = {
+        { &ei_webrtc_rtp_detected,
+          { "webrtc.rtp.detected", PI_PROTOCOL, PI_CHAT,
+            "RTP detected without signaling", EXPFILL } },
+        { &ei_webrtc_rtcp_mux,
+          { "webrtc.rtcp.mux", PI_PROTOCOL, PI_CHAT,
+            "RTCP multiplexed on RTP port (RFC 5761)", EXPFILL } },
+        { &ei_webrtc_rtcp_paired,
+          { "webrtc.rtcp.paired", PI_PROTOCOL, PI_CHAT,
+            "RTCP on RTP port + 1 paired with its RTP flow (RFC 3550 §11)", EXPFILL } },
+        { &ei_webrtc_event_accepted,
+          { "webrtc.rfc4733.accepted", PI_PROTOCOL, PI_CHAT,
+            "Payload type validated as RFC 4733 telephone-event", EXPFILL } },
+        { &ei_webrtc_event_rejected,
+          { "webrtc.rfc4733.rejected", PI_PROTOCOL, PI_NOTE,
+            "Payload type rejected as RFC 4733", EXPFILL } },
+        { &ei_webrtc_in_turn,
+          { "webrtc.turn.media", PI_PROTOCOL, PI_CHAT,
+            "Media inside TURN", EXPFILL } },
+        { &ei_webrtc_srtp_judged,
+          { "webrtc.srtp.judged", PI_PROTOCOL, PI_CHAT,
+            "RTP payload encryption judged", EXPFILL } },
+        { &ei_webrtc_bad_header,
+          { "webrtc.malformed", PI_MALFORMED, PI_ERROR,
+            "Malformed packet on a media flow", EXPFILL } },
+    };
+    module_t *module;
+    expert_module_t *expert;
+
+    proto_webrtc = proto_register_protocol("WebRTC", "WebRTC", "webrtc");
+    proto_register_field_array(proto_webrtc, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert = expert_register_protocol(proto_webrtc);
+    expert_register_field_array(expert, ei, array_length(ei));
+
+    webrtc_handles.demux = register_dissector("webrtc.demux",
+        webrtc_dissect_conversation, proto_webrtc);
+
+    /* Protocols > WebRTC; `-o webrtc.NAME:TRUE|FALSE` in tshark. */
+    module = prefs_register_protocol(proto_webrtc, NULL);
+    prefs_register_bool_preference(module, "corroborate",
+        "Find RTP without signaling by corroboration",
+        "Take a UDP flow without ICE/DTLS as RTP once several packets agree "
+        "(one SSRC, small sequence steps, timestamps following a media clock).",
+        &webrtc_prefs.corroborate);
+    prefs_register_bool_preference(module, "rtcp_mux",
+        "Dissect RTCP multiplexed on the RTP port",
+        "Hand packets whose second byte is 192-223 on an RTP flow to RTCP (RFC 5761).",
+        &webrtc_prefs.rtcp_mux);
+    prefs_register_bool_preference(module, "rtcp_pair",
+        "Find RTCP on RTP port + 1",
+        "Take RTCP-shaped packets between the same hosts on the ports after a found "
+        "RTP flow as its RTCP (RFC 3550 §11).",
+        &webrtc_prefs.rtcp_pair);
+    prefs_register_bool_preference(module, "validate_events",
+        "Validate RFC 4733 telephone events",
+        "Decode a dynamic payload type as telephone-event only when its packets "
+        "validate as events; otherwise never as RTP EVENT.",
+        &webrtc_prefs.validate_events);
+    prefs_register_bool_preference(module, "judge_srtp",
+        "Judge SRTP from payload statistics",
+        "Without DTLS on the flow, decide SRTP vs RTP from the byte distribution "
+        "of the payloads; when off such flows are taken as plain RTP.",
+        &webrtc_prefs.judge_srtp);
+    prefs_register_bool_preference(module, "turn",
+        "Demultiplex media inside TURN",
+        "Apply the same demultiplexing to TURN ChannelData and Send/Data indication payloads.",
+        &webrtc_prefs.turn);
+}
+
+void proto_reg_handoff_webrtc(void)
+{
+    webrtc_handles.stun = find_dissector_add_dependency("stun-udp", proto_webrtc);
+    webrtc_handles.dtls = find_dissector_add_dependency("dtls", proto_webrtc);
+    webrtc_handles.zrtp = find_dissector_add_dependency("zrtp", proto_webrtc);
+    webrtc_handles.rtp = find_dissector_add_dependency("rtp", proto_webrtc);
+    webrtc_handles.rtcp = find_dissector_add_dependency("rtcp", proto_webrtc);
+
+    /* Heuristics are tried in reverse order of registration and plugins
+     * register after the built-in dissectors, so these run first; each
+     * rejects on the first byte before doing any work (README.heuristic). */
+    heur_dissector_add("udp", webrtc_heur_udp, "WebRTC/RTP demultiplexer over UDP",
+                       "webrtc_udp", proto_webrtc, HEURISTIC_ENABLE);
+    heur_dissector_add("stun", webrtc_heur_turn, "WebRTC/RTP demultiplexer inside TURN",
+                       "webrtc_stun", proto_webrtc, HEURISTIC_ENABLE);
+    heur_dissector_add("turnchannel", webrtc_heur_turn,
+                       "WebRTC/RTP demultiplexer inside TURN channels",
+                       "webrtc_turnchannel", proto_webrtc, HEURISTIC_ENABLE);
+    heur_dissector_add("classicstun", webrtc_heur_turn,
+                       "WebRTC/RTP demultiplexer inside classic STUN",
+                       "webrtc_classicstun", proto_webrtc, HEURISTIC_ENABLE);
+}

@@ -1,0 +1,277 @@
+/* webrtc-flow.c — see webrtc-flow.h.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "webrtc-flow.h"
+
+#include <epan/dissectors/packet-rtcp.h>
+
+/* Setup method shown by the RTP/RTCP dissectors ("Stream setup by WebRTC
+ * (frame N)"); at most MAX_RTCP_SETUP_METHOD_SIZE (10) characters. */
+#define WEBRTC_SETUP_METHOD "WebRTC"
+
+const value_string webrtc_reason_vals[] = {
+    { WEBRTC_REASON_NONE,         "not media" },
+    { WEBRTC_REASON_ICE,          "ICE (STUN on the 5-tuple)" },
+    { WEBRTC_REASON_DTLS,         "DTLS-SRTP (DTLS on the 5-tuple)" },
+    { WEBRTC_REASON_ZRTP,         "ZRTP on the 5-tuple" },
+    { WEBRTC_REASON_TURN,         "inside TURN" },
+    { WEBRTC_REASON_CORROBORATED, "RTP headers corroborated across packets" },
+    { WEBRTC_REASON_RTCP_PAIR,    "RTCP on RTP port + 1" },
+    { 0, NULL }
+};
+
+/* Conversation data: the 5-tuple's own state and, for a client<->TURN
+ * server 5-tuple, the state of the media relayed inside it. */
+typedef struct {
+    webrtc_flow_t *outer;
+    webrtc_flow_t *inner;
+} webrtc_conv_data_t;
+
+static conversation_t *exact_conversation(guint32 frame, const address *a, guint32 pa,
+                                          const address *b, guint32 pb)
+{
+    conversation_t *conv = find_conversation(frame, a, b, CONVERSATION_UDP, pa, pb, 0);
+    /* find_conversation falls back to wildcard conversations (such as the
+     * ones rtp_add_address creates); only the exact 5-tuple is ours. */
+    if (conv && (conv->options & (NO_ADDR2 | NO_PORT2)))
+        return NULL;
+    return conv;
+}
+
+static webrtc_flow_t *flow_new(packet_info *pinfo)
+{
+    webrtc_flow_t *f = wmem_new0(wmem_file_scope(), webrtc_flow_t);
+    copy_address_wmem(wmem_file_scope(), &f->addr[0], &pinfo->src);
+    copy_address_wmem(wmem_file_scope(), &f->addr[1], &pinfo->dst);
+    f->port[0] = pinfo->srcport;
+    f->port[1] = pinfo->destport;
+    f->first_frame = pinfo->num;
+    wrtc_track_init(&f->track[0]);
+    wrtc_track_init(&f->track[1]);
+    wrtc_srtcp_layout_init(&f->srtcp_layout);
+    return f;
+}
+
+static webrtc_flow_t *flow_of(conversation_t *conv, gboolean inner)
+{
+    webrtc_conv_data_t *cd;
+    if (!conv)
+        return NULL;
+    cd = (webrtc_conv_data_t *)conversation_get_proto_data(conv, proto_webrtc);
+    if (!cd)
+        return NULL;
+    return inner ? cd->inner : cd->outer;
+}
+
+webrtc_flow_t *webrtc_flow_get(packet_info *pinfo, gboolean inner, gboolean create)
+{
+    conversation_t *conv;
+    webrtc_conv_data_t *cd;
+    webrtc_flow_t **slot;
+
+    conv = exact_conversation(pinfo->num, &pinfo->src, pinfo->srcport,
+                              &pinfo->dst, pinfo->destport);
+    if (!conv) {
+        if (!create || PINFO_FD_VISITED(pinfo))
+            return NULL;
+        conv = conversation_new(pinfo->num, &pinfo->src, &pinfo->dst, CONVERSATION_UDP,
+                                pinfo->srcport, pinfo->destport, 0);
+    }
+    cd = (webrtc_conv_data_t *)conversation_get_proto_data(conv, proto_webrtc);
+    if (!cd) {
+        if (!create || PINFO_FD_VISITED(pinfo))
+            return NULL;
+        cd = wmem_new0(wmem_file_scope(), webrtc_conv_data_t);
+        conversation_add_proto_data(conv, proto_webrtc, cd);
+    }
+    slot = inner ? &cd->inner : &cd->outer;
+    if (!*slot && create && !PINFO_FD_VISITED(pinfo)) {
+        *slot = flow_new(pinfo);
+        (*slot)->inside_turn = inner;
+    }
+    return *slot;
+}
+
+int webrtc_flow_dir(const webrtc_flow_t *f, const packet_info *pinfo)
+{
+    return (pinfo->srcport == f->port[0] && addresses_equal(&pinfo->src, &f->addr[0])) ? 0 : 1;
+}
+
+void webrtc_flow_take_conversation(packet_info *pinfo, webrtc_flow_t *f)
+{
+    conversation_t *conv;
+    if (PINFO_FD_VISITED(pinfo))
+        return;
+    conv = exact_conversation(pinfo->num, &f->addr[0], f->port[0], &f->addr[1], f->port[1]);
+    if (conv)
+        conversation_set_dissector_from_frame_number(conv, f->first_frame, webrtc_handles.demux);
+}
+
+static struct srtp_info *new_srtp_info(void)
+{
+    struct srtp_info *si = wmem_new0(wmem_file_scope(), struct srtp_info);
+    /* The profile is negotiated inside DTLS (or SDP); until the SRTCP
+     * trailer tells us otherwise no MKI and no tag length are assumed. */
+    si->encryption_algorithm = SRTP_ENC_ALG_AES_CM;
+    si->auth_algorithm = SRTP_AUTH_ALG_HMAC_SHA1;
+    return si;
+}
+
+/* The flow's RTP/RTCP set-up with Wireshark: one wildcard conversation per
+ * receiving endpoint, as SDP does for offer and answer. */
+static void add_rtp_addresses(packet_info *pinfo, webrtc_flow_t *f)
+{
+    int e;
+    for (e = 0; e < 2; e++) {
+        if (f->srtp) {
+            srtp_add_address(pinfo, PT_UDP, &f->addr[e], f->port[e], f->port[1 - e],
+                             WEBRTC_SETUP_METHOD, f->first_frame, 0, f->dyn,
+                             f->srtp_info, NULL);
+            /* SRTCP's trailer layout differs from SRTP's tag: own info. */
+            srtcp_add_address(pinfo, &f->addr[e], f->port[e], f->port[1 - e],
+                              WEBRTC_SETUP_METHOD, f->first_frame, f->srtcp_info);
+        } else {
+            rtp_add_address(pinfo, PT_UDP, &f->addr[e], f->port[e], f->port[1 - e],
+                            WEBRTC_SETUP_METHOD, f->first_frame, 0, f->dyn);
+        }
+    }
+}
+
+static webrtc_flow_t *port_pair_flow(packet_info *pinfo, const webrtc_flow_t *f, int delta)
+{
+    conversation_t *conv = exact_conversation(pinfo->num, &f->addr[0], f->port[0] + delta,
+                                              &f->addr[1], f->port[1] + delta);
+    return flow_of(conv, FALSE);
+}
+
+void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason_t why,
+                             const char *evidence)
+{
+    webrtc_flow_t *rtcp;
+    if (PINFO_FD_VISITED(pinfo) || f->media_frame)
+        return;
+    f->media_frame = pinfo->num;
+    f->reason = (guint8)why;
+    f->evidence = wmem_strdup(wmem_file_scope(), evidence);
+    f->dyn = rtp_dyn_payload_new();
+    if (f->srtp) {
+        f->srtp_info = new_srtp_info();
+        f->srtcp_info = new_srtp_info();
+    }
+    add_rtp_addresses(pinfo, f);
+    webrtc_flow_take_conversation(pinfo, f);
+
+    /* RTCP on port + 1 seen before this flow was found (RFC 3550 §11). */
+    if (webrtc_prefs.rtcp_pair && why == WEBRTC_REASON_CORROBORATED && f->port[0] < 65535 &&
+        f->port[1] < 65535) {
+        rtcp = port_pair_flow(pinfo, f, 1);
+        if (rtcp && rtcp->rtcp_pending_frame && !rtcp->media_frame)
+            webrtc_flow_claim_rtcp(pinfo, rtcp, f);
+    }
+}
+
+webrtc_flow_t *webrtc_flow_rtp_of_rtcp(packet_info *pinfo, const webrtc_flow_t *f)
+{
+    if (f->port[0] == 0 || f->port[1] == 0)
+        return NULL;
+    return port_pair_flow(pinfo, f, -1);
+}
+
+void webrtc_flow_claim_rtcp(packet_info *pinfo, webrtc_flow_t *f, const webrtc_flow_t *rtp_flow)
+{
+    int e;
+    if (PINFO_FD_VISITED(pinfo) || f->media_frame)
+        return;
+    f->media_frame = pinfo->num;
+    f->reason = WEBRTC_REASON_RTCP_PAIR;
+    f->is_rtcp_only = TRUE;
+    f->srtp = rtp_flow->srtp;
+    f->evidence = wmem_strdup_printf(wmem_file_scope(),
+        "RTCP between the same hosts on the ports after RTP flow %u/%u (found in frame %u)",
+        rtp_flow->port[0], rtp_flow->port[1], rtp_flow->media_frame);
+    if (f->srtp)
+        f->srtcp_info = new_srtp_info();
+    for (e = 0; e < 2; e++) {
+        srtcp_add_address(pinfo, &f->addr[e], f->port[e], f->port[1 - e],
+                          WEBRTC_SETUP_METHOD, f->first_frame, f->srtcp_info);
+    }
+    webrtc_flow_take_conversation(pinfo, f);
+}
+
+static wrtc_events_t *events_slot(webrtc_flow_t *f, guint8 pt)
+{
+    guint i;
+    for (i = 0; i < f->n_events; i++)
+        if (f->events[i].pt == pt)
+            return &f->events[i];
+    if (f->n_events == WRTC_MAX_PT_TRACKED)
+        return NULL;
+    wrtc_events_init(&f->events[f->n_events], pt);
+    return &f->events[f->n_events++];
+}
+
+wrtc_events_t *webrtc_flow_payload_type(packet_info *pinfo, webrtc_flow_t *f,
+                                        const wrtc_rtp_hdr_t *h, const guint8 *payload)
+{
+    wrtc_events_t *ev;
+    guint8 pt = h->pt;
+    if (!f->dyn || pt < 96)
+        return NULL;
+    if (!PINFO_FD_VISITED(pinfo) && !(f->dyn_seen[pt / 8] & (1u << (pt % 8)))) {
+        /* Without an entry Wireshark falls back to its static table, where
+         * 101 (and Cisco NSE 100) mean RTP EVENT. Enter the PT under
+         * Wireshark's own name for an unknown dynamic type: no payload
+         * dissector, no false telephone events. */
+        char name[32];
+        g_snprintf(name, sizeof name, "DynamicRTP-Type-%u", pt);
+        webrtc_rtp_dyn_payload_insert(f->dyn, pt, name, 0, 1);
+        f->dyn_seen[pt / 8] |= (guint8)(1u << (pt % 8));
+    }
+    if (!webrtc_prefs.validate_events || f->srtp)
+        return NULL;
+    ev = events_slot(f, pt);
+    if (!ev)
+        return NULL;
+    if (!PINFO_FD_VISITED(pinfo) && ev->verdict == WRTC_EVENTS_UNDECIDED) {
+        double t = nstime_to_sec(&pinfo->abs_ts);
+        if (wrtc_events_update(ev, payload, h->payload_len, h->ts, t, pinfo->num) ==
+            WRTC_EVENTS_YES) {
+            /* The RTP dissector finds "telephone-event" in its
+             * rtp_dyn_payload_type table: RFC 4733 decoding. RFC 4733
+             * events use the clock of the audio they go with; 8 kHz is the
+             * registered default (RFC 4733 §7.1.1). */
+            webrtc_rtp_dyn_payload_insert(f->dyn, pt, "telephone-event", 8000, 1);
+        }
+    }
+    return ev;
+}
+
+void webrtc_flow_srtcp_layout(webrtc_flow_t *f, const guint8 *p, size_t len)
+{
+    int c;
+    if (!f->srtcp_info || f->srtcp_layout.decided >= 0)
+        return;
+    c = wrtc_srtcp_layout_update(&f->srtcp_layout, p, len);
+    if (c < 0)
+        return;
+    if (wrtc_srtcp_tail_len[c] == 0) {
+        /* AEAD-GCM (RFC 7714 §9.1): 16-byte tag inside the ciphertext of
+         * both SRTP and SRTCP, E+index last. */
+        f->srtcp_info->encryption_algorithm = SRTP_ENC_ALG_AES_GCM;
+        f->srtcp_info->auth_algorithm = SRTP_AUTH_ALG_GMAC;
+        f->srtcp_info->auth_tag_len = 0;
+        if (f->srtp_info) {
+            f->srtp_info->encryption_algorithm = SRTP_ENC_ALG_AES_GCM;
+            f->srtp_info->auth_algorithm = SRTP_AUTH_ALG_GMAC;
+            f->srtp_info->auth_tag_len = 16;
+        }
+    } else {
+        /* AES-CM + HMAC-SHA1: 80-bit SRTCP tag (RFC 3711 §5.2, also with
+         * the _32 profiles, RFC 5764 §4.1.2); SRTP's tag is 80 bits for
+         * the common _80 profile, which we assume. */
+        f->srtcp_info->auth_tag_len = wrtc_srtcp_tail_len[c];
+        if (f->srtp_info)
+            f->srtp_info->auth_tag_len = 10;
+    }
+}

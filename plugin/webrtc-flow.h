@@ -1,0 +1,108 @@
+/* webrtc-flow.h — per-5-tuple state of the demultiplexer, kept as
+ * conversation data of the exact UDP 5-tuple, and the conversation set-up
+ * that hands a found media flow to Wireshark's RTP/RTCP dissectors.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef WEBRTC_FLOW_H
+#define WEBRTC_FLOW_H
+
+#include "webrtc-plugin.h"
+
+#include <epan/conversation.h>
+#include <epan/dissectors/packet-rtp.h>
+
+#include "corroborate.h"
+#include "entropy.h"
+#include "rfc4733.h"
+#include "srtcp_layout.h"
+#include "thresholds.h"
+
+/* Why a flow is taken as media (webrtc.flow.reason). */
+typedef enum {
+    WEBRTC_REASON_NONE = 0,
+    WEBRTC_REASON_ICE,           /* STUN on the 5-tuple: an ICE transport */
+    WEBRTC_REASON_DTLS,          /* DTLS on the 5-tuple: DTLS-SRTP (RFC 5764) */
+    WEBRTC_REASON_ZRTP,          /* ZRTP on the 5-tuple (RFC 6189) */
+    WEBRTC_REASON_TURN,          /* inside a TURN channel or indication */
+    WEBRTC_REASON_CORROBORATED,  /* RTP headers agreed across packets */
+    WEBRTC_REASON_RTCP_PAIR      /* RTCP on port+1 of a found RTP flow */
+} webrtc_reason_t;
+
+extern const value_string webrtc_reason_vals[];
+
+typedef struct webrtc_flow {
+    /* The 5-tuple as first seen: endpoint 0 sent the first packet. */
+    address  addr[2];
+    guint32  port[2];
+    guint32  first_frame;        /* first frame of the 5-tuple we saw */
+    gboolean inside_turn;        /* the media is inside TURN on this 5-tuple */
+
+    /* Context: first frames of each kind (0 = never). */
+    guint32  stun_frame;
+    guint32  dtls_frame;
+    guint32  zrtp_frame;
+    gboolean turn_methods;       /* Allocate/ChannelBind/... seen */
+
+    /* Media, once claimed (first pass decides; later passes read). */
+    guint32  media_frame;        /* frame where the flow became media */
+    guint8   reason;             /* webrtc_reason_t */
+    gboolean is_rtcp_only;       /* an RTCP-only flow (port+1) */
+    gboolean srtp;
+    const char *evidence;        /* file-scope text shown with the claim */
+    guint32  rtcp_mux_frame;     /* first RTCP frame of a flow that also has RTP */
+    guint32  first_rtp_frame;
+    guint32  turn_media_frame;   /* first media frame inside TURN */
+    guint16  turn_channel;
+
+    /* Evidence still being gathered on the first pass. */
+    wrtc_track_t   track[2];     /* per direction */
+    wrtc_entropy_t *entropy;     /* while SRTP vs RTP is undecided */
+    guint32  corroborated_frame;
+    guint32  rtcp_pending_frame; /* RTCP seen before its RTP flow was found */
+
+    /* Hand-off to Wireshark's RTP/RTCP dissectors. */
+    rtp_dyn_payload_t *dyn;      /* our payload-type map for the flow */
+    struct srtp_info  *srtp_info;   /* for SRTP */
+    struct srtp_info  *srtcp_info;  /* for SRTCP (trailer layout differs) */
+    wrtc_srtcp_layout_t srtcp_layout;
+
+    /* RFC 4733 validation per dynamic payload type. */
+    wrtc_events_t events[WRTC_MAX_PT_TRACKED];
+    guint         n_events;
+    guint8        dyn_seen[16];  /* bitmap of PTs entered in `dyn` */
+} webrtc_flow_t;
+
+/* The flow state for this packet's exact 5-tuple (outer, or the media
+ * inside TURN when `inner`); created on the first pass when `create`. */
+webrtc_flow_t *webrtc_flow_get(packet_info *pinfo, gboolean inner, gboolean create);
+
+/* 0 or 1: which endpoint sent this packet. */
+int webrtc_flow_dir(const webrtc_flow_t *f, const packet_info *pinfo);
+
+/* Make our demultiplexer the dissector of the 5-tuple from its first frame
+ * on, so that every packet (also earlier ones on a second pass) comes to us
+ * before any other heuristic (the STUN heuristic would otherwise keep the
+ * 5-tuple, Wireshark issue 18832). */
+void webrtc_flow_take_conversation(packet_info *pinfo, webrtc_flow_t *f);
+
+/* Set the flow up as RTP/SRTP (+ muxed RTCP) with Wireshark, first pass. */
+void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason_t why,
+                             const char *evidence);
+
+/* Set the flow up as RTCP/SRTCP only (RTCP on port+1), first pass. */
+void webrtc_flow_claim_rtcp(packet_info *pinfo, webrtc_flow_t *f, const webrtc_flow_t *rtp_flow);
+
+/* The found RTP flow whose ports are one below this flow's, or NULL. */
+webrtc_flow_t *webrtc_flow_rtp_of_rtcp(packet_info *pinfo, const webrtc_flow_t *f);
+
+/* Enter a dynamic payload type into the flow's map (first sight) and feed
+ * the RFC 4733 validator; updates the map when it decides. Returns the
+ * validator state for the PT, or NULL when the PT is not tracked. */
+wrtc_events_t *webrtc_flow_payload_type(packet_info *pinfo, webrtc_flow_t *f,
+                                        const wrtc_rtp_hdr_t *h, const guint8 *payload);
+
+/* Apply a decided SRTCP trailer layout to the flow's SRTCP info. */
+void webrtc_flow_srtcp_layout(webrtc_flow_t *f, const guint8 *p, size_t len);
+
+#endif

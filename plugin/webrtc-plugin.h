@@ -1,0 +1,66 @@
+/* webrtc-plugin.h — what the plugin's epan files share: the protocol id,
+ * field and expert ids, preferences, and the handles of Wireshark's own
+ * dissectors that packets are handed to.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef WEBRTC_PLUGIN_H
+#define WEBRTC_PLUGIN_H
+
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/expert.h>
+
+#include "compat.h"
+
+void proto_register_webrtc(void);
+void proto_reg_handoff_webrtc(void);
+
+extern int proto_webrtc;
+
+/* Fields (packet-webrtc.c registers them). */
+extern int hf_webrtc_class;
+extern int hf_webrtc_flow_reason;
+extern int hf_webrtc_flow_frame;
+extern int hf_webrtc_flow_srtp;
+extern int hf_webrtc_turn_channel;
+extern gint ett_webrtc;
+
+/* Expert infos. */
+extern expert_field ei_webrtc_rtp_detected;
+extern expert_field ei_webrtc_rtcp_mux;
+extern expert_field ei_webrtc_rtcp_paired;
+extern expert_field ei_webrtc_event_accepted;
+extern expert_field ei_webrtc_event_rejected;
+extern expert_field ei_webrtc_in_turn;
+extern expert_field ei_webrtc_srtp_judged;
+extern expert_field ei_webrtc_bad_header;
+
+/* Preferences (Protocols > WebRTC). */
+typedef struct {
+    gboolean corroborate;      /* find RTP without ICE/DTLS context */
+    gboolean rtcp_mux;         /* RTCP on the RTP 5-tuple goes to RTCP */
+    gboolean rtcp_pair;        /* RTCP on port+1 of a found RTP flow */
+    gboolean validate_events;  /* RFC 4733 validation of dynamic PTs */
+    gboolean judge_srtp;       /* payload statistics decide SRTP vs RTP */
+    gboolean turn;             /* demultiplex inside TURN channels/indications */
+} webrtc_prefs_t;
+extern webrtc_prefs_t webrtc_prefs;
+
+/* Wireshark's dissectors we hand packets to. */
+typedef struct {
+    dissector_handle_t stun;   /* "stun-udp": STUN and TURN ChannelData */
+    dissector_handle_t dtls;
+    dissector_handle_t zrtp;
+    dissector_handle_t rtp;
+    dissector_handle_t rtcp;
+    dissector_handle_t demux;  /* ours, set as conversation dissector */
+} webrtc_handles_t;
+extern webrtc_handles_t webrtc_handles;
+
+/* webrtc-demux.c: the per-packet entry points. */
+webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+
+#endif

@@ -1,0 +1,80 @@
+# shellcheck shell=bash
+# Shared helpers for the capture generators in test-captures/gen/.
+# Source this file; it never runs anything by itself.
+#
+# Every generator runs its software inside network namespaces it creates, so
+# that nothing can leave the machine (DEVELOPERS.md, "Standards"): a namespace
+# starts with only `lo`, and /etc/netns/NAME/resolv.conf points DNS at
+# 127.0.0.1 so stray look-ups by Chromium or libnice stay local.
+# Everything created here is recorded and removed by wrtc_cleanup (EXIT trap).
+
+WRTC_NAMESPACES=()
+WRTC_PIDS=()
+
+# wrtc_ns_create NAME: a namespace with lo up and a local-only resolv.conf.
+wrtc_ns_create() {
+    local ns=$1
+    ip netns del "$ns" 2>/dev/null || true
+    ip netns add "$ns"
+    WRTC_NAMESPACES+=("$ns")
+    mkdir -p "/etc/netns/$ns"
+    echo "nameserver 127.0.0.1" > "/etc/netns/$ns/resolv.conf"
+    ip netns exec "$ns" ip link set lo up
+    # IPv6 off unless a generator turns it back on: libnice and Chromium would
+    # otherwise prefer link-local IPv6 candidates (see CAPTURE-RECIPES.md).
+    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
+}
+
+# wrtc_veth NS1 IF1 ADDR1/PREFIX NS2 IF2 ADDR2/PREFIX: a veth pair between two
+# of our namespaces (or inside one, when NS1 == NS2). Use documentation
+# addresses only: 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24.
+wrtc_veth() {
+    local ns1=$1 if1=$2 a1=$3 ns2=$4 if2=$5 a2=$6
+    ip link add "$if1" netns "$ns1" type veth peer name "$if2" netns "$ns2"
+    ip netns exec "$ns1" ip addr add "$a1" dev "$if1"
+    ip netns exec "$ns2" ip addr add "$a2" dev "$if2"
+    ip netns exec "$ns1" ip link set "$if1" up
+    ip netns exec "$ns2" ip link set "$if2" up
+}
+
+# wrtc_bg NS SECONDS CMD...: start CMD in NS in the background, bounded by
+# timeout(1); its PID is recorded for wrtc_cleanup and left in $WRTC_LAST_PID.
+wrtc_bg() {
+    local ns=$1 secs=$2; shift 2
+    ip netns exec "$ns" timeout --signal=TERM --kill-after=5 "$secs" "$@" &
+    WRTC_LAST_PID=$!
+    WRTC_PIDS+=("$WRTC_LAST_PID")
+}
+
+# wrtc_capture_start NS IFACE FILE [SECONDS]: dumpcap, full snaplen, pcapng.
+wrtc_capture_start() {
+    local ns=$1 iface=$2 file=$3 secs=${4:-120}
+    rm -f "$file"
+    wrtc_bg "$ns" "$secs" dumpcap -q -i "$iface" -w "$file"
+    WRTC_CAPTURE_PID=$WRTC_LAST_PID
+    # dumpcap needs a moment before packets are recorded.
+    local i
+    for i in $(seq 1 50); do [ -s "$file" ] && break; sleep 0.1; done
+    sleep 0.5
+}
+
+# wrtc_capture_stop: stop the capture started last and wait for it to flush.
+wrtc_capture_stop() {
+    [ -n "${WRTC_CAPTURE_PID:-}" ] || return 0
+    sleep 0.5
+    kill -INT "$WRTC_CAPTURE_PID" 2>/dev/null || true
+    wait "$WRTC_CAPTURE_PID" 2>/dev/null || true
+    WRTC_CAPTURE_PID=
+}
+
+# wrtc_cleanup: stop what we started (by PID only) and remove our namespaces.
+wrtc_cleanup() {
+    local p ns
+    for p in "${WRTC_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    sleep 0.5
+    for p in "${WRTC_PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+    for ns in "${WRTC_NAMESPACES[@]}"; do
+        ip netns del "$ns" 2>/dev/null || true
+        rm -rf "/etc/netns/$ns"
+    done
+}

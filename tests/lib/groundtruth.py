@@ -1,0 +1,268 @@
+"""Check a ground-truth file against its capture with plain Wireshark.
+
+The ground truth (schema: test-captures/GROUND-TRUTH.md) is written by each
+capture generator from what it saw during the call. This module proves that
+the capture bears it out, using tshark WITHOUT the plugin and only the
+knowledge a human analyst with the signaling in hand would use: Decode As RTP
+on the media ports named in the ground truth, and Wireshark's TURN/RTP
+heuristics on the TURN server port. No plugin logic is involved, so the plugin
+is later judged against an independent truth.
+
+Usable as a module (verify()) or from the command line:
+    python3 tests/lib/groundtruth.py test-captures/NAME.json
+"""
+import collections
+import ipaddress
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wstest  # noqa: E402
+
+VERDICTS = {"webrtc", "webrtc-likely", "not-webrtc", "undetermined"}
+TRAITS = {"ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux",
+          "web_signaling"}
+ROLES = {"p2p", "client-turn", "turn-relay", "sip", "media-rtp", "media-rtcp",
+         "signaling", "peer"}
+CONTENTS = {"stun", "turn", "channeldata", "dtls", "rtp", "srtp", "rtcp",
+            "srtcp", "sip", "tls", "http", "websocket", "zrtp"}
+MEDIA = {"audio", "video"}
+KINDS = {"media", "rtx", "red", "fec", "event"}
+# RTCP packets multiplexed on an RTP port (RFC 5761 §4) have a second byte of
+# 192..223: seen through the RTP dissector that is marker=1, PT 64..95.
+NOT_RTCP = "!(rtp.marker == 1 && rtp.p_type >= 64 && rtp.p_type <= 95)"
+
+
+def split_endpoint(ep):
+    """'127.0.0.1:5000' or '[::1]:5000' -> (ip_address, port)."""
+    m = re.fullmatch(r"\[(.+)\]:(\d+)|([^:]+):(\d+)", ep)
+    if not m:
+        raise ValueError("bad endpoint %r" % ep)
+    host = m.group(1) or m.group(3)
+    port = int(m.group(2) or m.group(4))
+    return ipaddress.ip_address(host), port
+
+
+def endpoint_filter(ep, side, transport):
+    ip, port = split_endpoint(ep)
+    fam = "ip" if ip.version == 4 else "ipv6"
+    return "%s.%s == %s && %s.%sport == %d" % (fam, side, ip, transport, side, port)
+
+
+def flow_filter(a, b, transport):
+    return "%s && ((%s && %s) || (%s && %s))" % (
+        transport,
+        endpoint_filter(a, "src", transport), endpoint_filter(b, "dst", transport),
+        endpoint_filter(b, "src", transport), endpoint_filter(a, "dst", transport))
+
+
+def direction_filter(src, dst, transport):
+    return "%s && %s && %s" % (transport, endpoint_filter(src, "src", transport),
+                               endpoint_filter(dst, "dst", transport))
+
+
+def check_schema(gt):
+    """Return a list of schema problems (empty when the file is well formed)."""
+    bad = []
+
+    def need(obj, key, typ, where):
+        if key not in obj:
+            bad.append("%s: missing %s" % (where, key))
+            return None
+        if not isinstance(obj[key], typ):
+            bad.append("%s: %s is not %s" % (where, key, typ))
+            return None
+        return obj[key]
+
+    need(gt, "schema_version", int, "top")
+    need(gt, "capture", str, "top")
+    need(gt, "generator", str, "top")
+    need(gt, "software", dict, "top")
+    need(gt, "packets", int, "top")
+    calls = need(gt, "calls", list, "top") or []
+    for i, call in enumerate(calls):
+        w = "call[%d]" % i
+        need(call, "id", str, w)
+        for j, fl in enumerate(need(call, "flows", list, w) or []):
+            fw = "%s.flow[%d]" % (w, j)
+            for k in ("a", "b"):
+                try:
+                    split_endpoint(need(fl, k, str, fw) or "")
+                except ValueError as e:
+                    bad.append("%s: %s" % (fw, e))
+            if fl.get("transport") not in ("udp", "tcp"):
+                bad.append("%s: transport %r" % (fw, fl.get("transport")))
+            if fl.get("role") not in ROLES:
+                bad.append("%s: role %r" % (fw, fl.get("role")))
+            for c in need(fl, "contents", list, fw) or []:
+                if c not in CONTENTS:
+                    bad.append("%s: content %r" % (fw, c))
+            need(fl, "packets", int, fw)
+        for j, st in enumerate(need(call, "streams", list, w) or []):
+            sw = "%s.stream[%d]" % (w, j)
+            if not re.fullmatch(r"0x[0-9a-f]{8}", str(st.get("ssrc"))):
+                bad.append("%s: ssrc %r" % (sw, st.get("ssrc")))
+            pt = need(st, "pt", int, sw)
+            if pt is not None and not 0 <= pt <= 127:
+                bad.append("%s: pt %r" % (sw, pt))
+            if st.get("media") not in MEDIA:
+                bad.append("%s: media %r" % (sw, st.get("media")))
+            if st.get("kind") not in KINDS:
+                bad.append("%s: kind %r" % (sw, st.get("kind")))
+            need(st, "codec", str, sw)
+            need(st, "encrypted", bool, sw)
+            need(st, "packets", int, sw)
+            flow = need(st, "flow", str, sw) or ""
+            if " -> " not in flow:
+                bad.append("%s: flow %r" % (sw, flow))
+        need(call, "event_pts", list, w)
+        traits = need(call, "traits", dict, w) or {}
+        if set(traits) != TRAITS:
+            bad.append("%s: traits keys %s" % (w, sorted(traits)))
+        if call.get("verdict") not in VERDICTS:
+            bad.append("%s: verdict %r" % (w, call.get("verdict")))
+    if not calls and "negatives" not in gt:
+        bad.append("top: no calls and no negatives object")
+    return bad
+
+
+def _media_ports(gt):
+    """(RTP ports, TURN server ports) named by the ground truth's flows."""
+    ports, turn_ports = set(), set()
+    for call in gt["calls"]:
+        for fl in call["flows"]:
+            if fl["transport"] != "udp":
+                continue
+            if "channeldata" in fl["contents"]:
+                # Wireshark's STUN dissector parses ChannelData on the
+                # server's port; which end is the server is not recorded, so
+                # both ends are decoded as STUN (the client port carries
+                # nothing else).
+                for ep in (fl["a"], fl["b"]):
+                    turn_ports.add(split_endpoint(ep)[1])
+            elif {"rtp", "srtp"} & set(fl["contents"]):
+                for ep in (fl["a"], fl["b"]):
+                    ports.add(split_endpoint(ep)[1])
+    return ports - turn_ports, turn_ports
+
+
+def _decode_as_args(gt):
+    """Decode As switches an analyst would use, from the truth."""
+    ports, turn_ports = _media_ports(gt)
+    args = []
+    for p in sorted(ports):
+        args += ["-d", "udp.port==%d,rtp" % p]
+    for p in sorted(turn_ports):
+        args += ["-d", "udp.port==%d,stun" % p]
+    return args
+
+
+def _rtp_in_channeldata(hexbytes):
+    """(ssrc, pt) of an RTP packet carried as ChannelData payload, else None.
+
+    Wireshark's own rtp_stun heuristic is not used here: it refuses SRTP
+    packets with the P bit whose last byte (part of the auth tag) is 0, so
+    it would undercount. RTP-shaped per RFC 7983/5761: first byte 128-191,
+    second byte outside 192-223."""
+    b = bytes.fromhex(hexbytes.replace(":", ""))
+    if len(b) < 12 or not 0x80 <= b[0] <= 0xBF or 192 <= b[1] <= 223:
+        return None
+    return int.from_bytes(b[8:12], "big"), b[1] & 0x7F
+
+
+def verify(gt, ts=None):
+    """Compare a ground truth with its capture. Returns a list of problems."""
+    bad = check_schema(gt)
+    if bad:
+        return bad
+    ts = ts or wstest.Tshark(with_plugin=False)
+    cap = gt["capture"]
+    frames = ts.fields(cap, ["frame.number"])
+    if len(frames) != gt["packets"]:
+        bad.append("capture has %d frames, ground truth says %d" %
+                   (len(frames), gt["packets"]))
+    # Per-flow frame counts, both directions.
+    for call in gt["calls"]:
+        for fl in call["flows"]:
+            n = len(ts.fields(cap, ["frame.number"], "!icmp && " +
+                              flow_filter(fl["a"], fl["b"], fl["transport"])))
+            if n != fl["packets"]:
+                bad.append("%s flow %s <-> %s: %d frames, ground truth says %d"
+                           % (call["id"], fl["a"], fl["b"], n, fl["packets"]))
+    # Every RTP packet of the media flows, by direction and SSRC.
+    da = _decode_as_args(gt)
+    seen = collections.Counter()
+    addr = ["ip.src", "ipv6.src", "udp.srcport", "ip.dst", "ipv6.dst", "udp.dstport"]
+
+    def direction(r):
+        return "%s:%s -> %s:%s" % ((r[0] or r[1]), r[2], (r[3] or r[4]), r[5])
+
+    rows = ts.fields(cap, addr + ["rtp.ssrc", "rtp.p_type"],
+                     "!icmp && rtp.version == 2 && " + NOT_RTCP, extra=da)
+    for r in rows:
+        seen[(direction(r), "0x%08x" % int(r[6], 16), int(r[7]))] += 1
+    if _media_ports(gt)[1]:
+        rows = ts.fields(cap, addr + ["data.data"], "!icmp && stun && data.data",
+                         extra=da)
+        for r in rows:
+            got = _rtp_in_channeldata(r[6])
+            if got:
+                seen[(direction(r), "0x%08x" % got[0], got[1])] += 1
+    expected = collections.Counter()
+    for call in gt["calls"]:
+        for st in call["streams"]:
+            expected[(st["flow"], st["ssrc"], st["pt"])] += st["packets"]
+    # A stream may change PT (e.g. telephone-event packets of an audio SSRC
+    # are counted in the audio stream); compare per (flow, ssrc) totals and
+    # require each listed PT to occur.
+    by_ssrc_seen = collections.Counter()
+    pts_seen = collections.defaultdict(set)
+    for (flow, ssrc, pt), n in seen.items():
+        by_ssrc_seen[(flow, ssrc)] += n
+        pts_seen[(flow, ssrc)].add(pt)
+    by_ssrc_exp = collections.Counter()
+    for (flow, ssrc, pt), n in expected.items():
+        by_ssrc_exp[(flow, ssrc)] += n
+        if pt not in pts_seen.get((flow, ssrc), set()):
+            bad.append("stream %s %s: payload type %d never seen" % (flow, ssrc, pt))
+    for key in sorted(set(by_ssrc_seen) | set(by_ssrc_exp)):
+        if by_ssrc_seen[key] != by_ssrc_exp[key]:
+            bad.append("stream %s %s: %d RTP packets in capture, ground truth says %d"
+                       % (key[0], key[1], by_ssrc_seen[key], by_ssrc_exp[key]))
+    # Unencrypted RFC 4733 events: the digits Wireshark decodes (SDP known).
+    for call in gt["calls"]:
+        encrypted = {(st["ssrc"], st["pt"]) for st in call["streams"] if st["encrypted"]}
+        for ev in call.get("events", []):
+            if (ev["ssrc"], ev["pt"]) in encrypted:
+                continue  # SRTP: the digits are not on the wire in the clear
+            rows = ts.fields(cap, ["rtp.timestamp", "rtpevent.event_id"],
+                             "!icmp && rtpevent && rtp.ssrc == %s" % ev["ssrc"], extra=da)
+            digits, last_ts = "", None
+            for ts_, eid in rows:
+                if ts_ != last_ts:
+                    digits += "0123456789*#ABCD"[int(eid)] if int(eid) < 16 else "?"
+                    last_ts = ts_
+            if digits != ev["digits"]:
+                bad.append("events of %s: capture has %r, ground truth says %r"
+                           % (ev["ssrc"], digits, ev["digits"]))
+    return bad
+
+
+def main(argv):
+    import json
+    status = 0
+    for path in argv[1:]:
+        with open(path) as f:
+            gt = json.load(f)
+        problems = verify(gt)
+        for p in problems:
+            print("%s: %s" % (os.path.basename(path), p))
+        print("%s: %s" % (os.path.basename(path), "OK" if not problems else
+                          "%d problem(s)" % len(problems)))
+        status |= bool(problems)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
