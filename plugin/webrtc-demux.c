@@ -187,7 +187,9 @@ static int call_rtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc
         f->rtcp_mux_frame = pinfo->num;
     if (pinfo->num == f->rtcp_mux_frame)
         expert_add_info(pinfo, ti, &ei_webrtc_rtcp_mux);
-    if (f->is_rtcp_only && pinfo->num == f->media_frame)
+    if (f->is_rtcp_only && !PINFO_FD_VISITED(pinfo) && !f->rtcp_pair_frame)
+        f->rtcp_pair_frame = pinfo->num;
+    if (f->is_rtcp_only && pinfo->num == f->rtcp_pair_frame)
         expert_add_info_format(pinfo, ti, &ei_webrtc_rtcp_paired,
                                "RTCP on RTP port + 1: %s", f->evidence);
     return call_dissector(webrtc_handles.rtcp, tvb, pinfo, tree);

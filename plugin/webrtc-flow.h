@@ -60,6 +60,7 @@ typedef struct webrtc_flow {
     wrtc_entropy_t *entropy;     /* while SRTP vs RTP is undecided */
     guint32  corroborated_frame;
     guint32  rtcp_pending_frame; /* RTCP seen before its RTP flow was found */
+    guint32  rtcp_pair_frame;    /* first RTCP frame dissected after pairing */
 
     /* Hand-off to Wireshark's RTP/RTCP dissectors. */
     rtp_dyn_payload_t *dyn;      /* our payload-type map for the flow */

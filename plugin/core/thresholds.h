@@ -37,7 +37,7 @@
  * within this relative error plus the absolute jitter allowance below.
  * Capture clocks and sender clocks drift by far less; network jitter is
  * what this absorbs. */
-#define WRTC_CLOCK_REL_TOLERANCE 0.20
+#define WRTC_CLOCK_REL_TOLERANCE 0.05
 #define WRTC_CLOCK_JITTER_S      0.060
 
 /* Capture-time gap after which a candidate track starts again. */

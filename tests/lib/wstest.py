@@ -86,6 +86,7 @@ class Tshark:
                 if not os.path.islink(p):
                     os.chmod(p, 0o644)
         os.chmod(self.home, 0o777)
+        os.chmod(self.files, 0o1777)  # tshark -w writes here as nobody
         if with_plugin:
             self.assert_plugin_loaded()
 

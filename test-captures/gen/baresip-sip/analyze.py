@@ -299,11 +299,19 @@ def main():
         media = [pt for pt in st["pts"] if pt not in event_pts]
         if media != [chosen_pt]:
             die("SSRC 0x%08x carries PTs %s, expected %d (+events)" % (ssrc, st["pts"], chosen_pt))
+        # One entry per SSRC and payload type (GROUND-TRUTH.md): the
+        # telephone-event packets of an audio SSRC get their own entry.
         streams.append({
             "ssrc": "0x%08x" % ssrc, "pt": chosen_pt, "media": "audio",
             "codec": chosen_codec, "kind": "media", "encrypted": False,
-            "flow": "%s -> %s" % (st["src"], st["dst"]), "packets": st["n"],
+            "flow": "%s -> %s" % (st["src"], st["dst"]), "packets": st["pts"][chosen_pt],
         })
+        for pt in sorted(p for p in st["pts"] if p in event_pts):
+            streams.append({
+                "ssrc": "0x%08x" % ssrc, "pt": pt, "media": "audio",
+                "codec": "telephone-event/8000", "kind": "event", "encrypted": False,
+                "flow": "%s -> %s" % (st["src"], st["dst"]), "packets": st["pts"][pt],
+            })
 
     def flow(a, b, role, contents, count):
         a, b = sorted((a, b))
@@ -342,7 +350,10 @@ def main():
             ts_streams[int(m.group(5), 16)] = {
                 "src": "%s:%s" % (m.group(1), m.group(2)), "dst": "%s:%s" % (m.group(3), m.group(4)),
                 "payload": m.group(6), "n": int(m.group(7))}
-    mine = {int(s["ssrc"], 16): s for s in streams}
+    mine = {}
+    for s in streams:
+        tot = mine.setdefault(int(s["ssrc"], 16), dict(s, packets=0))
+        tot["packets"] += s["packets"]
     if set(ts_streams) != set(mine):
         die("tshark rtp,streams SSRCs %s != ours %s\n%s" % ([hex(x) for x in ts_streams], list(mine), st_out))
     for ssrc, s in mine.items():

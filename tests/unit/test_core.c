@@ -1,0 +1,564 @@
+/* Unit tests of the pure-C core (plugin/core): classifiers, validators,
+ * corroboration, RFC 4733 validation, payload statistics and the SRTCP
+ * trailer layout, with crafted edge cases. No tshark, no epan.
+ *
+ * Usage: test_core [group...]   (no argument: every group) */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "corroborate.h"
+#include "demux.h"
+#include "entropy.h"
+#include "rfc4733.h"
+#include "srtcp_layout.h"
+#include "thresholds.h"
+
+static uint32_t lcg_state = 12345;
+static uint8_t rnd8(void)
+{
+    lcg_state = lcg_state * 1664525u + 1013904223u;
+    return (uint8_t)(lcg_state >> 24);
+}
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
+
+/* ---------------------------------------------------------------- classify */
+static void test_classify(void)
+{
+    uint8_t b[2] = {0, 0};
+    int v;
+    CHECK_EQ(wrtc_classify(b, 0), WRTC_CLASS_UNKNOWN);
+    for (v = 0; v < 256; v++) {
+        wrtc_class_t want;
+        b[0] = (uint8_t)v;
+        b[1] = 0x60;
+        if (v <= 3) want = WRTC_CLASS_STUN;
+        else if (v >= 16 && v <= 19) want = WRTC_CLASS_ZRTP;
+        else if (v >= 20 && v <= 63) want = WRTC_CLASS_DTLS;
+        else if (v >= 64 && v <= 79) want = WRTC_CLASS_CHANNELDATA;
+        else if (v >= 80 && v <= 127) want = WRTC_CLASS_QUIC;
+        else if (v >= 128 && v <= 191) want = WRTC_CLASS_RTP;
+        else want = WRTC_CLASS_UNKNOWN;
+        CHECK_EQ(wrtc_classify(b, 2), want);
+        /* A 1-byte datagram is classified by its first byte alone. */
+        CHECK_EQ(wrtc_classify(b, 1), want);
+    }
+    /* RFC 5761 §4: second byte 192-223 is RTCP. */
+    b[0] = 0x80;
+    for (v = 0; v < 256; v++) {
+        b[1] = (uint8_t)v;
+        CHECK_EQ(wrtc_classify(b, 2), (v >= 192 && v <= 223) ? WRTC_CLASS_RTCP : WRTC_CLASS_RTP);
+    }
+    CHECK(strcmp(wrtc_class_name(WRTC_CLASS_RTCP), "RTCP") == 0);
+    CHECK(strcmp(wrtc_class_name((wrtc_class_t)99), "unknown") == 0);
+}
+
+/* -------------------------------------------------------------------- stun */
+static size_t stun_msg(uint8_t *p, uint16_t type, uint16_t attr_len)
+{
+    memset(p, 0, 20 + attr_len);
+    put16(p, type);
+    put16(p + 2, attr_len);
+    put32(p + 4, 0x2112A442u);
+    return 20 + (size_t)attr_len;
+}
+
+static void test_stun(void)
+{
+    uint8_t p[64];
+    size_t n = stun_msg(p, 0x0001, 0);
+    CHECK(wrtc_stun_valid(p, n, false));
+    CHECK(!wrtc_stun_valid(p, n - 1, false));          /* 19 bytes */
+    CHECK(!wrtc_stun_valid(p, 1, false));
+    n = stun_msg(p, 0x0001, 8);
+    CHECK(wrtc_stun_valid(p, n, false));
+    CHECK(!wrtc_stun_valid(p, n + 4, false));          /* UDP: length must be exact */
+    CHECK(wrtc_stun_valid(p, n + 4, true));            /* stream: trailing bytes ok */
+    CHECK(!wrtc_stun_valid(p, n - 4, false));          /* length beyond datagram */
+    put16(p + 2, 6);
+    CHECK(!wrtc_stun_valid(p, 26, false));             /* not a multiple of 4 */
+    n = stun_msg(p, 0x0001, 0);
+    p[4] = 0x21; p[5] = 0x12; p[6] = 0xA4; p[7] = 0x43;
+    CHECK(!wrtc_stun_valid(p, n, false));              /* wrong magic cookie */
+    n = stun_msg(p, 0x0001, 0);
+    p[0] |= 0x40;
+    CHECK(!wrtc_stun_valid(p, n, false));              /* top bits set */
+
+    /* Methods (RFC 8489 §5 bit layout; RFC 8656 §17 methods). */
+    n = stun_msg(p, 0x0001, 0);
+    CHECK_EQ(wrtc_stun_method(p, n), WRTC_STUN_BINDING);
+    put16(p, 0x0101);                                  /* Binding success */
+    CHECK_EQ(wrtc_stun_method(p, n), WRTC_STUN_BINDING);
+    put16(p, 0x0003);
+    CHECK_EQ(wrtc_stun_method(p, n), WRTC_STUN_ALLOCATE);
+    put16(p, 0x0113);                                  /* Allocate error */
+    CHECK_EQ(wrtc_stun_method(p, n), WRTC_STUN_ALLOCATE);
+    put16(p, 0x0016);                                  /* Send indication */
+    CHECK_EQ(wrtc_stun_method(p, n), WRTC_STUN_SEND);
+    put16(p, 0x0017);                                  /* Data indication */
+    CHECK_EQ(wrtc_stun_method(p, n), WRTC_STUN_DATA);
+    put16(p, 0x0109);                                  /* ChannelBind success */
+    CHECK_EQ(wrtc_stun_method(p, n), WRTC_STUN_CHANNEL_BIND);
+    CHECK(wrtc_stun_method_is_turn(WRTC_STUN_CREATE_PERMISSION));
+    CHECK(!wrtc_stun_method_is_turn(WRTC_STUN_BINDING));
+    CHECK_EQ(wrtc_stun_method(p, 1), 0);
+}
+
+/* -------------------------------------------------------------------- dtls */
+static size_t dtls_record(uint8_t *p, uint8_t type, uint8_t vminor, uint16_t len)
+{
+    memset(p, 0, 13 + len);
+    p[0] = type;
+    p[1] = 0xFE;
+    p[2] = vminor;
+    put16(p + 11, len);
+    return 13 + (size_t)len;
+}
+
+static void test_dtls(void)
+{
+    uint8_t p[128];
+    size_t n = dtls_record(p, 22, 0xFD, 20), m;
+    CHECK(wrtc_dtls_valid(p, n));
+    CHECK(!wrtc_dtls_valid(p, n - 1));                 /* record runs past the datagram */
+    CHECK(!wrtc_dtls_valid(p, 12));                    /* shorter than a record header */
+    n = dtls_record(p, 22, 0xFF, 20);
+    CHECK(wrtc_dtls_valid(p, n));                      /* DTLS 1.0 */
+    n = dtls_record(p, 22, 0x03, 20);
+    CHECK(!wrtc_dtls_valid(p, n));                     /* not a DTLS version */
+    n = dtls_record(p, 22, 0xFD, 0);
+    CHECK(!wrtc_dtls_valid(p, n));                     /* empty record */
+    n = dtls_record(p, 30, 0xFD, 4);
+    CHECK(!wrtc_dtls_valid(p, n));                     /* content type 30 */
+    /* Two records in one datagram (ServerHello + ... flight). */
+    n = dtls_record(p, 22, 0xFD, 10);
+    m = dtls_record(p + n, 20, 0xFD, 1);
+    CHECK(wrtc_dtls_valid(p, n + m));
+    CHECK(!wrtc_dtls_valid(p, n + m - 1));             /* second one truncated */
+    CHECK(!wrtc_dtls_valid(p, n + 5));                 /* junk after the first */
+    /* DTLS 1.3 unified header (RFC 9147 §4): 001CSLEE. */
+    memset(p, 0, sizeof p);
+    p[0] = 0x2F;                                       /* S=1 (16-bit seq), L=1, epoch 3 */
+    put16(p + 3, 16);
+    CHECK(wrtc_dtls_valid(p, 5 + 16));
+    CHECK(!wrtc_dtls_valid(p, 5 + 15));
+    p[0] = 0x28;                                       /* S=1, no length: to the end */
+    CHECK(wrtc_dtls_valid(p, 20));
+    CHECK(!wrtc_dtls_valid(p, 3));
+    p[0] = 0x20;                                       /* 8-bit seq, no length */
+    CHECK(wrtc_dtls_valid(p, 2 + 1));
+}
+
+/* ------------------------------------------------------------- channeldata */
+static void test_channeldata(void)
+{
+    uint8_t p[64] = {0};
+    uint16_t ch = 0;
+    size_t plen = 0;
+    put16(p, 0x4000);
+    put16(p + 2, 4);
+    CHECK(wrtc_channeldata_valid(p, 8, false, &ch, &plen));
+    CHECK_EQ(ch, 0x4000);
+    CHECK_EQ(plen, 4);
+    put16(p + 2, 5);
+    CHECK(wrtc_channeldata_valid(p, 9, false, NULL, NULL));   /* UDP: padding optional */
+    CHECK(wrtc_channeldata_valid(p, 12, false, NULL, NULL));  /* UDP: padded */
+    CHECK(!wrtc_channeldata_valid(p, 10, false, NULL, NULL)); /* neither */
+    CHECK(!wrtc_channeldata_valid(p, 9, true, NULL, NULL));   /* TCP: padding required */
+    CHECK(wrtc_channeldata_valid(p, 12, true, NULL, NULL));
+    CHECK(wrtc_channeldata_valid(p, 20, true, NULL, NULL));   /* TCP: next frame follows */
+    put16(p + 2, 100);
+    CHECK(!wrtc_channeldata_valid(p, 12, false, NULL, NULL)); /* length beyond message */
+    put16(p, 0x5000);
+    put16(p + 2, 4);
+    CHECK(!wrtc_channeldata_valid(p, 8, false, NULL, NULL));  /* not 0x4000-0x4FFF */
+    put16(p, 0x3FFF);
+    CHECK(!wrtc_channeldata_valid(p, 8, false, NULL, NULL));
+    CHECK(!wrtc_channeldata_valid(p, 3, false, NULL, NULL));
+    put16(p, 0x4FFF);
+    put16(p + 2, 0);
+    CHECK(wrtc_channeldata_valid(p, 4, false, NULL, NULL));   /* empty payload */
+}
+
+/* -------------------------------------------------------------------- zrtp */
+static void test_zrtp(void)
+{
+    uint8_t p[40] = {0};
+    p[0] = 0x10;
+    memcpy(p + 4, "ZRTP", 4);
+    CHECK(wrtc_zrtp_valid(p, 40));
+    CHECK(!wrtc_zrtp_valid(p, 27));
+    p[5] = 'X';
+    CHECK(!wrtc_zrtp_valid(p, 40));
+    p[5] = 'R';
+    p[0] = 0x20;
+    CHECK(!wrtc_zrtp_valid(p, 40));
+}
+
+/* --------------------------------------------------------------------- rtp */
+static size_t rtp_pkt(uint8_t *p, uint8_t b0, uint8_t b1, uint16_t seq, uint32_t ts,
+                      uint32_t ssrc, size_t payload)
+{
+    size_t i;
+    p[0] = b0;
+    p[1] = b1;
+    put16(p + 2, seq);
+    put32(p + 4, ts);
+    put32(p + 8, ssrc);
+    for (i = 0; i < payload; i++)
+        p[12 + i] = (uint8_t)i;
+    return 12 + payload;
+}
+
+static void test_rtp(void)
+{
+    uint8_t p[256];
+    wrtc_rtp_hdr_t h;
+    size_t n = rtp_pkt(p, 0x80, 0x6F, 7, 960, 0xDEADBEEF, 20);
+    CHECK_EQ(wrtc_rtp_parse(p, n, false, &h), WRTC_RTP_OK);
+    CHECK_EQ(h.pt, 111);
+    CHECK_EQ(h.seq, 7);
+    CHECK_EQ(h.ts, 960);
+    CHECK_EQ(h.ssrc, 0xDEADBEEF);
+    CHECK_EQ(h.header_len, 12);
+    CHECK_EQ(h.payload_len, 20);
+    CHECK_EQ(wrtc_rtp_parse(p, 12, false, NULL), WRTC_RTP_OK);      /* empty payload */
+    CHECK_EQ(wrtc_rtp_parse(p, 11, false, NULL), WRTC_RTP_TOO_SHORT);
+    CHECK_EQ(wrtc_rtp_parse(p, 1, false, NULL), WRTC_RTP_TOO_SHORT);
+    p[0] = 0x00; CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_VERSION);
+    p[0] = 0x40; CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_VERSION);
+    p[0] = 0xC0; CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_VERSION);
+    /* CSRC count overflowing the packet: 15 CSRCs need 72 bytes. */
+    p[0] = 0x8F;
+    CHECK_EQ(wrtc_rtp_parse(p, 40, false, NULL), WRTC_RTP_CSRC_OVERFLOW);
+    CHECK_EQ(wrtc_rtp_parse(p, 72, false, &h), WRTC_RTP_OK);
+    CHECK_EQ(h.csrc_count, 15);
+    CHECK_EQ(h.payload_len, 0);
+    /* Header extension (RFC 8285 one-byte, 0xBEDE). */
+    n = rtp_pkt(p, 0x90, 0x60, 1, 1, 1, 0);
+    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_EXT_OVERFLOW); /* no ext header */
+    put16(p + 12, 0xBEDE);
+    put16(p + 14, 2);                                  /* 8 bytes of extension */
+    CHECK_EQ(wrtc_rtp_parse(p, 16, false, NULL), WRTC_RTP_EXT_OVERFLOW);
+    CHECK_EQ(wrtc_rtp_parse(p, 23, false, NULL), WRTC_RTP_EXT_OVERFLOW);
+    CHECK_EQ(wrtc_rtp_parse(p, 24 + 10, false, &h), WRTC_RTP_OK);
+    CHECK_EQ(h.ext_profile, 0xBEDE);
+    CHECK_EQ(h.ext_len, 8);
+    CHECK_EQ(h.header_len, 24);
+    CHECK_EQ(h.payload_len, 10);
+    put16(p + 14, 0xFFFF);                              /* extension length overflow */
+    CHECK_EQ(wrtc_rtp_parse(p, 100, false, NULL), WRTC_RTP_EXT_OVERFLOW);
+    /* Padding (RFC 3550 §5.1): last byte counts the padding. */
+    n = rtp_pkt(p, 0xA0, 0x60, 1, 1, 1, 10);
+    p[n - 1] = 0;
+    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_PADDING);   /* count 0 */
+    p[n - 1] = 11;
+    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_PADDING);   /* > payload */
+    p[n - 1] = 10;
+    CHECK_EQ(wrtc_rtp_parse(p, n, false, &h), WRTC_RTP_OK);              /* all padding */
+    CHECK_EQ(h.payload_len, 0);
+    CHECK_EQ(h.padding_len, 10);
+    p[n - 1] = 0;                                      /* SRTP: last byte is the tag */
+    CHECK_EQ(wrtc_rtp_parse(p, n, true, &h), WRTC_RTP_OK);
+    CHECK_EQ(h.payload_len, 10);
+    n = rtp_pkt(p, 0xA0, 0x60, 1, 1, 1, 0);            /* padding bit, no room */
+    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_PADDING);
+    /* Marker + PT 64-95 is RTCP (RFC 5761 §4). */
+    n = rtp_pkt(p, 0x80, 0x80 | 72, 1, 1, 1, 4);
+    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_RTCP_PT);
+    n = rtp_pkt(p, 0x80, 72, 1, 1, 1, 4);              /* without marker: RTP (PT 72) */
+    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_OK);
+    CHECK(strlen(wrtc_rtp_status_name(WRTC_RTP_EXT_OVERFLOW)) > 0);
+}
+
+/* -------------------------------------------------------------------- rtcp */
+static void test_rtcp(void)
+{
+    uint8_t p[128] = {0};
+    wrtc_rtcp_info_t info;
+    /* RR without report blocks: 8 bytes. */
+    p[0] = 0x80; p[1] = 201; put16(p + 2, 1); put32(p + 4, 0x11223344);
+    CHECK_EQ(wrtc_rtcp_parse(p, 8, &info), WRTC_RTCP_PLAIN);
+    CHECK_EQ(info.first_pt, 201);
+    CHECK_EQ(info.sender_ssrc, 0x11223344);
+    CHECK_EQ(info.packets, 1);
+    CHECK_EQ(wrtc_rtcp_parse(p, 7, NULL), WRTC_RTCP_INVALID);
+    CHECK_EQ(wrtc_rtcp_parse(p, 1, NULL), WRTC_RTCP_INVALID);
+    /* Compound RR + SDES (length 2 = 12 bytes). */
+    p[8] = 0x81; p[9] = 202; put16(p + 10, 2);
+    CHECK_EQ(wrtc_rtcp_parse(p, 20, &info), WRTC_RTCP_PLAIN);
+    CHECK_EQ(info.packets, 2);
+    /* Length mismatch: the first packet claims more than the datagram. */
+    put16(p + 2, 40);
+    CHECK_EQ(wrtc_rtcp_parse(p, 20, NULL), WRTC_RTCP_INVALID);
+    put16(p + 2, 1);
+    /* Padding bit on a packet that is not the last: not plain RTCP. */
+    p[0] = 0xA0;
+    CHECK_EQ(wrtc_rtcp_parse(p, 20, NULL), WRTC_RTCP_SRTCP);
+    p[0] = 0x80;
+    /* SRTCP: a valid first packet followed by ciphertext + E/index + tag. */
+    p[8] = 0x13; p[9] = 0x37;
+    CHECK_EQ(wrtc_rtcp_parse(p, 8 + 4 + 10, &info), WRTC_RTCP_SRTCP);
+    CHECK_EQ(wrtc_rtcp_parse(p, 8 + 3, NULL), WRTC_RTCP_INVALID);  /* no room for the index */
+    /* Version 1 or a type outside 192-223. */
+    p[0] = 0x40;
+    CHECK_EQ(wrtc_rtcp_parse(p, 8, NULL), WRTC_RTCP_INVALID);
+    p[0] = 0x80; p[1] = 191;
+    CHECK_EQ(wrtc_rtcp_parse(p, 8, NULL), WRTC_RTCP_INVALID);
+    p[1] = 224;
+    CHECK_EQ(wrtc_rtcp_parse(p, 8, NULL), WRTC_RTCP_INVALID);
+    /* Transport-cc feedback alone (reduced-size RTCP, RFC 5506): RTPFB 205. */
+    p[0] = 0x8F; p[1] = 205; put16(p + 2, 4);
+    CHECK_EQ(wrtc_rtcp_parse(p, 20, &info), WRTC_RTCP_PLAIN);
+    CHECK_EQ(info.first_fmt, 15);
+}
+
+/* ------------------------------------------------------------- corroborate */
+static wrtc_rtp_hdr_t hdr(uint32_t ssrc, uint16_t seq, uint32_t ts)
+{
+    wrtc_rtp_hdr_t h;
+    memset(&h, 0, sizeof h);
+    h.ssrc = ssrc;
+    h.seq = seq;
+    h.ts = ts;
+    return h;
+}
+
+static void test_corroborate(void)
+{
+    wrtc_track_t t;
+    wrtc_rtp_hdr_t h;
+    int i;
+
+    CHECK_EQ(wrtc_clock_match(960, 0.020), 48000);
+    CHECK_EQ(wrtc_clock_match(160, 0.020), 8000);
+    CHECK_EQ(wrtc_clock_match(3000, 1.0 / 30), 90000);
+    CHECK_EQ(wrtc_clock_match(48000, 1.0), 48000);
+    CHECK_EQ(wrtc_clock_match(1000000000, 0.02), 0);
+    CHECK_EQ(wrtc_clock_match(-5, 0.02), 0);
+    CHECK_EQ(wrtc_clock_match(70000, 1.0), 0);       /* between 48k and 90k */
+
+    /* 20 ms Opus: corroborated on the WRTC_CORROBORATE_PACKETS-th packet. */
+    wrtc_track_init(&t);
+    for (i = 0; i < WRTC_CORROBORATE_PACKETS; i++) {
+        wrtc_track_result_t r;
+        h = hdr(0xABCD, (uint16_t)(65534 + i), 4294967000u + 960u * (uint32_t)i); /* both wrap */
+        r = wrtc_track_update(&t, &h, 10.0 + 0.02 * i);
+        CHECK_EQ(r, i == 0 ? WRTC_TRACK_STARTED
+                 : i + 1 < WRTC_CORROBORATE_PACKETS ? WRTC_TRACK_AGREES : WRTC_TRACK_CORROBORATED);
+    }
+    CHECK_EQ(t.clock_rate, 48000);
+    /* A late (reordered) packet does not undo it. */
+    h = hdr(0xABCD, (uint16_t)(65534 + 1), 0);
+    CHECK_EQ(wrtc_track_update(&t, &h, 10.1), WRTC_TRACK_CORROBORATED);
+
+    /* Video: packets of one frame share a timestamp. */
+    wrtc_track_init(&t);
+    {
+        uint32_t ts = 1000;
+        uint16_t seq = 100;
+        double tm = 5.0;
+        wrtc_track_result_t r = WRTC_TRACK_STARTED;
+        for (i = 0; i < 6; i++) {
+            h = hdr(7, seq++, ts);
+            r = wrtc_track_update(&t, &h, tm);
+            if (i % 2 == 1) { ts += 3000; tm += 1.0 / 30; }
+            else tm += 0.001;
+        }
+        CHECK_EQ(r, WRTC_TRACK_CORROBORATED);
+    }
+
+    /* Random datagrams: a new SSRC each time never agrees. */
+    wrtc_track_init(&t);
+    for (i = 0; i < 50; i++) {
+        h = hdr((uint32_t)rnd8() << 24 | rnd8() << 16 | rnd8() << 8 | rnd8(),
+                (uint16_t)(rnd8() << 8 | rnd8()), (uint32_t)rnd8() << 24);
+        CHECK(wrtc_track_update(&t, &h, 1.0 + i * 0.01) != WRTC_TRACK_CORROBORATED);
+    }
+    /* Same SSRC but sequence jumps, repeats, or timestamps going back. */
+    wrtc_track_init(&t);
+    h = hdr(1, 10, 0);      wrtc_track_update(&t, &h, 0.0);
+    h = hdr(1, 200, 160);   CHECK_EQ(wrtc_track_update(&t, &h, 0.02), WRTC_TRACK_RESET);
+    h = hdr(1, 200, 160);   CHECK_EQ(wrtc_track_update(&t, &h, 0.04), WRTC_TRACK_RESET); /* seq repeat */
+    h = hdr(1, 201, 0);     CHECK_EQ(wrtc_track_update(&t, &h, 0.06), WRTC_TRACK_RESET); /* ts back */
+    /* Timestamps racing ahead of capture time (no media clock). */
+    wrtc_track_init(&t);
+    h = hdr(1, 1, 0);       wrtc_track_update(&t, &h, 0.0);
+    h = hdr(1, 2, 500000);  CHECK_EQ(wrtc_track_update(&t, &h, 0.02), WRTC_TRACK_RESET);
+    /* A long pause restarts the candidate. */
+    wrtc_track_init(&t);
+    h = hdr(1, 1, 0);       wrtc_track_update(&t, &h, 0.0);
+    h = hdr(1, 2, 160);     CHECK_EQ(wrtc_track_update(&t, &h, 0.0 + WRTC_TRACK_MAX_GAP_S + 1), WRTC_TRACK_RESET);
+}
+
+/* ----------------------------------------------------------------- rfc4733 */
+static uint8_t ev_block[4];
+static const uint8_t *event(uint8_t code, bool end, uint8_t vol, uint16_t dur)
+{
+    ev_block[0] = code;
+    ev_block[1] = (uint8_t)((end ? 0x80 : 0) | (vol & 0x3F));
+    put16(ev_block + 2, dur);
+    return ev_block;
+}
+
+static void test_rfc4733(void)
+{
+    wrtc_events_t e;
+    uint8_t red[13];
+    int i;
+
+    /* One digit: start, two updates, end sent three times (RFC 4733 §2.5). */
+    wrtc_events_init(&e, 101);
+    CHECK_EQ(wrtc_events_update(&e, event(5, false, 10, 160), 4, 8000, 1.00, 1), WRTC_EVENTS_UNDECIDED);
+    CHECK_EQ(wrtc_events_update(&e, event(5, false, 10, 320), 4, 8000, 1.05, 2), WRTC_EVENTS_UNDECIDED);
+    CHECK_EQ(wrtc_events_update(&e, event(5, false, 10, 480), 4, 8000, 1.10, 3), WRTC_EVENTS_UNDECIDED);
+    CHECK_EQ(wrtc_events_update(&e, event(5, true, 10, 640), 4, 8000, 1.15, 4), WRTC_EVENTS_YES);
+    CHECK_EQ(e.decided_frame, 4);
+    CHECK_EQ(e.events, 1);
+
+    /* Video on PT 101: large payloads. */
+    wrtc_events_init(&e, 101);
+    CHECK_EQ(wrtc_events_update(&e, red, 1000, 0, 0, 9), WRTC_EVENTS_NO);
+    CHECK_EQ(e.decided_frame, 9);
+    CHECK(e.reason != NULL);
+    /* 5 bytes is not an event block. */
+    wrtc_events_init(&e, 101);
+    CHECK_EQ(wrtc_events_update(&e, red, 5, 0, 0, 1), WRTC_EVENTS_NO);
+    /* Unknown event code, reserved bit. */
+    wrtc_events_init(&e, 101);
+    CHECK_EQ(wrtc_events_update(&e, event(200, false, 0, 0), 4, 0, 0, 1), WRTC_EVENTS_NO);
+    wrtc_events_init(&e, 101);
+    ev_block[0] = 1; ev_block[1] = 0x40; ev_block[2] = 0; ev_block[3] = 160;
+    CHECK_EQ(wrtc_events_update(&e, ev_block, 4, 0, 0, 1), WRTC_EVENTS_NO);
+    /* Duration shrinking within one event. */
+    wrtc_events_init(&e, 101);
+    wrtc_events_update(&e, event(1, false, 10, 480), 4, 100, 0.0, 1);
+    CHECK_EQ(wrtc_events_update(&e, event(1, false, 10, 320), 4, 100, 0.05, 2), WRTC_EVENTS_NO);
+    /* An event continuing after its end bit. */
+    wrtc_events_init(&e, 101);
+    wrtc_events_update(&e, event(1, true, 10, 480), 4, 100, 0.0, 1);
+    CHECK_EQ(wrtc_events_update(&e, event(1, false, 10, 640), 4, 100, 0.05, 2), WRTC_EVENTS_NO);
+    /* Event-shaped payloads at a media packet rate (every 2 ms). */
+    wrtc_events_init(&e, 101);
+    for (i = 0; i < 3; i++)
+        wrtc_events_update(&e, event(1, false, 10, (uint16_t)(160 * (i + 1))), 4, 100, 0.002 * i, 1);
+    CHECK_EQ(wrtc_events_update(&e, event(1, true, 10, 640), 4, 100, 0.006, 4), WRTC_EVENTS_NO);
+    /* No end bit yet: undecided however many updates. */
+    wrtc_events_init(&e, 101);
+    for (i = 0; i < 10; i++)
+        CHECK_EQ(wrtc_events_update(&e, event(3, false, 10, (uint16_t)(160 * (i + 1))), 4, 5,
+                                    0.05 * i, 1), WRTC_EVENTS_UNDECIDED);
+    /* Padding-only packet says nothing. */
+    CHECK_EQ(wrtc_events_update(&e, NULL, 0, 5, 1.0, 1), WRTC_EVENTS_UNDECIDED);
+    /* RFC 2198 redundancy: one redundant 4-byte block + primary. */
+    wrtc_events_init(&e, 101);
+    red[0] = 0x80 | 101; red[1] = 0; red[2] = 0; red[3] = 4;   /* F=1, ts offset 0, len 4 */
+    red[4] = 101;                                              /* F=0 final header */
+    memcpy(red + 5, event(7, false, 10, 160), 4);
+    memcpy(red + 9, event(7, false, 10, 320), 4);
+    for (i = 0; i < 3; i++)
+        CHECK_EQ(wrtc_events_update(&e, red, 13, 50, 0.05 * i, 1), WRTC_EVENTS_UNDECIDED);
+    memcpy(red + 9, event(7, true, 10, 480), 4);
+    CHECK_EQ(wrtc_events_update(&e, red, 13, 50, 0.2, 5), WRTC_EVENTS_YES);
+    red[3] = 8;                                                /* block lengths off */
+    wrtc_events_init(&e, 101);
+    CHECK_EQ(wrtc_events_update(&e, red, 13, 50, 0.2, 5), WRTC_EVENTS_NO);
+    CHECK(wrtc_event_code_known(16));
+    CHECK(!wrtc_event_code_known(17));
+    CHECK(wrtc_event_code_known(32));
+}
+
+/* ----------------------------------------------------------------- entropy */
+static void test_entropy(void)
+{
+    wrtc_entropy_t e;
+    uint8_t buf[512];
+    int i, k;
+    /* Ciphertext-like bytes. */
+    wrtc_entropy_init(&e);
+    for (k = 0; k < 8; k++) {
+        for (i = 0; i < 512; i++)
+            buf[i] = rnd8();
+        wrtc_entropy_add(&e, buf, sizeof buf);
+    }
+    CHECK(wrtc_entropy_ready(&e));
+    CHECK(wrtc_entropy_looks_encrypted(&e));
+    CHECK_EQ(e.total, WRTC_ENTROPY_MIN_BYTES);
+    /* G.711-like samples of a tone: few distinct values. */
+    wrtc_entropy_init(&e);
+    for (k = 0; k < 8; k++) {
+        for (i = 0; i < 512; i++)
+            buf[i] = (uint8_t)(0x80 + 20 * ((i / 4) % 8));
+        wrtc_entropy_add(&e, buf, sizeof buf);
+    }
+    CHECK(wrtc_entropy_ready(&e));
+    CHECK(!wrtc_entropy_looks_encrypted(&e));
+    /* Not enough bytes yet. */
+    wrtc_entropy_init(&e);
+    wrtc_entropy_add(&e, buf, 100);
+    CHECK(!wrtc_entropy_ready(&e));
+    CHECK(!wrtc_entropy_looks_encrypted(&e));
+    wrtc_entropy_init(&e);
+    CHECK(wrtc_entropy_chi2(&e) == 0);
+}
+
+/* ------------------------------------------------------------ srtcp layout */
+static size_t srtcp_pkt(uint8_t *p, uint32_t ssrc, uint32_t index, size_t tail)
+{
+    size_t i, n = 8 + 40 + 4 + tail;
+    p[0] = 0x80; p[1] = 200; put16(p + 2, 6); put32(p + 4, ssrc);
+    for (i = 8; i < n; i++)
+        p[i] = rnd8();
+    put32(p + n - tail - 4, 0x80000000u | index);
+    return n;
+}
+
+static void test_srtcp_layout(void)
+{
+    uint8_t p[128];
+    wrtc_srtcp_layout_t l;
+    uint32_t i;
+    int r = -1;
+    /* AEAD-GCM: E+index last. Two senders interleaved. */
+    wrtc_srtcp_layout_init(&l);
+    for (i = 1; i <= 4 && r < 0; i++) {
+        r = wrtc_srtcp_layout_update(&l, p, srtcp_pkt(p, 0xAAAA, i, 0));
+        if (r < 0)
+            r = wrtc_srtcp_layout_update(&l, p, srtcp_pkt(p, 0xBBBB, 100 + i, 0));
+    }
+    CHECK_EQ(r, 0);
+    CHECK_EQ(wrtc_srtcp_tail_len[r], 0);
+    /* HMAC-SHA1-80: 10-byte tag after the index. */
+    wrtc_srtcp_layout_init(&l);
+    r = -1;
+    for (i = 1; i <= 5 && r < 0; i++)
+        r = wrtc_srtcp_layout_update(&l, p, srtcp_pkt(p, 0xCCCC, i * 2, 10));
+    CHECK_EQ(r, 1);
+    CHECK_EQ(wrtc_srtcp_tail_len[r], 10);
+    /* Too short to hold any trailer: stays undecided. */
+    wrtc_srtcp_layout_init(&l);
+    CHECK_EQ(wrtc_srtcp_layout_update(&l, p, 12), -1);
+}
+
+int main(int argc, char **argv)
+{
+    static const check_group_t groups[] = {
+        { "classify", test_classify },
+        { "stun", test_stun },
+        { "dtls", test_dtls },
+        { "channeldata", test_channeldata },
+        { "zrtp", test_zrtp },
+        { "rtp", test_rtp },
+        { "rtcp", test_rtcp },
+        { "corroborate", test_corroborate },
+        { "rfc4733", test_rfc4733 },
+        { "entropy", test_entropy },
+        { "srtcp_layout", test_srtcp_layout },
+    };
+    return check_main(argc, argv, groups, sizeof groups / sizeof groups[0]);
+}
