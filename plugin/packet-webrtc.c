@@ -9,6 +9,7 @@
 #include <epan/prefs.h>
 
 #include "webrtc-flow.h"
+#include "webrtc-srtcp.h"
 #include "demux.h"
 
 int proto_webrtc = -1;
@@ -18,6 +19,7 @@ int hf_webrtc_flow_reason = -1;
 int hf_webrtc_flow_frame = -1;
 int hf_webrtc_flow_srtp = -1;
 int hf_webrtc_turn_channel = -1;
+int hf_webrtc_srtcp_encrypted = -1;
 gint ett_webrtc = -1;
 
 expert_field ei_webrtc_rtp_detected = EI_INIT;
@@ -69,6 +71,9 @@ void proto_register_webrtc(void)
         { &hf_webrtc_flow_srtp,
           { "Payload encrypted (SRTP)", "webrtc.flow.srtp", FT_BOOLEAN, BASE_NONE,
             NULL, 0x0, "RTP payloads on this flow are taken as SRTP", HFILL } },
+        { &hf_webrtc_srtcp_encrypted,
+          { "Encrypted SRTCP payload", "webrtc.srtcp.encrypted", FT_BYTES, BASE_NONE,
+            NULL, 0x0, "SRTCP ciphertext after the 8 clear header bytes (RFC 3711 §3.4)", HFILL } },
         { &hf_webrtc_turn_channel,
           { "TURN channel", "webrtc.turn.channel", FT_UINT16, BASE_HEX,
             NULL, 0x0, "TURN channel number carrying this packet", HFILL } },
@@ -151,6 +156,7 @@ void proto_reg_handoff_webrtc(void)
     webrtc_handles.zrtp = find_dissector_add_dependency("zrtp", proto_webrtc);
     webrtc_handles.rtp = find_dissector_add_dependency("rtp", proto_webrtc);
     webrtc_handles.rtcp = find_dissector_add_dependency("rtcp", proto_webrtc);
+    webrtc_srtcp_init();
 
     /* Heuristics are tried in reverse order of registration and plugins
      * register after the built-in dissectors, so these run first; each

@@ -17,22 +17,24 @@
 #include <epan/proto_data.h>
 
 #include "webrtc-flow.h"
+#include "webrtc-srtcp.h"
 #include "demux.h"
 
-/* Per-packet marks (pinfo->pool) that stop a datagram from being counted
+/* Per-packet marks (pinfo->pool) that stop a payload from being counted
  * twice when our conversation dissector rejects it and the UDP heuristics
- * then offer it to us again. */
+ * then offer the same tvb to us again. Keyed by the tvb: one TCP segment can
+ * carry several TURN messages, each of which must be seen. */
 #define MARK_OUTER 0
 #define MARK_INNER 1
 
-static void mark(packet_info *pinfo, int which)
+static void mark(packet_info *pinfo, int which, tvbuff_t *tvb)
 {
-    p_add_proto_data(pinfo->pool, pinfo, proto_webrtc, which, GUINT_TO_POINTER(1));
+    p_set_proto_data(pinfo->pool, pinfo, proto_webrtc, which, tvb);
 }
 
-static gboolean marked(packet_info *pinfo, int which)
+static gboolean marked(packet_info *pinfo, int which, tvbuff_t *tvb)
 {
-    return p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, which) != NULL;
+    return p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, which) == (void *)tvb;
 }
 
 static gboolean has_context(const webrtc_flow_t *f)
@@ -192,6 +194,8 @@ static int call_rtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc
     if (f->is_rtcp_only && pinfo->num == f->rtcp_pair_frame)
         expert_add_info_format(pinfo, ti, &ei_webrtc_rtcp_paired,
                                "RTCP on RTP port + 1: %s", f->evidence);
+    if (!webrtc_srtcp_wireshark_can_show(f, p, len))
+        return webrtc_srtcp_dissect(tvb, pinfo, tree, f);
     return call_dissector(webrtc_handles.rtcp, tvb, pinfo, tree);
 }
 
@@ -364,9 +368,9 @@ webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     webrtc_flow_t *f;
     /* UDP quoted inside ICMP errors is left alone: it would count twice. */
     if (pinfo->ptype != PT_UDP || pinfo->flags.in_error_pkt || !may_start_flow(tvb) ||
-        marked(pinfo, MARK_OUTER))
+        marked(pinfo, MARK_OUTER, tvb))
         return FALSE;
-    mark(pinfo, MARK_OUTER);
+    mark(pinfo, MARK_OUTER, tvb);
     f = webrtc_flow_get(pinfo, FALSE, TRUE);
     return dissect_flow_packet(tvb, pinfo, tree, f) > 0;
 }
@@ -375,9 +379,9 @@ int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                                 void *data _U_)
 {
     webrtc_flow_t *f;
-    if (pinfo->flags.in_error_pkt || marked(pinfo, MARK_OUTER))
+    if (pinfo->flags.in_error_pkt || marked(pinfo, MARK_OUTER, tvb))
         return 0;
-    mark(pinfo, MARK_OUTER);
+    mark(pinfo, MARK_OUTER, tvb);
     f = webrtc_flow_get(pinfo, FALSE, TRUE);
     return dissect_flow_packet(tvb, pinfo, tree, f);
 }
@@ -387,17 +391,18 @@ webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree
 {
     webrtc_flow_t *f, *outer;
     int ret;
-    if (!webrtc_prefs.turn || pinfo->ptype != PT_UDP || pinfo->flags.in_error_pkt ||
-        !may_start_flow(tvb) || marked(pinfo, MARK_INNER))
+    if (!webrtc_prefs.turn || (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP) ||
+        pinfo->flags.in_error_pkt ||
+        !may_start_flow(tvb) || marked(pinfo, MARK_INNER, tvb))
         return FALSE;
-    mark(pinfo, MARK_INNER);
+    mark(pinfo, MARK_INNER, tvb);
     f = webrtc_flow_get(pinfo, TRUE, TRUE);
     if (!f)
         return FALSE;
     if (!PINFO_FD_VISITED(pinfo) && !f->turn_channel)
         f->turn_channel = turn_channel_of(tvb);
     ret = dissect_flow_packet(tvb, pinfo, tree, f);
-    if (ret > 0 && f->media_frame && !PINFO_FD_VISITED(pinfo)) {
+    if (ret > 0 && f->media_frame && !PINFO_FD_VISITED(pinfo) && pinfo->ptype == PT_UDP) {
         /* The relayed media is set up on the client<->server 5-tuple, so
          * that 5-tuple must come to us first as well (otherwise UDP would
          * offer its STUN messages to the RTP conversation). */

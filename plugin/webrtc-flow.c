@@ -28,10 +28,16 @@ typedef struct {
     webrtc_flow_t *inner;
 } webrtc_conv_data_t;
 
-static conversation_t *exact_conversation(guint32 frame, const address *a, guint32 pa,
+static conversation_type ctype_of(port_type pt)
+{
+    return pt == PT_TCP ? CONVERSATION_TCP : CONVERSATION_UDP;
+}
+
+static conversation_t *exact_conversation(guint32 frame, conversation_type ctype,
+                                          const address *a, guint32 pa,
                                           const address *b, guint32 pb)
 {
-    conversation_t *conv = find_conversation(frame, a, b, CONVERSATION_UDP, pa, pb, 0);
+    conversation_t *conv = find_conversation(frame, a, b, ctype, pa, pb, 0);
     /* find_conversation falls back to wildcard conversations (such as the
      * ones rtp_add_address creates); only the exact 5-tuple is ours. */
     if (conv && (conv->options & (NO_ADDR2 | NO_PORT2)))
@@ -47,6 +53,7 @@ static webrtc_flow_t *flow_new(packet_info *pinfo)
     f->port[0] = pinfo->srcport;
     f->port[1] = pinfo->destport;
     f->first_frame = pinfo->num;
+    f->ptype = pinfo->ptype;
     wrtc_track_init(&f->track[0]);
     wrtc_track_init(&f->track[1]);
     wrtc_srtcp_layout_init(&f->srtcp_layout);
@@ -70,12 +77,14 @@ webrtc_flow_t *webrtc_flow_get(packet_info *pinfo, gboolean inner, gboolean crea
     webrtc_conv_data_t *cd;
     webrtc_flow_t **slot;
 
-    conv = exact_conversation(pinfo->num, &pinfo->src, pinfo->srcport,
+    if (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP)
+        return NULL;
+    conv = exact_conversation(pinfo->num, ctype_of(pinfo->ptype), &pinfo->src, pinfo->srcport,
                               &pinfo->dst, pinfo->destport);
     if (!conv) {
         if (!create || PINFO_FD_VISITED(pinfo))
             return NULL;
-        conv = conversation_new(pinfo->num, &pinfo->src, &pinfo->dst, CONVERSATION_UDP,
+        conv = conversation_new(pinfo->num, &pinfo->src, &pinfo->dst, ctype_of(pinfo->ptype),
                                 pinfo->srcport, pinfo->destport, 0);
     }
     cd = (webrtc_conv_data_t *)conversation_get_proto_data(conv, proto_webrtc);
@@ -101,9 +110,12 @@ int webrtc_flow_dir(const webrtc_flow_t *f, const packet_info *pinfo)
 void webrtc_flow_take_conversation(packet_info *pinfo, webrtc_flow_t *f)
 {
     conversation_t *conv;
-    if (PINFO_FD_VISITED(pinfo))
+    /* Only UDP: on TCP the framing dissector (TURN, RFC 4571) owns the
+     * stream and hands each message on. */
+    if (PINFO_FD_VISITED(pinfo) || f->ptype != PT_UDP)
         return;
-    conv = exact_conversation(pinfo->num, &f->addr[0], f->port[0], &f->addr[1], f->port[1]);
+    conv = exact_conversation(pinfo->num, CONVERSATION_UDP, &f->addr[0], f->port[0],
+                              &f->addr[1], f->port[1]);
     if (conv)
         conversation_set_dissector_from_frame_number(conv, f->first_frame, webrtc_handles.demux);
 }
@@ -123,16 +135,22 @@ static struct srtp_info *new_srtp_info(void)
 static void add_rtp_addresses(packet_info *pinfo, webrtc_flow_t *f)
 {
     int e;
+    /* On TCP (media inside TURN-over-TCP) the RTP dissector finds this set-up
+     * through the packet's 5-tuple; the conversation dissector it sets
+     * (RFC 4571) is never reached because TCP's exact conversation comes
+     * first. RTCP conversations exist for UDP only: webrtc-demux.c calls the
+     * SRTCP dissector directly on TCP. */
     for (e = 0; e < 2; e++) {
         if (f->srtp) {
-            srtp_add_address(pinfo, PT_UDP, &f->addr[e], f->port[e], f->port[1 - e],
+            srtp_add_address(pinfo, f->ptype, &f->addr[e], f->port[e], f->port[1 - e],
                              WEBRTC_SETUP_METHOD, f->first_frame, 0, f->dyn,
                              f->srtp_info, NULL);
             /* SRTCP's trailer layout differs from SRTP's tag: own info. */
-            srtcp_add_address(pinfo, &f->addr[e], f->port[e], f->port[1 - e],
-                              WEBRTC_SETUP_METHOD, f->first_frame, f->srtcp_info);
+            if (f->ptype == PT_UDP)
+                srtcp_add_address(pinfo, &f->addr[e], f->port[e], f->port[1 - e],
+                                  WEBRTC_SETUP_METHOD, f->first_frame, f->srtcp_info);
         } else {
-            rtp_add_address(pinfo, PT_UDP, &f->addr[e], f->port[e], f->port[1 - e],
+            rtp_add_address(pinfo, f->ptype, &f->addr[e], f->port[e], f->port[1 - e],
                             WEBRTC_SETUP_METHOD, f->first_frame, 0, f->dyn);
         }
     }
@@ -140,7 +158,8 @@ static void add_rtp_addresses(packet_info *pinfo, webrtc_flow_t *f)
 
 static webrtc_flow_t *port_pair_flow(packet_info *pinfo, const webrtc_flow_t *f, int delta)
 {
-    conversation_t *conv = exact_conversation(pinfo->num, &f->addr[0], f->port[0] + delta,
+    conversation_t *conv = exact_conversation(pinfo->num, ctype_of(f->ptype),
+                                              &f->addr[0], f->port[0] + delta,
                                               &f->addr[1], f->port[1] + delta);
     return flow_of(conv, FALSE);
 }
@@ -163,7 +182,8 @@ void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason
     webrtc_flow_take_conversation(pinfo, f);
 
     /* RTCP on port + 1 seen before this flow was found (RFC 3550 §11). */
-    if (webrtc_prefs.rtcp_pair && why == WEBRTC_REASON_CORROBORATED && f->port[0] < 65535 &&
+    if (webrtc_prefs.rtcp_pair && why == WEBRTC_REASON_CORROBORATED && f->ptype == PT_UDP &&
+        f->port[0] < 65535 &&
         f->port[1] < 65535) {
         rtcp = port_pair_flow(pinfo, f, 1);
         if (rtcp && rtcp->rtcp_pending_frame && !rtcp->media_frame)
@@ -173,7 +193,7 @@ void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason
 
 webrtc_flow_t *webrtc_flow_rtp_of_rtcp(packet_info *pinfo, const webrtc_flow_t *f)
 {
-    if (f->port[0] == 0 || f->port[1] == 0)
+    if (f->port[0] == 0 || f->port[1] == 0 || f->ptype != PT_UDP)
         return NULL;
     return port_pair_flow(pinfo, f, -1);
 }

@@ -35,6 +35,7 @@ typedef struct webrtc_flow {
     /* The 5-tuple as first seen: endpoint 0 sent the first packet. */
     address  addr[2];
     guint32  port[2];
+    port_type ptype;             /* PT_UDP, or PT_TCP inside TURN-over-TCP */
     guint32  first_frame;        /* first frame of the 5-tuple we saw */
     gboolean inside_turn;        /* the media is inside TURN on this 5-tuple */
 

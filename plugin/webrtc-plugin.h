@@ -24,6 +24,7 @@ extern int hf_webrtc_flow_reason;
 extern int hf_webrtc_flow_frame;
 extern int hf_webrtc_flow_srtp;
 extern int hf_webrtc_turn_channel;
+extern int hf_webrtc_srtcp_encrypted;
 extern gint ett_webrtc;
 
 /* Expert infos. */

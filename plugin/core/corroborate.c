@@ -86,6 +86,8 @@ wrtc_track_result_t wrtc_track_update(wrtc_track_t *tr, const wrtc_rtp_hdr_t *h,
         return WRTC_TRACK_RESET;
     }
     tr->agreeing++;
-    return tr->agreeing >= WRTC_CORROBORATE_PACKETS ? WRTC_TRACK_CORROBORATED
-                                                    : WRTC_TRACK_AGREES;
+    /* Packets of one video frame share a timestamp: the media clock is only
+     * evidence once the timestamp has moved. */
+    return tr->agreeing >= WRTC_CORROBORATE_PACKETS && tr->ts_advance > 0
+               ? WRTC_TRACK_CORROBORATED : WRTC_TRACK_AGREES;
 }

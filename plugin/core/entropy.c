@@ -15,6 +15,14 @@ void wrtc_entropy_init(wrtc_entropy_t *e)
 void wrtc_entropy_add(wrtc_entropy_t *e, const uint8_t *p, size_t len)
 {
     size_t i;
+    if (len > 0 && e->first_packets < WRTC_ENTROPY_FIRST_BYTES) {
+        uint8_t b = p[0];
+        if (!(e->first_seen[b / 8] & (1u << (b % 8)))) {
+            e->first_seen[b / 8] |= (uint8_t)(1u << (b % 8));
+            e->first_distinct++;
+        }
+        e->first_packets++;
+    }
     /* Only the first bytes matter; stop counting once the sample is full so
      * the cost per flow is bounded. */
     for (i = 0; i < len && e->total < WRTC_ENTROPY_MIN_BYTES; i++) {
@@ -25,7 +33,7 @@ void wrtc_entropy_add(wrtc_entropy_t *e, const uint8_t *p, size_t len)
 
 bool wrtc_entropy_ready(const wrtc_entropy_t *e)
 {
-    return e->total >= WRTC_ENTROPY_MIN_BYTES;
+    return e->total >= WRTC_ENTROPY_MIN_BYTES && e->first_packets >= WRTC_ENTROPY_FIRST_BYTES;
 }
 
 double wrtc_entropy_chi2(const wrtc_entropy_t *e)
@@ -43,5 +51,6 @@ double wrtc_entropy_chi2(const wrtc_entropy_t *e)
 
 bool wrtc_entropy_looks_encrypted(const wrtc_entropy_t *e)
 {
-    return wrtc_entropy_ready(e) && wrtc_entropy_chi2(e) < WRTC_ENTROPY_CHI2_RANDOM;
+    return wrtc_entropy_ready(e) && wrtc_entropy_chi2(e) < WRTC_ENTROPY_CHI2_RANDOM &&
+           e->first_distinct >= WRTC_ENTROPY_FIRST_DISTINCT;
 }

@@ -21,13 +21,18 @@
 typedef struct {
     uint32_t hist[256];
     uint32_t total;
+    uint8_t  first_seen[32];   /* bitmap of first payload bytes */
+    uint32_t first_packets;    /* packets whose first byte was recorded */
+    uint32_t first_distinct;
 } wrtc_entropy_t;
 
 void wrtc_entropy_init(wrtc_entropy_t *e);
+/* One packet's payload (RTP header and padding removed). */
 void wrtc_entropy_add(wrtc_entropy_t *e, const uint8_t *p, size_t len);
 bool wrtc_entropy_ready(const wrtc_entropy_t *e);
 double wrtc_entropy_chi2(const wrtc_entropy_t *e);
-/* True when the bytes so far look uniformly random (ciphertext). */
+/* True when the bytes so far look uniformly random (ciphertext) and the
+ * payloads do not start with a repeating codec header. */
 bool wrtc_entropy_looks_encrypted(const wrtc_entropy_t *e);
 
 #endif

@@ -127,35 +127,25 @@ def check_schema(gt):
     return bad
 
 
-def _media_ports(gt):
-    """(RTP ports, TURN server ports) named by the ground truth's flows."""
-    ports, turn_ports = set(), set()
-    for call in gt["calls"]:
-        for fl in call["flows"]:
-            if fl["transport"] != "udp":
-                continue
-            if "channeldata" in fl["contents"]:
-                # Wireshark's STUN dissector parses ChannelData on the
-                # server's port; which end is the server is not recorded, so
-                # both ends are decoded as STUN (the client port carries
-                # nothing else).
-                for ep in (fl["a"], fl["b"]):
-                    turn_ports.add(split_endpoint(ep)[1])
-            elif {"rtp", "srtp"} & set(fl["contents"]):
-                for ep in (fl["a"], fl["b"]):
-                    ports.add(split_endpoint(ep)[1])
-    return ports - turn_ports, turn_ports
+def _turn_ports(gt, transport):
+    """Both ports of every client<->TURN flow carrying ChannelData.
+
+    Wireshark's STUN dissector parses ChannelData on the server's port;
+    which end is the server is not recorded, so both ends are decoded as
+    STUN (the client port carries nothing else)."""
+    return sorted({split_endpoint(ep)[1] for call in gt["calls"] for fl in call["flows"]
+                   if fl["transport"] == transport and "channeldata" in fl["contents"]
+                   for ep in (fl["a"], fl["b"])})
 
 
 def _decode_as_args(gt):
-    """Decode As switches an analyst would use, from the truth."""
-    ports, turn_ports = _media_ports(gt)
-    args = []
-    for p in sorted(ports):
-        args += ["-d", "udp.port==%d,rtp" % p]
-    for p in sorted(turn_ports):
-        args += ["-d", "udp.port==%d,stun" % p]
-    return args
+    """Decode As an analyst would use, from the truth: RTP on the UDP ports
+    of the flows that carry RTP directly."""
+    turn = set(_turn_ports(gt, "udp"))
+    ports = {split_endpoint(ep)[1] for call in gt["calls"] for fl in call["flows"]
+             if fl["transport"] == "udp" and "channeldata" not in fl["contents"]
+             and {"rtp", "srtp"} & set(fl["contents"]) for ep in (fl["a"], fl["b"])}
+    return [a for p in sorted(ports - turn) for a in ("-d", "udp.port==%d,rtp" % p)]
 
 
 def _rtp_in_channeldata(hexbytes):
@@ -202,13 +192,23 @@ def verify(gt, ts=None):
                      "!icmp && rtp.version == 2 && " + NOT_RTCP, extra=da)
     for r in rows:
         seen[(direction(r), "0x%08x" % int(r[6], 16), int(r[7]))] += 1
-    if _media_ports(gt)[1]:
-        rows = ts.fields(cap, addr + ["data.data"], "!icmp && stun && data.data",
-                         extra=da)
+    # RTP inside TURN ChannelData (RFC 8656 §12.4; over TCP framed per
+    # §12.5): Wireshark's STUN dissector on the TURN port leaves each
+    # payload in data.data (several per TCP segment are possible).
+    for transport in ("udp", "tcp"):
+        ports = _turn_ports(gt, transport)
+        if not ports:
+            continue
+        taddr = ["ip.src", "ipv6.src", transport + ".srcport",
+                 "ip.dst", "ipv6.dst", transport + ".dstport"]
+        extra = da + [a for p in ports for a in ("-d", "%s.port==%d,stun" % (transport, p))]
+        rows = ts.fields(cap, taddr + ["data.data"],
+                         "!icmp && %s && stun && data.data" % transport, extra=extra)
         for r in rows:
-            got = _rtp_in_channeldata(r[6])
-            if got:
-                seen[(direction(r), "0x%08x" % got[0], got[1])] += 1
+            for blob in r[6].split(","):
+                got = _rtp_in_channeldata(blob)
+                if got:
+                    seen[(direction(r), "0x%08x" % got[0], got[1])] += 1
     expected = collections.Counter()
     for call in gt["calls"]:
         for st in call["streams"]:

@@ -357,6 +357,13 @@ static void test_corroborate(void)
     h = hdr(0xABCD, (uint16_t)(65534 + 1), 0);
     CHECK_EQ(wrtc_track_update(&t, &h, 10.1), WRTC_TRACK_CORROBORATED);
 
+    /* Packets of one video frame alone (no timestamp advance) are not
+     * enough, however many. */
+    wrtc_track_init(&t);
+    for (i = 0; i < 8; i++) {
+        h = hdr(9, (uint16_t)(500 + i), 777);
+        CHECK(wrtc_track_update(&t, &h, 2.0 + 0.0005 * i) != WRTC_TRACK_CORROBORATED);
+    }
     /* Video: packets of one frame share a timestamp. */
     wrtc_track_init(&t);
     {
@@ -481,20 +488,40 @@ static void test_entropy(void)
     int i, k;
     /* Ciphertext-like bytes. */
     wrtc_entropy_init(&e);
-    for (k = 0; k < 8; k++) {
-        for (i = 0; i < 512; i++)
+    for (k = 0; k < 16; k++) {
+        for (i = 0; i < 128; i++)
             buf[i] = rnd8();
-        wrtc_entropy_add(&e, buf, sizeof buf);
+        wrtc_entropy_add(&e, buf, 128);
     }
     CHECK(wrtc_entropy_ready(&e));
     CHECK(wrtc_entropy_looks_encrypted(&e));
     CHECK_EQ(e.total, WRTC_ENTROPY_MIN_BYTES);
+    /* Compressed media: random-looking bulk, but a repeating codec header
+     * (an Opus TOC byte of 0x78) at the start of every payload. */
+    wrtc_entropy_init(&e);
+    for (k = 0; k < 16; k++) {
+        for (i = 0; i < 128; i++)
+            buf[i] = rnd8();
+        buf[0] = 0x78;
+        wrtc_entropy_add(&e, buf, 128);
+    }
+    CHECK(wrtc_entropy_ready(&e));
+    CHECK(wrtc_entropy_chi2(&e) < WRTC_ENTROPY_CHI2_RANDOM);
+    CHECK(!wrtc_entropy_looks_encrypted(&e));
+    /* Enough bytes from too few packets: not ready. */
+    wrtc_entropy_init(&e);
+    for (k = 0; k < 4; k++) {
+        for (i = 0; i < 512; i++)
+            buf[i] = rnd8();
+        wrtc_entropy_add(&e, buf, 512);
+    }
+    CHECK(!wrtc_entropy_ready(&e));
     /* G.711-like samples of a tone: few distinct values. */
     wrtc_entropy_init(&e);
-    for (k = 0; k < 8; k++) {
-        for (i = 0; i < 512; i++)
-            buf[i] = (uint8_t)(0x80 + 20 * ((i / 4) % 8));
-        wrtc_entropy_add(&e, buf, sizeof buf);
+    for (k = 0; k < 16; k++) {
+        for (i = 0; i < 160; i++)
+            buf[i] = (uint8_t)(0x80 + 20 * (((i + k) / 4) % 8));
+        wrtc_entropy_add(&e, buf, 160);
     }
     CHECK(wrtc_entropy_ready(&e));
     CHECK(!wrtc_entropy_looks_encrypted(&e));

@@ -1,0 +1,106 @@
+#!/bin/bash
+# Regenerates test-captures/chromium-turn-tcp.pcapng and chromium-turn-tcp.json.
+# Run as root on Debian 12. The chromium-turn call (two RTCPeerConnections on
+# one page, relay-only through coturn), but Chromium reaches coturn over TCP
+# (turn:127.0.0.1:3478?transport=tcp): Allocate etc. and the media in
+# ChannelData framed on the TCP streams (RFC 8656 §12.5); coturn relays over
+# UDP, so the relay<->relay leg is plain UDP. Everything (HTTPS server, coturn,
+# Chromium, the capture) runs in the network namespace wrtc-ctt, only lo up,
+# 127.0.0.1 only. See README.md in this folder.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TC=$(cd "$HERE/../.." && pwd)              # test-captures/
+P2P=$(cd "$HERE/../chromium-p2p" && pwd)   # shared page, server, helpers
+NAME=chromium-turn-tcp
+NS=wrtc-ctt
+PORT=8443
+TURN_PORT=3478
+TURN_USER=wrtc
+TURN_PASS=wrtc-secret
+TURN_REALM=wrtc.example
+RELAY_MIN=50000
+RELAY_MAX=50099
+CALL_SECONDS=${CALL_SECONDS:-10}
+
+# shellcheck source=../lib/netns.sh
+source "$HERE/../lib/netns.sh"
+# shellcheck source=../chromium-p2p/common.sh
+source "$P2P/common.sh"
+
+[ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
+chr_install chromium coturn tshark openssl python3 iproute2
+
+WORK=$(mktemp -d /tmp/wrtc-$NAME.XXXXXX)
+cleanup() {
+    wrtc_cleanup
+    if [ -n "${KEEP_WORK:-}" ]; then echo "work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+wrtc_ns_create "$NS"
+chr_cert "$WORK"
+
+# coturn: long-term credentials, clients over TCP (and UDP, unused), relay
+# over UDP only (no-tcp-relay: RFC 6062 TCP allocations are not wanted),
+# loopback relay addresses; allow-loopback-peers because the peer of each
+# allocation is the other PC's relayed address on 127.0.0.1.
+cat >"$WORK/turnserver.conf" <<CONF
+listening-ip=127.0.0.1
+relay-ip=127.0.0.1
+listening-port=$TURN_PORT
+min-port=$RELAY_MIN
+max-port=$RELAY_MAX
+lt-cred-mech
+user=$TURN_USER:$TURN_PASS
+realm=$TURN_REALM
+fingerprint
+allow-loopback-peers
+no-multicast-peers
+no-tls
+no-dtls
+no-tcp-relay
+no-cli
+no-rfc5780
+userdb=$WORK/turndb
+pidfile=$WORK/turnserver.pid
+log-file=$WORK/turnserver.log
+simple-log
+verbose
+CONF
+wrtc_bg "$NS" 180 turnserver -c "$WORK/turnserver.conf" >"$WORK/turnserver.out" 2>&1
+TURN_PID=$WRTC_LAST_PID
+for i in $(seq 1 100); do
+    ip netns exec "$NS" ss -Hltn "sport = :$TURN_PORT" | grep -q LISTEN && break
+    kill -0 "$TURN_PID" 2>/dev/null || { cat "$WORK/turnserver.out" >&2; echo "turnserver died" >&2; exit 1; }
+    sleep 0.1
+done
+ip netns exec "$NS" ss -Hltn "sport = :$TURN_PORT" | grep -q LISTEN || { echo "turnserver not listening on TCP" >&2; exit 1; }
+
+chr_start_server "$NS" "$WORK" "$PORT"
+
+TURN_URL="turn%3A127.0.0.1%3A$TURN_PORT%3Ftransport%3Dtcp"
+wrtc_capture_start "$NS" lo "$WORK/capture.pcapng" 120
+chr_run_chromium "$NS" "$WORK" \
+    "https://127.0.0.1:$PORT/?dur=$CALL_SECONDS&bitrate=300000&policy=relay&turn=$TURN_URL&user=$TURN_USER&pass=$TURN_PASS" 90
+sleep 1
+wrtc_capture_stop
+# coturn's view of the sessions (allocations, TCP client sockets) for README/debugging
+grep -i -E 'session|allocat|channel|tcp' "$WORK/turnserver.log" | tail -40 >"$WORK/turnserver-sessions.txt" || true
+
+if [ -n "${NO_TRUTH:-}" ]; then KEEP_WORK=1; exit 0; fi
+
+CHROMIUM_VERSION=$(chr_chromium_version)
+COTURN_VERSION=$(turnserver --version 2>/dev/null | head -1 | tr -d '[:space:]')
+"$CHR_PY" "$HERE/groundtruth_tcp.py" \
+    --results "$WORK/results.json" --pcap "$WORK/capture.pcapng" \
+    --capture-name "$NAME.pcapng" --generator "gen/$NAME/generate.sh" \
+    --server "127.0.0.1:$PORT" --turn "127.0.0.1:$TURN_PORT" \
+    --software "chromium=$CHROMIUM_VERSION" --software "coturn=$COTURN_VERSION" \
+    --description "Chromium headless, one page with two RTCPeerConnections, iceTransportPolicy relay through coturn reached over TCP (turn:127.0.0.1:$TURN_PORT?transport=tcp, long-term credentials), UDP relay; media in TURN ChannelData framed on both client TCP connections (RFC 8656 12.5) and plain UDP between the two relayed addresses; audio+video both ways, default BUNDLE, rtcp-mux, DTLS-SRTP; offer/answer POSTed over HTTPS; DTMF 123# from pc1" \
+    --out "$WORK/out.json" --record-dir "$HERE/last-run"
+
+cp "$WORK/capture.pcapng" "$TC/$NAME.pcapng"
+cp "$WORK/out.json" "$TC/$NAME.json"
+chmod 644 "$TC/$NAME.pcapng" "$TC/$NAME.json"
+echo "wrote $TC/$NAME.pcapng ($(stat -c %s "$TC/$NAME.pcapng") bytes) and $TC/$NAME.json" >&2
