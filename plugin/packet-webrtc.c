@@ -28,7 +28,6 @@ expert_field ei_webrtc_rtcp_paired = EI_INIT;
 expert_field ei_webrtc_event_accepted = EI_INIT;
 expert_field ei_webrtc_event_rejected = EI_INIT;
 expert_field ei_webrtc_in_turn = EI_INIT;
-expert_field ei_webrtc_srtp_judged = EI_INIT;
 expert_field ei_webrtc_bad_header = EI_INIT;
 
 webrtc_prefs_t webrtc_prefs = {
@@ -98,9 +97,6 @@ void proto_register_webrtc(void)
         { &ei_webrtc_in_turn,
           { "webrtc.turn.media", PI_PROTOCOL, PI_CHAT,
             "Media inside TURN", EXPFILL } },
-        { &ei_webrtc_srtp_judged,
-          { "webrtc.srtp.judged", PI_PROTOCOL, PI_CHAT,
-            "RTP payload encryption judged", EXPFILL } },
         { &ei_webrtc_bad_header,
           { "webrtc.malformed", PI_MALFORMED, PI_ERROR,
             "Malformed packet on a media flow", EXPFILL } },

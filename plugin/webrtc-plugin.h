@@ -34,7 +34,6 @@ extern expert_field ei_webrtc_rtcp_paired;
 extern expert_field ei_webrtc_event_accepted;
 extern expert_field ei_webrtc_event_rejected;
 extern expert_field ei_webrtc_in_turn;
-extern expert_field ei_webrtc_srtp_judged;
 extern expert_field ei_webrtc_bad_header;
 
 /* Preferences (Protocols > WebRTC). */

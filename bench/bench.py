@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Benchmark: tshark with the plugin against plain tshark, in one run.
+
+Builds (once, cached under $WEBRTC_BENCH_DIR or /var/tmp/webrtc-bench) a
+capture of at least --packets frames by concatenating time-shifted copies of
+every test capture (editcap -t, mergecap -a), then times full dissection
+(`-q -z io,phs`: without a tap, `tshark -q` skips dissection) in each
+configuration, --runs times, interleaved, and prints the median wall time
+and peak RSS with the ratio to plain tshark.
+
+Configurations:
+  plain    no plugin, default preferences
+  manual   no plugin, the analyst's manual heuristics (see baseline.py)
+  plugin   the webrtc plugin, default preferences
+
+Usage: WEBRTC_PLUGIN_SO=build/plugin/webrtc.so bench/bench.py [--packets N] [--runs R]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lib"))
+import wstest  # noqa: E402
+from baseline import MANUAL  # noqa: E402
+
+
+def frames(path):
+    out = subprocess.run(["capinfos", "-c", "-M", path], capture_output=True, text=True,
+                         check=True).stdout
+    for line in out.splitlines():
+        if "Number of packets" in line:
+            return int(line.split(":")[1].strip())
+    raise RuntimeError("capinfos: no packet count for " + path)
+
+
+def build_capture(packets, workdir):
+    os.makedirs(workdir, exist_ok=True)
+    target = os.path.join(workdir, "bench-%d.pcapng" % packets)
+    if os.path.exists(target):
+        return target
+    caps = [os.path.join(wstest.CAPTURES, n + ".pcapng") for n in wstest.capture_names()]
+    per_round = sum(frames(c) for c in caps)
+    rounds = -(-packets // per_round)
+    parts, offset = [], 0
+    for r in range(rounds):
+        for c in caps:
+            part = os.path.join(workdir, "part-%d-%s" % (r, os.path.basename(c)))
+            # Shift each copy after the previous one (60 s apart) so the
+            # concatenation keeps time moving forward.
+            subprocess.run(["editcap", "-t", str(offset), c, part], check=True)
+            parts.append(part)
+            offset += 60
+    tmp = target + ".tmp"
+    subprocess.run(["mergecap", "-a", "-w", tmp] + parts, check=True)
+    for p in parts:
+        os.unlink(p)
+    os.rename(tmp, target)
+    return target
+
+
+def run_once(ts, capture, extra):
+    cmd_args = ["-r", capture, "-q", "-z", "io,phs"] + extra
+    start = time.monotonic()
+    cmd = ["tshark"] + cmd_args
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": ts.home,
+           "WIRESHARK_PLUGIN_DIR": ts.plugins, "LC_ALL": "C.UTF-8"}
+    if os.geteuid() == 0:
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - start
+    if status != 0:
+        raise RuntimeError("tshark failed: %s" % p.stderr.read().decode()[-2000:])
+    return wall, ru.ru_maxrss / 1024.0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--packets", type=int, default=1000000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workdir", default=os.environ.get("WEBRTC_BENCH_DIR", "/var/tmp/webrtc-bench"))
+    args = ap.parse_args()
+
+    capture = build_capture(args.packets, args.workdir)
+    os.chmod(args.workdir, 0o755)
+    os.chmod(capture, 0o644)
+    plain = wstest.Tshark(with_plugin=False)
+    plugin = wstest.Tshark(with_plugin=True)
+    configs = [("plain", plain, []), ("manual", plain, MANUAL), ("plugin", plugin, [])]
+    results = {name: [] for name, _, _ in configs}
+    for _ in range(args.runs):
+        for name, ts, extra in configs:       # interleaved: drift hits all alike
+            results[name].append(run_once(ts, capture, extra))
+    n = frames(capture)
+    base_t = statistics.median(w for w, _ in results["plain"])
+    base_m = statistics.median(m for _, m in results["plain"])
+    print("capture: %s (%d frames), %d runs each, median" % (capture, n, args.runs))
+    print("| configuration | wall s | ratio to plain | peak RSS MiB | ratio to plain |")
+    print("|---|---|---|---|---|")
+    for name, _, _ in configs:
+        t = statistics.median(w for w, _ in results[name])
+        m = statistics.median(x for _, x in results[name])
+        print("| %s | %.2f | %.3f | %.0f | %.3f |" % (name, t, t / base_t, m, m / base_m))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
