@@ -11,6 +11,8 @@
 #define WEBRTC_COMPAT_H
 
 #include <ws_version.h>
+#include <glib.h>
+#include <stdbool.h>
 
 #define WEBRTC_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) || \
@@ -19,10 +21,8 @@
 /* Heuristic dissectors return gboolean up to 4.0 and bool from 4.2 on
  * (heur_dissector_t in epan/packet.h). */
 #if WEBRTC_WS_AT_LEAST(4, 2)
-#include <stdbool.h>
 typedef bool webrtc_heur_ret_t;
 #else
-#include <glib.h>
 typedef gboolean webrtc_heur_ret_t;
 #endif
 
@@ -42,6 +42,27 @@ typedef gboolean webrtc_heur_ret_t;
 #define WEBRTC_HAVE_PLUGIN_DESCRIBE 1
 #else
 #define WEBRTC_HAVE_PLUGIN_DESCRIBE 0
+#endif
+
+/* Boolean preferences: prefs_register_bool_preference() takes gboolean * up
+ * to 4.0 and bool * from 4.2 on (epan/prefs.h; verified 4.0.17: gboolean *,
+ * 4.4.19 and 4.6.9: bool *). A preference variable must therefore be declared
+ * webrtc_pref_bool_t, never gboolean: with gcc >= 14 (trixie, sid) passing a
+ * gboolean * there is a hard error (-Wincompatible-pointer-types). */
+#if WEBRTC_WS_AT_LEAST(4, 2)
+typedef bool webrtc_pref_bool_t;
+#else
+typedef gboolean webrtc_pref_bool_t;
+#endif
+
+/* tvb_get_guint8() and friends became deprecated static inline wrappers of
+ * tvb_get_uint8() etc. (epan/tvbuff.h, WS_DEPRECATED_X; verified in 4.4.19
+ * and 4.6.9; 4.0 only has the guint names). Redirect the old names so the
+ * same source builds without deprecation warnings (-Werror) everywhere.
+ * tvbuff.h is included first so that its own declarations are not renamed. */
+#if WEBRTC_WS_AT_LEAST(4, 4)
+#include <epan/tvbuff.h>
+#define tvb_get_guint8(tvb, off) tvb_get_uint8((tvb), (off))
 #endif
 
 #endif /* WEBRTC_COMPAT_H */

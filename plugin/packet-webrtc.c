@@ -20,6 +20,7 @@ int hf_webrtc_flow_frame = -1;
 int hf_webrtc_flow_srtp = -1;
 int hf_webrtc_turn_channel = -1;
 int hf_webrtc_srtcp_encrypted = -1;
+int hf_webrtc_rfc4571_length = -1;
 gint ett_webrtc = -1;
 
 expert_field ei_webrtc_rtp_detected = EI_INIT;
@@ -73,6 +74,9 @@ void proto_register_webrtc(void)
         { &hf_webrtc_srtcp_encrypted,
           { "Encrypted SRTCP payload", "webrtc.srtcp.encrypted", FT_BYTES, BASE_NONE,
             NULL, 0x0, "SRTCP ciphertext after the 8 clear header bytes (RFC 3711 §3.4)", HFILL } },
+        { &hf_webrtc_rfc4571_length,
+          { "RFC 4571 length", "webrtc.rfc4571.length", FT_UINT16, BASE_DEC,
+            NULL, 0x0, "Length prefix of a packet framed on TCP (RFC 4571 §2, ICE-TCP)", HFILL } },
         { &hf_webrtc_turn_channel,
           { "TURN channel", "webrtc.turn.channel", FT_UINT16, BASE_HEX,
             NULL, 0x0, "TURN channel number carrying this packet", HFILL } },
@@ -112,6 +116,7 @@ void proto_register_webrtc(void)
 
     webrtc_handles.demux = register_dissector("webrtc.demux",
         webrtc_dissect_conversation, proto_webrtc);
+    webrtc_tcp_register();
 
     /* Protocols > WebRTC; `-o webrtc.NAME:TRUE|FALSE` in tshark. */
     module = prefs_register_protocol(proto_webrtc, NULL);
@@ -159,6 +164,8 @@ void proto_reg_handoff_webrtc(void)
      * rejects on the first byte before doing any work (README.heuristic). */
     heur_dissector_add("udp", webrtc_heur_udp, "WebRTC/RTP demultiplexer over UDP",
                        "webrtc_udp", proto_webrtc, HEURISTIC_ENABLE);
+    heur_dissector_add("tcp", webrtc_heur_tcp, "WebRTC ICE-TCP (RFC 6544, RFC 4571 framing)",
+                       "webrtc_tcp", proto_webrtc, HEURISTIC_ENABLE);
     heur_dissector_add("stun", webrtc_heur_turn, "WebRTC/RTP demultiplexer inside TURN",
                        "webrtc_stun", proto_webrtc, HEURISTIC_ENABLE);
     heur_dissector_add("turnchannel", webrtc_heur_turn,

@@ -227,8 +227,7 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
 }
 
 /* The demultiplexer proper. Returns the bytes consumed, 0 to reject. */
-static int dissect_flow_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                               webrtc_flow_t *f)
+int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_flow_t *f)
 {
     size_t len = tvb_captured_length(tvb);
     size_t rlen = tvb_reported_length(tvb);
@@ -372,7 +371,7 @@ webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
         return FALSE;
     mark(pinfo, MARK_OUTER, tvb);
     f = webrtc_flow_get(pinfo, FALSE, TRUE);
-    return dissect_flow_packet(tvb, pinfo, tree, f) > 0;
+    return webrtc_demux_payload(tvb, pinfo, tree, f) > 0;
 }
 
 int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
@@ -383,7 +382,7 @@ int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
         return 0;
     mark(pinfo, MARK_OUTER, tvb);
     f = webrtc_flow_get(pinfo, FALSE, TRUE);
-    return dissect_flow_packet(tvb, pinfo, tree, f);
+    return webrtc_demux_payload(tvb, pinfo, tree, f);
 }
 
 webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
@@ -401,7 +400,7 @@ webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree
         return FALSE;
     if (!PINFO_FD_VISITED(pinfo) && !f->turn_channel)
         f->turn_channel = turn_channel_of(tvb);
-    ret = dissect_flow_packet(tvb, pinfo, tree, f);
+    ret = webrtc_demux_payload(tvb, pinfo, tree, f);
     if (ret > 0 && f->media_frame && !PINFO_FD_VISITED(pinfo) && pinfo->ptype == PT_UDP) {
         /* The relayed media is set up on the client<->server 5-tuple, so
          * that 5-tuple must come to us first as well (otherwise UDP would

@@ -25,6 +25,7 @@ extern int hf_webrtc_flow_frame;
 extern int hf_webrtc_flow_srtp;
 extern int hf_webrtc_turn_channel;
 extern int hf_webrtc_srtcp_encrypted;
+extern int hf_webrtc_rfc4571_length;
 extern gint ett_webrtc;
 
 /* Expert infos. */
@@ -38,12 +39,12 @@ extern expert_field ei_webrtc_bad_header;
 
 /* Preferences (Protocols > WebRTC). */
 typedef struct {
-    gboolean corroborate;      /* find RTP without ICE/DTLS context */
-    gboolean rtcp_mux;         /* RTCP on the RTP 5-tuple goes to RTCP */
-    gboolean rtcp_pair;        /* RTCP on port+1 of a found RTP flow */
-    gboolean validate_events;  /* RFC 4733 validation of dynamic PTs */
-    gboolean judge_srtp;       /* payload statistics decide SRTP vs RTP */
-    gboolean turn;             /* demultiplex inside TURN channels/indications */
+    webrtc_pref_bool_t corroborate;      /* find RTP without ICE/DTLS context */
+    webrtc_pref_bool_t rtcp_mux;         /* RTCP on the RTP 5-tuple goes to RTCP */
+    webrtc_pref_bool_t rtcp_pair;        /* RTCP on port+1 of a found RTP flow */
+    webrtc_pref_bool_t validate_events;  /* RFC 4733 validation of dynamic PTs */
+    webrtc_pref_bool_t judge_srtp;       /* payload statistics decide SRTP vs RTP */
+    webrtc_pref_bool_t turn;             /* demultiplex inside TURN channels/indications */
 } webrtc_prefs_t;
 extern webrtc_prefs_t webrtc_prefs;
 
@@ -62,5 +63,13 @@ extern webrtc_handles_t webrtc_handles;
 webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+struct webrtc_flow;
+/* Demultiplex one payload of a flow (a datagram, or a framed TCP message). */
+int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                         struct webrtc_flow *f);
+
+/* webrtc-tcp.c: ICE-TCP, RFC 4571 framing. */
+webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+void webrtc_tcp_register(void);
 
 #endif

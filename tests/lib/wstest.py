@@ -65,6 +65,11 @@ class Tshark:
         # WIRESHARK_PLUGIN_DIR/<major.minor>/{epan,wiretap,codecs}/*.so
         self.plugins = os.path.join(self.root, "plugins")
         self.files = os.path.join(self.root, "files")
+        # No extcap programs: tshark need not start them for every command
+        # (and an extcap child with a sanitizer runtime preloaded can hang
+        # in its exit handlers, which has nothing to do with the plugin).
+        self.extcap = os.path.join(self.root, "extcap")
+        os.makedirs(self.extcap)
         sysdir = _system_plugin_dir()
         versioned = os.path.join(self.plugins, os.path.basename(sysdir))
         for d in (self.home, self.files):
@@ -104,11 +109,14 @@ class Tshark:
     def run(self, args, check=True, env=None):
         cmd = ["tshark"] + list(args)
         e = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": self.home,
-             "WIRESHARK_PLUGIN_DIR": self.plugins, "LC_ALL": "C.UTF-8",
+             "WIRESHARK_PLUGIN_DIR": self.plugins, "WIRESHARK_EXTCAP_DIR": self.extcap,
+             "LC_ALL": "C.UTF-8",
              "TZ": "UTC"}
         for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
             if k in os.environ:
                 e[k] = os.environ[k]
+        if os.environ.get("WEBRTC_LD_PRELOAD") and self.with_plugin:
+            e["LD_PRELOAD"] = os.environ["WEBRTC_LD_PRELOAD"]
         if env:
             e.update(env)
         if os.geteuid() == 0:
