@@ -65,4 +65,11 @@ typedef gboolean webrtc_pref_bool_t;
 #define tvb_get_guint8(tvb, off) tvb_get_uint8((tvb), (off))
 #endif
 
+/* field_info.value became a pointer (fvalue_t *) in 4.2 (epan/proto.h). */
+#if WEBRTC_WS_AT_LEAST(4, 2)
+#define WEBRTC_FVALUE(fi) ((fi)->value)
+#else
+#define WEBRTC_FVALUE(fi) (&(fi)->value)
+#endif
+
 #endif /* WEBRTC_COMPAT_H */

@@ -117,6 +117,7 @@ void proto_register_webrtc(void)
     webrtc_handles.demux = register_dissector("webrtc.demux",
         webrtc_dissect_conversation, proto_webrtc);
     webrtc_tcp_register();
+    webrtc_facts_register();
 
     /* Protocols > WebRTC; `-o webrtc.NAME:TRUE|FALSE` in tshark. */
     module = prefs_register_protocol(proto_webrtc, NULL);
@@ -158,6 +159,8 @@ void proto_reg_handoff_webrtc(void)
     webrtc_handles.rtp = find_dissector_add_dependency("rtp", proto_webrtc);
     webrtc_handles.rtcp = find_dissector_add_dependency("rtcp", proto_webrtc);
     webrtc_srtcp_init();
+    webrtc_facts_handoff();
+    webrtc_summary_register();
 
     /* Heuristics are tried in reverse order of registration and plugins
      * register after the built-in dissectors, so these run first; each

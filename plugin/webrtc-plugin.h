@@ -68,6 +68,16 @@ struct webrtc_flow;
 int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                          struct webrtc_flow *f);
 
+/* webrtc-facts.c: per-packet facts for the session model, on the "webrtc" tap. */
+extern int webrtc_tap;
+void webrtc_facts_register(void);
+void webrtc_facts_handoff(void);
+void webrtc_facts_want(gboolean want);
+char *webrtc_facts_filter(const char *user_filter); /* g_free() it */
+
+/* webrtc-summary.c: tshark -z webrtc,summary[,json][,FILTER]. */
+void webrtc_summary_register(void);
+
 /* webrtc-tcp.c: ICE-TCP, RFC 4571 framing. */
 webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 void webrtc_tcp_register(void);

@@ -1,0 +1,504 @@
+/* report.c — see report.h.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void ep(const wrtc_ep_t *e, char *buf, size_t n)
+{
+    wrtc_ep_format(e, true, buf, n);
+}
+
+static const char *dtls_name(uint16_t v)
+{
+    return v == 0xFEFC ? "1.3" : v == 0xFEFD ? "1.2" : v == 0xFEFF ? "1.0" : NULL;
+}
+
+/* Contents as short tokens; the JSON uses the same names in lower case. */
+static const struct { uint32_t bit; const char *text; const char *json; } CONTENTS[] = {
+    { WRTC_C_STUN, "STUN", "stun" },
+    { WRTC_C_ICE, "ICE", "ice" },
+    { WRTC_C_TURN, "TURN", "turn" },
+    { WRTC_C_CHANNELDATA, "ChannelData", "channeldata" },
+    { WRTC_C_DATA_IND, "Send/Data", "send_data_indication" },
+    { WRTC_C_DTLS, "DTLS", "dtls" },
+    { WRTC_C_ZRTP, "ZRTP", "zrtp" },
+    { WRTC_C_SRTP, "SRTP", "srtp" },
+    { WRTC_C_RTP, "RTP", "rtp" },
+    { WRTC_C_SRTCP, "SRTCP", "srtcp" },
+    { WRTC_C_RTCP, "RTCP", "rtcp" },
+    { WRTC_C_SIP, "SIP", "sip" },
+};
+
+void wrtc_flow_contents_text(const wrtc_flow_t *f, GString *out)
+{
+    size_t i;
+    uint32_t c = f->contents;
+    /* SRTP supersedes RTP in the text (an SRTP packet is also RTP). */
+    if (c & WRTC_C_SRTP)
+        c &= ~(uint32_t)WRTC_C_RTP;
+    if (c & WRTC_C_SRTCP)
+        c &= ~(uint32_t)WRTC_C_RTCP;
+    if (c & WRTC_C_ICE)
+        c &= ~(uint32_t)WRTC_C_STUN;
+    for (i = 0; i < sizeof CONTENTS / sizeof CONTENTS[0]; i++) {
+        if (!(c & CONTENTS[i].bit))
+            continue;
+        if (out->len)
+            g_string_append_c(out, ' ');
+        g_string_append(out, CONTENTS[i].text);
+        if (CONTENTS[i].bit == WRTC_C_DTLS && dtls_name(f->dtls_version))
+            g_string_append_printf(out, "-%s", dtls_name(f->dtls_version));
+        if ((CONTENTS[i].bit == WRTC_C_RTCP || CONTENTS[i].bit == WRTC_C_SRTCP))
+            g_string_append(out, f->rtcp_mux ? "(mux)" : "");
+    }
+}
+
+static const char *direction(const wrtc_flow_t *f)
+{
+    bool out = false, in = false;
+    guint i;
+    for (i = 0; i < f->stream_list->len; i++) {
+        const wrtc_stream_t *s = g_ptr_array_index(f->stream_list, i);
+        if (s->dir == f->local)
+            out = true;
+        else
+            in = true;
+    }
+    return out && in ? "sendrecv" : out ? "sendonly" : in ? "recvonly" : "none";
+}
+
+static void pts_text(const wrtc_stream_t *s, GString *out)
+{
+    int pt;
+    for (pt = 0; pt < 128; pt++)
+        if (s->pt_bitmap[pt / 8] & (1u << (pt % 8)))
+            g_string_append_printf(out, "%s%d", out->len ? "," : "", pt);
+}
+
+static double bitrate_kbps(const wrtc_stream_t *s)
+{
+    double d = s->last_t - s->first_t;
+    return d > 0 ? s->bytes * 8.0 / d / 1000.0 : 0;
+}
+
+static int flow_id(const wrtc_session_t *s, const wrtc_flow_t *f)
+{
+    guint i;
+    for (i = 0; i < s->flows->len; i++)
+        if (g_ptr_array_index(s->flows, i) == f)
+            return (int)i + 1;
+    return 0;
+}
+
+/* Streams of a session in flow order, each flow's in first-seen order. */
+static GPtrArray *session_streams(const wrtc_session_t *s, GArray *flow_of)
+{
+    GPtrArray *out = g_ptr_array_new();
+    guint i, j;
+    for (i = 0; i < s->flows->len; i++) {
+        const wrtc_flow_t *f = g_ptr_array_index(s->flows, i);
+        for (j = 0; j < f->stream_list->len; j++) {
+            int id = (int)i + 1;
+            g_ptr_array_add(out, g_ptr_array_index(f->stream_list, j));
+            g_array_append_val(flow_of, id);
+        }
+    }
+    return out;
+}
+
+static void servers(const wrtc_session_t *s, GPtrArray *out)
+{
+    guint i, j, k;
+    for (i = 0; i < s->flows->len; i++) {
+        const wrtc_flow_t *f = g_ptr_array_index(s->flows, i);
+        for (j = 0; j < f->software->len; j++) {
+            const char *v = g_ptr_array_index(f->software, j);
+            bool dup = false;
+            for (k = 0; k < out->len; k++)
+                dup |= strcmp(g_ptr_array_index(out, k), v) == 0;
+            if (!dup)
+                g_ptr_array_add(out, (gpointer)v);
+        }
+    }
+}
+
+void wrtc_report_text(wrtc_model_t *m, GString *o)
+{
+    const GPtrArray *ss;
+    guint i, j;
+    char a[80], b[80];
+
+    wrtc_model_finish(m);
+    ss = wrtc_model_sessions(m);
+    g_string_append(o, "================================================================"
+                       "====================\n");
+    g_string_append_printf(o, "WebRTC sessions: %u    (times in seconds from the first packet)\n",
+                           ss->len);
+    if (wrtc_model_dropped_flows(m))
+        g_string_append_printf(o, "Note: %u flows not tracked (flow limit reached)\n",
+                               wrtc_model_dropped_flows(m));
+    for (i = 0; i < ss->len; i++) {
+        const wrtc_session_t *s = g_ptr_array_index(ss, i);
+        GArray *flow_of = g_array_new(FALSE, FALSE, sizeof(int));
+        GPtrArray *streams = session_streams(s, flow_of);
+        GPtrArray *sw = g_ptr_array_new();
+
+        g_string_append_printf(o, "\nSession %d   %.3f - %.3f s (%.3f s)   %u leg%s, %u flow%s, "
+                               "%u stream%s\n", s->id, s->first_t, s->last_t,
+                               s->last_t - s->first_t, s->legs->len, s->legs->len == 1 ? "" : "s",
+                               s->flows->len, s->flows->len == 1 ? "" : "s", streams->len,
+                               streams->len == 1 ? "" : "s");
+        for (j = 0; j < s->evidence->len; j++)
+            g_string_append_printf(o, "  joined by: %s\n", (char *)g_ptr_array_index(s->evidence, j));
+        for (j = 0; j < s->legs->len; j++) {
+            const wrtc_leg_t *l = g_ptr_array_index(s->legs, j);
+            guint k;
+            g_string_append_printf(o, "  Leg %d: flow%s", l->id, l->flows->len == 1 ? "" : "s");
+            for (k = 0; k < l->flows->len; k++)
+                g_string_append_printf(o, " %d", flow_id(s, g_ptr_array_index(l->flows, k)));
+            g_string_append_c(o, '\n');
+            for (k = 0; k < l->evidence->len; k++)
+                g_string_append_printf(o, "    linked by: %s\n",
+                                       (char *)g_ptr_array_index(l->evidence, k));
+        }
+        g_string_append(o, "  Flows\n");
+        g_string_append_printf(o, "  %-3s %-3s %-4s %-22s %-22s %s\n", "#", "leg", "tr", "local",
+                               "remote", "remote role");
+        for (j = 0; j < s->flows->len; j++) {
+            const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+            GString *c = g_string_new(NULL);
+            ep(&f->ep[f->local], a, sizeof a);
+            ep(&f->ep[1 - f->local], b, sizeof b);
+            wrtc_flow_contents_text(f, c);
+            g_string_append_printf(o, "  %-3u %-3d %-4s %-22s %-22s %s\n", j + 1, f->leg,
+                                   f->tcp ? "tcp" : "udp", a, b, wrtc_role_name(f->remote_role));
+            g_string_append_printf(o, "  %12s %s\n", "", c->str);
+            g_string_append_printf(o, "  %12s %s, %llu pkts, %llu bytes, %.3f - %.3f s\n", "",
+                                   direction(f),
+                                   (unsigned long long)(f->packets[0] + f->packets[1]),
+                                   (unsigned long long)(f->bytes[0] + f->bytes[1]),
+                                   f->first_t, f->last_t);
+            if (f->channels->len) {
+                guint k;
+                g_string_append_printf(o, "  %12s TURN channels", "");
+                for (k = 0; k < f->channels->len; k++)
+                    g_string_append_printf(o, " 0x%04x", g_array_index(f->channels, uint16_t, k));
+                g_string_append_c(o, '\n');
+            }
+            g_string_free(c, TRUE);
+        }
+        if (streams->len) {
+            g_string_append(o, "  Streams (dir: > local to remote, < remote to local)\n");
+            g_string_append_printf(o, "  %-4s %-3s %-10s %-11s %-7s %-6s %-14s %s\n", "flow", "dir",
+                                   "SSRC", "PT", "media", "clock", "codec guess", "evidence");
+            g_string_append_printf(o, "  %23s %8s %9s %8s %8s %7s %8s %6s %9s\n", "", "pkts",
+                                   "bytes", "first", "last", "dur", "kbit/s", "loss", "jitter ms");
+        }
+        for (j = 0; j < streams->len; j++) {
+            const wrtc_stream_t *st = g_ptr_array_index(streams, j);
+            int fid = g_array_index(flow_of, int, j);
+            const wrtc_flow_t *f = g_ptr_array_index(s->flows, fid - 1);
+            GString *pts = g_string_new(NULL);
+            char codec[64], ev[160], clock[16];
+            pts_text(st, pts);
+            wrtc_stream_codec_guess(st, codec, sizeof codec, ev, sizeof ev);
+            if (st->clock_rate)
+                snprintf(clock, sizeof clock, "%u", st->clock_rate);
+            else
+                snprintf(clock, sizeof clock, "?");
+            g_string_append_printf(o, "  %-4d %-3s 0x%08x %-11s %-7s %-6s %-14s %s\n", fid,
+                                   st->dir == f->local ? ">" : "<", st->ssrc, pts->str,
+                                   wrtc_stream_media(st), clock, codec, ev);
+            g_string_append_printf(o, "  %23s %8llu %9llu %8.3f %8.3f %7.3f %8.1f %5.1f%% %9.2f\n",
+                                   st->srtp ? "SRTP" : "RTP", (unsigned long long)st->packets,
+                                   (unsigned long long)st->bytes, st->first_t, st->last_t,
+                                   st->last_t - st->first_t, bitrate_kbps(st),
+                                   wrtc_stream_loss(st) * 100.0, wrtc_stream_jitter_ms(st));
+            g_string_free(pts, TRUE);
+        }
+        servers(s, sw);
+        if (sw->len) {
+            g_string_append(o, "  STUN/TURN SOFTWARE\n");
+            for (j = 0; j < sw->len; j++) {
+                const char *v = g_ptr_array_index(sw, j);
+                const char *tab = strchr(v, '\t');
+                g_string_append_printf(o, "    %-24.*s \"%s\"\n", (int)(tab - v), v, tab + 1);
+            }
+        }
+        if (s->related->len) {
+            g_string_append(o, "  Related sessions\n");
+            for (j = 0; j < s->related->len; j++)
+                g_string_append_printf(o, "    %s\n", (char *)g_ptr_array_index(s->related, j));
+        }
+        g_ptr_array_free(sw, TRUE);
+        g_ptr_array_free(streams, TRUE);
+        g_array_free(flow_of, TRUE);
+    }
+    g_string_append(o, "================================================================"
+                       "====================\n");
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static void js(GString *o, const char *s)
+{
+    g_string_append_c(o, '"');
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            g_string_append_printf(o, "\\%c", c);
+        else if (c < 0x20)
+            g_string_append_printf(o, "\\u%04x", c);
+        else
+            g_string_append_c(o, (char)c);
+    }
+    g_string_append_c(o, '"');
+}
+
+static void jkey(GString *o, const char *k, bool *first)
+{
+    if (!*first)
+        g_string_append_c(o, ',');
+    *first = false;
+    js(o, k);
+    g_string_append_c(o, ':');
+}
+
+static void jnum(GString *o, const char *k, double v, bool *first)
+{
+    jkey(o, k, first);
+    g_string_append_printf(o, "%.3f", v);
+}
+
+static void jint(GString *o, const char *k, long long v, bool *first)
+{
+    jkey(o, k, first);
+    g_string_append_printf(o, "%lld", v);
+}
+
+static void jstr(GString *o, const char *k, const char *v, bool *first)
+{
+    jkey(o, k, first);
+    js(o, v);
+}
+
+static void jstrs(GString *o, const char *k, const GPtrArray *a, bool *first)
+{
+    guint i;
+    jkey(o, k, first);
+    g_string_append_c(o, '[');
+    for (i = 0; a && i < a->len; i++) {
+        if (i)
+            g_string_append_c(o, ',');
+        js(o, g_ptr_array_index(a, i));
+    }
+    g_string_append_c(o, ']');
+}
+
+static void jeps(GString *o, const char *k, const GArray *a, bool *first)
+{
+    guint i;
+    char buf[80];
+    jkey(o, k, first);
+    g_string_append_c(o, '[');
+    for (i = 0; i < a->len; i++) {
+        if (i)
+            g_string_append_c(o, ',');
+        ep(&g_array_index(a, wrtc_ep_t, i), buf, sizeof buf);
+        js(o, buf);
+    }
+    g_string_append_c(o, ']');
+}
+
+static void json_flow(GString *o, const wrtc_session_t *s, const wrtc_flow_t *f, int id)
+{
+    bool first = true;
+    char a[80], b[80];
+    size_t i;
+    guint k;
+    ep(&f->ep[f->local], a, sizeof a);
+    ep(&f->ep[1 - f->local], b, sizeof b);
+    (void)s;
+    g_string_append_c(o, '{');
+    jint(o, "id", id, &first);
+    jint(o, "leg", f->leg, &first);
+    jstr(o, "transport", f->tcp ? "tcp" : "udp", &first);
+    jstr(o, "local", a, &first);
+    jstr(o, "remote", b, &first);
+    jstr(o, "remote_role", wrtc_role_name(f->remote_role), &first);
+    jstr(o, "direction", direction(f), &first);
+    jkey(o, "contents", &first);
+    g_string_append_c(o, '[');
+    for (i = 0, k = 0; i < sizeof CONTENTS / sizeof CONTENTS[0]; i++) {
+        if (f->contents & CONTENTS[i].bit) {
+            if (k++)
+                g_string_append_c(o, ',');
+            js(o, CONTENTS[i].json);
+        }
+    }
+    g_string_append_c(o, ']');
+    jkey(o, "dtls_version", &first);
+    if (dtls_name(f->dtls_version))
+        js(o, dtls_name(f->dtls_version));
+    else
+        g_string_append(o, "null");
+    jkey(o, "rtcp_mux", &first);
+    g_string_append(o, f->rtcp_mux ? "true" : "false");
+    jkey(o, "turn_channels", &first);
+    g_string_append_c(o, '[');
+    for (k = 0; k < f->channels->len; k++)
+        g_string_append_printf(o, "%s%u", k ? "," : "", g_array_index(f->channels, uint16_t, k));
+    g_string_append_c(o, ']');
+    jeps(o, "turn_relayed", f->relayed, &first);
+    jeps(o, "turn_peers", f->peers, &first);
+    jstrs(o, "ice_ufrag_pairs", f->ice_pairs, &first);
+    jstrs(o, "sip_call_ids", f->call_ids, &first);
+    jint(o, "packets", (long long)(f->packets[0] + f->packets[1]), &first);
+    jint(o, "bytes", (long long)(f->bytes[0] + f->bytes[1]), &first);
+    jnum(o, "first", f->first_t, &first);
+    jnum(o, "last", f->last_t, &first);
+    g_string_append_c(o, '}');
+}
+
+static void json_stream(GString *o, const wrtc_flow_t *f, const wrtc_stream_t *st, int fid)
+{
+    bool first = true;
+    char a[80], b[80], ssrc[16], codec[64], ev[160];
+    int pt, k = 0;
+    ep(&f->ep[st->dir], a, sizeof a);
+    ep(&f->ep[1 - st->dir], b, sizeof b);
+    snprintf(ssrc, sizeof ssrc, "0x%08x", st->ssrc);
+    wrtc_stream_codec_guess(st, codec, sizeof codec, ev, sizeof ev);
+    g_string_append_c(o, '{');
+    jint(o, "flow", fid, &first);
+    jstr(o, "direction", st->dir == f->local ? "local->remote" : "remote->local", &first);
+    jstr(o, "src", a, &first);
+    jstr(o, "dst", b, &first);
+    jstr(o, "ssrc", ssrc, &first);
+    jkey(o, "payload_types", &first);
+    g_string_append_c(o, '[');
+    for (pt = 0; pt < 128; pt++)
+        if (st->pt_bitmap[pt / 8] & (1u << (pt % 8)))
+            g_string_append_printf(o, "%s%d", k++ ? "," : "", pt);
+    g_string_append_c(o, ']');
+    jstr(o, "media", wrtc_stream_media(st), &first);
+    jint(o, "clock_rate", st->clock_rate, &first);
+    jstr(o, "codec_guess", codec, &first);
+    jstr(o, "codec_evidence", ev, &first);
+    jkey(o, "srtp", &first);
+    g_string_append(o, st->srtp ? "true" : "false");
+    jint(o, "packets", (long long)st->packets, &first);
+    jint(o, "bytes", (long long)st->bytes, &first);
+    jnum(o, "first", st->first_t, &first);
+    jnum(o, "last", st->last_t, &first);
+    jnum(o, "duration", st->last_t - st->first_t, &first);
+    jkey(o, "bitrate_kbps", &first);
+    g_string_append_printf(o, "%.1f", bitrate_kbps(st));
+    jkey(o, "loss", &first);
+    g_string_append_printf(o, "%.4f", wrtc_stream_loss(st));
+    jkey(o, "jitter_ms", &first);
+    g_string_append_printf(o, "%.2f", wrtc_stream_jitter_ms(st));
+    g_string_append_c(o, '}');
+}
+
+void wrtc_report_json(wrtc_model_t *m, GString *o)
+{
+    const GPtrArray *ss;
+    guint i, j;
+
+    wrtc_model_finish(m);
+    ss = wrtc_model_sessions(m);
+    g_string_append_printf(o, "{\"schema_version\":%d,\"dropped_flows\":%u,\"sessions\":[",
+                           WRTC_SUMMARY_SCHEMA_VERSION, wrtc_model_dropped_flows(m));
+    for (i = 0; i < ss->len; i++) {
+        const wrtc_session_t *s = g_ptr_array_index(ss, i);
+        GArray *flow_of = g_array_new(FALSE, FALSE, sizeof(int));
+        GPtrArray *streams = session_streams(s, flow_of);
+        GPtrArray *sw = g_ptr_array_new();
+        bool first = true;
+        if (i)
+            g_string_append_c(o, ',');
+        g_string_append_c(o, '{');
+        jint(o, "id", s->id, &first);
+        jnum(o, "first", s->first_t, &first);
+        jnum(o, "last", s->last_t, &first);
+        jnum(o, "duration", s->last_t - s->first_t, &first);
+        jstrs(o, "evidence", s->evidence, &first);
+        jkey(o, "legs", &first);
+        g_string_append_c(o, '[');
+        for (j = 0; j < s->legs->len; j++) {
+            const wrtc_leg_t *l = g_ptr_array_index(s->legs, j);
+            bool lf = true;
+            guint k;
+            if (j)
+                g_string_append_c(o, ',');
+            g_string_append_c(o, '{');
+            jint(o, "id", l->id, &lf);
+            jkey(o, "flows", &lf);
+            g_string_append_c(o, '[');
+            for (k = 0; k < l->flows->len; k++)
+                g_string_append_printf(o, "%s%d", k ? "," : "",
+                                       flow_id(s, g_ptr_array_index(l->flows, k)));
+            g_string_append_c(o, ']');
+            jstrs(o, "evidence", l->evidence, &lf);
+            g_string_append_c(o, '}');
+        }
+        g_string_append_c(o, ']');
+        jkey(o, "flows", &first);
+        g_string_append_c(o, '[');
+        for (j = 0; j < s->flows->len; j++) {
+            if (j)
+                g_string_append_c(o, ',');
+            json_flow(o, s, g_ptr_array_index(s->flows, j), (int)j + 1);
+        }
+        g_string_append_c(o, ']');
+        jkey(o, "streams", &first);
+        g_string_append_c(o, '[');
+        for (j = 0; j < streams->len; j++) {
+            int fid = g_array_index(flow_of, int, j);
+            if (j)
+                g_string_append_c(o, ',');
+            json_stream(o, g_ptr_array_index(s->flows, fid - 1), g_ptr_array_index(streams, j),
+                        fid);
+        }
+        g_string_append_c(o, ']');
+        servers(s, sw);
+        jkey(o, "servers", &first);
+        g_string_append_c(o, '[');
+        for (j = 0; j < sw->len; j++) {
+            const char *v = g_ptr_array_index(sw, j);
+            const char *tab = strchr(v, '\t');
+            char *host = g_strndup(v, tab - v);
+            bool sf = true;
+            if (j)
+                g_string_append_c(o, ',');
+            g_string_append_c(o, '{');
+            jstr(o, "endpoint", host, &sf);
+            jstr(o, "software", tab + 1, &sf);
+            g_string_append_c(o, '}');
+            g_free(host);
+        }
+        g_string_append_c(o, ']');
+        jkey(o, "related", &first);
+        g_string_append_c(o, '[');
+        for (j = 0; j < s->related->len; j++) {
+            bool rf = true;
+            if (j)
+                g_string_append_c(o, ',');
+            g_string_append_c(o, '{');
+            jint(o, "session", g_array_index(s->related_ids, int, j), &rf);
+            jstr(o, "evidence", g_ptr_array_index(s->related, j), &rf);
+            g_string_append_c(o, '}');
+        }
+        g_string_append_c(o, ']');
+        g_string_append_c(o, '}');
+        g_ptr_array_free(sw, TRUE);
+        g_ptr_array_free(streams, TRUE);
+        g_array_free(flow_of, TRUE);
+    }
+    g_string_append(o, "]}\n");
+}

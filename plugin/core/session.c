@@ -1,0 +1,1107 @@
+/* session.c — see session.h.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "session.h"
+#include "corroborate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Per-flow lists are bounded: the model's state grows with flows, not
+ * packets (thresholds are documented in docs/summary.md). */
+#define MAX_LIST 8
+
+struct wrtc_model {
+    wrtc_model_config_t cfg;
+    GPtrArray  *flows;        /* wrtc_flow_t*, creation order */
+    GHashTable *by_key;       /* flow key -> GPtrArray of generations */
+    GPtrArray  *sessions;     /* wrtc_session_t* */
+    uint32_t    dropped_flows;
+    bool        finished;
+};
+
+/* ------------------------------------------------------------ endpoints */
+
+static size_t ep_len(const wrtc_ep_t *e)
+{
+    return e->family == 6 ? 16 : 4;
+}
+
+int wrtc_ep_cmp(const wrtc_ep_t *a, const wrtc_ep_t *b)
+{
+    int c;
+    if (a->family != b->family)
+        return a->family < b->family ? -1 : 1;
+    c = memcmp(a->addr, b->addr, ep_len(a));
+    if (c)
+        return c;
+    return a->port < b->port ? -1 : a->port > b->port ? 1 : 0;
+}
+
+bool wrtc_ep_same_host(const wrtc_ep_t *a, const wrtc_ep_t *b)
+{
+    return a->family == b->family && memcmp(a->addr, b->addr, ep_len(a)) == 0;
+}
+
+void wrtc_ep_format(const wrtc_ep_t *e, bool with_port, char *buf, size_t len)
+{
+    char host[64];
+    if (e->family == 6) {
+        int i, o = 0;
+        for (i = 0; i < 16; i += 2)
+            o += snprintf(host + o, sizeof host - o, "%s%x", i ? ":" : "",
+                          (unsigned)((e->addr[i] << 8) | e->addr[i + 1]));
+        if (with_port)
+            snprintf(buf, len, "[%s]:%u", host, e->port);
+        else
+            snprintf(buf, len, "%s", host);
+        return;
+    }
+    snprintf(host, sizeof host, "%u.%u.%u.%u", e->addr[0], e->addr[1], e->addr[2], e->addr[3]);
+    if (with_port)
+        snprintf(buf, len, "%s:%u", host, e->port);
+    else
+        snprintf(buf, len, "%s", host);
+}
+
+void wrtc_fact_init(wrtc_fact_t *f)
+{
+    memset(f, 0, sizeof *f);
+}
+
+void wrtc_model_config_default(wrtc_model_config_t *c)
+{
+    c->idle_gap_s = 60.0;
+    c->max_flows = 200000;
+    c->max_streams_per_flow = 64;
+}
+
+const char *wrtc_role_name(wrtc_role_t r)
+{
+    switch (r) {
+    case WRTC_ROLE_PEER: return "peer";
+    case WRTC_ROLE_TURN_SERVER: return "TURN server";
+    case WRTC_ROLE_RELAYED_PEER: return "relayed peer";
+    case WRTC_ROLE_MEDIA_SERVER: return "SFU/media server";
+    case WRTC_ROLE_STUN_SERVER: return "STUN server";
+    case WRTC_ROLE_SIGNALING: return "SIP signaling";
+    }
+    return "?";
+}
+
+/* ------------------------------------------------------------- flow keys */
+
+typedef struct {
+    bool tcp;
+    wrtc_ep_t lo, hi;
+} flow_key_t;
+
+static void make_key(flow_key_t *k, bool tcp, const wrtc_ep_t *a, const wrtc_ep_t *b)
+{
+    memset(k, 0, sizeof *k);
+    k->tcp = tcp;
+    if (wrtc_ep_cmp(a, b) <= 0) {
+        k->lo = *a;
+        k->hi = *b;
+    } else {
+        k->lo = *b;
+        k->hi = *a;
+    }
+}
+
+static guint key_hash(gconstpointer p)
+{
+    const flow_key_t *k = p;
+    const uint8_t *b = (const uint8_t *)k;
+    guint h = 2166136261u;
+    size_t i;
+    for (i = 0; i < sizeof *k; i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+static gboolean key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(flow_key_t)) == 0;
+}
+
+/* --------------------------------------------------------------- model */
+
+wrtc_model_t *wrtc_model_new(const wrtc_model_config_t *cfg)
+{
+    wrtc_model_t *m = g_new0(wrtc_model_t, 1);
+    if (cfg)
+        m->cfg = *cfg;
+    else
+        wrtc_model_config_default(&m->cfg);
+    m->flows = g_ptr_array_new();
+    m->by_key = g_hash_table_new_full(key_hash, key_equal, g_free,
+                                      (GDestroyNotify)g_ptr_array_unref);
+    m->sessions = g_ptr_array_new();
+    return m;
+}
+
+static void free_leg(wrtc_leg_t *l)
+{
+    g_ptr_array_free(l->flows, TRUE);
+    g_ptr_array_free(l->evidence, TRUE);
+    g_free(l);
+}
+
+static void free_session(wrtc_session_t *s)
+{
+    guint i;
+    for (i = 0; i < s->legs->len; i++)
+        free_leg(g_ptr_array_index(s->legs, i));
+    g_ptr_array_free(s->legs, TRUE);
+    g_ptr_array_free(s->flows, TRUE);
+    g_ptr_array_free(s->evidence, TRUE);
+    g_ptr_array_free(s->related, TRUE);
+    g_array_free(s->related_ids, TRUE);
+    g_free(s);
+}
+
+static void clear_sessions(wrtc_model_t *m)
+{
+    guint i;
+    for (i = 0; i < m->sessions->len; i++)
+        free_session(g_ptr_array_index(m->sessions, i));
+    g_ptr_array_set_size(m->sessions, 0);
+}
+
+static void free_flow(wrtc_flow_t *f)
+{
+    g_ptr_array_free(f->ice_pairs, TRUE);
+    g_ptr_array_free(f->turn_users, TRUE);
+    g_ptr_array_free(f->software, TRUE);
+    g_ptr_array_free(f->call_ids, TRUE);
+    g_array_free(f->relayed, TRUE);
+    g_array_free(f->peers, TRUE);
+    g_array_free(f->channels, TRUE);
+    g_array_free(f->sdp, TRUE);
+    g_ptr_array_free(f->certs, TRUE);
+    g_ptr_array_free(f->cnames, TRUE);
+    g_hash_table_destroy(f->streams);
+    g_ptr_array_free(f->stream_list, TRUE);
+    g_free(f);
+}
+
+void wrtc_model_free(wrtc_model_t *m)
+{
+    guint i;
+    if (!m)
+        return;
+    clear_sessions(m);
+    g_ptr_array_free(m->sessions, TRUE);
+    for (i = 0; i < m->flows->len; i++)
+        free_flow(g_ptr_array_index(m->flows, i));
+    g_ptr_array_free(m->flows, TRUE);
+    g_hash_table_destroy(m->by_key);
+    g_free(m);
+}
+
+static wrtc_flow_t *flow_new(wrtc_model_t *m, const wrtc_fact_t *f)
+{
+    wrtc_flow_t *fl = g_new0(wrtc_flow_t, 1);
+    fl->index = m->flows->len;
+    fl->tcp = f->tcp;
+    fl->ep[0] = f->src;
+    fl->ep[1] = f->dst;
+    fl->first_t = fl->last_t = f->t;
+    fl->first_frame = fl->last_frame = f->frame;
+    fl->ice_pairs = g_ptr_array_new_with_free_func(g_free);
+    fl->turn_users = g_ptr_array_new_with_free_func(g_free);
+    fl->software = g_ptr_array_new_with_free_func(g_free);
+    fl->call_ids = g_ptr_array_new_with_free_func(g_free);
+    fl->relayed = g_array_new(FALSE, FALSE, sizeof(wrtc_ep_t));
+    fl->peers = g_array_new(FALSE, FALSE, sizeof(wrtc_ep_t));
+    fl->channels = g_array_new(FALSE, FALSE, sizeof(uint16_t));
+    fl->sdp = g_array_new(FALSE, FALSE, sizeof(wrtc_ep_t));
+    fl->certs = g_ptr_array_new_with_free_func(g_free);
+    fl->cnames = g_ptr_array_new_with_free_func(g_free);
+    fl->streams = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    fl->stream_list = g_ptr_array_new();
+    fl->leg = fl->session = -1;
+    g_ptr_array_add(m->flows, fl);
+    return fl;
+}
+
+static void add_string(GPtrArray *a, const char *s)
+{
+    guint i;
+    if (!s || !*s || a->len >= MAX_LIST)
+        return;
+    for (i = 0; i < a->len; i++)
+        if (strcmp(g_ptr_array_index(a, i), s) == 0)
+            return;
+    g_ptr_array_add(a, g_strdup(s));
+}
+
+static void add_ep(GArray *a, const wrtc_ep_t *e)
+{
+    guint i;
+    if (a->len >= MAX_LIST)
+        return;
+    for (i = 0; i < a->len; i++)
+        if (wrtc_ep_cmp(&g_array_index(a, wrtc_ep_t, i), e) == 0)
+            return;
+    g_array_append_val(a, *e);
+}
+
+static void add_u16(GArray *a, uint16_t v)
+{
+    guint i;
+    if (a->len >= MAX_LIST)
+        return;
+    for (i = 0; i < a->len; i++)
+        if (g_array_index(a, uint16_t, i) == v)
+            return;
+    g_array_append_val(a, v);
+}
+
+/* "remote:local" and "local:remote" are the same pair (RFC 8445 §7.2.2). */
+static char *ice_pair_key(const char *username)
+{
+    const char *colon = strchr(username, ':');
+    char *a, *b, *key;
+    if (!colon || colon == username || !colon[1])
+        return NULL;
+    a = g_strndup(username, colon - username);
+    b = g_strdup(colon + 1);
+    key = strcmp(a, b) <= 0 ? g_strdup_printf("%s:%s", a, b) : g_strdup_printf("%s:%s", b, a);
+    g_free(a);
+    g_free(b);
+    return key;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
+}
+
+static uint32_t median_clock(const wrtc_stream_t *s)
+{
+    float r[32];
+    memcpy(r, s->rates, s->n_rates * sizeof r[0]);
+    qsort(r, s->n_rates, sizeof r[0], cmp_float);
+    /* One second's worth of the median rate against the standard clocks. */
+    return wrtc_clock_match((int64_t)r[s->n_rates / 2], 1.0);
+}
+
+static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, uint32_t frame)
+{
+    s->packets++;
+    s->pt_bitmap[r->pt / 8] |= (uint8_t)(1u << (r->pt % 8));
+    s->payload_bytes += r->payload_len;
+    if (r->payload_len == 0)
+        s->padding_only++;
+    if (r->marker)
+        s->markers++;
+    if (r->srtp)
+        s->srtp = true;
+    if (!s->seq_init) {
+        s->seq_init = true;
+        s->first_pt = r->pt;
+        s->first_t = s->last_t = t;
+        s->first_frame = frame;
+        s->base_seq = s->max_seq = r->seq;
+        s->received = 1;
+        s->first_ts = s->last_ts = r->ts;
+        s->win_t = t;
+        s->win_ts = 0;
+        return;
+    }
+    s->received++;
+    /* RFC 3550 A.1: forward steps (mod 2^16) advance, wrapping counts a cycle. */
+    {
+        uint16_t delta = (uint16_t)(r->seq - s->max_seq);
+        if (delta != 0 && delta < 0x8000) {
+            if (r->seq < s->max_seq)
+                s->cycles += 65536;
+            s->max_seq = r->seq;
+        }
+    }
+    {
+        int32_t step = (int32_t)(r->ts - s->last_ts);
+        if (step >= 0) {
+            s->ts_advance += step;
+            s->last_ts = r->ts;
+        }
+    }
+    s->last_t = t;
+    /* Clock estimate: the median of the timestamp rate over successive
+     * half-second windows, so that a burst (a sender catching up at start,
+     * a pause) does not skew it as one long average would. */
+    if (t - s->win_t >= 0.5) {
+        if (s->win_t > 0 || s->n_rates) {
+            double rate = (double)(s->ts_advance - s->win_ts) / (t - s->win_t);
+            if (s->n_rates < 32)
+                s->rates[s->n_rates++] = (float)rate;
+            else
+                s->rates[s->packets % 32] = (float)rate;
+            s->clock_rate = median_clock(s);
+        }
+        s->win_t = t;
+        s->win_ts = s->ts_advance;
+    }
+    /* RFC 3550 A.8 interarrival jitter at that clock. */
+    if (s->clock_rate) {
+        double transit = t - (double)s->ts_advance / s->clock_rate;
+        if (s->have_transit) {
+            double d = transit - s->transit_prev;
+            if (d < 0)
+                d = -d;
+            s->jitter_s += (d - s->jitter_s) / 16.0;
+        }
+        s->transit_prev = transit;
+        s->have_transit = true;
+    }
+}
+
+void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
+{
+    flow_key_t key;
+    GPtrArray *gens;
+    wrtc_flow_t *fl = NULL;
+    int dir, i;
+
+    if (!(f->contents & (WRTC_C_CALL | WRTC_C_SIP)))
+        return;
+    make_key(&key, f->tcp, &f->src, &f->dst);
+    gens = g_hash_table_lookup(m->by_key, &key);
+    if (gens && gens->len) {
+        fl = g_ptr_array_index(gens, gens->len - 1);
+        if (f->t - fl->last_t > m->cfg.idle_gap_s)
+            fl = NULL; /* idle too long: a new flow on the same 5-tuple */
+    }
+    if (!fl) {
+        if (m->flows->len >= m->cfg.max_flows) {
+            m->dropped_flows++;
+            return;
+        }
+        fl = flow_new(m, f);
+        if (!gens) {
+            gens = g_ptr_array_new();
+            g_hash_table_insert(m->by_key, g_memdup2(&key, sizeof key), gens);
+        }
+        g_ptr_array_add(gens, fl);
+    }
+    m->finished = false;
+    dir = (wrtc_ep_cmp(&f->src, &fl->ep[0]) == 0) ? 0 : 1;
+    fl->last_t = f->t;
+    fl->last_frame = f->frame;
+    fl->packets[dir]++;
+    fl->bytes[dir] += f->bytes;
+    fl->contents |= f->contents;
+
+    if (f->contents & WRTC_C_STUN) {
+        if (f->stun_method == 0x001 && f->stun_class == 0)
+            fl->binding_req[dir] = true;
+        if ((f->contents & WRTC_C_TURN) && f->stun_class == 0)
+            fl->turn_req[dir] = true;
+        if (f->username && (f->contents & WRTC_C_ICE)) {
+            char *k = ice_pair_key(f->username);
+            if (k) {
+                add_string(fl->ice_pairs, k);
+                g_free(k);
+            }
+        }
+        if (f->username && (f->contents & WRTC_C_TURN) && f->stun_class == 0) {
+            char *u = g_strdup_printf("%s@%s", f->username, f->realm ? f->realm : "");
+            add_string(fl->turn_users, u);
+            g_free(u);
+        }
+        if (f->software) {
+            char ep[80], *s;
+            wrtc_ep_format(&f->src, true, ep, sizeof ep);
+            s = g_strdup_printf("%s\t%s", ep, f->software);
+            add_string(fl->software, s);
+            g_free(s);
+        }
+        if (f->has_relayed)
+            add_ep(fl->relayed, &f->relayed);
+        for (i = 0; i < f->n_peers && i < WRTC_FACT_MAX_PEERS; i++)
+            add_ep(fl->peers, &f->peers[i]);
+    }
+    if (f->channel)
+        add_u16(fl->channels, f->channel);
+    if (f->dtls_version > fl->dtls_version || (f->dtls_version && !fl->dtls_version))
+        fl->dtls_version = f->dtls_version;
+    if (f->dtls_version == 0xFEFC)
+        fl->dtls_version = 0xFEFC;
+    for (i = 0; i < f->n_rtp && i < WRTC_FACT_MAX_RTP; i++) {
+        const wrtc_rtp_fact_t *r = &f->rtp[i];
+        gint64 k = ((gint64)r->ssrc << 1) | dir;
+        wrtc_stream_t *s = g_hash_table_lookup(fl->streams, &k);
+        if (!s) {
+            if (fl->stream_list->len >= m->cfg.max_streams_per_flow) {
+                fl->dropped_streams++;
+                continue;
+            }
+            s = g_new0(wrtc_stream_t, 1);
+            s->ssrc = r->ssrc;
+            s->dir = (uint8_t)dir;
+            g_hash_table_insert(fl->streams, g_memdup2(&k, sizeof k), s);
+            g_ptr_array_add(fl->stream_list, s);
+        }
+        s->bytes += f->bytes;
+        stream_update(s, r, f->t, f->frame);
+    }
+    if (f->dtls_cert)
+        add_string(fl->certs, f->dtls_cert);
+    for (i = 0; i < f->n_cname && i < 4; i++)
+        add_string(fl->cnames, f->cname[i]);
+    if (f->sip_call_id) {
+        add_string(fl->call_ids, f->sip_call_id);
+        for (i = 0; i < f->n_sdp && i < WRTC_FACT_MAX_SDP; i++)
+            add_ep(fl->sdp, &f->sdp[i]);
+    }
+}
+
+/* ------------------------------------------------------------ grouping */
+
+static uint32_t uf_find(GPtrArray *flows, uint32_t i)
+{
+    wrtc_flow_t *f = g_ptr_array_index(flows, i);
+    while (f->uf != i) {
+        wrtc_flow_t *p = g_ptr_array_index(flows, f->uf);
+        f->uf = p->uf; /* path halving */
+        i = f->uf;
+        f = g_ptr_array_index(flows, i);
+    }
+    return i;
+}
+
+/* Union two flows; the evidence is kept (once) on the surviving root. */
+typedef struct {
+    GPtrArray *flows;
+    GHashTable *evidence;   /* root index -> GPtrArray of char* */
+} uf_t;
+
+static void note(uf_t *u, uint32_t root, const char *text)
+{
+    GPtrArray *ev = g_hash_table_lookup(u->evidence, GUINT_TO_POINTER(root));
+    guint i;
+    if (!ev) {
+        ev = g_ptr_array_new_with_free_func(g_free);
+        g_hash_table_insert(u->evidence, GUINT_TO_POINTER(root), ev);
+    }
+    for (i = 0; i < ev->len; i++)
+        if (strcmp(g_ptr_array_index(ev, i), text) == 0)
+            return;
+    if (ev->len < 16)
+        g_ptr_array_add(ev, g_strdup(text));
+}
+
+static void uf_union(uf_t *u, uint32_t a, uint32_t b, const char *why)
+{
+    uint32_t ra = uf_find(u->flows, a), rb = uf_find(u->flows, b);
+    if (ra != rb) {
+        GPtrArray *evb;
+        uint32_t root = ra < rb ? ra : rb, other = ra < rb ? rb : ra;
+        ((wrtc_flow_t *)g_ptr_array_index(u->flows, other))->uf = root;
+        evb = g_hash_table_lookup(u->evidence, GUINT_TO_POINTER(other));
+        if (evb) {
+            guint i;
+            for (i = 0; i < evb->len; i++)
+                note(u, root, g_ptr_array_index(evb, i));
+            g_hash_table_remove(u->evidence, GUINT_TO_POINTER(other));
+        }
+        note(u, root, why);
+    } else {
+        note(u, ra, why);
+    }
+}
+
+static guint ep_hash(gconstpointer p)
+{
+    const uint8_t *b = p;
+    guint h = 2166136261u;
+    size_t i;
+    for (i = 0; i < sizeof(wrtc_ep_t); i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+static gboolean ep_equal(gconstpointer a, gconstpointer b)
+{
+    return wrtc_ep_cmp(a, b) == 0;
+}
+
+static void fmt_ep(const wrtc_ep_t *e, char *buf, size_t n)
+{
+    wrtc_ep_format(e, true, buf, n);
+}
+
+static bool is_media(const wrtc_flow_t *f)
+{
+    return (f->contents & (WRTC_C_RTP | WRTC_C_SRTP)) != 0;
+}
+
+static bool is_rtcp_only(const wrtc_flow_t *f)
+{
+    return (f->contents & (WRTC_C_RTCP | WRTC_C_SRTCP)) && !is_media(f);
+}
+
+/* Transport links: flows that are one path of a call (a leg). */
+static void link_legs(wrtc_model_t *m, uf_t *u, GHashTable *by_ep)
+{
+    GHashTable *ice = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *relayed = g_hash_table_new(ep_hash, ep_equal);
+    GHashTable *creds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    guint i, j;
+    char a[80], b[80], why[400];
+
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        for (j = 0; j < f->ice_pairs->len; j++) {
+            const char *k = g_ptr_array_index(f->ice_pairs, j);
+            gpointer other = g_hash_table_lookup(ice, k);
+            if (other) {
+                snprintf(why, sizeof why, "ICE username fragments %s on several 5-tuples "
+                         "(RFC 8445 §7.2.2)", k);
+                uf_union(u, i, GPOINTER_TO_UINT(other) - 1, why);
+            } else {
+                g_hash_table_insert(ice, (gpointer)k, GUINT_TO_POINTER(i + 1));
+            }
+        }
+        for (j = 0; j < f->relayed->len; j++)
+            g_hash_table_insert(relayed, &g_array_index(f->relayed, wrtc_ep_t, j),
+                                GUINT_TO_POINTER(i + 1));
+        /* One client host, one TURN server, one credential: allocations of
+         * one call (e.g. an allocation freed once BUNDLE was agreed). */
+        for (j = 0; j < f->turn_users->len; j++) {
+            int c = f->turn_req[0] ? 0 : 1, s = 1 - c;
+            char *k;
+            gpointer other;
+            wrtc_ep_format(&f->ep[c], false, a, sizeof a);
+            fmt_ep(&f->ep[s], b, sizeof b);
+            k = g_strdup_printf("%s|%s|%s", a, b, (char *)g_ptr_array_index(f->turn_users, j));
+            other = g_hash_table_lookup(creds, k);
+            if (other) {
+                snprintf(why, sizeof why, "TURN allocations with the same credentials (%s) "
+                         "from host %s to server %s",
+                         (char *)g_ptr_array_index(f->turn_users, j), a, b);
+                uf_union(u, i, GPOINTER_TO_UINT(other) - 1, why);
+                g_free(k);
+            } else {
+                g_hash_table_insert(creds, k, GUINT_TO_POINTER(i + 1));
+            }
+        }
+    }
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        int e;
+        /* A flow from or to a relayed address belongs with its allocation. */
+        for (e = 0; e < 2; e++) {
+            gpointer owner = g_hash_table_lookup(relayed, &f->ep[e]);
+            if (owner && GPOINTER_TO_UINT(owner) - 1 != i) {
+                wrtc_flow_t *o = g_ptr_array_index(m->flows, GPOINTER_TO_UINT(owner) - 1);
+                fmt_ep(&f->ep[e], a, sizeof a);
+                fmt_ep(&o->ep[o->turn_req[0] ? 0 : 1], b, sizeof b);
+                snprintf(why, sizeof why, "TURN relayed address %s allocated by %s", a, b);
+                uf_union(u, i, GPOINTER_TO_UINT(owner) - 1, why);
+            }
+        }
+        /* Permissions, channels and indications name the peer (RFC 8656 §9-11). */
+        for (j = 0; j < f->peers->len; j++) {
+            const wrtc_ep_t *p = &g_array_index(f->peers, wrtc_ep_t, j);
+            GPtrArray *others = g_hash_table_lookup(by_ep, p);
+            gpointer owner = g_hash_table_lookup(relayed, p);
+            guint k;
+            fmt_ep(p, a, sizeof a);
+            snprintf(why, sizeof why, "TURN peer %s (XOR-PEER-ADDRESS)", a);
+            if (owner && GPOINTER_TO_UINT(owner) - 1 != i)
+                uf_union(u, i, GPOINTER_TO_UINT(owner) - 1, why);
+            for (k = 0; others && k < others->len; k++) {
+                uint32_t o = GPOINTER_TO_UINT(g_ptr_array_index(others, k));
+                if (o != i)
+                    uf_union(u, i, o, why);
+            }
+        }
+        /* RTCP on the ports after an RTP flow's (RFC 3550 §11). */
+        if (is_rtcp_only(f) && f->ep[0].port > 0 && f->ep[1].port > 0) {
+            wrtc_ep_t lo = f->ep[0];
+            GPtrArray *cands;
+            lo.port--;
+            cands = g_hash_table_lookup(by_ep, &lo);
+            for (j = 0; cands && j < cands->len; j++) {
+                uint32_t o = GPOINTER_TO_UINT(g_ptr_array_index(cands, j));
+                wrtc_flow_t *r = g_ptr_array_index(m->flows, o);
+                int re = wrtc_ep_cmp(&r->ep[0], &lo) == 0 ? 1 : 0;
+                if (is_media(r) && wrtc_ep_same_host(&r->ep[re], &f->ep[1]) &&
+                    r->ep[re].port + 1 == f->ep[1].port) {
+                    fmt_ep(&r->ep[0], a, sizeof a);
+                    fmt_ep(&r->ep[1], b, sizeof b);
+                    snprintf(why, sizeof why, "RTCP on the ports after RTP %s <-> %s "
+                             "(RFC 3550 §11)", a, b);
+                    uf_union(u, i, o, why);
+                }
+            }
+        }
+    }
+    g_hash_table_destroy(ice);
+    g_hash_table_destroy(relayed);
+    g_hash_table_destroy(creds);
+}
+
+static guint leg_find(guint *parent, guint x)
+{
+    while (parent[x] != x)
+        x = parent[x] = parent[parent[x]];
+    return x;
+}
+
+static gint cmp_flow_time(gconstpointer a, gconstpointer b)
+{
+    const wrtc_flow_t *x = *(wrtc_flow_t *const *)a, *y = *(wrtc_flow_t *const *)b;
+    if (x->first_frame != y->first_frame)
+        return x->first_frame < y->first_frame ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static gint cmp_leg_time(gconstpointer a, gconstpointer b)
+{
+    const wrtc_leg_t *x = *(wrtc_leg_t *const *)a, *y = *(wrtc_leg_t *const *)b;
+    return cmp_flow_time(&g_ptr_array_index(x->flows, 0), &g_ptr_array_index(y->flows, 0));
+}
+
+static gint cmp_session_time(gconstpointer a, gconstpointer b)
+{
+    const wrtc_session_t *x = *(wrtc_session_t *const *)a, *y = *(wrtc_session_t *const *)b;
+    return cmp_flow_time(&g_ptr_array_index(x->flows, 0), &g_ptr_array_index(y->flows, 0));
+}
+
+static void assign_role(wrtc_flow_t *f, GHashTable *relayed_eps)
+{
+    f->local = 0;
+    f->remote_role = WRTC_ROLE_PEER;
+    if ((f->contents & WRTC_C_SIP) && !(f->contents & WRTC_C_CALL)) {
+        f->remote_role = WRTC_ROLE_SIGNALING;
+        return;
+    }
+    if (f->turn_req[0] != f->turn_req[1]) {
+        f->local = f->turn_req[0] ? 0 : 1;
+        f->remote_role = WRTC_ROLE_TURN_SERVER;
+        return;
+    }
+    if (g_hash_table_contains(relayed_eps, &f->ep[0]) ||
+        g_hash_table_contains(relayed_eps, &f->ep[1])) {
+        /* Between relayed addresses: seen from the TURN server's side. */
+        f->local = g_hash_table_contains(relayed_eps, &f->ep[0]) ? 0 : 1;
+        f->remote_role = WRTC_ROLE_RELAYED_PEER;
+        return;
+    }
+    if (f->binding_req[0] != f->binding_req[1]) {
+        f->local = f->binding_req[0] ? 0 : 1;
+        /* Only one side checks connectivity: an ICE-lite server (RFC 8445
+         * §2.5), typically an SFU; without ICE attributes a STUN server. */
+        f->remote_role = (f->contents & WRTC_C_ICE) ? WRTC_ROLE_MEDIA_SERVER
+                                                    : WRTC_ROLE_STUN_SERVER;
+    }
+}
+
+static bool hosts_shared(const wrtc_session_t *a, const wrtc_session_t *b, wrtc_ep_t *host)
+{
+    guint i, j;
+    int x, y;
+    for (i = 0; i < a->flows->len; i++) {
+        const wrtc_flow_t *f = g_ptr_array_index(a->flows, i);
+        for (j = 0; j < b->flows->len; j++) {
+            const wrtc_flow_t *g = g_ptr_array_index(b->flows, j);
+            for (x = 0; x < 2; x++)
+                for (y = 0; y < 2; y++)
+                    if (wrtc_ep_same_host(&f->ep[x], &g->ep[y])) {
+                        *host = f->ep[x];
+                        return true;
+                    }
+        }
+    }
+    return false;
+}
+
+void wrtc_model_finish(wrtc_model_t *m)
+{
+    uf_t u;
+    GHashTable *by_ep, *relayed_eps, *roots, *leg_of_root;
+    GPtrArray *legs;
+    guint i, j;
+    char why[400];
+
+    if (m->finished)
+        return;
+    clear_sessions(m);
+    u.flows = m->flows;
+    u.evidence = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                       (GDestroyNotify)g_ptr_array_unref);
+    by_ep = g_hash_table_new_full(ep_hash, ep_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+    relayed_eps = g_hash_table_new(ep_hash, ep_equal);
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        int e;
+        f->uf = i;
+        f->leg = f->session = -1;
+        f->rtcp_mux = is_media(f) && (f->contents & (WRTC_C_RTCP | WRTC_C_SRTCP));
+        for (e = 0; e < 2; e++) {
+            GPtrArray *l = g_hash_table_lookup(by_ep, &f->ep[e]);
+            if (!l) {
+                l = g_ptr_array_new();
+                g_hash_table_insert(by_ep, &f->ep[e], l);
+            }
+            g_ptr_array_add(l, GUINT_TO_POINTER(i));
+        }
+        for (e = 0; e < (int)f->relayed->len; e++)
+            g_hash_table_add(relayed_eps, &g_array_index(f->relayed, wrtc_ep_t, e));
+    }
+    link_legs(m, &u, by_ep);
+
+    /* Legs: the components that carry call traffic. */
+    legs = g_ptr_array_new();
+    leg_of_root = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        uint32_t r = uf_find(m->flows, i);
+        wrtc_leg_t *l = g_hash_table_lookup(leg_of_root, GUINT_TO_POINTER(r));
+        if (!l) {
+            GPtrArray *ev = g_hash_table_lookup(u.evidence, GUINT_TO_POINTER(r));
+            l = g_new0(wrtc_leg_t, 1);
+            l->flows = g_ptr_array_new();
+            l->evidence = g_ptr_array_new_with_free_func(g_free);
+            for (j = 0; ev && j < ev->len; j++)
+                g_ptr_array_add(l->evidence, g_strdup(g_ptr_array_index(ev, j)));
+            g_hash_table_insert(leg_of_root, GUINT_TO_POINTER(r), l);
+            g_ptr_array_add(legs, l);
+        }
+        g_ptr_array_add(l->flows, f);
+        f->leg = (int)(legs->len); /* temporary: index+1 of some leg; fixed below */
+    }
+    for (i = 0; i < legs->len; i++) {
+        wrtc_leg_t *l = g_ptr_array_index(legs, i);
+        for (j = 0; j < l->flows->len; j++)
+            ((wrtc_flow_t *)g_ptr_array_index(l->flows, j))->leg = (int)i;
+        g_ptr_array_sort(l->flows, cmp_flow_time);
+    }
+
+    /* Sessions: legs joined by call-level evidence (a second union-find,
+     * over leg indexes, reusing the flow fields of each leg's first flow). */
+    {
+        guint n = legs->len;
+        guint *parent = g_new(guint, n);
+        GPtrArray **sev = g_new0(GPtrArray *, n);
+        GHashTable *by_ssrc = g_hash_table_new(g_direct_hash, g_direct_equal);
+        GHashTable *sdp_eps = g_hash_table_new_full(ep_hash, ep_equal, g_free, NULL);
+        GHashTable *by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        for (i = 0; i < n; i++)
+            parent[i] = i;
+#define LEG_FIND(x) leg_find(parent, (x))
+        for (i = 0; i < m->flows->len; i++) {
+            wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+            for (j = 0; j < f->stream_list->len; j++) {
+                wrtc_stream_t *s = g_ptr_array_index(f->stream_list, j);
+                gpointer other = g_hash_table_lookup(by_ssrc, GUINT_TO_POINTER(s->ssrc));
+                if (!other) {
+                    g_hash_table_insert(by_ssrc, GUINT_TO_POINTER(s->ssrc),
+                                        GUINT_TO_POINTER(f->leg + 1));
+                } else {
+                    guint a = LEG_FIND(GPOINTER_TO_UINT(other) - 1), b = LEG_FIND((guint)f->leg);
+                    if (a != b) {
+                        guint root = a < b ? a : b, o = a < b ? b : a;
+                        parent[o] = root;
+                        if (!sev[root])
+                            sev[root] = g_ptr_array_new_with_free_func(g_free);
+                        g_ptr_array_add(sev[root], g_strdup_printf(
+                            "SSRC 0x%08x on several legs", s->ssrc));
+                    }
+                }
+            }
+            /* The same DTLS certificate or RTCP CNAME on several legs: one
+             * peer connection / participant (RFC 3550 §6.5.1). */
+            {
+                GPtrArray *ids[2] = { f->certs, f->cnames };
+                const char *what[2] = { "DTLS certificate serial", "RTCP CNAME" };
+                int w;
+                for (w = 0; w < 2; w++) {
+                    guint k;
+                    for (k = 0; k < ids[w]->len; k++) {
+                        char *key = g_strdup_printf("%d|%s", w,
+                                                    (char *)g_ptr_array_index(ids[w], k));
+                        gpointer other = g_hash_table_lookup(by_id, key);
+                        if (!other) {
+                            g_hash_table_insert(by_id, key, GUINT_TO_POINTER(f->leg + 1));
+                            continue;
+                        }
+                        g_free(key);
+                        {
+                            guint a = LEG_FIND(GPOINTER_TO_UINT(other) - 1);
+                            guint b = LEG_FIND((guint)f->leg);
+                            if (a != b) {
+                                guint root = a < b ? a : b, o = a < b ? b : a;
+                                parent[o] = root;
+                                if (!sev[root])
+                                    sev[root] = g_ptr_array_new_with_free_func(g_free);
+                                g_ptr_array_add(sev[root], g_strdup_printf(
+                                    "%s %s on several legs", what[w],
+                                    (char *)g_ptr_array_index(ids[w], k)));
+                            }
+                        }
+                    }
+                }
+            }
+            /* SDP media endpoints of a SIP call (RTP port, and RTCP on +1). */
+            if (f->call_ids->len == 1) {
+                for (j = 0; j < f->sdp->len; j++) {
+                    int d;
+                    for (d = 0; d <= 1; d++) {
+                        wrtc_ep_t *e = g_memdup2(&g_array_index(f->sdp, wrtc_ep_t, j),
+                                                 sizeof(wrtc_ep_t));
+                        e->port = (uint16_t)(e->port + d);
+                        if (!g_hash_table_contains(sdp_eps, e))
+                            g_hash_table_insert(sdp_eps, e, f);
+                        else
+                            g_free(e);
+                    }
+                }
+            }
+        }
+        for (i = 0; i < m->flows->len; i++) {
+            wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+            int e;
+            for (e = 0; e < 2; e++) {
+                wrtc_flow_t *sip = g_hash_table_lookup(sdp_eps, &f->ep[e]);
+                if (sip && sip != f) {
+                    guint a = LEG_FIND((guint)sip->leg), b = LEG_FIND((guint)f->leg);
+                    if (a != b) {
+                        guint root = a < b ? a : b, o = a < b ? b : a;
+                        parent[o] = root;
+                        if (!sev[root])
+                            sev[root] = g_ptr_array_new_with_free_func(g_free);
+                        g_ptr_array_add(sev[root], g_strdup_printf(
+                            "SIP Call-ID %s: SDP names the media endpoints",
+                            (char *)g_ptr_array_index(sip->call_ids, 0)));
+                    }
+                }
+            }
+        }
+        roots = g_hash_table_new(g_direct_hash, g_direct_equal);
+        for (i = 0; i < n; i++) {
+            wrtc_leg_t *l = g_ptr_array_index(legs, i);
+            guint r = LEG_FIND(i);
+            wrtc_session_t *s = g_hash_table_lookup(roots, GUINT_TO_POINTER(r));
+            if (!s) {
+                s = g_new0(wrtc_session_t, 1);
+                s->legs = g_ptr_array_new();
+                s->flows = g_ptr_array_new();
+                s->evidence = g_ptr_array_new_with_free_func(g_free);
+                s->related = g_ptr_array_new_with_free_func(g_free);
+                s->related_ids = g_array_new(FALSE, FALSE, sizeof(int));
+                g_hash_table_insert(roots, GUINT_TO_POINTER(r), s);
+            }
+            g_ptr_array_add(s->legs, l);
+            for (j = 0; j < l->flows->len; j++)
+                g_ptr_array_add(s->flows, g_ptr_array_index(l->flows, j));
+        }
+        for (i = 0; i < n; i++) {
+            wrtc_session_t *s;
+            if (!sev[i])
+                continue;
+            s = g_hash_table_lookup(roots, GUINT_TO_POINTER(LEG_FIND(i)));
+            for (j = 0; j < sev[i]->len; j++) {
+                guint k;
+                bool dup = false;
+                for (k = 0; k < s->evidence->len; k++)
+                    dup |= strcmp(g_ptr_array_index(s->evidence, k),
+                                  g_ptr_array_index(sev[i], j)) == 0;
+                if (!dup && s->evidence->len < 16)
+                    g_ptr_array_add(s->evidence, g_strdup(g_ptr_array_index(sev[i], j)));
+            }
+            g_ptr_array_free(sev[i], TRUE);
+        }
+#undef LEG_FIND
+        g_free(sev);
+        g_free(parent);
+        g_hash_table_destroy(by_ssrc);
+        g_hash_table_destroy(sdp_eps);
+        g_hash_table_destroy(by_id);
+        {
+            GHashTableIter it;
+            gpointer k, v;
+            g_hash_table_iter_init(&it, roots);
+            while (g_hash_table_iter_next(&it, &k, &v)) {
+                wrtc_session_t *s = v;
+                bool call = false;
+                /* A call has ICE/TURN/DTLS/ZRTP or RTP streams: RTCP-shaped
+                 * packets alone (Wireshark's own rtcp_udp heuristic takes
+                 * some random datagrams) or SIP alone are not one. */
+                for (j = 0; j < s->flows->len; j++) {
+                    const wrtc_flow_t *x = g_ptr_array_index(s->flows, j);
+                    call |= (x->contents & (WRTC_C_STUN | WRTC_C_TURN | WRTC_C_CHANNELDATA |
+                                            WRTC_C_DTLS | WRTC_C_ZRTP)) != 0 ||
+                            x->stream_list->len > 0;
+                }
+                if (call)
+                    g_ptr_array_add(m->sessions, s);
+                else
+                    free_session(s);    /* signaling only: not a call */
+            }
+        }
+        g_hash_table_destroy(roots);
+    }
+    g_ptr_array_free(legs, TRUE);
+    g_hash_table_destroy(leg_of_root);
+
+    /* Order and number: sessions by first packet, legs and flows likewise. */
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        f->leg = f->session = -1;
+    }
+    g_ptr_array_sort(m->sessions, cmp_session_time);
+    for (i = 0; i < m->sessions->len; i++) {
+        wrtc_session_t *s = g_ptr_array_index(m->sessions, i);
+        s->id = (int)i + 1;
+        g_ptr_array_sort(s->legs, cmp_leg_time);
+        g_ptr_array_sort(s->flows, cmp_flow_time);
+        s->first_t = 1e300;
+        s->last_t = -1e300;
+        for (j = 0; j < s->legs->len; j++) {
+            wrtc_leg_t *l = g_ptr_array_index(s->legs, j);
+            guint k;
+            l->id = (int)j + 1;
+            for (k = 0; k < l->flows->len; k++) {
+                wrtc_flow_t *f = g_ptr_array_index(l->flows, k);
+                f->leg = l->id;
+                f->session = s->id;
+                if (f->first_t < s->first_t)
+                    s->first_t = f->first_t;
+                if (f->last_t > s->last_t)
+                    s->last_t = f->last_t;
+                assign_role(f, relayed_eps);
+            }
+        }
+    }
+    /* Related sessions: weak evidence only, never merged. */
+    for (i = 0; i < m->sessions->len; i++) {
+        wrtc_session_t *a = g_ptr_array_index(m->sessions, i);
+        for (j = 0; j < m->sessions->len; j++) {
+            wrtc_session_t *b = g_ptr_array_index(m->sessions, j);
+            wrtc_ep_t host;
+            char h[64];
+            if (i == j || a->first_t > b->last_t || b->first_t > a->last_t ||
+                !hosts_shared(a, b, &host))
+                continue;
+            wrtc_ep_format(&host, false, h, sizeof h);
+            snprintf(why, sizeof why, "session %d: shares host %s, overlapping in time", b->id, h);
+            g_ptr_array_add(a->related, g_strdup(why));
+            g_array_append_val(a->related_ids, b->id);
+        }
+    }
+    g_hash_table_destroy(u.evidence);
+    g_hash_table_destroy(by_ep);
+    g_hash_table_destroy(relayed_eps);
+    m->finished = true;
+}
+
+const GPtrArray *wrtc_model_sessions(const wrtc_model_t *m)
+{
+    return m->sessions;
+}
+
+const GPtrArray *wrtc_model_flows(const wrtc_model_t *m)
+{
+    return m->flows;
+}
+
+uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m)
+{
+    return m->dropped_flows;
+}
+
+const wrtc_flow_t *wrtc_model_lookup(const wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
+                                     const wrtc_ep_t *dst, double t)
+{
+    flow_key_t key;
+    GPtrArray *gens;
+    const wrtc_flow_t *best = NULL;
+    guint i;
+    make_key(&key, tcp, src, dst);
+    gens = g_hash_table_lookup(m->by_key, &key);
+    for (i = 0; gens && i < gens->len; i++) {
+        const wrtc_flow_t *f = g_ptr_array_index(gens, i);
+        if (f->first_t <= t + 1e-9)
+            best = f;
+    }
+    return best;
+}
+
+/* --------------------------------------------------------- stream facts */
+
+const char *wrtc_stream_media(const wrtc_stream_t *s)
+{
+    if (s->first_pt < 35) {
+        /* RFC 3551 §6: static payload types. */
+        static const uint8_t video[] = { 25, 26, 28, 31, 32, 33, 34 };
+        size_t i;
+        for (i = 0; i < sizeof video; i++)
+            if (s->first_pt == video[i])
+                return "video";
+        return "audio";
+    }
+    if (s->clock_rate == 90000)
+        return "video";
+    if (s->clock_rate)
+        return "audio";
+    return "unknown";
+}
+
+void wrtc_stream_codec_guess(const wrtc_stream_t *s, char *buf, size_t len,
+                             char *evidence, size_t elen)
+{
+    /* RFC 3551 §6 static assignments that are still seen. */
+    static const struct { uint8_t pt; const char *name; } stat[] = {
+        { 0, "PCMU" }, { 3, "GSM" }, { 4, "G723" }, { 8, "PCMA" }, { 9, "G722" },
+        { 13, "CN" }, { 18, "G729" }, { 26, "JPEG" }, { 31, "H261" }, { 34, "H263" },
+    };
+    size_t i;
+    for (i = 0; i < sizeof stat / sizeof stat[0]; i++) {
+        if (stat[i].pt == s->first_pt) {
+            snprintf(buf, len, "%s", stat[i].name);
+            snprintf(evidence, elen, "static PT %u (RFC 3551)", s->first_pt);
+            return;
+        }
+    }
+    if (s->packets > 0 && s->padding_only * 10 >= s->packets * 9) {
+        snprintf(buf, len, "padding/probe");
+        snprintf(evidence, elen, "%u/%llu packets without payload",
+                 s->padding_only, (unsigned long long)s->packets);
+        return;
+    }
+    if (s->clock_rate == 90000) {
+        snprintf(buf, len, "video");
+        snprintf(evidence, elen, "timestamps: 90 kHz clock");
+    } else if (s->clock_rate == 48000) {
+        snprintf(buf, len, "Opus?");
+        snprintf(evidence, elen, "timestamps: 48 kHz clock");
+    } else if (s->clock_rate) {
+        snprintf(buf, len, "audio %u Hz", s->clock_rate);
+        snprintf(evidence, elen, "timestamps: %u Hz clock", s->clock_rate);
+    } else {
+        snprintf(buf, len, "?");
+        snprintf(evidence, elen, "too few timestamps for a clock");
+    }
+}
+
+double wrtc_stream_loss(const wrtc_stream_t *s)
+{
+    double expected = (double)s->cycles + s->max_seq - s->base_seq + 1;
+    double lost = expected - s->received;
+    if (!s->seq_init || expected <= 0 || lost <= 0)
+        return 0;
+    return lost / expected;
+}
+
+double wrtc_stream_jitter_ms(const wrtc_stream_t *s)
+{
+    return s->jitter_s * 1000.0;
+}

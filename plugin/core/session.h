@@ -1,0 +1,231 @@
+/* session.h — the session model: transport flows (5-tuples) grouped into
+ * legs (one ICE/TURN/5-tuple path) and legs into sessions (calls), with the
+ * RTP streams (SSRCs) inside the flows and the evidence of every link.
+ *
+ * Pure C + glib, no epan includes. The epan glue turns each packet into a
+ * wrtc_fact_t (plugin/webrtc-facts.c) from the fields of Wireshark's own
+ * dissectors; the model never looks at packet bytes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef WRTC_SESSION_H
+#define WRTC_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+/* An endpoint: IPv4 (family 4, 4 bytes) or IPv6 (family 6, 16 bytes). */
+typedef struct {
+    uint8_t  family;
+    uint8_t  addr[16];
+    uint16_t port;
+} wrtc_ep_t;
+
+int  wrtc_ep_cmp(const wrtc_ep_t *a, const wrtc_ep_t *b);       /* total order */
+bool wrtc_ep_same_host(const wrtc_ep_t *a, const wrtc_ep_t *b);
+/* "192.0.2.1:5000" or "[2001:db8::1]:5000"; `with_port` false: host only. */
+void wrtc_ep_format(const wrtc_ep_t *e, bool with_port, char *buf, size_t len);
+
+/* What a packet (or a flow, accumulated) carries. */
+enum {
+    WRTC_C_STUN        = 1u << 0,
+    WRTC_C_TURN        = 1u << 1,   /* TURN methods (RFC 8656) */
+    WRTC_C_CHANNELDATA = 1u << 2,
+    WRTC_C_DTLS        = 1u << 3,
+    WRTC_C_RTP         = 1u << 4,
+    WRTC_C_SRTP        = 1u << 5,
+    WRTC_C_RTCP        = 1u << 6,
+    WRTC_C_SRTCP       = 1u << 7,
+    WRTC_C_ZRTP        = 1u << 8,
+    WRTC_C_SIP         = 1u << 9,
+    WRTC_C_TLS         = 1u << 10,
+    WRTC_C_ICE         = 1u << 11,  /* STUN with ICE attributes (RFC 8445 §7.1) */
+    WRTC_C_DATA_IND    = 1u << 12   /* TURN Send/Data indications */
+};
+/* Contents that make a flow part of a real-time session. */
+#define WRTC_C_CALL (WRTC_C_STUN | WRTC_C_TURN | WRTC_C_CHANNELDATA | WRTC_C_DTLS | \
+                     WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP | WRTC_C_ZRTP)
+
+#define WRTC_FACT_MAX_RTP   16
+#define WRTC_FACT_MAX_RTCP  8
+#define WRTC_FACT_MAX_PEERS 4
+#define WRTC_FACT_MAX_SDP   8
+
+typedef struct {
+    uint32_t ssrc;
+    uint8_t  pt;
+    bool     marker;
+    bool     srtp;
+    uint16_t seq;
+    uint32_t ts;
+    uint32_t payload_len;
+} wrtc_rtp_fact_t;
+
+/* Everything the model learns from one packet. Strings are copied. */
+typedef struct {
+    uint32_t  frame;
+    double    t;                 /* seconds since the first packet */
+    bool      tcp;
+    wrtc_ep_t src, dst;
+    uint32_t  bytes;             /* frame length */
+    uint32_t  contents;          /* WRTC_C_* */
+    /* STUN/TURN (RFC 8489/8656/8445) */
+    uint16_t  stun_method;
+    uint8_t   stun_class;        /* 0 request, 1 indication, 2 success, 3 error */
+    const char *username;
+    const char *realm;
+    const char *software;
+    bool      has_relayed;
+    wrtc_ep_t relayed;           /* XOR-RELAYED-ADDRESS */
+    uint8_t   n_peers;
+    wrtc_ep_t peers[WRTC_FACT_MAX_PEERS];  /* XOR-PEER-ADDRESS */
+    uint16_t  channel;
+    /* DTLS: 0xFEFD (1.2) or 0xFEFC (1.3) once the ServerHello says so */
+    uint16_t  dtls_version;
+    /* RTP / RTCP */
+    uint8_t   n_rtp;
+    wrtc_rtp_fact_t rtp[WRTC_FACT_MAX_RTP];
+    uint8_t   n_rtcp;
+    uint32_t  rtcp_ssrc[WRTC_FACT_MAX_RTCP];
+    /* SIP/SDP */
+    const char *sip_call_id;
+    uint8_t   n_sdp;
+    wrtc_ep_t sdp[WRTC_FACT_MAX_SDP];  /* c= address with each m= port */
+    /* TLS */
+    const char *tls_sni;
+    /* Identity of an endpoint that several transports share: the DTLS
+     * certificate (visible up to DTLS 1.2) and RTCP SDES CNAMEs (RFC 3550
+     * §6.5.1: one CNAME per participant across its RTP sessions). */
+    const char *dtls_cert;       /* certificate serial number, as text */
+    uint8_t   n_cname;
+    const char *cname[4];
+} wrtc_fact_t;
+
+void wrtc_fact_init(wrtc_fact_t *f);
+
+typedef struct {
+    double   idle_gap_s;          /* a 5-tuple idle longer than this is a new flow */
+    uint32_t max_flows;           /* bounded state: flows beyond are not tracked */
+    uint32_t max_streams_per_flow;
+} wrtc_model_config_t;
+
+void wrtc_model_config_default(wrtc_model_config_t *c);
+
+typedef struct wrtc_model wrtc_model_t;
+
+wrtc_model_t *wrtc_model_new(const wrtc_model_config_t *cfg);
+void wrtc_model_free(wrtc_model_t *m);
+void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f);
+/* Group flows into legs and sessions (idempotent; re-run after more adds). */
+void wrtc_model_finish(wrtc_model_t *m);
+
+/* ---- read access after wrtc_model_finish ------------------------------- */
+
+typedef enum {
+    WRTC_ROLE_PEER = 0,
+    WRTC_ROLE_TURN_SERVER,
+    WRTC_ROLE_RELAYED_PEER,
+    WRTC_ROLE_MEDIA_SERVER,      /* SFU or media server: answers ICE, never asks (ICE-lite) */
+    WRTC_ROLE_STUN_SERVER,       /* answers plain STUN Binding (no ICE attributes) */
+    WRTC_ROLE_SIGNALING          /* SIP */
+} wrtc_role_t;
+const char *wrtc_role_name(wrtc_role_t r);
+
+typedef struct {
+    uint32_t ssrc;
+    uint8_t  dir;                /* 0: flow ep[0] -> ep[1] */
+    uint8_t  pt_bitmap[16];
+    uint8_t  first_pt;
+    bool     srtp;
+    uint64_t packets, bytes, payload_bytes;
+    uint32_t padding_only;       /* packets without payload (e.g. RTX probes) */
+    uint32_t markers;
+    double   first_t, last_t;
+    uint32_t first_frame;
+    /* RFC 3550 A.1/A.3 sequence accounting */
+    uint16_t max_seq;
+    uint32_t cycles, base_seq, received;
+    /* timestamps for the clock estimate and RFC 3550 A.8 jitter */
+    uint32_t first_ts, last_ts;
+    int64_t  ts_advance;
+    double   transit_prev;       /* seconds */
+    bool     have_transit;
+    double   jitter_s;           /* RFC 3550 A.8, at the running clock estimate */
+    /* clock estimate: timestamp advance per second over ~0.5 s windows */
+    double   win_t;
+    int64_t  win_ts;
+    float    rates[32];
+    uint8_t  n_rates;
+    uint32_t clock_rate;         /* estimated (0: unknown) */
+    bool     seq_init;
+} wrtc_stream_t;
+
+typedef struct wrtc_flow {
+    uint32_t  index;             /* creation order */
+    bool      tcp;
+    wrtc_ep_t ep[2];             /* ep[0] sent the first packet we saw */
+    double    first_t, last_t;
+    uint32_t  first_frame, last_frame;
+    uint64_t  packets[2], bytes[2];
+    uint32_t  contents;
+    uint16_t  dtls_version;
+    bool      binding_req[2];    /* who sent STUN Binding requests */
+    bool      turn_req[2];       /* who sent TURN requests (the client) */
+    bool      rtcp_mux;          /* RTCP on a flow that also carries RTP */
+    GPtrArray *ice_pairs;        /* normalized "a:b" ufrag pairs (char *) */
+    GPtrArray *turn_users;       /* "user@realm" */
+    GPtrArray *software;         /* "EP<TAB>SOFTWARE" strings */
+    GPtrArray *call_ids;
+    GArray    *relayed;          /* wrtc_ep_t */
+    GArray    *peers;            /* wrtc_ep_t */
+    GArray    *channels;         /* uint16_t */
+    GArray    *sdp;              /* wrtc_ep_t */
+    GPtrArray *certs;            /* DTLS certificate serials seen */
+    GPtrArray *cnames;           /* RTCP SDES CNAMEs seen */
+    GHashTable *streams;         /* (ssrc<<1|dir) -> wrtc_stream_t* */
+    GPtrArray *stream_list;      /* in first-seen order */
+    uint32_t  dropped_streams;
+    /* grouping, filled by wrtc_model_finish */
+    uint32_t  uf;                /* union-find parent (flow index) */
+    int       leg;               /* -1 when not in a session */
+    int       session;
+    int       local;             /* 0/1: which endpoint is "local" */
+    wrtc_role_t remote_role;
+} wrtc_flow_t;
+
+typedef struct {
+    int      id;                 /* 1-based within the session */
+    GPtrArray *flows;            /* wrtc_flow_t* */
+    GPtrArray *evidence;         /* char*: why its flows are one leg */
+} wrtc_leg_t;
+
+typedef struct {
+    int      id;                 /* 1-based, by first packet */
+    double   first_t, last_t;
+    GPtrArray *legs;             /* wrtc_leg_t* */
+    GPtrArray *flows;            /* wrtc_flow_t*, by first packet */
+    GPtrArray *evidence;         /* char*: why its legs are one session */
+    GPtrArray *related;          /* char*: "session N: evidence" */
+    GArray   *related_ids;       /* int */
+} wrtc_session_t;
+
+const GPtrArray *wrtc_model_sessions(const wrtc_model_t *m);
+const GPtrArray *wrtc_model_flows(const wrtc_model_t *m);
+uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m);
+
+/* The flow a packet belongs to (NULL if untracked), and its session id
+ * (0: none). Valid after wrtc_model_finish. */
+const wrtc_flow_t *wrtc_model_lookup(const wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
+                                     const wrtc_ep_t *dst, double t);
+
+/* Media kind and codec guess of a stream, with the evidence. */
+const char *wrtc_stream_media(const wrtc_stream_t *s);
+void wrtc_stream_codec_guess(const wrtc_stream_t *s, char *buf, size_t len,
+                             char *evidence, size_t elen);
+double wrtc_stream_loss(const wrtc_stream_t *s);     /* fraction 0..1 */
+double wrtc_stream_jitter_ms(const wrtc_stream_t *s);
+
+#endif /* WRTC_SESSION_H */

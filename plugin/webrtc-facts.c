@@ -1,0 +1,406 @@
+/* webrtc-facts.c — a postdissector that reads, from the fields of
+ * Wireshark's own STUN, DTLS, RTP, RTCP, SIP/SDP and TLS dissectors, what the
+ * session model needs to know about each packet (a wrtc_fact_t), and queues
+ * it on the "webrtc" tap. Like the transum plugin it declares the fields it
+ * wants, so they are there even when no tree is built, and it never parses
+ * packet bytes that another dissector has already parsed.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "webrtc-plugin.h"
+
+#include <arpa/inet.h>
+#include <epan/ftypes/ftypes.h>
+#include <epan/tap.h>
+
+#include "session.h"
+#include "demux.h"
+
+int webrtc_tap = -1;
+
+/* The fields read, by filter name; ids are looked up at hand-off. */
+enum {
+    F_STUN_TYPE, F_STUN_USERNAME, F_STUN_REALM, F_STUN_SOFTWARE, F_STUN_PRIORITY,
+    F_STUN_TIEBREAKER, F_STUN_ATT_TYPE, F_STUN_IPV4, F_STUN_IPV6, F_STUN_PORT,
+    F_STUN_CHANNEL, F_STUN_CHANNELNUM,
+    F_DTLS_HS_TYPE, F_DTLS_SUPPORTED_VERSION,
+    F_RTP_SSRC, F_RTP_PT, F_RTP_SEQ, F_RTP_TS, F_RTP_MARKER, F_RTP_PAYLOAD, F_SRTP_PAYLOAD,
+    F_RTCP_SENDER_SSRC, F_RTCP_PT, F_SRTCP_ENCRYPTED, F_SRTCP_E,
+    F_SIP_CALL_ID, F_SDP_CONN_ADDR, F_SDP_MEDIA_PORT,
+    F_TLS_SNI, F_X509_SERIAL, F_SDES_TYPE, F_SDES_TEXT,
+    F_COUNT
+};
+static const char *const field_names[F_COUNT] = {
+    "stun.type", "stun.att.username", "stun.att.realm", "stun.att.software", "stun.att.priority",
+    "stun.att.tie-breaker", "stun.att.type", "stun.att.ipv4", "stun.att.ipv6",
+    "stun.att.port", "stun.channel", "stun.att.channelnum",
+    "dtls.handshake.type", "dtls.handshake.extensions.supported_version",
+    "rtp.ssrc", "rtp.p_type", "rtp.seq", "rtp.timestamp", "rtp.marker", "rtp.payload",
+    "srtp.enc_payload",
+    "rtcp.senderssrc", "rtcp.pt", "webrtc.srtcp.encrypted", "srtcp.e",
+    "sip.Call-ID", "sdp.connection_info.address", "sdp.media.port",
+    "tls.handshake.extensions_server_name", "x509af.serialNumber", "rtcp.sdes.type",
+    "rtcp.sdes.text",
+};
+static int field_id[F_COUNT];
+
+/* Strings made for a fact live as long as the packet. */
+static wmem_allocator_t *pinfo_pool_for_facts;
+
+/* STUN attribute types (RFC 8656 §18). */
+#define ATT_XOR_PEER_ADDRESS    0x0012
+#define ATT_XOR_RELAYED_ADDRESS 0x0016
+
+static GPtrArray *get(proto_tree *tree, int f)
+{
+    return field_id[f] > 0 ? proto_get_finfo_ptr_array(tree, field_id[f]) : NULL;
+}
+
+static field_info *first(proto_tree *tree, int f)
+{
+    GPtrArray *a = get(tree, f);
+    return a && a->len ? g_ptr_array_index(a, 0) : NULL;
+}
+
+static guint32 uval(field_info *fi)
+{
+    return fvalue_get_uinteger(WEBRTC_FVALUE(fi));
+}
+
+static const char *sval(field_info *fi)
+{
+    return fi ? fvalue_get_string(WEBRTC_FVALUE(fi)) : NULL;
+}
+
+static gboolean ep_from_address(const address *a, guint32 port, wrtc_ep_t *e)
+{
+    memset(e, 0, sizeof *e);
+    if (a->type == AT_IPv4 && a->len == 4) {
+        e->family = 4;
+        memcpy(e->addr, a->data, 4);
+    } else if (a->type == AT_IPv6 && a->len == 16) {
+        e->family = 6;
+        memcpy(e->addr, a->data, 16);
+    } else {
+        return FALSE;
+    }
+    e->port = (guint16)port;
+    return TRUE;
+}
+
+static gboolean ep_from_text(const char *s, guint16 port, wrtc_ep_t *e)
+{
+    memset(e, 0, sizeof *e);
+    e->port = port;
+    if (s && inet_pton(AF_INET, s, e->addr) == 1) {
+        e->family = 4;
+        return TRUE;
+    }
+    if (s && inet_pton(AF_INET6, s, e->addr) == 1) {
+        e->family = 6;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* The STUN attribute type whose value holds the field at `fi` (same data
+ * source, the closest attribute header before it). */
+static guint32 att_type_of(proto_tree *tree, const field_info *fi)
+{
+    GPtrArray *types = get(tree, F_STUN_ATT_TYPE);
+    guint32 best = 0;
+    gint best_start = -1;
+    guint i;
+    for (i = 0; types && i < types->len; i++) {
+        field_info *t = g_ptr_array_index(types, i);
+        if (t->ds_tvb == fi->ds_tvb && t->start < fi->start && t->start > best_start) {
+            best_start = t->start;
+            best = uval(t);
+        }
+    }
+    return best;
+}
+
+static guint16 port_of(proto_tree *tree, const field_info *addr)
+{
+    GPtrArray *ports = get(tree, F_STUN_PORT);
+    guint i;
+    /* XOR-*-ADDRESS: family, port, address (RFC 8489 §14.2): the port is the
+     * 2 bytes before the address. The STUN dissector adds both in the clear
+     * (generated stun.att.port/ipv4/ipv6) next to the XOR'ed bytes. */
+    for (i = 0; ports && i < ports->len; i++) {
+        field_info *p = g_ptr_array_index(ports, i);
+        if (p->ds_tvb == addr->ds_tvb && p->start + 2 == addr->start)
+            return (guint16)uval(p);
+    }
+    return 0;
+}
+
+static void stun_addresses(proto_tree *tree, wrtc_fact_t *f, int fam)
+{
+    GPtrArray *a = get(tree, fam);
+    guint i;
+    for (i = 0; a && i < a->len; i++) {
+        field_info *fi = g_ptr_array_index(a, i);
+        guint32 att = att_type_of(tree, fi);
+        wrtc_ep_t e;
+        char *txt;
+        if (att != ATT_XOR_RELAYED_ADDRESS && att != ATT_XOR_PEER_ADDRESS)
+            continue;
+        txt = fvalue_to_string_repr(NULL, WEBRTC_FVALUE(fi), FTREPR_DISPLAY, BASE_NONE);
+        if (ep_from_text(txt, port_of(tree, fi), &e)) {
+            if (att == ATT_XOR_RELAYED_ADDRESS) {
+                f->has_relayed = TRUE;
+                f->relayed = e;
+            } else if (f->n_peers < WRTC_FACT_MAX_PEERS) {
+                f->peers[f->n_peers++] = e;
+            }
+        }
+        wmem_free(NULL, txt);
+    }
+}
+
+static void read_stun(proto_tree *tree, wrtc_fact_t *f)
+{
+    field_info *t = first(tree, F_STUN_TYPE);
+    field_info *ch = first(tree, F_STUN_CHANNEL);
+    if (ch) {
+        f->contents |= WRTC_C_CHANNELDATA;
+        f->channel = (guint16)uval(ch);
+    }
+    if (!t)
+        return;
+    {
+        guint32 type = uval(t);
+        guint8 b[2] = { (guint8)(type >> 8), (guint8)type };
+        f->stun_method = wrtc_stun_method(b, 2);
+        /* RFC 8489 §5: class bits C1 (0x0100) and C0 (0x0010). */
+        f->stun_class = (guint8)(((type >> 4) & 1) | ((type >> 7) & 2));
+    }
+    f->contents |= WRTC_C_STUN;
+    if (wrtc_stun_method_is_turn(f->stun_method))
+        f->contents |= WRTC_C_TURN;
+    if (f->stun_method == WRTC_STUN_SEND || f->stun_method == WRTC_STUN_DATA)
+        f->contents |= WRTC_C_DATA_IND;
+    if (first(tree, F_STUN_PRIORITY) || first(tree, F_STUN_TIEBREAKER))
+        f->contents |= WRTC_C_ICE;     /* RFC 8445 §7.1.1-7.1.3 */
+    f->username = sval(first(tree, F_STUN_USERNAME));
+    f->realm = sval(first(tree, F_STUN_REALM));
+    f->software = sval(first(tree, F_STUN_SOFTWARE));
+    if (!f->channel) {
+        field_info *cn = first(tree, F_STUN_CHANNELNUM);
+        if (cn)
+            f->channel = (guint16)uval(cn);
+    }
+    stun_addresses(tree, f, F_STUN_IPV4);
+    stun_addresses(tree, f, F_STUN_IPV6);
+}
+
+static void read_dtls(proto_tree *tree, wrtc_fact_t *f)
+{
+    field_info *serial = first(tree, F_X509_SERIAL);
+    if (serial)
+        f->dtls_cert = fvalue_to_string_repr(pinfo_pool_for_facts, WEBRTC_FVALUE(serial),
+                                             FTREPR_DISPLAY, BASE_NONE);
+    GPtrArray *hs = get(tree, F_DTLS_HS_TYPE), *sv;
+    guint i;
+    gboolean server_hello = FALSE;
+    for (i = 0; hs && i < hs->len; i++)
+        server_hello |= uval(g_ptr_array_index(hs, i)) == 2;
+    if (!server_hello)
+        return;
+    /* The ServerHello's supported_versions names the version (RFC 9147
+     * §5.3, RFC 8446 §4.2.1); without it the version is DTLS 1.2. */
+    f->dtls_version = 0xFEFD;
+    sv = get(tree, F_DTLS_SUPPORTED_VERSION);
+    for (i = 0; sv && i < sv->len; i++)
+        if (uval(g_ptr_array_index(sv, i)) == 0xFEFC)
+            f->dtls_version = 0xFEFC;
+}
+
+static guint32 payload_len_after(proto_tree *tree, const field_info *ssrc, gint next_start)
+{
+    int which[2] = { F_RTP_PAYLOAD, F_SRTP_PAYLOAD };
+    int w;
+    guint i;
+    for (w = 0; w < 2; w++) {
+        GPtrArray *a = get(tree, which[w]);
+        for (i = 0; a && i < a->len; i++) {
+            field_info *p = g_ptr_array_index(a, i);
+            if (p->ds_tvb == ssrc->ds_tvb && p->start > ssrc->start &&
+                (next_start < 0 || p->start < next_start))
+                return (guint32)p->length;
+        }
+    }
+    return 0;
+}
+
+static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp)
+{
+    GPtrArray *ssrc = get(tree, F_RTP_SSRC), *pt = get(tree, F_RTP_PT), *seq = get(tree, F_RTP_SEQ),
+              *ts = get(tree, F_RTP_TS), *mk = get(tree, F_RTP_MARKER);
+    guint i, n;
+    if (!ssrc || !pt || !seq || !ts)
+        return;
+    n = MIN(MIN(ssrc->len, pt->len), MIN(seq->len, ts->len));
+    for (i = 0; i < n && f->n_rtp < WRTC_FACT_MAX_RTP; i++) {
+        wrtc_rtp_fact_t *r = &f->rtp[f->n_rtp++];
+        field_info *s = g_ptr_array_index(ssrc, i);
+        gint next = i + 1 < ssrc->len ? ((field_info *)g_ptr_array_index(ssrc, i + 1))->start : -1;
+        r->ssrc = uval(s);
+        r->pt = (guint8)uval(g_ptr_array_index(pt, i));
+        r->seq = (guint16)uval(g_ptr_array_index(seq, i));
+        r->ts = uval(g_ptr_array_index(ts, i));
+        if (mk && i < mk->len) {
+            /* The marker is the top bit of the RTP header's second byte. */
+            field_info *m = g_ptr_array_index(mk, i);
+            r->marker = (tvb_get_guint8(m->ds_tvb, m->start) & 0x80) != 0;
+        }
+        r->payload_len = payload_len_after(tree, s, next);
+        r->srtp = srtp;
+    }
+}
+
+static void read_rtcp(proto_tree *tree, wrtc_fact_t *f)
+{
+    GPtrArray *a = get(tree, F_RTCP_SENDER_SSRC);
+    GPtrArray *types = get(tree, F_SDES_TYPE), *texts = get(tree, F_SDES_TEXT);
+    guint i;
+    for (i = 0; a && i < a->len && f->n_rtcp < WRTC_FACT_MAX_RTCP; i++)
+        f->rtcp_ssrc[f->n_rtcp++] = uval(g_ptr_array_index(a, i));
+    /* SDES items come as type + text pairs; CNAME is type 1 (RFC 3550 §6.5). */
+    for (i = 0; types && texts && i < types->len && i < texts->len && f->n_cname < 4; i++)
+        if (uval(g_ptr_array_index(types, i)) == 1)
+            f->cname[f->n_cname++] = sval(g_ptr_array_index(texts, i));
+}
+
+static void read_sip(proto_tree *tree, wrtc_fact_t *f)
+{
+    GPtrArray *conn = get(tree, F_SDP_CONN_ADDR), *ports = get(tree, F_SDP_MEDIA_PORT);
+    guint i;
+    f->sip_call_id = sval(first(tree, F_SIP_CALL_ID));
+    if (!f->sip_call_id || !conn || !conn->len || !ports)
+        return;
+    /* c= may be session-level or per m=; the last c= before each m= port
+     * applies (RFC 8866 §5.7). */
+    for (i = 0; i < ports->len && f->n_sdp < WRTC_FACT_MAX_SDP; i++) {
+        field_info *p = g_ptr_array_index(ports, i);
+        const char *addr = NULL;
+        guint j;
+        for (j = 0; j < conn->len; j++) {
+            field_info *c = g_ptr_array_index(conn, j);
+            if (c->ds_tvb != p->ds_tvb || c->start < p->start || !addr)
+                addr = sval(c);
+        }
+        if (ep_from_text(addr, (guint16)uval(p), &f->sdp[f->n_sdp]))
+            f->n_sdp++;
+    }
+}
+
+static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    pinfo_pool_for_facts = pinfo->pool;
+    wrtc_fact_t *f;
+    const wmem_list_t *layers = pinfo->layers;
+    gboolean srtp;
+
+    if (!have_tap_listener(webrtc_tap) || !tree)
+        return 0;
+    if (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP)
+        return 0;
+    if (proto_is_frame_protocol(layers, "icmp") || proto_is_frame_protocol(layers, "icmpv6"))
+        return 0;
+    f = wmem_new(pinfo->pool, wrtc_fact_t);
+    wrtc_fact_init(f);
+    if (!ep_from_address(&pinfo->src, pinfo->srcport, &f->src) ||
+        !ep_from_address(&pinfo->dst, pinfo->destport, &f->dst))
+        return 0;
+    f->frame = pinfo->num;
+    f->t = nstime_to_sec(&pinfo->rel_ts);
+    f->tcp = pinfo->ptype == PT_TCP;
+    f->bytes = tvb_reported_length(tvb);
+
+    if (proto_is_frame_protocol(layers, "stun"))
+        read_stun(tree, f);
+    if (proto_is_frame_protocol(layers, "dtls")) {
+        f->contents |= WRTC_C_DTLS;
+        read_dtls(tree, f);
+    }
+    if (proto_is_frame_protocol(layers, "zrtp"))
+        f->contents |= WRTC_C_ZRTP;
+    srtp = first(tree, F_SRTP_PAYLOAD) != NULL;
+    if (proto_is_frame_protocol(layers, "rtp")) {
+        f->contents |= srtp ? (WRTC_C_RTP | WRTC_C_SRTP) : WRTC_C_RTP;
+        read_rtp(tree, f, srtp);
+    }
+    /* SRTCP drawn by the plugin (webrtc-srtcp.c) has rtcp.* fields but no
+     * RTCP layer, so the fields decide. */
+    if (proto_is_frame_protocol(layers, "srtcp") || first(tree, F_SRTCP_ENCRYPTED) ||
+        first(tree, F_SRTCP_E))
+        f->contents |= WRTC_C_SRTCP | WRTC_C_RTCP;
+    else if (proto_is_frame_protocol(layers, "rtcp") || first(tree, F_RTCP_PT))
+        f->contents |= WRTC_C_RTCP;
+    if (f->contents & WRTC_C_RTCP)
+        read_rtcp(tree, f);
+    if (proto_is_frame_protocol(layers, "sip")) {
+        f->contents |= WRTC_C_SIP;
+        read_sip(tree, f);
+    }
+    if (proto_is_frame_protocol(layers, "tls")) {
+        f->contents |= WRTC_C_TLS;
+        f->tls_sni = sval(first(tree, F_TLS_SNI));
+    }
+    if (f->contents)
+        tap_queue_packet(webrtc_tap, pinfo, f);
+    return 0;
+}
+
+void webrtc_facts_register(void)
+{
+    webrtc_tap = register_tap("webrtc");
+}
+
+static dissector_handle_t facts_handle;
+
+void webrtc_facts_handoff(void)
+{
+    int i;
+    facts_handle = create_dissector_handle(dissect_facts, proto_webrtc);
+    for (i = 0; i < F_COUNT; i++)
+        field_id[i] = proto_registrar_get_id_byname(field_names[i]);
+    register_postdissector(facts_handle);
+}
+
+/* A display filter that is true for every frame and names every field the
+ * facts are read from. tshark primes postdissector fields on the first pass
+ * only (tshark.c, process_packet_first_pass), so a tap listener that runs on
+ * the second pass (-2) primes them through its filter instead. */
+char *webrtc_facts_filter(const char *user_filter)
+{
+    GString *f = g_string_new(NULL);
+    int i;
+    if (user_filter && *user_filter)
+        g_string_append_printf(f, "(%s) && ", user_filter);
+    g_string_append(f, "(frame");
+    for (i = 0; i < F_COUNT; i++)
+        if (field_id[i] > 0)
+            g_string_append_printf(f, " || %s", field_names[i]);
+    g_string_append(f, ")");
+    return g_string_free(f, FALSE);
+}
+
+/* The fields are only asked for while someone listens to the tap: a wanted
+ * field makes Wireshark build a tree for every packet, a cost plain use of
+ * the plugin should not pay. */
+void webrtc_facts_want(gboolean want)
+{
+    GArray *wanted = NULL;
+    int i;
+    if (want) {
+        wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+        for (i = 0; i < F_COUNT; i++)
+            if (field_id[i] > 0)
+                g_array_append_val(wanted, field_id[i]);
+    }
+    set_postdissector_wanted_hfids(facts_handle, wanted);
+}

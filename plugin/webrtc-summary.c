@@ -1,0 +1,109 @@
+/* webrtc-summary.c — `tshark -z webrtc,summary[,json][,FILTER]`: a tap
+ * listener on the "webrtc" tap feeds its own session model (so a display
+ * filter limits the summary to the matching packets, as for other tshark
+ * statistics) and prints it as text or JSON at the end.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "webrtc-plugin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+
+#include "report.h"
+#include "session.h"
+
+typedef struct {
+    wrtc_model_t *model;
+    gboolean json;
+} summary_t;
+
+static void summary_reset(void *p)
+{
+    summary_t *s = p;
+    wrtc_model_free(s->model);
+    s->model = wrtc_model_new(NULL);
+}
+
+static tap_packet_status summary_packet(void *p, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                        const void *data, tap_flags_t flags _U_)
+{
+    summary_t *s = p;
+    wrtc_model_add(s->model, (const wrtc_fact_t *)data);
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static void summary_draw(void *p)
+{
+    summary_t *s = p;
+    GString *out = g_string_new(NULL);
+    if (s->json)
+        wrtc_report_json(s->model, out);
+    else
+        wrtc_report_text(s->model, out);
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
+}
+
+static void summary_finish(void *p)
+{
+    summary_t *s = p;
+    wrtc_model_free(s->model);
+    g_free(s);
+}
+
+/* opt_arg: "webrtc,summary", "webrtc,summary,json", "webrtc,summary,FILTER"
+ * or "webrtc,summary,json,FILTER". */
+static void summary_init(const char *opt_arg, void *userdata _U_)
+{
+    static const char prefix[] = "webrtc,summary";
+    const char *rest = opt_arg + strlen(prefix);
+    const char *filter = NULL;
+    summary_t *s = g_new0(summary_t, 1);
+    GString *err;
+    char *full_filter;
+
+    if (*rest == ',')
+        rest++;
+    if (strncmp(rest, "json", 4) == 0 && (rest[4] == '\0' || rest[4] == ',')) {
+        s->json = TRUE;
+        rest += 4;
+        if (*rest == ',')
+            rest++;
+    }
+    if (*rest)
+        filter = rest;
+    s->model = wrtc_model_new(NULL);
+    /* The facts are read from the protocol tree: ask tshark to build one. */
+    /* The facts are read from the protocol tree: ask tshark to build one,
+     * with the fields they come from. */
+    full_filter = webrtc_facts_filter(filter);
+    err = register_tap_listener("webrtc", s, full_filter, TL_REQUIRES_PROTO_TREE, summary_reset,
+                                summary_packet, summary_draw, summary_finish);
+    g_free(full_filter);
+    if (err) {
+        fprintf(stderr, "tshark: -z webrtc,summary: %s\n", err->str);
+        g_string_free(err, TRUE);
+        wrtc_model_free(s->model);
+        g_free(s);
+        exit(1);
+    }
+    webrtc_facts_want(TRUE);
+}
+
+static stat_tap_ui summary_ui = {
+    REGISTER_STAT_GROUP_GENERIC,
+    NULL,
+    "webrtc,summary",
+    summary_init,
+    0,
+    NULL
+};
+
+void webrtc_summary_register(void)
+{
+    register_stat_tap_ui(&summary_ui, NULL);
+}

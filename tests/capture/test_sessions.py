@@ -1,0 +1,99 @@
+"""Issue "WebRTC sessions": the session summary of one capture.
+
+Usage: test_sessions.py NAME
+
+- the number of sessions equals the ground truth's calls (0 on negatives);
+- every ground-truth flow of a call (signaling over TLS excepted) is in
+  exactly one session, and the flows of one call are in the same session;
+- every ground-truth stream (direction, SSRC) is in exactly one session, with
+  the ground-truth packets and payload types;
+- the text and JSON outputs equal the golden files tests/golden/NAME.txt and
+  NAME.json (regenerate with tests/golden/update.sh after a deliberate
+  change, and review the diff).
+"""
+import collections
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import summary  # noqa: E402
+import wstest  # noqa: E402
+
+NAME = sys.argv.pop(1) if len(sys.argv) > 1 else None
+GOLDEN = os.path.join(os.path.dirname(__file__), "..", "golden")
+
+
+class Sessions(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.ts = wstest.Tshark(with_plugin=True)
+        cls.gt = wstest.ground_truth(NAME)
+        cls.cap = cls.gt["capture"]
+        cls.data = summary.data(cls.ts, cls.cap)
+        cls.sessions = cls.data["sessions"]
+
+    def test_schema(self):
+        self.assertEqual(self.data["schema_version"], 1)
+        for s in self.sessions:
+            for key in ("id", "first", "last", "legs", "flows", "streams", "related"):
+                self.assertIn(key, s)
+
+    def test_session_count(self):
+        self.assertEqual(len(self.sessions), len(self.gt["calls"]))
+
+    def session_of_flow(self):
+        where = collections.defaultdict(list)
+        for s in self.sessions:
+            for fl in s["flows"]:
+                where[summary.flow_key(fl["local"], fl["remote"], fl["transport"])].append(s["id"])
+        return where
+
+    def test_flows_in_one_session(self):
+        where = self.session_of_flow()
+        for call in self.gt["calls"]:
+            ids = set()
+            for fl in call["flows"]:
+                key = summary.flow_key(fl["a"], fl["b"], fl["transport"])
+                if fl["role"] == "signaling":
+                    self.assertEqual(where.get(key, []), [], "signaling flow %s" % (key,))
+                    continue
+                self.assertEqual(len(where.get(key, [])), 1, "flow %s in %s" % (key, where.get(key)))
+                ids.add(where[key][0])
+            self.assertEqual(len(ids), 1, "call %s spread over sessions %s" % (call["id"], ids))
+
+    def test_streams_in_one_session(self):
+        got = collections.defaultdict(list)
+        for s in self.sessions:
+            for st in s["streams"]:
+                got[("%s -> %s" % (st["src"], st["dst"]), st["ssrc"])].append(
+                    (s["id"], st["packets"], tuple(st["payload_types"])))
+        want = collections.defaultdict(lambda: [0, set()])
+        for call in self.gt["calls"]:
+            for st in call["streams"]:
+                w = want[(st["flow"], st["ssrc"])]
+                w[0] += st["packets"]
+                w[1].add(st["pt"])
+        self.assertEqual(sorted(got), sorted(want))
+        for key, (packets, pts) in want.items():
+            self.assertEqual(len(got[key]), 1, key)
+            _, n, got_pts = got[key][0]
+            self.assertEqual(n, packets, key)
+            self.assertEqual(set(got_pts), pts, key)
+
+    def test_golden_text(self):
+        self.check_golden(".txt", summary.text(self.ts, self.cap))
+
+    def test_golden_json(self):
+        import json
+        self.check_golden(".json", json.dumps(self.data, indent=1, sort_keys=True) + "\n")
+
+    def check_golden(self, ext, got):
+        path = os.path.join(GOLDEN, NAME + ext)
+        with open(path) as f:
+            want = f.read()
+        self.assertEqual(got, want, "differs from %s (tests/golden/update.sh)" % path)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
