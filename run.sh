@@ -44,10 +44,5 @@ if ! "${tshark[@]}" -G plugins 2>/dev/null | grep -q '^webrtc\.so'; then
 fi
 echo "== tshark $("${tshark[@]}" --version | head -1 | cut -d' ' -f3) loaded webrtc.so"
 echo "== $capture"
-if "${tshark[@]}" -z help 2>/dev/null | grep -q '^ *webrtc,summary'; then
-    "${tshark[@]}" -r "$capture" -2 -q -z webrtc,summary
-else
-    echo "The WebRTC summary (-z webrtc,summary) is not built yet."
-    echo "What tshark decodes with the plugin loaded (protocol hierarchy):"
-    "${tshark[@]}" -r "$capture" -q -z io,phs
-fi
+# Two passes: flows recognised a few packets in are then counted whole.
+"${tshark[@]}" -r "$capture" -2 -q -z webrtc,summary

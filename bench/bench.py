@@ -12,6 +12,7 @@ Configurations:
   plain    no plugin, default preferences
   manual   no plugin, the analyst's manual heuristics (see baseline.py)
   plugin   the webrtc plugin, default preferences
+  summary  the plugin with -z webrtc,summary as well (the session model)
 
 Usage: WEBRTC_PLUGIN_SO=build/plugin/webrtc.so bench/bench.py [--packets N] [--runs R]
 """
@@ -89,7 +90,8 @@ def main():
     os.chmod(capture, 0o644)
     plain = wstest.Tshark(with_plugin=False)
     plugin = wstest.Tshark(with_plugin=True)
-    configs = [("plain", plain, []), ("manual", plain, MANUAL), ("plugin", plugin, [])]
+    configs = [("plain", plain, []), ("manual", plain, MANUAL), ("plugin", plugin, []),
+               ("summary", plugin, ["-z", "webrtc,summary"])]
     results = {name: [] for name, _, _ in configs}
     for _ in range(args.runs):
         for name, ts, extra in configs:       # interleaved: drift hits all alike

@@ -65,6 +65,16 @@ typedef gboolean webrtc_pref_bool_t;
 #define tvb_get_guint8(tvb, off) tvb_get_uint8((tvb), (off))
 #endif
 
+/* A -z statistic's init callback returns whether it started: void up to
+ * 4.4, bool in 4.6 (epan/stat_tap_ui.h stat_tap_init_cb). */
+#if WEBRTC_WS_AT_LEAST(4, 5)
+typedef bool webrtc_stat_init_ret_t;
+#define WEBRTC_STAT_INIT_RETURN(ok) return (ok)
+#else
+typedef void webrtc_stat_init_ret_t;
+#define WEBRTC_STAT_INIT_RETURN(ok) do { if (!(ok)) exit(1); return; } while (0)
+#endif
+
 /* field_info.value became a pointer (fvalue_t *) in 4.2 (epan/proto.h). */
 #if WEBRTC_WS_AT_LEAST(4, 2)
 #define WEBRTC_FVALUE(fi) ((fi)->value)

@@ -8,6 +8,7 @@
 #include "webrtc-plugin.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <epan/stat_tap_ui.h>
@@ -57,7 +58,7 @@ static void summary_finish(void *p)
 
 /* opt_arg: "webrtc,summary", "webrtc,summary,json", "webrtc,summary,FILTER"
  * or "webrtc,summary,json,FILTER". */
-static void summary_init(const char *opt_arg, void *userdata _U_)
+static webrtc_stat_init_ret_t summary_init(const char *opt_arg, void *userdata _U_)
 {
     static const char prefix[] = "webrtc,summary";
     const char *rest = opt_arg + strlen(prefix);
@@ -89,9 +90,10 @@ static void summary_init(const char *opt_arg, void *userdata _U_)
         g_string_free(err, TRUE);
         wrtc_model_free(s->model);
         g_free(s);
-        exit(1);
+        WEBRTC_STAT_INIT_RETURN(false);
     }
     webrtc_facts_want(TRUE);
+    WEBRTC_STAT_INIT_RETURN(true);
 }
 
 static stat_tap_ui summary_ui = {

@@ -12,6 +12,33 @@ static void ep(const wrtc_ep_t *e, char *buf, size_t n)
     wrtc_ep_format(e, true, buf, n);
 }
 
+/* "<indent><label><text>", broken at spaces so no line passes 100 columns;
+ * continuation lines are indented under the text. */
+#define REPORT_WIDTH 100
+static void wrapped(GString *o, int indent, const char *label, const char *text)
+{
+    int col = indent + (int)strlen(label), start = col;
+    const char *p = text;
+    g_string_append_printf(o, "%*s%s", indent, "", label);
+    while (*p) {
+        const char *sp = strchr(p, ' ');
+        int w = sp ? (int)(sp - p) : (int)strlen(p);
+        if (col > start && col + 1 + w > REPORT_WIDTH) {
+            g_string_append_printf(o, "\n%*s", start, "");
+            col = start;
+        } else if (col > start) {
+            g_string_append_c(o, ' ');
+            col++;
+        }
+        g_string_append_len(o, p, w);
+        col += w;
+        p += w;
+        while (*p == ' ')
+            p++;
+    }
+    g_string_append_c(o, '\n');
+}
+
 static const char *dtls_name(uint16_t v)
 {
     return v == 0xFEFC ? "1.3" : v == 0xFEFD ? "1.2" : v == 0xFEFF ? "1.0" : NULL;
@@ -153,7 +180,7 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
                                s->flows->len, s->flows->len == 1 ? "" : "s", streams->len,
                                streams->len == 1 ? "" : "s");
         for (j = 0; j < s->evidence->len; j++)
-            g_string_append_printf(o, "  joined by: %s\n", (char *)g_ptr_array_index(s->evidence, j));
+            wrapped(o, 2, "joined by: ", g_ptr_array_index(s->evidence, j));
         for (j = 0; j < s->legs->len; j++) {
             const wrtc_leg_t *l = g_ptr_array_index(s->legs, j);
             guint k;
@@ -162,8 +189,7 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
                 g_string_append_printf(o, " %d", flow_id(s, g_ptr_array_index(l->flows, k)));
             g_string_append_c(o, '\n');
             for (k = 0; k < l->evidence->len; k++)
-                g_string_append_printf(o, "    linked by: %s\n",
-                                       (char *)g_ptr_array_index(l->evidence, k));
+                wrapped(o, 4, "linked by: ", g_ptr_array_index(l->evidence, k));
         }
         g_string_append(o, "  Flows\n");
         g_string_append_printf(o, "  %-3s %-3s %-4s %-22s %-22s %s\n", "#", "leg", "tr", "local",
@@ -232,7 +258,7 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
         if (s->related->len) {
             g_string_append(o, "  Related sessions\n");
             for (j = 0; j < s->related->len; j++)
-                g_string_append_printf(o, "    %s\n", (char *)g_ptr_array_index(s->related, j));
+                wrapped(o, 4, "", g_ptr_array_index(s->related, j));
         }
         g_ptr_array_free(sw, TRUE);
         g_ptr_array_free(streams, TRUE);

@@ -981,6 +981,39 @@ void wrtc_model_finish(wrtc_model_t *m)
             }
         }
     }
+    /* One point of view per session: the host found in most of its flows
+     * (ties: the one that sent the session's first packet) is "local" in
+     * every peer-to-peer or SIP flow where it is exactly one of the ends;
+     * TURN client, relay and ICE-lite flows keep the side their role gives. */
+    for (i = 0; i < m->sessions->len; i++) {
+        wrtc_session_t *s = g_ptr_array_index(m->sessions, i);
+        const wrtc_flow_t *f0 = g_ptr_array_index(s->flows, 0);
+        wrtc_ep_t best = f0->ep[0];
+        guint best_n = 0, k;
+        int e;
+        for (j = 0; j < s->flows->len; j++) {
+            const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+            for (e = 0; e < 2; e++) {
+                guint n = 0;
+                for (k = 0; k < s->flows->len; k++) {
+                    const wrtc_flow_t *g = g_ptr_array_index(s->flows, k);
+                    n += wrtc_ep_same_host(&g->ep[0], &f->ep[e]) ||
+                         wrtc_ep_same_host(&g->ep[1], &f->ep[e]);
+                }
+                if (n > best_n || (n == best_n && j == 0 && e == 0)) {
+                    best_n = n;
+                    best = f->ep[e];
+                }
+            }
+        }
+        for (j = 0; j < s->flows->len; j++) {
+            wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+            bool h0 = wrtc_ep_same_host(&f->ep[0], &best), h1 = wrtc_ep_same_host(&f->ep[1], &best);
+            if ((f->remote_role == WRTC_ROLE_PEER || f->remote_role == WRTC_ROLE_SIGNALING) &&
+                h0 != h1)
+                f->local = h0 ? 0 : 1;
+        }
+    }
     /* Related sessions: weak evidence only, never merged. */
     for (i = 0; i < m->sessions->len; i++) {
         wrtc_session_t *a = g_ptr_array_index(m->sessions, i);

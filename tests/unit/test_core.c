@@ -11,6 +11,8 @@
 #include "demux.h"
 #include "entropy.h"
 #include "rfc4733.h"
+#include "report.h"
+#include "session.h"
 #include "srtcp_layout.h"
 #include "thresholds.h"
 
@@ -572,6 +574,159 @@ static void test_srtcp_layout(void)
     CHECK_EQ(wrtc_srtcp_layout_update(&l, p, 12), -1);
 }
 
+/* ----------------------------------------------------------- sessions */
+static wrtc_ep_t ep4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port)
+{
+    wrtc_ep_t e;
+    memset(&e, 0, sizeof e);
+    e.family = 4;
+    e.addr[0] = a; e.addr[1] = b; e.addr[2] = c; e.addr[3] = d;
+    e.port = port;
+    return e;
+}
+
+static wrtc_fact_t fact(uint32_t frame, double t, wrtc_ep_t src, wrtc_ep_t dst, uint32_t contents)
+{
+    wrtc_fact_t f;
+    wrtc_fact_init(&f);
+    f.frame = frame;
+    f.t = t;
+    f.src = src;
+    f.dst = dst;
+    f.bytes = 100;
+    f.contents = contents;
+    return f;
+}
+
+static void add_rtp(wrtc_model_t *m, uint32_t frame, double t, wrtc_ep_t s, wrtc_ep_t d,
+                    uint32_t ssrc, uint16_t seq, uint32_t ts)
+{
+    wrtc_fact_t f = fact(frame, t, s, d, WRTC_C_RTP);
+    f.n_rtp = 1;
+    f.rtp[0].ssrc = ssrc;
+    f.rtp[0].pt = 111;
+    f.rtp[0].seq = seq;
+    f.rtp[0].ts = ts;
+    f.rtp[0].payload_len = 80;
+    wrtc_model_add(m, &f);
+}
+
+static void test_session(void)
+{
+    wrtc_model_t *m = wrtc_model_new(NULL);
+    wrtc_ep_t a1 = ep4(192, 0, 2, 1, 5000), b1 = ep4(192, 0, 2, 2, 6000);
+    wrtc_ep_t a2 = ep4(192, 0, 2, 1, 5002), b2 = ep4(192, 0, 2, 2, 6002);
+    wrtc_ep_t x = ep4(198, 51, 100, 1, 7000), y = ep4(198, 51, 100, 2, 7002);
+    wrtc_ep_t client = ep4(203, 0, 113, 5, 40000), server = ep4(203, 0, 113, 1, 3478);
+    wrtc_ep_t relay = ep4(203, 0, 113, 1, 50000), peer = ep4(203, 0, 113, 9, 9000);
+    wrtc_fact_t f;
+    const GPtrArray *ss;
+    int i;
+
+    /* ICE on two 5-tuples with the same ufrag pair (RFC 8445 §7.2.2):
+     * "R:L" one way, "L:R" the other. One leg. */
+    f = fact(1, 0.0, a1, b1, WRTC_C_STUN | WRTC_C_ICE);
+    f.stun_method = 1; f.username = "rem:loc";
+    wrtc_model_add(m, &f);
+    f = fact(2, 0.1, b2, a2, WRTC_C_STUN | WRTC_C_ICE);
+    f.stun_method = 1; f.username = "loc:rem";
+    wrtc_model_add(m, &f);
+    for (i = 0; i < 60; i++)
+        add_rtp(m, 10 + (uint32_t)i, 0.2 + 0.02 * i, a1, b1, 0xAAAA, (uint16_t)i,
+                960u * (uint32_t)i);
+    /* TURN: client allocates `relay`, names `peer`; the relay<->peer flow joins. */
+    f = fact(100, 1.0, client, server, WRTC_C_STUN | WRTC_C_TURN);
+    f.stun_method = WRTC_STUN_ALLOCATE; f.stun_class = 0; f.username = "u"; f.realm = "r";
+    wrtc_model_add(m, &f);
+    f = fact(101, 1.01, server, client, WRTC_C_STUN | WRTC_C_TURN);
+    f.stun_method = WRTC_STUN_ALLOCATE; f.stun_class = 2; f.has_relayed = true; f.relayed = relay;
+    f.software = "Coturn-4.6.1 'Gorst'";
+    wrtc_model_add(m, &f);
+    f = fact(102, 1.02, client, server, WRTC_C_STUN | WRTC_C_TURN);
+    f.stun_method = WRTC_STUN_CHANNEL_BIND; f.n_peers = 1; f.peers[0] = peer; f.channel = 0x4000;
+    wrtc_model_add(m, &f);
+    add_rtp(m, 103, 1.1, relay, peer, 0xBBBB, 1, 0);
+    /* A lone RTP flow elsewhere, and an RTCP-only flow with nothing else. */
+    for (i = 0; i < 30; i++)
+        add_rtp(m, 200 + (uint32_t)i, 2.0 + 0.02 * i, x, y, 0xCCCC, (uint16_t)i,
+                160u * (uint32_t)i);
+    f = fact(300, 3.0, ep4(10, 9, 9, 9, 1), ep4(10, 9, 9, 8, 2), WRTC_C_RTCP);
+    wrtc_model_add(m, &f);
+    /* RTCP on the ports after x<->y: joins that leg. */
+    f = fact(301, 3.1, ep4(198, 51, 100, 1, 7001), ep4(198, 51, 100, 2, 7003), WRTC_C_RTCP);
+    wrtc_model_add(m, &f);
+
+    wrtc_model_finish(m);
+    ss = wrtc_model_sessions(m);
+    CHECK_EQ(ss->len, 3);
+    {
+        const wrtc_session_t *s1 = g_ptr_array_index(ss, 0), *s2 = g_ptr_array_index(ss, 1),
+                             *s3 = g_ptr_array_index(ss, 2);
+        const wrtc_flow_t *cf;
+        CHECK_EQ(s1->flows->len, 2);     /* the two ICE 5-tuples */
+        CHECK_EQ(s1->legs->len, 1);
+        CHECK_EQ(s2->flows->len, 2);     /* client<->server and relay<->peer */
+        CHECK_EQ(s3->flows->len, 2);     /* x<->y and its RTCP */
+        CHECK_EQ(s3->legs->len, 1);
+        cf = g_ptr_array_index(s2->flows, 0);
+        CHECK_EQ(cf->remote_role, WRTC_ROLE_TURN_SERVER);
+        CHECK(wrtc_ep_cmp(&cf->ep[cf->local], &client) == 0);
+        cf = g_ptr_array_index(s2->flows, 1);
+        CHECK_EQ(cf->remote_role, WRTC_ROLE_RELAYED_PEER);
+        {
+            const wrtc_flow_t *mf = g_ptr_array_index(s1->flows, 0);
+            const wrtc_stream_t *st = g_ptr_array_index(mf->stream_list, 0);
+            CHECK_EQ(st->packets, 60);
+            CHECK_EQ(st->clock_rate, 48000);
+            CHECK(wrtc_stream_loss(st) == 0);
+        }
+        CHECK_EQ(s1->related->len, 0);   /* distinct hosts, distinct times */
+    }
+    /* Lookup by 5-tuple, either direction. */
+    CHECK(wrtc_model_lookup(m, false, &b1, &a1, 0.5) != NULL);
+    CHECK(wrtc_model_lookup(m, false, &b1, &a1, 0.5)->session == 1);
+    CHECK(wrtc_model_lookup(m, true, &b1, &a1, 0.5) == NULL);
+    {
+        GString *txt = g_string_new(NULL), *js = g_string_new(NULL);
+        wrtc_report_text(m, txt);
+        wrtc_report_json(m, js);
+        CHECK(strstr(txt->str, "WebRTC sessions: 3") != NULL);
+        CHECK(strstr(txt->str, "Coturn-4.6.1 'Gorst'") != NULL);
+        CHECK(strstr(js->str, "\"schema_version\":1") != NULL);
+        CHECK(strstr(js->str, "\"turn_channels\":[16384]") != NULL);
+        g_string_free(txt, TRUE);
+        g_string_free(js, TRUE);
+    }
+    wrtc_model_free(m);
+
+    /* Idle split: the same 5-tuple after a long silence is a new flow; two
+     * overlapping sessions sharing a host are related, not merged. */
+    m = wrtc_model_new(NULL);
+    add_rtp(m, 1, 0.0, a1, b1, 1, 1, 0);
+    add_rtp(m, 2, 0.02, a1, b1, 1, 2, 960);
+    add_rtp(m, 3, 500.0, a1, b1, 2, 1, 0);
+    add_rtp(m, 4, 0.01, a1, ep4(192, 0, 2, 7, 1), 3, 1, 0);
+    wrtc_model_finish(m);
+    CHECK_EQ(wrtc_model_flows(m)->len, 3);
+    ss = wrtc_model_sessions(m);
+    CHECK_EQ(ss->len, 3);
+    CHECK_EQ(((wrtc_session_t *)g_ptr_array_index(ss, 0))->related->len, 1);
+    wrtc_model_free(m);
+
+    /* Bounded state: flows beyond the limit are counted, not kept. */
+    {
+        wrtc_model_config_t c;
+        wrtc_model_config_default(&c);
+        c.max_flows = 2;
+        m = wrtc_model_new(&c);
+        for (i = 0; i < 5; i++)
+            add_rtp(m, (uint32_t)i, 0.0, ep4(1, 1, 1, 1, (uint16_t)(100 + i)), b1, 9, 1, 0);
+        CHECK_EQ(wrtc_model_flows(m)->len, 2);
+        CHECK_EQ(wrtc_model_dropped_flows(m), 3);
+        wrtc_model_free(m);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const check_group_t groups[] = {
@@ -586,6 +741,7 @@ int main(int argc, char **argv)
         { "rfc4733", test_rfc4733 },
         { "entropy", test_entropy },
         { "srtcp_layout", test_srtcp_layout },
+        { "session", test_session },
     };
     return check_main(argc, argv, groups, sizeof groups / sizeof groups[0]);
 }
