@@ -11,8 +11,9 @@ and peak RSS with the ratio to plain tshark.
 Configurations:
   plain    no plugin, default preferences
   manual   no plugin, the analyst's manual heuristics (see baseline.py)
-  plugin   the webrtc plugin, default preferences
-  summary  the plugin with -z webrtc,summary as well (the session model)
+  plugin   the webrtc plugin, default preferences (session model on)
+  heur     the plugin with the session model off: the heuristics alone
+  summary  the plugin with -z webrtc,summary as well
 
 Usage: WEBRTC_PLUGIN_SO=build/plugin/webrtc.so bench/bench.py [--packets N] [--runs R]
 """
@@ -91,6 +92,7 @@ def main():
     plain = wstest.Tshark(with_plugin=False)
     plugin = wstest.Tshark(with_plugin=True)
     configs = [("plain", plain, []), ("manual", plain, MANUAL), ("plugin", plugin, []),
+               ("heur", plugin, ["-o", "webrtc.session_model:FALSE"]),
                ("summary", plugin, ["-z", "webrtc,summary"])]
     results = {name: [] for name, _, _ in configs}
     for _ in range(args.runs):

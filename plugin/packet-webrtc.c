@@ -38,6 +38,7 @@ webrtc_prefs_t webrtc_prefs = {
     .validate_events = TRUE,
     .judge_srtp = TRUE,
     .turn = TRUE,
+    .session_model = TRUE,
 };
 
 webrtc_handles_t webrtc_handles;
@@ -149,6 +150,11 @@ void proto_register_webrtc(void)
         "Demultiplex media inside TURN",
         "Apply the same demultiplexing to TURN ChannelData and Send/Data indication payloads.",
         &webrtc_prefs.turn);
+    prefs_register_bool_preference(module, "session_model",
+        "Build the session model while reading",
+        "Group flows into sessions on the first pass, for Statistics > WebRTC Sessions. "
+        "Costs a protocol tree per packet; -z webrtc,summary works without it.",
+        &webrtc_prefs.session_model);
 }
 
 void proto_reg_handoff_webrtc(void)
@@ -161,6 +167,7 @@ void proto_reg_handoff_webrtc(void)
     webrtc_srtcp_init();
     webrtc_facts_handoff();
     webrtc_summary_register();
+    webrtc_statstree_register();
 
     /* Heuristics are tried in reverse order of registration and plugins
      * register after the built-in dissectors, so these run first; each

@@ -24,8 +24,8 @@
  * twice when our conversation dissector rejects it and the UDP heuristics
  * then offer the same tvb to us again. Keyed by the tvb: one TCP segment can
  * carry several TURN messages, each of which must be seen. */
-#define MARK_OUTER 0
-#define MARK_INNER 1
+#define MARK_OUTER WEBRTC_PDATA_MARK_OUTER
+#define MARK_INNER WEBRTC_PDATA_MARK_INNER
 
 static void mark(packet_info *pinfo, int which, tvbuff_t *tvb)
 {
@@ -213,6 +213,11 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
     }
     if (!PINFO_FD_VISITED(pinfo) && !f->first_rtp_frame)
         f->first_rtp_frame = pinfo->num;
+    {
+        guint32 *ssrc = wmem_new(pinfo->pool, guint32);
+        *ssrc = h.ssrc;
+        p_set_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC, ssrc);
+    }
     ev = webrtc_flow_payload_type(pinfo, f, &h, p + h.header_len);
     if (ev && ev->decided_frame == pinfo->num) {
         if (ev->verdict == WRTC_EVENTS_YES)

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <epan/ftypes/ftypes.h>
+#include <epan/proto_data.h>
 #include <epan/tap.h>
 
 #include "session.h"
@@ -297,14 +298,42 @@ static void read_sip(proto_tree *tree, wrtc_fact_t *f)
     }
 }
 
+/* The whole capture's session model, built on the first pass (when the
+ * "session_model" preference is on) and read on later passes: by the
+ * Statistics > WebRTC Sessions tree (webrtc-statstree.c). */
+static wrtc_model_t *whole_capture;
+static gboolean summary_listening;
+
+static void facts_init(void)
+{
+    wrtc_model_free(whole_capture);
+    whole_capture = webrtc_prefs.session_model ? wrtc_model_new(NULL) : NULL;
+    webrtc_facts_want(summary_listening);
+}
+
+static void facts_cleanup(void)
+{
+    wrtc_model_free(whole_capture);
+    whole_capture = NULL;
+}
+
+wrtc_model_t *webrtc_whole_capture(void)
+{
+    if (whole_capture)
+        wrtc_model_finish(whole_capture);
+    return whole_capture;
+}
+
 static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    pinfo_pool_for_facts = pinfo->pool;
     wrtc_fact_t *f;
     const wmem_list_t *layers = pinfo->layers;
-    gboolean srtp;
+    gboolean srtp, learn = whole_capture && !PINFO_FD_VISITED(pinfo);
 
-    if (!have_tap_listener(webrtc_tap) || !tree)
+    pinfo_pool_for_facts = pinfo->pool;
+    if (!learn && !have_tap_listener(webrtc_tap))
+        return 0;
+    if (!tree)
         return 0;
     if (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP)
         return 0;
@@ -350,7 +379,23 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         f->contents |= WRTC_C_TLS;
         f->tls_sni = sval(first(tree, F_TLS_SNI));
     }
-    if (f->contents)
+    if (f->n_rtp == 0) {
+        /* Fields not primed on this pass (a stats tree tapping on tshark's
+         * second pass): the SSRC the demultiplexer read will do to place
+         * the packet in its stream. */
+        const guint32 *ssrc = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                               WEBRTC_PDATA_SSRC);
+        if (ssrc) {
+            f->n_rtp = 1;
+            f->rtp[0].ssrc = *ssrc;
+            f->ssrc_only = TRUE;
+        }
+    }
+    if (learn && f->contents && !f->ssrc_only)
+        wrtc_model_add(whole_capture, f);
+    /* Every packet goes on the tap (the stats tree counts them all per
+     * flow); the session model ignores packets that carry nothing for it. */
+    if (have_tap_listener(webrtc_tap))
         tap_queue_packet(webrtc_tap, pinfo, f);
     return 0;
 }
@@ -358,6 +403,8 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 void webrtc_facts_register(void)
 {
     webrtc_tap = register_tap("webrtc");
+    register_init_routine(facts_init);
+    register_cleanup_routine(facts_cleanup);
 }
 
 static dissector_handle_t facts_handle;
@@ -389,14 +436,17 @@ char *webrtc_facts_filter(const char *user_filter)
     return g_string_free(f, FALSE);
 }
 
-/* The fields are only asked for while someone listens to the tap: a wanted
- * field makes Wireshark build a tree for every packet, a cost plain use of
- * the plugin should not pay. */
+/* The fields are only asked for while someone needs the facts (a summary
+ * listening, or the whole-capture model): a wanted field makes Wireshark
+ * build a tree for every packet, a cost plain dissection should not pay when
+ * the session model is switched off. */
 void webrtc_facts_want(gboolean want)
 {
     GArray *wanted = NULL;
     int i;
-    if (want) {
+    if (want)
+        summary_listening = TRUE;
+    if (want || webrtc_prefs.session_model) {
         wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
         for (i = 0; i < F_COUNT; i++)
             if (field_id[i] > 0)

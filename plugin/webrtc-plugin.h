@@ -18,6 +18,11 @@ void proto_reg_handoff_webrtc(void);
 
 extern int proto_webrtc;
 
+/* Per-packet data keys (pinfo->pool) of proto_webrtc. */
+#define WEBRTC_PDATA_MARK_OUTER 0
+#define WEBRTC_PDATA_MARK_INNER 1
+#define WEBRTC_PDATA_SSRC       2   /* guint32: SSRC of the RTP packet demultiplexed */
+
 /* Fields (packet-webrtc.c registers them). */
 extern int hf_webrtc_class;
 extern int hf_webrtc_flow_reason;
@@ -45,6 +50,7 @@ typedef struct {
     webrtc_pref_bool_t validate_events;  /* RFC 4733 validation of dynamic PTs */
     webrtc_pref_bool_t judge_srtp;       /* payload statistics decide SRTP vs RTP */
     webrtc_pref_bool_t turn;             /* demultiplex inside TURN channels/indications */
+    webrtc_pref_bool_t session_model;    /* build the whole-capture session model */
 } webrtc_prefs_t;
 extern webrtc_prefs_t webrtc_prefs;
 
@@ -74,6 +80,12 @@ void webrtc_facts_register(void);
 void webrtc_facts_handoff(void);
 void webrtc_facts_want(gboolean want);
 char *webrtc_facts_filter(const char *user_filter); /* g_free() it */
+struct wrtc_model;
+/* The whole capture's session model (NULL when switched off), grouped. */
+struct wrtc_model *webrtc_whole_capture(void);
+
+/* webrtc-statstree.c: Statistics > WebRTC Sessions. */
+void webrtc_statstree_register(void);
 
 /* webrtc-summary.c: tshark -z webrtc,summary[,json][,FILTER]. */
 void webrtc_summary_register(void);

@@ -368,7 +368,7 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
     wrtc_flow_t *fl = NULL;
     int dir, i;
 
-    if (!(f->contents & (WRTC_C_CALL | WRTC_C_SIP)))
+    if (!(f->contents & (WRTC_C_CALL | WRTC_C_SIP)) || f->ssrc_only)
         return;
     make_key(&key, f->tcp, &f->src, &f->dst);
     gens = g_hash_table_lookup(m->by_key, &key);

@@ -102,6 +102,9 @@ typedef struct {
     const char *dtls_cert;       /* certificate serial number, as text */
     uint8_t   n_cname;
     const char *cname[4];
+    /* Only rtp[].ssrc is known (the fields were not available): enough to
+     * place a packet, not to learn from it. wrtc_model_add ignores it. */
+    bool      ssrc_only;
 } wrtc_fact_t;
 
 void wrtc_fact_init(wrtc_fact_t *f);
