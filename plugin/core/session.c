@@ -1060,11 +1060,16 @@ const wrtc_flow_t *wrtc_model_lookup(const wrtc_model_t *m, bool tcp, const wrtc
     guint i;
     make_key(&key, tcp, src, dst);
     gens = g_hash_table_lookup(m->by_key, &key);
+    /* The generation the time falls in; packets before a flow's first fact
+     * (e.g. RTP before it was corroborated) belong to it too. */
     for (i = 0; gens && i < gens->len; i++) {
         const wrtc_flow_t *f = g_ptr_array_index(gens, i);
-        if (f->first_t <= t + 1e-9)
-            best = f;
+        best = f;
+        if (t <= f->last_t + 1e-9)
+            break;
     }
+    if (best && t > best->last_t + m->cfg.idle_gap_s)
+        return NULL;
     return best;
 }
 

@@ -1,0 +1,56 @@
+"""Statistics > WebRTC Sessions, through tshark (`-2 -z webrtc_sessions,tree`):
+the tree has one "Session" node per ground-truth call, and under it one node
+per flow whose packet count is the ground truth's (signaling over TLS is not
+part of a session). With the session model switched off, it says so."""
+import os
+import re
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import summary  # noqa: E402
+import wstest  # noqa: E402
+
+NODE = re.compile(r"^( *)(\S.*?)\s{2,}(\d+)\s")
+FLOW = re.compile(r"^(UDP|TCP) (\S+) <-> (\S+) \(")
+
+
+def tree(ts, cap, extra=()):
+    out = ts.out(["-r", ts.capture(cap), "-2", "-q", "-z", "webrtc_sessions,tree"] + list(extra))
+    nodes = []
+    for line in out.splitlines():
+        m = NODE.match(line)
+        if m and not line.startswith("Topic"):
+            nodes.append((len(m.group(1)), m.group(2), int(m.group(3))))
+    return nodes
+
+
+class StatsTree(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.ts = wstest.Tshark(with_plugin=True)
+
+    def test_every_capture(self):
+        for name in wstest.capture_names():
+            with self.subTest(capture=name):
+                gt = wstest.ground_truth(name)
+                nodes = tree(self.ts, gt["capture"])
+                sessions = [n for n in nodes if n[0] == 1 and n[1].startswith("Session ")]
+                self.assertEqual(len(sessions), len(gt["calls"]))
+                got = {}
+                for depth, label, count in nodes:
+                    m = FLOW.match(label)
+                    if depth == 3 and m:
+                        got[summary.flow_key(m.group(2), m.group(3), m.group(1).lower())] = count
+                want = {summary.flow_key(f["a"], f["b"], f["transport"]): f["packets"]
+                        for c in gt["calls"] for f in c["flows"] if f["role"] != "signaling"}
+                self.assertEqual(got, want)
+
+    def test_model_off(self):
+        nodes = tree(self.ts, "chromium-p2p", ["-o", "webrtc.session_model:FALSE"])
+        self.assertTrue(any(label.startswith("Session model off") for _, label, _ in nodes),
+                        nodes)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
