@@ -111,15 +111,20 @@ static void make_key(flow_key_t *k, bool tcp, const wrtc_ep_t *a, const wrtc_ep_
     }
 }
 
-static guint key_hash(gconstpointer p)
+/* FNV-1a over a plain struct (keys are memset to 0 first, padding included). */
+static guint fnv1a(const void *p, size_t n)
 {
-    const flow_key_t *k = p;
-    const uint8_t *b = (const uint8_t *)k;
+    const uint8_t *b = p;
     guint h = 2166136261u;
     size_t i;
-    for (i = 0; i < sizeof *k; i++)
+    for (i = 0; i < n; i++)
         h = (h ^ b[i]) * 16777619u;
     return h;
+}
+
+static guint key_hash(gconstpointer p)
+{
+    return fnv1a(p, sizeof(flow_key_t));
 }
 
 static gboolean key_equal(gconstpointer a, gconstpointer b)
@@ -518,12 +523,9 @@ static void uf_union(uf_t *u, uint32_t a, uint32_t b, const char *why)
 
 static guint ep_hash(gconstpointer p)
 {
-    const uint8_t *b = p;
-    guint h = 2166136261u;
-    size_t i;
-    for (i = 0; i < sizeof(wrtc_ep_t); i++)
-        h = (h ^ b[i]) * 16777619u;
-    return h;
+    /* Only the bytes wrtc_ep_cmp compares. */
+    const wrtc_ep_t *e = p;
+    return fnv1a(e->addr, ep_len(e)) ^ ((guint)e->family << 24) ^ e->port;
 }
 
 static gboolean ep_equal(gconstpointer a, gconstpointer b)
