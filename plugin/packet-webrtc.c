@@ -39,6 +39,7 @@ webrtc_prefs_t webrtc_prefs = {
     .judge_srtp = TRUE,
     .turn = TRUE,
     .session_model = TRUE,
+    .flow_idle_gap_s = 60,
 };
 
 webrtc_handles_t webrtc_handles;
@@ -155,6 +156,11 @@ void proto_register_webrtc(void)
         "Group flows into sessions on the first pass, for Statistics > WebRTC Sessions. "
         "Costs a protocol tree per packet; -z webrtc,summary works without it.",
         &webrtc_prefs.session_model);
+    prefs_register_uint_preference(module, "flow_idle_gap",
+        "Flow idle gap (seconds)",
+        "A 5-tuple silent for longer than this starts a new flow in the session model "
+        "(ports are reused by later calls).",
+        10, &webrtc_prefs.flow_idle_gap_s);
 }
 
 void proto_reg_handoff_webrtc(void)

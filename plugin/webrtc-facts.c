@@ -304,10 +304,19 @@ static void read_sip(proto_tree *tree, wrtc_fact_t *f)
 static wrtc_model_t *whole_capture;
 static gboolean summary_listening;
 
+wrtc_model_t *webrtc_model_new(void)
+{
+    wrtc_model_config_t c;
+    wrtc_model_config_default(&c);
+    if (webrtc_prefs.flow_idle_gap_s > 0)
+        c.idle_gap_s = webrtc_prefs.flow_idle_gap_s;
+    return wrtc_model_new(&c);
+}
+
 static void facts_init(void)
 {
     wrtc_model_free(whole_capture);
-    whole_capture = webrtc_prefs.session_model ? wrtc_model_new(NULL) : NULL;
+    whole_capture = webrtc_prefs.session_model ? webrtc_model_new() : NULL;
     webrtc_facts_want(summary_listening);
 }
 

@@ -51,6 +51,7 @@ typedef struct {
     webrtc_pref_bool_t judge_srtp;       /* payload statistics decide SRTP vs RTP */
     webrtc_pref_bool_t turn;             /* demultiplex inside TURN channels/indications */
     webrtc_pref_bool_t session_model;    /* build the whole-capture session model */
+    guint flow_idle_gap_s;               /* a 5-tuple idle this long starts a new flow */
 } webrtc_prefs_t;
 extern webrtc_prefs_t webrtc_prefs;
 
@@ -81,6 +82,8 @@ void webrtc_facts_handoff(void);
 void webrtc_facts_want(gboolean want);
 char *webrtc_facts_filter(const char *user_filter); /* g_free() it */
 struct wrtc_model;
+/* A new session model configured from the preferences. */
+struct wrtc_model *webrtc_model_new(void);
 /* The whole capture's session model (NULL when switched off), grouped. */
 struct wrtc_model *webrtc_whole_capture(void);
 

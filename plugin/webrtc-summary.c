@@ -26,7 +26,7 @@ static void summary_reset(void *p)
 {
     summary_t *s = p;
     wrtc_model_free(s->model);
-    s->model = wrtc_model_new(NULL);
+    s->model = webrtc_model_new();
 }
 
 static tap_packet_status summary_packet(void *p, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
@@ -77,7 +77,7 @@ static webrtc_stat_init_ret_t summary_init(const char *opt_arg, void *userdata _
     }
     if (*rest)
         filter = rest;
-    s->model = wrtc_model_new(NULL);
+    s->model = webrtc_model_new();
     /* The facts are read from the protocol tree: ask tshark to build one. */
     /* The facts are read from the protocol tree: ask tshark to build one,
      * with the fields they come from. */

@@ -1,5 +1,6 @@
 """`-z webrtc,summary,FILTER` limits the summary to the matching packets, as
-other tshark statistics do; `,json` can be combined with a filter."""
+other tshark statistics do; `,json` can be combined with a filter. The
+flow idle gap is a preference (webrtc.flow_idle_gap)."""
 import os
 import sys
 import unittest
@@ -33,6 +34,18 @@ class SummaryFilter(unittest.TestCase):
     def test_text_with_filter(self):
         out = summary.text(self.ts, "chromium-turn", "stun")
         self.assertIn("WebRTC sessions: 1", out)
+
+    def test_idle_gap_preference(self):
+        # gst-rtp-plain's RTCP flows send every ~2-5 s (RFC 3550 §6.2): with
+        # a 1 s gap each report starts a new flow; 60 s (default) keeps one.
+        def flows(gap):
+            out = self.ts.out(["-r", self.ts.capture("gst-rtp-plain"), "-2", "-q",
+                               "-o", "webrtc.flow_idle_gap:%d" % gap, "-z", "webrtc,summary,json"])
+            import json
+            d = json.loads(out[out.index("{"):out.rindex("}") + 1])
+            return sum(len(s["flows"]) for s in d["sessions"])
+        self.assertEqual(flows(60), 4)
+        self.assertEqual(flows(1), 9)
 
     def test_bad_filter_is_an_error(self):
         p = self.ts.run(["-r", self.ts.capture("chromium-turn"), "-q", "-z",

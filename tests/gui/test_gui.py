@@ -80,6 +80,11 @@ class Gui(unittest.TestCase):
              "WIRESHARK_PLUGIN_DIR": cls.ts.plugins, "WIRESHARK_EXTCAP_DIR": cls.ts.extcap,
              "LC_ALL": "C.UTF-8"}
         e.update(env)
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+            if k in os.environ:
+                e[k] = os.environ[k]
+        if os.environ.get("WEBRTC_LD_PRELOAD"):
+            e["LD_PRELOAD"] = os.environ["WEBRTC_LD_PRELOAD"]  # sanitized build
         if os.geteuid() == 0:
             cmd = ["setpriv", "--reuid=%d" % wstest.NOBODY_UID, "--regid=%d" % wstest.NOBODY_GID,
                    "--clear-groups"] + cmd
