@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "report.h"
+#include "verdict.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -179,15 +180,39 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
                                s->last_t - s->first_t, s->legs->len, s->legs->len == 1 ? "" : "s",
                                s->flows->len, s->flows->len == 1 ? "" : "s", streams->len,
                                streams->len == 1 ? "" : "s");
+        {
+            wrtc_traits_t tr;
+            GPtrArray *ev = g_ptr_array_new_with_free_func(g_free);
+            GString *tl = g_string_new(NULL);
+            int score, k;
+            wrtc_traits_of(s->flows, wrtc_model_tls_flows(m), &tr);
+            (void)wrtc_verdict_of(&tr, &score, ev);
+            for (k = 0; k < WRTC_TRAIT_COUNT; k++)
+                g_string_append_printf(tl, "%s%s%s", tl->len ? " " : "", tr.on[k] ? "+" : "-",
+                                       wrtc_trait_name((wrtc_trait_t)k));
+            g_string_append_printf(o, "  Verdict: %s (score %d)\n",
+                                   wrtc_verdict_name(wrtc_session_verdict(s, wrtc_model_tls_flows(m))),
+                                   score);
+            wrapped(o, 2, "traits: ", tl->str);
+            for (k = 0; k < (int)ev->len; k++)
+                wrapped(o, 4, "", g_ptr_array_index(ev, k));
+            g_string_free(tl, TRUE);
+            g_ptr_array_free(ev, TRUE);
+        }
         for (j = 0; j < s->evidence->len; j++)
             wrapped(o, 2, "joined by: ", g_ptr_array_index(s->evidence, j));
         for (j = 0; j < s->legs->len; j++) {
             const wrtc_leg_t *l = g_ptr_array_index(s->legs, j);
             guint k;
+            wrtc_traits_t lt;
+            int lscore;
+            wrtc_verdict_t lv;
+            wrtc_traits_of(l->flows, wrtc_model_tls_flows(m), &lt);
+            lv = wrtc_verdict_of(&lt, &lscore, NULL);
             g_string_append_printf(o, "  Leg %d: flow%s", l->id, l->flows->len == 1 ? "" : "s");
             for (k = 0; k < l->flows->len; k++)
                 g_string_append_printf(o, " %d", flow_id(s, g_ptr_array_index(l->flows, k)));
-            g_string_append_c(o, '\n');
+            g_string_append_printf(o, "   verdict %s (score %d)\n", wrtc_verdict_name(lv), lscore);
             for (k = 0; k < l->evidence->len; k++)
                 wrapped(o, 4, "linked by: ", g_ptr_array_index(l->evidence, k));
         }
@@ -340,6 +365,43 @@ static void jeps(GString *o, const char *k, const GArray *a, bool *first)
     g_string_append_c(o, ']');
 }
 
+static void json_traits(GString *o, const wrtc_traits_t *t)
+{
+    int k;
+    g_string_append_c(o, '{');
+    for (k = 0; k < WRTC_TRAIT_COUNT; k++) {
+        if (k)
+            g_string_append_c(o, ',');
+        js(o, wrtc_trait_name((wrtc_trait_t)k));
+        g_string_append_printf(o, ":{\"value\":%s,\"frame\":", t->on[k] ? "true" : "false");
+        if (t->on[k]) {
+            g_string_append_printf(o, "%u,\"evidence\":", t->frame[k]);
+            js(o, t->detail[k]);
+        } else {
+            g_string_append(o, "null,\"evidence\":null");
+        }
+        g_string_append_c(o, '}');
+    }
+    g_string_append_c(o, '}');
+}
+
+static void json_verdict(GString *o, const GPtrArray *flows, const GPtrArray *tls,
+                         const char *verdict_override, bool *first)
+{
+    wrtc_traits_t t;
+    GPtrArray *ev = g_ptr_array_new_with_free_func(g_free);
+    int score;
+    wrtc_verdict_t v;
+    wrtc_traits_of(flows, tls, &t);
+    v = wrtc_verdict_of(&t, &score, ev);
+    jstr(o, "verdict", verdict_override ? verdict_override : wrtc_verdict_name(v), first);
+    jint(o, "score", score, first);
+    jkey(o, "traits", first);
+    json_traits(o, &t);
+    jstrs(o, "verdict_evidence", ev, first);
+    g_ptr_array_free(ev, TRUE);
+}
+
 static void json_flow(GString *o, const wrtc_session_t *s, const wrtc_flow_t *f, int id)
 {
     bool first = true;
@@ -454,6 +516,8 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
         jnum(o, "last", s->last_t, &first);
         jnum(o, "duration", s->last_t - s->first_t, &first);
         jstrs(o, "evidence", s->evidence, &first);
+        json_verdict(o, s->flows, wrtc_model_tls_flows(m),
+                     wrtc_verdict_name(wrtc_session_verdict(s, wrtc_model_tls_flows(m))), &first);
         jkey(o, "legs", &first);
         g_string_append_c(o, '[');
         for (j = 0; j < s->legs->len; j++) {
@@ -471,6 +535,7 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
                                        flow_id(s, g_ptr_array_index(l->flows, k)));
             g_string_append_c(o, ']');
             jstrs(o, "evidence", l->evidence, &lf);
+            json_verdict(o, l->flows, wrtc_model_tls_flows(m), NULL, &lf);
             g_string_append_c(o, '}');
         }
         g_string_append_c(o, ']');

@@ -18,6 +18,8 @@ struct wrtc_model {
     GPtrArray  *flows;        /* wrtc_flow_t*, creation order */
     GHashTable *by_key;       /* flow key -> GPtrArray of generations */
     GPtrArray  *sessions;     /* wrtc_session_t* */
+    GPtrArray  *tls;          /* wrtc_tls_flow_t*, first-seen order (bounded) */
+    GHashTable *tls_keys;     /* flow_key_t -> wrtc_tls_flow_t* */
     uint32_t    dropped_flows;
     bool        finished;
 };
@@ -145,6 +147,8 @@ wrtc_model_t *wrtc_model_new(const wrtc_model_config_t *cfg)
     m->by_key = g_hash_table_new_full(key_hash, key_equal, g_free,
                                       (GDestroyNotify)g_ptr_array_unref);
     m->sessions = g_ptr_array_new();
+    m->tls = g_ptr_array_new();
+    m->tls_keys = g_hash_table_new_full(key_hash, key_equal, g_free, NULL);
     return m;
 }
 
@@ -204,7 +208,48 @@ void wrtc_model_free(wrtc_model_t *m)
         free_flow(g_ptr_array_index(m->flows, i));
     g_ptr_array_free(m->flows, TRUE);
     g_hash_table_destroy(m->by_key);
+    for (i = 0; i < m->tls->len; i++) {
+        wrtc_tls_flow_t *t = g_ptr_array_index(m->tls, i);
+        g_free(t->sni);
+        g_free(t);
+    }
+    g_ptr_array_free(m->tls, TRUE);
+    g_hash_table_destroy(m->tls_keys);
     g_free(m);
+}
+
+const GPtrArray *wrtc_model_tls_flows(const wrtc_model_t *m)
+{
+    return m->tls;
+}
+
+/* TLS connections are remembered (first packet, SNI) for the web-signaling
+ * trait; at most MAX_TLS of them. */
+#define MAX_TLS 4096
+static void add_tls(wrtc_model_t *m, const wrtc_fact_t *f)
+{
+    flow_key_t key;
+    wrtc_tls_flow_t *t;
+    make_key(&key, f->tcp, &f->src, &f->dst);
+    t = g_hash_table_lookup(m->tls_keys, &key);
+    if (!t) {
+        if (m->tls->len >= MAX_TLS)
+            return;
+        t = g_new0(wrtc_tls_flow_t, 1);
+        t->tcp = f->tcp;
+        t->client = f->src;
+        t->server = f->dst;
+        t->first_t = f->t;
+        t->first_frame = f->frame;
+        g_hash_table_insert(m->tls_keys, g_memdup2(&key, sizeof key), t);
+        g_ptr_array_add(m->tls, t);
+    }
+    if (!t->sni && f->tls_sni && *f->tls_sni) {
+        /* The SNI comes in the ClientHello: the sender is the client. */
+        t->sni = g_strdup(f->tls_sni);
+        t->client = f->src;
+        t->server = f->dst;
+    }
 }
 
 static wrtc_flow_t *flow_new(wrtc_model_t *m, const wrtc_fact_t *f)
@@ -373,7 +418,13 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
     wrtc_flow_t *fl = NULL;
     int dir, i;
 
-    if (!(f->contents & (WRTC_C_CALL | WRTC_C_SIP)) || f->ssrc_only)
+    if (f->ssrc_only)
+        return;
+    if ((f->contents & WRTC_C_TLS) && !(f->contents & (WRTC_C_CALL | WRTC_C_SIP))) {
+        add_tls(m, f);
+        return;
+    }
+    if (!(f->contents & (WRTC_C_CALL | WRTC_C_SIP)))
         return;
     make_key(&key, f->tcp, &f->src, &f->dst);
     gens = g_hash_table_lookup(m->by_key, &key);
@@ -400,6 +451,13 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
     fl->last_frame = f->frame;
     fl->packets[dir]++;
     fl->bytes[dir] += f->bytes;
+    {
+        uint32_t fresh = f->contents & ~fl->contents;
+        int b;
+        for (b = 0; b < 16; b++)
+            if (fresh & (1u << b))
+                fl->content_frame[b] = f->frame;
+    }
     fl->contents |= f->contents;
 
     if (f->contents & WRTC_C_STUN) {

@@ -174,6 +174,7 @@ typedef struct wrtc_flow {
     uint32_t  first_frame, last_frame;
     uint64_t  packets[2], bytes[2];
     uint32_t  contents;
+    uint32_t  content_frame[16]; /* first frame of each WRTC_C_* bit (bit index) */
     uint16_t  dtls_version;
     bool      binding_req[2];    /* who sent STUN Binding requests */
     bool      turn_req[2];       /* who sent TURN requests (the client) */
@@ -215,7 +216,18 @@ typedef struct {
     GArray   *related_ids;       /* int */
 } wrtc_session_t;
 
+/* A TLS connection (HTTPS, secure WebSocket): the web signaling that may
+ * have set a call up. Not part of any session. */
+typedef struct {
+    bool      tcp;
+    wrtc_ep_t client, server;    /* client: the side that sent first */
+    double    first_t;
+    uint32_t  first_frame;
+    char     *sni;
+} wrtc_tls_flow_t;
+
 const GPtrArray *wrtc_model_sessions(const wrtc_model_t *m);
+const GPtrArray *wrtc_model_tls_flows(const wrtc_model_t *m);
 const GPtrArray *wrtc_model_flows(const wrtc_model_t *m);
 uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m);
 

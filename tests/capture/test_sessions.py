@@ -81,6 +81,21 @@ class Sessions(unittest.TestCase):
             self.assertEqual(n, packets, key)
             self.assertEqual(set(got_pts), pts, key)
 
+    def test_traits_and_verdict(self):
+        """Issue "Verdict and evidence": every ground-truth trait and the
+        verdict of each call equal the plugin's, each trait with a frame."""
+        where = self.session_of_flow()
+        by_id = {s["id"]: s for s in self.sessions}
+        for call in self.gt["calls"]:
+            fl = [f for f in call["flows"] if f["role"] != "signaling"][0]
+            sess = by_id[where[summary.flow_key(fl["a"], fl["b"], fl["transport"])][0]]
+            got = {k: v["value"] for k, v in sess["traits"].items()}
+            self.assertEqual(got, call["traits"])
+            for k, v in sess["traits"].items():
+                self.assertEqual(v["frame"] is not None, v["value"], k)
+            self.assertEqual(sess["verdict"], call["verdict"])
+            self.assertIn(sess["verdict"], {leg["verdict"] for leg in sess["legs"]})
+
     def test_golden_text(self):
         self.check_golden(".txt", summary.text(self.ts, self.cap))
 

@@ -1,0 +1,179 @@
+/* verdict.c — see verdict.h and docs/verdict.md.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "verdict.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const trait_names[WRTC_TRAIT_COUNT] = {
+    "ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux", "web_signaling"
+};
+
+/* Score weights, adding up to 100: the two WebRTC mandates (ICE, RFC 8835
+ * §3.4; DTLS-SRTP, RFC 8827 §6.5) weigh most, then the transport habits
+ * WebRTC stacks share (BUNDLE, rtcp-mux, web signaling), then SRTP and
+ * TURN, which classic VoIP uses as well. */
+static const int trait_weight[WRTC_TRAIT_COUNT] = { 25, 5, 10, 25, 0, 10, 10, 15 };
+
+const char *wrtc_trait_name(wrtc_trait_t t)
+{
+    return (unsigned)t < WRTC_TRAIT_COUNT ? trait_names[t] : "?";
+}
+
+const char *wrtc_verdict_name(wrtc_verdict_t v)
+{
+    switch (v) {
+    case WRTC_VERDICT_WEBRTC: return "webrtc";
+    case WRTC_VERDICT_WEBRTC_LIKELY: return "webrtc-likely";
+    case WRTC_VERDICT_NOT_WEBRTC: return "not-webrtc";
+    case WRTC_VERDICT_UNDETERMINED: return "undetermined";
+    }
+    return "?";
+}
+
+static void set(wrtc_traits_t *t, wrtc_trait_t k, uint32_t frame, const char *detail)
+{
+    if (t->on[k] && t->frame[k] && t->frame[k] <= frame)
+        return;
+    t->on[k] = true;
+    t->frame[k] = frame;
+    snprintf(t->detail[k], sizeof t->detail[k], "%s", detail);
+}
+
+static int bit_index(uint32_t bit)
+{
+    int i = 0;
+    while (bit > 1) {
+        bit >>= 1;
+        i++;
+    }
+    return i;
+}
+
+static uint32_t first_frame(const wrtc_flow_t *f, uint32_t bit)
+{
+    return f->content_frame[bit_index(bit)];
+}
+
+static const char *kind(const wrtc_stream_t *s)
+{
+    return wrtc_stream_media(s);
+}
+
+void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t *t)
+{
+    guint i, j;
+    char d[160];
+    double call_start = 1e300;
+    memset(t, 0, sizeof *t);
+    for (i = 0; i < flows->len; i++) {
+        const wrtc_flow_t *f = g_ptr_array_index(flows, i);
+        bool audio = false, video = false, srtp = false;
+        uint32_t srtp_frame = 0;
+        if (f->contents & WRTC_C_ICE)
+            set(t, WRTC_TRAIT_ICE, first_frame(f, WRTC_C_ICE),
+                "STUN Binding with ICE attributes");
+        if (f->contents & (WRTC_C_TURN | WRTC_C_CHANNELDATA)) {
+            uint32_t b = (f->contents & WRTC_C_TURN) ? WRTC_C_TURN : WRTC_C_CHANNELDATA;
+            set(t, WRTC_TRAIT_TURN, first_frame(f, b),
+                b == WRTC_C_TURN ? "TURN request/indication" : "TURN ChannelData");
+        }
+        for (j = 0; j < f->stream_list->len; j++) {
+            const wrtc_stream_t *s = g_ptr_array_index(f->stream_list, j);
+            t->rtp = true;
+            audio |= strcmp(kind(s), "audio") == 0;
+            video |= strcmp(kind(s), "video") == 0;
+            if (s->srtp) {
+                srtp = true;
+                if (!srtp_frame || s->first_frame < srtp_frame)
+                    srtp_frame = s->first_frame;
+            }
+        }
+        if (srtp) {
+            set(t, WRTC_TRAIT_SRTP, srtp_frame, "RTP payloads encrypted");
+            if (f->contents & WRTC_C_DTLS) {
+                snprintf(d, sizeof d, "DTLS%s%s handshake on the SRTP 5-tuple",
+                         f->dtls_version ? " " : "",
+                         f->dtls_version == 0xFEFC ? "1.3" : f->dtls_version ? "1.2" : "");
+                set(t, WRTC_TRAIT_DTLS_SRTP, first_frame(f, WRTC_C_DTLS), d);
+            } else if (!(f->contents & WRTC_C_ZRTP)) {
+                set(t, WRTC_TRAIT_SDES, srtp_frame, "SRTP without DTLS or ZRTP on its 5-tuple");
+            }
+        }
+        if (audio && video)
+            set(t, WRTC_TRAIT_BUNDLE, f->first_frame, "audio and video on one 5-tuple");
+        if (f->rtcp_mux) {
+            uint32_t b = (f->contents & WRTC_C_SRTCP) ? WRTC_C_SRTCP : WRTC_C_RTCP;
+            set(t, WRTC_TRAIT_RTCP_MUX, first_frame(f, b), "RTCP on the RTP 5-tuple");
+        }
+        if ((f->contents & (WRTC_C_STUN | WRTC_C_RTP | WRTC_C_SRTP)) && f->first_t < call_start)
+            call_start = f->first_t;
+    }
+    /* A DTLS-SRTP transport is not an SDES one: SDES only when no flow of
+     * the set keys SRTP with DTLS. */
+    if (t->on[WRTC_TRAIT_DTLS_SRTP])
+        t->on[WRTC_TRAIT_SDES] = false;
+    for (i = 0; tls && call_start < 1e300 && i < tls->len; i++) {
+        const wrtc_tls_flow_t *c = g_ptr_array_index(tls, i);
+        bool host = false;
+        if (c->first_t > call_start || c->first_t < call_start - WRTC_WEB_SIGNALING_WINDOW_S)
+            continue;
+        for (j = 0; j < flows->len && !host; j++) {
+            const wrtc_flow_t *f = g_ptr_array_index(flows, j);
+            host = wrtc_ep_same_host(&c->client, &f->ep[0]) ||
+                   wrtc_ep_same_host(&c->client, &f->ep[1]);
+        }
+        if (host) {
+            char srv[80];
+            wrtc_ep_format(&c->server, true, srv, sizeof srv);
+            snprintf(d, sizeof d, "TLS to %s%s%s before the call", srv,
+                     c->sni ? " SNI " : "", c->sni ? c->sni : "");
+            set(t, WRTC_TRAIT_WEB_SIGNALING, c->first_frame, d);
+        }
+    }
+}
+
+wrtc_verdict_t wrtc_verdict_of(const wrtc_traits_t *t, int *score, GPtrArray *evidence)
+{
+    wrtc_verdict_t v;
+    int k, sc = 0;
+    bool media = t->on[WRTC_TRAIT_SRTP];
+    for (k = 0; k < WRTC_TRAIT_COUNT; k++) {
+        if (!t->on[k])
+            continue;
+        sc += trait_weight[k];
+        if (evidence)
+            g_ptr_array_add(evidence, g_strdup_printf("%s: %s (frame %u)", trait_names[k],
+                                                      t->detail[k], t->frame[k]));
+    }
+    if (t->on[WRTC_TRAIT_ICE] && t->on[WRTC_TRAIT_DTLS_SRTP])
+        v = WRTC_VERDICT_WEBRTC;          /* the WebRTC transport (RFC 8835 §3) */
+    else if ((t->on[WRTC_TRAIT_ICE] || t->on[WRTC_TRAIT_TURN]) && media)
+        v = WRTC_VERDICT_WEBRTC_LIKELY;   /* ICE/TURN + SRTP, keys not seen (SDES?) */
+    else if (t->rtp && !t->on[WRTC_TRAIT_ICE] && !t->on[WRTC_TRAIT_TURN] &&
+             !t->on[WRTC_TRAIT_DTLS_SRTP])
+        v = WRTC_VERDICT_NOT_WEBRTC;      /* RTP/SRTP without ICE: classic VoIP */
+    else
+        v = WRTC_VERDICT_UNDETERMINED;
+    if (score)
+        *score = sc;
+    return v;
+}
+
+wrtc_verdict_t wrtc_session_verdict(const wrtc_session_t *s, const GPtrArray *tls)
+{
+    wrtc_verdict_t best = WRTC_VERDICT_UNDETERMINED;
+    guint i;
+    for (i = 0; i < s->legs->len; i++) {
+        const wrtc_leg_t *l = g_ptr_array_index(s->legs, i);
+        wrtc_traits_t t;
+        wrtc_verdict_t v;
+        wrtc_traits_of(l->flows, tls, &t);
+        v = wrtc_verdict_of(&t, NULL, NULL);
+        if (v > best)
+            best = v;
+    }
+    return best;
+}
