@@ -4,6 +4,7 @@
  */
 #include "report.h"
 #include "verdict.h"
+#include "software.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -277,7 +278,11 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
             for (j = 0; j < sw->len; j++) {
                 const char *v = g_ptr_array_index(sw, j);
                 const char *tab = strchr(v, '\t');
-                g_string_append_printf(o, "    %-24.*s \"%s\"\n", (int)(tab - v), v, tab + 1);
+                char prod[96], ver[32];
+                g_string_append_printf(o, "    %-24.*s \"%s\"", (int)(tab - v), v, tab + 1);
+                if (wrtc_software_identify(tab + 1, prod, sizeof prod, ver, sizeof ver))
+                    g_string_append_printf(o, ": %s%s%s", prod, *ver ? " " : "", ver);
+                g_string_append_c(o, '\n');
             }
         }
         if (s->related->len) {
@@ -570,6 +575,20 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
             g_string_append_c(o, '{');
             jstr(o, "endpoint", host, &sf);
             jstr(o, "software", tab + 1, &sf);
+            {
+                char prod[96], ver[32];
+                bool known = wrtc_software_identify(tab + 1, prod, sizeof prod, ver, sizeof ver);
+                jkey(o, "product", &sf);
+                if (known)
+                    js(o, prod);
+                else
+                    g_string_append(o, "null");
+                jkey(o, "version", &sf);
+                if (known && *ver)
+                    js(o, ver);
+                else
+                    g_string_append(o, "null");
+            }
             g_string_append_c(o, '}');
             g_free(host);
         }

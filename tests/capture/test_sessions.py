@@ -96,6 +96,17 @@ class Sessions(unittest.TestCase):
             self.assertEqual(sess["verdict"], call["verdict"])
             self.assertIn(sess["verdict"], {leg["verdict"] for leg in sess["legs"]})
 
+    def test_turn_server_identified(self):
+        """The coturn that relayed the call is named, with its version, from
+        its SOFTWARE attribute."""
+        version = self.gt["software"].get("coturn")
+        if not version:
+            self.skipTest("no TURN server in this capture")
+        servers = [sv for s in self.sessions for sv in s["servers"]]
+        self.assertTrue(servers)
+        self.assertEqual({(sv["product"], sv["version"]) for sv in servers},
+                         {("coturn", version.split("-")[0])})
+
     def test_golden_text(self):
         self.check_golden(".txt", summary.text(self.ts, self.cap))
 

@@ -13,6 +13,7 @@
 #include "rfc4733.h"
 #include "report.h"
 #include "session.h"
+#include "software.h"
 #include "srtcp_layout.h"
 #include "thresholds.h"
 
@@ -727,6 +728,28 @@ static void test_session(void)
     }
 }
 
+/* ----------------------------------------------------------- software */
+static void test_software(void)
+{
+    char p[96], v[32];
+    CHECK(wrtc_software_identify("Coturn-4.6.1 'Gorst'", p, sizeof p, v, sizeof v));
+    CHECK(strcmp(p, "coturn") == 0);
+    CHECK(strcmp(v, "4.6.1") == 0);
+    CHECK(wrtc_software_identify("Citrix-2.6.3.1 'Harding Grim'", p, sizeof p, v, sizeof v));
+    CHECK(strcmp(p, "rfc5766-turn-server") == 0);
+    CHECK(strcmp(v, "2.6.3.1") == 0);
+    CHECK(wrtc_software_identify("Net-Net OS-E 3.7.1", p, sizeof p, v, sizeof v));
+    CHECK(strstr(p, "Oracle") != NULL);
+    CHECK(strcmp(v, "") == 0);
+    CHECK(wrtc_software_identify("ice4j.org", p, sizeof p, v, sizeof v));
+    CHECK(!wrtc_software_identify("MyOwnServer 1.0", p, sizeof p, v, sizeof v));
+    CHECK(strcmp(p, "") == 0);
+    CHECK(!wrtc_software_identify(NULL, p, sizeof p, v, sizeof v));
+    CHECK(!wrtc_software_identify("Coturn-", p, 0, v, sizeof v));
+    CHECK(wrtc_software_identify("Coturn-", p, sizeof p, v, sizeof v));
+    CHECK(strcmp(v, "") == 0);
+}
+
 int main(int argc, char **argv)
 {
     static const check_group_t groups[] = {
@@ -742,6 +765,7 @@ int main(int argc, char **argv)
         { "entropy", test_entropy },
         { "srtcp_layout", test_srtcp_layout },
         { "session", test_session },
+        { "software", test_software },
     };
     return check_main(argc, argv, groups, sizeof groups / sizeof groups[0]);
 }
