@@ -21,6 +21,16 @@ int hf_webrtc_flow_srtp = -1;
 int hf_webrtc_turn_channel = -1;
 int hf_webrtc_srtcp_encrypted = -1;
 int hf_webrtc_rfc4571_length = -1;
+int hf_webrtc_session = -1;
+int hf_webrtc_leg = -1;
+int hf_webrtc_verdict = -1;
+int hf_webrtc_score = -1;
+int hf_webrtc_trait[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+int hf_webrtc_media = -1;
+int hf_webrtc_codec_guess = -1;
+int hf_webrtc_server_software = -1;
+int hf_webrtc_server_product = -1;
+gint ett_webrtc_session = -1;
 gint ett_webrtc = -1;
 
 expert_field ei_webrtc_rtp_detected = EI_INIT;
@@ -79,11 +89,51 @@ void proto_register_webrtc(void)
         { &hf_webrtc_rfc4571_length,
           { "RFC 4571 length", "webrtc.rfc4571.length", FT_UINT16, BASE_DEC,
             NULL, 0x0, "Length prefix of a packet framed on TCP (RFC 4571 §2, ICE-TCP)", HFILL } },
+        { &hf_webrtc_session,
+          { "Session", "webrtc.session", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Session (call) of this packet's flow; final with -2 and in the GUI", HFILL } },
+        { &hf_webrtc_leg,
+          { "Leg", "webrtc.leg", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Leg of the session this packet's flow belongs to", HFILL } },
+        { &hf_webrtc_verdict,
+          { "Verdict", "webrtc.verdict", FT_STRING, BASE_NONE, NULL, 0x0,
+            "webrtc, webrtc-likely, not-webrtc or undetermined (the session's)", HFILL } },
+        { &hf_webrtc_score,
+          { "Score", "webrtc.score", FT_UINT8, BASE_DEC, NULL, 0x0,
+            "0-100: how WebRTC-like the session is (docs/verdict.md)", HFILL } },
+        { &hf_webrtc_trait[0], { "ICE", "webrtc.trait.ice", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The session uses ICE (STUN with ICE attributes)", HFILL } },
+        { &hf_webrtc_trait[1], { "TURN", "webrtc.trait.turn", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The session is relayed through TURN", HFILL } },
+        { &hf_webrtc_trait[2], { "SRTP", "webrtc.trait.srtp", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The session's RTP is encrypted", HFILL } },
+        { &hf_webrtc_trait[3], { "DTLS-SRTP", "webrtc.trait.dtls_srtp", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, "SRTP keyed by DTLS on the media 5-tuple (RFC 5764)", HFILL } },
+        { &hf_webrtc_trait[4], { "SDES", "webrtc.trait.sdes", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "SRTP without DTLS or ZRTP on its 5-tuple (keys from signaling)", HFILL } },
+        { &hf_webrtc_trait[5], { "BUNDLE", "webrtc.trait.bundle", FT_BOOLEAN, BASE_NONE, NULL,
+            0x0, "Audio and video on one 5-tuple (RFC 9143)", HFILL } },
+        { &hf_webrtc_trait[6], { "rtcp-mux", "webrtc.trait.rtcp_mux", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0, "RTCP on the RTP 5-tuple (RFC 5761)", HFILL } },
+        { &hf_webrtc_trait[7], { "Web signaling", "webrtc.trait.web_signaling", FT_BOOLEAN,
+            BASE_NONE, NULL, 0x0, "TLS from a session host shortly before the call", HFILL } },
+        { &hf_webrtc_media,
+          { "Media", "webrtc.media", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Media kind of this RTP packet's stream (guess)", HFILL } },
+        { &hf_webrtc_codec_guess,
+          { "Codec guess", "webrtc.codec_guess", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Codec of this RTP packet's stream, guessed, with its evidence", HFILL } },
+        { &hf_webrtc_server_software,
+          { "Server software", "webrtc.server.software", FT_STRING, BASE_NONE, NULL, 0x0,
+            "STUN/TURN SOFTWARE attribute seen on this flow", HFILL } },
+        { &hf_webrtc_server_product,
+          { "Server product", "webrtc.server.product", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Product named by the SOFTWARE attribute", HFILL } },
         { &hf_webrtc_turn_channel,
           { "TURN channel", "webrtc.turn.channel", FT_UINT16, BASE_HEX,
             NULL, 0x0, "TURN channel number carrying this packet", HFILL } },
     };
-    static gint *ett[] = { &ett_webrtc };
+    static gint *ett[] = { &ett_webrtc, &ett_webrtc_session };
     static ei_register_info ei[] = {
         { &ei_webrtc_rtp_detected,
           { "webrtc.rtp.detected", PI_PROTOCOL, PI_CHAT,

@@ -15,6 +15,8 @@
 #include <epan/tap.h>
 
 #include "session.h"
+#include "software.h"
+#include "verdict.h"
 #include "demux.h"
 
 int webrtc_tap = -1;
@@ -303,6 +305,9 @@ static void read_sip(proto_tree *tree, wrtc_fact_t *f)
  * Statistics > WebRTC Sessions tree (webrtc-statstree.c). */
 static wrtc_model_t *whole_capture;
 static gboolean summary_listening;
+static GArray *session_info;            /* session_info_t, see below */
+static uint32_t session_info_generation;
+static uint32_t last_regroup_frame;
 
 wrtc_model_t *webrtc_model_new(void)
 {
@@ -324,6 +329,10 @@ static void facts_cleanup(void)
 {
     wrtc_model_free(whole_capture);
     whole_capture = NULL;
+    if (session_info)
+        g_array_free(session_info, TRUE);
+    session_info = NULL;
+    last_regroup_frame = 0;
 }
 
 wrtc_model_t *webrtc_whole_capture(void)
@@ -333,14 +342,141 @@ wrtc_model_t *webrtc_whole_capture(void)
     return whole_capture;
 }
 
+/* ---- webrtc.session & co. on every packet of a session ------------------ */
+
+/* Verdicts per session, for one generation of the grouping. */
+typedef struct {
+    wrtc_verdict_t verdict;
+    int score;
+    wrtc_traits_t traits;
+} session_info_t;
+/* While reading (first pass) the grouping is redone now and then, so that
+ * one-pass tshark shows the value so far without regrouping per packet. */
+#define REGROUP_EVERY_FRAMES 1000
+
+static const session_info_t *info_of(wrtc_model_t *m, int session)
+{
+    const GPtrArray *ss;
+    guint i;
+    if (!session_info || session_info_generation != wrtc_model_generation(m)) {
+        if (!session_info)
+            session_info = g_array_new(FALSE, TRUE, sizeof(session_info_t));
+        ss = wrtc_model_sessions(m);
+        g_array_set_size(session_info, ss->len);
+        for (i = 0; i < ss->len; i++) {
+            const wrtc_session_t *s = g_ptr_array_index(ss, i);
+            session_info_t *si = &g_array_index(session_info, session_info_t, i);
+            wrtc_traits_of(s->flows, wrtc_model_tls_flows(m), &si->traits);
+            (void)wrtc_verdict_of(&si->traits, &si->score, NULL);
+            si->verdict = wrtc_session_verdict(s, wrtc_model_tls_flows(m));
+        }
+        session_info_generation = wrtc_model_generation(m);
+    }
+    if (session < 1 || (guint)session > session_info->len)
+        return NULL;
+    return &g_array_index(session_info, session_info_t, session - 1);
+}
+
+static gboolean session_fields_referenced(proto_tree *tree)
+{
+    int i;
+    if (!tree)
+        return FALSE;
+    if (proto_field_is_referenced(tree, hf_webrtc_session) ||
+        proto_field_is_referenced(tree, hf_webrtc_leg) ||
+        proto_field_is_referenced(tree, hf_webrtc_verdict) ||
+        proto_field_is_referenced(tree, hf_webrtc_score) ||
+        proto_field_is_referenced(tree, hf_webrtc_media) ||
+        proto_field_is_referenced(tree, hf_webrtc_codec_guess) ||
+        proto_field_is_referenced(tree, hf_webrtc_server_software) ||
+        proto_field_is_referenced(tree, hf_webrtc_server_product))
+        return TRUE;
+    for (i = 0; i < WRTC_TRAIT_COUNT; i++)
+        if (proto_field_is_referenced(tree, hf_webrtc_trait[i]))
+            return TRUE;
+    return FALSE;
+}
+
+static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                               const wrtc_fact_t *f)
+{
+    wrtc_model_t *m = whole_capture;
+    const wrtc_flow_t *fl;
+    const session_info_t *si;
+    const guint32 *ssrc;
+    proto_item *ti, *it;
+    proto_tree *st;
+    int k;
+
+    if (!PINFO_FD_VISITED(pinfo) &&
+        (pinfo->num - last_regroup_frame >= REGROUP_EVERY_FRAMES || !last_regroup_frame)) {
+        wrtc_model_finish(m);
+        last_regroup_frame = pinfo->num;
+    }
+    if (PINFO_FD_VISITED(pinfo))
+        wrtc_model_finish(m);
+    fl = wrtc_model_lookup(m, f->tcp, &f->src, &f->dst, f->t);
+    if (!fl || fl->session < 1)
+        return;
+    si = info_of(m, fl->session);
+    if (!si)
+        return;
+    ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    proto_item_append_text(ti, ", session %d: %s", fl->session, wrtc_verdict_name(si->verdict));
+    st = proto_item_add_subtree(ti, ett_webrtc_session);
+#define GEN(x) proto_item_set_generated(x)
+    it = proto_tree_add_uint(st, hf_webrtc_session, tvb, 0, 0, (guint32)fl->session); GEN(it);
+    it = proto_tree_add_uint(st, hf_webrtc_leg, tvb, 0, 0, (guint32)fl->leg); GEN(it);
+    it = proto_tree_add_string(st, hf_webrtc_verdict, tvb, 0, 0, wrtc_verdict_name(si->verdict));
+    GEN(it);
+    it = proto_tree_add_uint(st, hf_webrtc_score, tvb, 0, 0, (guint32)si->score); GEN(it);
+    for (k = 0; k < WRTC_TRAIT_COUNT; k++) {
+        it = proto_tree_add_boolean(st, hf_webrtc_trait[k], tvb, 0, 0, si->traits.on[k]);
+        GEN(it);
+    }
+    ssrc = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC);
+    if (ssrc) {
+        int dir = wrtc_ep_cmp(&f->src, &fl->ep[0]) == 0 ? 0 : 1;
+        guint i;
+        for (i = 0; i < fl->stream_list->len; i++) {
+            const wrtc_stream_t *s = g_ptr_array_index(fl->stream_list, i);
+            if (s->ssrc == *ssrc && s->dir == dir) {
+                char codec[64], ev[160];
+                wrtc_stream_codec_guess(s, codec, sizeof codec, ev, sizeof ev);
+                it = proto_tree_add_string(st, hf_webrtc_media, tvb, 0, 0, wrtc_stream_media(s));
+                GEN(it);
+                it = proto_tree_add_string_format_value(st, hf_webrtc_codec_guess, tvb, 0, 0,
+                                                        codec, "%s (%s)", codec, ev);
+                GEN(it);
+                break;
+            }
+        }
+    }
+    if (fl->software->len) {
+        const char *v = g_ptr_array_index(fl->software, 0);
+        const char *sw = strchr(v, '\t');
+        char prod[96], ver[32];
+        sw = sw ? sw + 1 : v;
+        it = proto_tree_add_string(st, hf_webrtc_server_software, tvb, 0, 0, sw); GEN(it);
+        if (wrtc_software_identify(sw, prod, sizeof prod, ver, sizeof ver)) {
+            it = proto_tree_add_string_format_value(st, hf_webrtc_server_product, tvb, 0, 0, prod,
+                                                    "%s%s%s", prod, *ver ? " " : "", ver);
+            GEN(it);
+        }
+    }
+#undef GEN
+}
+
 static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     wrtc_fact_t *f;
     const wmem_list_t *layers = pinfo->layers;
     gboolean srtp, learn = whole_capture && !PINFO_FD_VISITED(pinfo);
+    gboolean fields = whole_capture && session_fields_referenced(tree);
 
     pinfo_pool_for_facts = pinfo->pool;
-    if (!learn && !have_tap_listener(webrtc_tap))
+    if (!learn && !fields && !have_tap_listener(webrtc_tap))
         return 0;
     if (!tree)
         return 0;
@@ -402,6 +538,8 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     }
     if (learn && f->contents && !f->ssrc_only)
         wrtc_model_add(whole_capture, f);
+    if (fields)
+        add_session_fields(tvb, pinfo, tree, f);
     /* Every packet goes on the tap (the stats tree counts them all per
      * flow); the session model ignores packets that carry nothing for it. */
     if (have_tap_listener(webrtc_tap))

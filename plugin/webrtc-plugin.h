@@ -31,6 +31,16 @@ extern int hf_webrtc_flow_srtp;
 extern int hf_webrtc_turn_channel;
 extern int hf_webrtc_srtcp_encrypted;
 extern int hf_webrtc_rfc4571_length;
+extern int hf_webrtc_session;
+extern int hf_webrtc_leg;
+extern int hf_webrtc_verdict;
+extern int hf_webrtc_score;
+extern int hf_webrtc_trait[8];   /* in wrtc_trait_t order */
+extern int hf_webrtc_media;
+extern int hf_webrtc_codec_guess;
+extern int hf_webrtc_server_software;
+extern int hf_webrtc_server_product;
+extern gint ett_webrtc_session;
 extern gint ett_webrtc;
 
 /* Expert infos. */

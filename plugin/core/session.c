@@ -22,6 +22,7 @@ struct wrtc_model {
     GHashTable *tls_keys;     /* flow_key_t -> wrtc_tls_flow_t* */
     uint32_t    dropped_flows;
     bool        finished;
+    uint32_t    generation;
 };
 
 /* ------------------------------------------------------------ endpoints */
@@ -1094,6 +1095,12 @@ void wrtc_model_finish(wrtc_model_t *m)
     g_hash_table_destroy(by_ep);
     g_hash_table_destroy(relayed_eps);
     m->finished = true;
+    m->generation++;
+}
+
+uint32_t wrtc_model_generation(const wrtc_model_t *m)
+{
+    return m->generation;
 }
 
 const GPtrArray *wrtc_model_sessions(const wrtc_model_t *m)

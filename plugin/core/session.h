@@ -227,6 +227,9 @@ typedef struct {
 } wrtc_tls_flow_t;
 
 const GPtrArray *wrtc_model_sessions(const wrtc_model_t *m);
+/* Incremented each time wrtc_model_finish regroups: results derived from
+ * the sessions (e.g. cached verdicts) are valid for one generation. */
+uint32_t wrtc_model_generation(const wrtc_model_t *m);
 const GPtrArray *wrtc_model_tls_flows(const wrtc_model_t *m);
 const GPtrArray *wrtc_model_flows(const wrtc_model_t *m);
 uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m);

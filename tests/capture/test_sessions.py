@@ -96,6 +96,18 @@ class Sessions(unittest.TestCase):
             self.assertEqual(sess["verdict"], call["verdict"])
             self.assertIn(sess["verdict"], {leg["verdict"] for leg in sess["legs"]})
 
+    def test_verdict_filter_selects_session_packets(self):
+        """`tshark -2 -Y 'webrtc.verdict == "X"'` selects exactly the packets
+        of the sessions with verdict X: the frames of their flows."""
+        want = {}
+        for call in self.gt["calls"]:
+            n = sum(f["packets"] for f in call["flows"] if f["role"] != "signaling")
+            want[call["verdict"]] = want.get(call["verdict"], 0) + n
+        for verdict in ("webrtc", "webrtc-likely", "not-webrtc", "undetermined"):
+            got = len(self.ts.fields(self.cap, ["frame.number"],
+                                     'webrtc.verdict == "%s"' % verdict, extra=["-2"]))
+            self.assertEqual(got, want.get(verdict, 0), verdict)
+
     def test_turn_server_identified(self):
         """The coturn that relayed the call is named, with its version, from
         its SOFTWARE attribute."""
