@@ -142,6 +142,48 @@ static webrtc_reason_t context_reason(const webrtc_flow_t *f)
     return WEBRTC_REASON_ICE;
 }
 
+/* Remember an RTP packet of a flow not yet claimed (bounded), except the
+ * one being dissected now if it makes the claim: it is dissected as RTP. */
+static void remember_rtp(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hdr_t *h)
+{
+    webrtc_pending_rtp_t e;
+    if (!webrtc_whole_capture_building())
+        return;
+    if (!f->pending_rtp)
+        f->pending_rtp = wmem_array_new(wmem_file_scope(), sizeof(webrtc_pending_rtp_t));
+    if (wmem_array_get_count(f->pending_rtp) >= WEBRTC_MAX_PENDING_RTP)
+        return;
+    memset(&e, 0, sizeof e);
+    e.frame = pinfo->num;
+    e.t = nstime_to_sec(&pinfo->rel_ts);
+    e.bytes = pinfo->fd->pkt_len;
+    e.dir = (guint8)webrtc_flow_dir(f, pinfo);
+    e.pt = h->pt;
+    e.marker = h->marker;
+    e.seq = h->seq;
+    e.ts = h->ts;
+    e.ssrc = h->ssrc;
+    e.payload_len = (guint32)h->payload_len;
+    wmem_array_append_one(f->pending_rtp, e);
+}
+
+/* The flow was just claimed: the packets before this one go to the
+ * whole-capture model (this one is dissected as RTP and reported by the
+ * facts postdissector itself). */
+static void replay_rtp(packet_info *pinfo, webrtc_flow_t *f)
+{
+    guint i, n;
+    if (!f->pending_rtp || !f->media_frame)
+        return;
+    n = wmem_array_get_count(f->pending_rtp);
+    for (i = 0; i < n; i++) {
+        const webrtc_pending_rtp_t *e = wmem_array_index(f->pending_rtp, i);
+        if (e->frame != pinfo->num)
+            webrtc_facts_add_pending_rtp(f, e);
+    }
+    f->pending_rtp = NULL;  /* file-scoped memory: released with the capture */
+}
+
 /* First pass, RTP-shaped packet on a flow not yet claimed: claim it when
  * the evidence is complete. */
 static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
@@ -153,11 +195,13 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
 
     if (wrtc_rtp_parse(p, len, has_context(f) || f->srtp, &h) != WRTC_RTP_OK)
         return;
+    remember_rtp(pinfo, f, &h);
     if (has_context(f)) {
         if (!decide_srtp(f, p + h.header_len, h.payload_len, &srtp_why))
             return;
         webrtc_flow_claim_media(pinfo, f, context_reason(f),
             wmem_strdup_printf(pinfo->pool, "%s; %s", context_evidence(f), srtp_why));
+        replay_rtp(pinfo, f);
         return;
     }
     if (!webrtc_prefs.corroborate)
@@ -174,6 +218,7 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
                 wmem_strdup_printf(pinfo->pool,
                     "SSRC 0x%08x: %u packets in sequence, timestamps advancing at %u Hz; %s",
                     tr->ssrc, tr->agreeing, tr->clock_rate, srtp_why));
+            replay_rtp(pinfo, f);
         }
     }
     (void)tvb;

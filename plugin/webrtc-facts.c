@@ -14,12 +14,14 @@
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 
+#include "webrtc-flow.h"
 #include "session.h"
 #include "software.h"
 #include "verdict.h"
 #include "demux.h"
 
-int webrtc_tap = -1;
+int webrtc_tap = -1;          /* facts of packets that carry something */
+int webrtc_packets_tap = -1;  /* every packet (Statistics > WebRTC Sessions) */
 
 /* The fields read, by filter name; ids are looked up at hand-off. */
 enum {
@@ -335,6 +337,38 @@ static void facts_cleanup(void)
     last_regroup_frame = 0;
 }
 
+void webrtc_facts_add_pending_rtp(const struct webrtc_flow *fl, const void *pending)
+{
+    const webrtc_pending_rtp_t *e = pending;
+    wrtc_fact_t f;
+    int d = e->dir;
+    if (!whole_capture)
+        return;
+    wrtc_fact_init(&f);
+    if (!ep_from_address(&fl->addr[d], fl->port[d], &f.src) ||
+        !ep_from_address(&fl->addr[1 - d], fl->port[1 - d], &f.dst))
+        return;
+    f.frame = e->frame;
+    f.t = e->t;
+    f.tcp = fl->ptype == PT_TCP;
+    f.bytes = e->bytes;
+    f.contents = fl->srtp ? (WRTC_C_RTP | WRTC_C_SRTP) : WRTC_C_RTP;
+    f.n_rtp = 1;
+    f.rtp[0].ssrc = e->ssrc;
+    f.rtp[0].pt = e->pt;
+    f.rtp[0].marker = e->marker;
+    f.rtp[0].seq = e->seq;
+    f.rtp[0].ts = e->ts;
+    f.rtp[0].payload_len = e->payload_len;
+    f.rtp[0].srtp = fl->srtp;
+    wrtc_model_add(whole_capture, &f);
+}
+
+gboolean webrtc_whole_capture_building(void)
+{
+    return whole_capture != NULL;
+}
+
 wrtc_model_t *webrtc_whole_capture(void)
 {
     if (whole_capture)
@@ -476,7 +510,8 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     gboolean fields = whole_capture && session_fields_referenced(tree);
 
     pinfo_pool_for_facts = pinfo->pool;
-    if (!learn && !fields && !have_tap_listener(webrtc_tap))
+    if (!learn && !fields && !have_tap_listener(webrtc_tap) &&
+        !have_tap_listener(webrtc_packets_tap))
         return 0;
     if (!tree)
         return 0;
@@ -540,16 +575,18 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         wrtc_model_add(whole_capture, f);
     if (fields)
         add_session_fields(tvb, pinfo, tree, f);
-    /* Every packet goes on the tap (the stats tree counts them all per
-     * flow); the session model ignores packets that carry nothing for it. */
-    if (have_tap_listener(webrtc_tap))
+    if (f->contents && !f->ssrc_only && have_tap_listener(webrtc_tap))
         tap_queue_packet(webrtc_tap, pinfo, f);
+    /* The stats tree counts every packet of a flow, content or not. */
+    if (have_tap_listener(webrtc_packets_tap))
+        tap_queue_packet(webrtc_packets_tap, pinfo, f);
     return 0;
 }
 
 void webrtc_facts_register(void)
 {
     webrtc_tap = register_tap("webrtc");
+    webrtc_packets_tap = register_tap("webrtc_packets");
     register_init_routine(facts_init);
     register_cleanup_routine(facts_cleanup);
 }

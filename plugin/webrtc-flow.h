@@ -61,6 +61,7 @@ typedef struct webrtc_flow {
     wrtc_entropy_t *entropy;     /* while SRTP vs RTP is undecided */
     guint32  corroborated_frame;
     guint32  rtcp_pending_frame; /* RTCP seen before its RTP flow was found */
+    wmem_array_t *pending_rtp;   /* webrtc_pending_rtp_t of RTP before the claim */
     guint32  rtcp_pair_frame;    /* first RTCP frame dissected after pairing */
 
     /* Hand-off to Wireshark's RTP/RTCP dissectors. */
@@ -74,6 +75,25 @@ typedef struct webrtc_flow {
     guint         n_events;
     guint8        dyn_seen[16];  /* bitmap of PTs entered in `dyn` */
 } webrtc_flow_t;
+
+/* An RTP packet seen (first pass) before its flow was recognised: the
+ * header the corroboration already parsed, replayed into the whole-capture
+ * session model once the flow is claimed, so that the model counts it. */
+typedef struct {
+    guint32 frame;
+    double  t;                   /* seconds since the first packet */
+    guint32 bytes;               /* frame length */
+    guint8  dir;                 /* 0: sent by addr[0] */
+    guint8  pt;
+    gboolean marker;
+    guint16 seq;
+    guint32 ts;
+    guint32 ssrc;
+    guint32 payload_len;
+} webrtc_pending_rtp_t;
+
+/* Pending RTP kept per unrecognised flow, at most. */
+#define WEBRTC_MAX_PENDING_RTP 64
 
 /* The flow state for this packet's exact 5-tuple (outer, or the media
  * inside TURN when `inner`); created on the first pass when `create`. */

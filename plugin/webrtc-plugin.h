@@ -96,6 +96,11 @@ struct wrtc_model;
 struct wrtc_model *webrtc_model_new(void);
 /* The whole capture's session model (NULL when switched off), grouped. */
 struct wrtc_model *webrtc_whole_capture(void);
+gboolean webrtc_whole_capture_building(void);
+struct webrtc_flow;
+struct webrtc_pending_rtp;
+/* Add an RTP packet seen before its flow was recognised to the model. */
+void webrtc_facts_add_pending_rtp(const struct webrtc_flow *f, const void *pending);
 
 /* webrtc-statstree.c: Statistics > WebRTC Sessions. */
 void webrtc_statstree_register(void);

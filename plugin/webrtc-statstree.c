@@ -90,6 +90,6 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
 
 void webrtc_statstree_register(void)
 {
-    stats_tree_register_plugin("webrtc", "webrtc_sessions", "WebRTC Sessions",
+    stats_tree_register_plugin("webrtc_packets", "webrtc_sessions", "WebRTC Sessions",
                                TL_REQUIRES_PROTO_TREE, tree_packet, tree_init, NULL);
 }

@@ -18,7 +18,7 @@
 #include "session.h"
 
 typedef struct {
-    wrtc_model_t *model;
+    wrtc_model_t *model;     /* own model (filtered), or NULL: the whole capture's */
     gboolean json;
 } summary_t;
 
@@ -29,22 +29,28 @@ static void summary_reset(void *p)
     s->model = webrtc_model_new();
 }
 
+
 static tap_packet_status summary_packet(void *p, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
                                         const void *data, tap_flags_t flags _U_)
 {
     summary_t *s = p;
-    wrtc_model_add(s->model, (const wrtc_fact_t *)data);
+    if (s->model)
+        wrtc_model_add(s->model, (const wrtc_fact_t *)data);
     return TAP_PACKET_DONT_REDRAW;
 }
 
 static void summary_draw(void *p)
 {
     summary_t *s = p;
-    GString *out = g_string_new(NULL);
+    GString *out;
+    wrtc_model_t *m = s->model ? s->model : webrtc_whole_capture();
+    if (!m)
+        return;
+    out = g_string_new(NULL);
     if (s->json)
-        wrtc_report_json(s->model, out);
+        wrtc_report_json(m, out);
     else
-        wrtc_report_text(s->model, out);
+        wrtc_report_text(m, out);
     fputs(out->str, stdout);
     g_string_free(out, TRUE);
 }
@@ -77,14 +83,24 @@ static webrtc_stat_init_ret_t summary_init(const char *opt_arg, void *userdata _
     }
     if (*rest)
         filter = rest;
-    s->model = webrtc_model_new();
-    /* The facts are read from the protocol tree: ask tshark to build one. */
-    /* The facts are read from the protocol tree: ask tshark to build one,
-     * with the fields they come from. */
-    full_filter = webrtc_facts_filter(filter);
-    err = register_tap_listener("webrtc", s, full_filter, TL_REQUIRES_PROTO_TREE, summary_reset,
-                                summary_packet, summary_draw, summary_finish);
-    g_free(full_filter);
+    if (!filter && webrtc_prefs.session_model) {
+        /* The whole-capture model, built while reading (also the packets
+         * before a flow was recognised), is the summary; the listener only
+         * asks to be drawn at the end, and costs nothing per packet. */
+        err = register_tap_listener("webrtc", s, NULL, 0, NULL, summary_packet,
+                                    summary_draw, summary_finish);
+    } else {
+        /* A filter (or the session model off): an own model from the
+         * matching packets. The facts are read from the protocol tree: ask
+         * tshark for one, with the fields they come from (tshark primes a
+         * postdissector's fields on the first pass only, a listener's filter
+         * on every pass). */
+        s->model = webrtc_model_new();
+        full_filter = webrtc_facts_filter(filter);
+        err = register_tap_listener("webrtc", s, full_filter, TL_REQUIRES_PROTO_TREE,
+                                    summary_reset, summary_packet, summary_draw, summary_finish);
+        g_free(full_filter);
+    }
     if (err) {
         fprintf(stderr, "tshark: -z webrtc,summary: %s\n", err->str);
         g_string_free(err, TRUE);
@@ -92,7 +108,8 @@ static webrtc_stat_init_ret_t summary_init(const char *opt_arg, void *userdata _
         g_free(s);
         WEBRTC_STAT_INIT_RETURN(false);
     }
-    webrtc_facts_want(TRUE);
+    if (s->model)
+        webrtc_facts_want(TRUE);
     WEBRTC_STAT_INIT_RETURN(true);
 }
 
