@@ -33,6 +33,7 @@ enum {
     F_RTCP_SENDER_SSRC, F_RTCP_PT, F_SRTCP_ENCRYPTED, F_SRTCP_E,
     F_SIP_CALL_ID, F_SDP_CONN_ADDR, F_SDP_MEDIA_PORT,
     F_TLS_SNI, F_X509_SERIAL, F_SDES_TYPE, F_SDES_TEXT,
+    F_RTP_EXT_PROFILE, F_RTPFB_FMT, F_PSFB_FMT, F_X509_PRINTABLE, F_X509_UTF8,
     F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
@@ -46,6 +47,8 @@ static const char *const field_names[F_COUNT] = {
     "sip.Call-ID", "sdp.connection_info.address", "sdp.media.port",
     "tls.handshake.extensions_server_name", "x509af.serialNumber", "rtcp.sdes.type",
     "rtcp.sdes.text",
+    "rtp.ext.profile", "rtcp.rtpfb.fmt", "rtcp.psfb.fmt", "x509sat.printableString",
+    "x509sat.uTF8String",
 };
 static int field_id[F_COUNT];
 
@@ -502,6 +505,48 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 #undef GEN
 }
 
+/* Fingerprints from clear header fields (see WRTC_FP_* in session.h). */
+static void read_fingerprints(proto_tree *tree, wrtc_fact_t *f)
+{
+    GPtrArray *a;
+    guint i;
+    if ((a = get(tree, F_RTP_EXT_PROFILE)))
+        for (i = 0; i < a->len; i++) {
+            guint32 prof = uval(g_ptr_array_index(a, i));
+            if (prof == 0xBEDE)
+                f->fingerprints |= WRTC_FP_HDREXT_ONE_BYTE;
+            else if ((prof & 0xFFF0) == 0x1000)
+                f->fingerprints |= WRTC_FP_HDREXT_TWO_BYTE;
+        }
+    if ((a = get(tree, F_RTPFB_FMT)))
+        for (i = 0; i < a->len; i++) {
+            guint32 fmt = uval(g_ptr_array_index(a, i));
+            f->fingerprints |= fmt == 15 ? WRTC_FP_TRANSPORT_CC : fmt == 1 ? WRTC_FP_NACK : 0;
+        }
+    if ((a = get(tree, F_PSFB_FMT)))
+        for (i = 0; i < a->len; i++) {
+            guint32 fmt = uval(g_ptr_array_index(a, i));
+            f->fingerprints |= fmt == 1 ? WRTC_FP_PLI : fmt == 4 ? WRTC_FP_FIR :
+                               fmt == 15 ? WRTC_FP_REMB : 0;
+        }
+    if ((a = get(tree, F_STUN_ATT_TYPE)))
+        for (i = 0; i < a->len; i++) {
+            guint32 t = uval(g_ptr_array_index(a, i));
+            if (t >= 0xC057 && t <= 0xC05F)
+                f->fingerprints |= WRTC_FP_GOOG_STUN;
+        }
+    {
+        int w[2] = { F_X509_PRINTABLE, F_X509_UTF8 }, k;
+        for (k = 0; k < 2; k++)
+            if ((a = get(tree, w[k])))
+                for (i = 0; i < a->len; i++) {
+                    const char *n = sval(g_ptr_array_index(a, i));
+                    if (n && strcmp(n, "WebRTC") == 0)
+                        f->fingerprints |= WRTC_FP_CERT_WEBRTC;
+                }
+    }
+}
+
 static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     wrtc_fact_t *f;
@@ -555,6 +600,7 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         f->contents |= WRTC_C_SIP;
         read_sip(tree, f);
     }
+    read_fingerprints(tree, f);
     if (proto_is_frame_protocol(layers, "tls")) {
         f->contents |= WRTC_C_TLS;
         f->tls_sni = sval(first(tree, F_TLS_SNI));

@@ -404,6 +404,19 @@ static void json_verdict(GString *o, const GPtrArray *flows, const GPtrArray *tl
     jkey(o, "traits", first);
     json_traits(o, &t);
     jstrs(o, "verdict_evidence", ev, first);
+    jkey(o, "fingerprints", first);
+    g_string_append_c(o, '[');
+    {
+        int b, n = 0;
+        for (b = 0; b < WRTC_FP_COUNT_BITS; b++) {
+            if (!(t.fingerprints & (1u << b)))
+                continue;
+            g_string_append_printf(o, "%s{\"name\":", n++ ? "," : "");
+            js(o, wrtc_fingerprint_name(1u << b));
+            g_string_append_printf(o, ",\"frame\":%u}", t.fp_frame[b]);
+        }
+    }
+    g_string_append_c(o, ']');
     g_ptr_array_free(ev, TRUE);
 }
 

@@ -81,6 +81,22 @@ void wrtc_model_config_default(wrtc_model_config_t *c)
     c->max_streams_per_flow = 64;
 }
 
+const char *wrtc_fingerprint_name(uint32_t bit)
+{
+    switch (bit) {
+    case WRTC_FP_HDREXT_ONE_BYTE: return "RTP header extensions 0xBEDE (RFC 8285)";
+    case WRTC_FP_HDREXT_TWO_BYTE: return "RTP two-byte header extensions (RFC 8285)";
+    case WRTC_FP_TRANSPORT_CC: return "RTCP transport-wide congestion control";
+    case WRTC_FP_NACK: return "RTCP generic NACK";
+    case WRTC_FP_PLI: return "RTCP picture loss indication";
+    case WRTC_FP_FIR: return "RTCP full intra request";
+    case WRTC_FP_REMB: return "RTCP receiver estimated maximum bitrate";
+    case WRTC_FP_GOOG_STUN: return "Chrome's GOOG STUN attributes";
+    case WRTC_FP_CERT_WEBRTC: return "DTLS certificate named \"WebRTC\"";
+    }
+    return "?";
+}
+
 const char *wrtc_role_name(wrtc_role_t r)
 {
     switch (r) {
@@ -460,6 +476,13 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
                 fl->content_frame[b] = f->frame;
     }
     fl->contents |= f->contents;
+    if (f->fingerprints & ~fl->fingerprints) {
+        int b;
+        for (b = 0; b < WRTC_FP_COUNT_BITS; b++)
+            if ((f->fingerprints & ~fl->fingerprints) & (1u << b))
+                fl->fp_frame[b] = f->frame;
+        fl->fingerprints |= f->fingerprints;
+    }
 
     if (f->contents & WRTC_C_STUN) {
         if (f->stun_method == 0x001 && f->stun_class == 0)

@@ -45,6 +45,21 @@ enum {
     WRTC_C_ICE         = 1u << 11,  /* STUN with ICE attributes (RFC 8445 §7.1) */
     WRTC_C_DATA_IND    = 1u << 12   /* TURN Send/Data indications */
 };
+/* Fingerprints of WebRTC stacks that survive SRTP (all in clear headers). */
+enum {
+    WRTC_FP_HDREXT_ONE_BYTE = 1u << 0,  /* RTP header extension 0xBEDE (RFC 8285 §4.2) */
+    WRTC_FP_HDREXT_TWO_BYTE = 1u << 1,  /* 0x100X (RFC 8285 §4.3) */
+    WRTC_FP_TRANSPORT_CC    = 1u << 2,  /* RTCP RTPFB FMT 15 (transport-wide CC draft) */
+    WRTC_FP_NACK            = 1u << 3,  /* RTCP RTPFB FMT 1 (RFC 4585 §6.2.1) */
+    WRTC_FP_PLI             = 1u << 4,  /* RTCP PSFB FMT 1 (RFC 4585 §6.3.1) */
+    WRTC_FP_FIR             = 1u << 5,  /* RTCP PSFB FMT 4 (RFC 5104 §4.3.1) */
+    WRTC_FP_REMB            = 1u << 6,  /* RTCP PSFB FMT 15 (AFB: REMB) */
+    WRTC_FP_GOOG_STUN       = 1u << 7,  /* Chrome's STUN attributes 0xC057-0xC05F */
+    WRTC_FP_CERT_WEBRTC     = 1u << 8,  /* DTLS certificate name "WebRTC" (DTLS 1.2) */
+    WRTC_FP_COUNT_BITS      = 9
+};
+const char *wrtc_fingerprint_name(uint32_t bit);
+
 /* Contents that make a flow part of a real-time session. */
 #define WRTC_C_CALL (WRTC_C_STUN | WRTC_C_TURN | WRTC_C_CHANNELDATA | WRTC_C_DTLS | \
                      WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP | WRTC_C_ZRTP)
@@ -102,6 +117,8 @@ typedef struct {
     const char *dtls_cert;       /* certificate serial number, as text */
     uint8_t   n_cname;
     const char *cname[4];
+    /* WebRTC fingerprints seen in this packet (WRTC_FP_*). */
+    uint32_t  fingerprints;
     /* Only rtp[].ssrc is known (the fields were not available): enough to
      * place a packet, not to learn from it. wrtc_model_add ignores it. */
     bool      ssrc_only;
@@ -175,6 +192,8 @@ typedef struct wrtc_flow {
     uint64_t  packets[2], bytes[2];
     uint32_t  contents;
     uint32_t  content_frame[16]; /* first frame of each WRTC_C_* bit (bit index) */
+    uint32_t  fingerprints;      /* WRTC_FP_* seen */
+    uint32_t  fp_frame[16];      /* first frame of each fingerprint (bit index) */
     uint16_t  dtls_version;
     bool      binding_req[2];    /* who sent STUN Binding requests */
     bool      turn_req[2];       /* who sent TURN requests (the client) */

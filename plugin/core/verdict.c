@@ -108,6 +108,16 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
             uint32_t b = (f->contents & WRTC_C_SRTCP) ? WRTC_C_SRTCP : WRTC_C_RTCP;
             set(t, WRTC_TRAIT_RTCP_MUX, first_frame(f, b), "RTCP on the RTP 5-tuple");
         }
+        {
+            int b;
+            for (b = 0; b < WRTC_FP_COUNT_BITS; b++) {
+                if (!(f->fingerprints & (1u << b)))
+                    continue;
+                if (!(t->fingerprints & (1u << b)) || f->fp_frame[b] < t->fp_frame[b])
+                    t->fp_frame[b] = f->fp_frame[b];
+                t->fingerprints |= 1u << b;
+            }
+        }
         if ((f->contents & (WRTC_C_STUN | WRTC_C_RTP | WRTC_C_SRTP)) && f->first_t < call_start)
             call_start = f->first_t;
     }
@@ -148,10 +158,20 @@ wrtc_verdict_t wrtc_verdict_of(const wrtc_traits_t *t, int *score, GPtrArray *ev
             g_ptr_array_add(evidence, g_strdup_printf("%s: %s (frame %u)", trait_names[k],
                                                       t->detail[k], t->frame[k]));
     }
+    if (evidence) {
+        int b;
+        for (b = 0; b < WRTC_FP_COUNT_BITS; b++)
+            if (t->fingerprints & (1u << b))
+                g_ptr_array_add(evidence, g_strdup_printf("fingerprint: %s (frame %u)",
+                                                          wrtc_fingerprint_name(1u << b),
+                                                          t->fp_frame[b]));
+    }
     if (t->on[WRTC_TRAIT_ICE] && t->on[WRTC_TRAIT_DTLS_SRTP])
         v = WRTC_VERDICT_WEBRTC;          /* the WebRTC transport (RFC 8835 §3) */
     else if ((t->on[WRTC_TRAIT_ICE] || t->on[WRTC_TRAIT_TURN]) && media)
         v = WRTC_VERDICT_WEBRTC_LIKELY;   /* ICE/TURN + SRTP, keys not seen (SDES?) */
+    else if (t->rtp && (t->fingerprints & WRTC_FP_STRONG))
+        v = WRTC_VERDICT_WEBRTC_LIKELY;   /* a WebRTC stack's habits, ICE not seen */
     else if (t->rtp && !t->on[WRTC_TRAIT_ICE] && !t->on[WRTC_TRAIT_TURN] &&
              !t->on[WRTC_TRAIT_DTLS_SRTP])
         v = WRTC_VERDICT_NOT_WEBRTC;      /* RTP/SRTP without ICE: classic VoIP */

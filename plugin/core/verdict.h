@@ -32,7 +32,14 @@ typedef struct {
     uint32_t frame[WRTC_TRAIT_COUNT];   /* a frame that proves it (0: none) */
     char     detail[WRTC_TRAIT_COUNT][160];
     bool     rtp;                       /* any RTP stream at all */
+    uint32_t fingerprints;              /* WRTC_FP_* of the flows */
+    uint32_t fp_frame[16];              /* first frame of each (bit index) */
 } wrtc_traits_t;
+
+/* Fingerprints that only WebRTC stacks show: with media and no ICE/TURN
+ * visible they make a session webrtc-likely (e.g. media through an SFU
+ * whose ICE was outside the capture). */
+#define WRTC_FP_STRONG (WRTC_FP_TRANSPORT_CC | WRTC_FP_GOOG_STUN | WRTC_FP_CERT_WEBRTC)
 
 typedef enum {
     WRTC_VERDICT_UNDETERMINED = 0,

@@ -108,6 +108,18 @@ class Sessions(unittest.TestCase):
                                      'webrtc.verdict == "%s"' % verdict, extra=["-2"]))
             self.assertEqual(got, want.get(verdict, 0), verdict)
 
+    def test_fingerprints(self):
+        """Fingerprints that survive SRTP: Chrome shows RTP header
+        extensions, transport-wide congestion control feedback and its GOOG
+        STUN attributes; classic RTP shows none."""
+        names = {fp["name"] for s in self.sessions for fp in s["fingerprints"]}
+        if "chromium" in self.gt["software"]:
+            self.assertTrue({"RTP header extensions 0xBEDE (RFC 8285)",
+                             "RTCP transport-wide congestion control",
+                             "Chrome's GOOG STUN attributes"} <= names, names)
+        if all(c["verdict"] == "not-webrtc" for c in self.gt["calls"]):
+            self.assertEqual(names, set())
+
     def test_turn_server_identified(self):
         """The coturn that relayed the call is named, with its version, from
         its SOFTWARE attribute."""

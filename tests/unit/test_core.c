@@ -14,6 +14,7 @@
 #include "report.h"
 #include "session.h"
 #include "software.h"
+#include "verdict.h"
 #include "srtcp_layout.h"
 #include "thresholds.h"
 
@@ -750,6 +751,36 @@ static void test_software(void)
     CHECK(strcmp(v, "") == 0);
 }
 
+/* ------------------------------------------------------------ verdict */
+static void test_verdict(void)
+{
+    wrtc_traits_t t;
+    int score = -1;
+    GPtrArray *ev = g_ptr_array_new_with_free_func(g_free);
+    memset(&t, 0, sizeof t);
+    CHECK_EQ(wrtc_verdict_of(&t, &score, ev), WRTC_VERDICT_UNDETERMINED);
+    CHECK_EQ(score, 0);
+    t.rtp = true;
+    CHECK_EQ(wrtc_verdict_of(&t, NULL, NULL), WRTC_VERDICT_NOT_WEBRTC);
+    t.fingerprints = WRTC_FP_HDREXT_ONE_BYTE;      /* weak: still classic */
+    CHECK_EQ(wrtc_verdict_of(&t, NULL, NULL), WRTC_VERDICT_NOT_WEBRTC);
+    t.fingerprints |= WRTC_FP_TRANSPORT_CC;        /* strong */
+    CHECK_EQ(wrtc_verdict_of(&t, NULL, NULL), WRTC_VERDICT_WEBRTC_LIKELY);
+    memset(&t, 0, sizeof t);
+    t.rtp = true;
+    t.on[WRTC_TRAIT_TURN] = t.on[WRTC_TRAIT_SRTP] = t.on[WRTC_TRAIT_SDES] = true;
+    CHECK_EQ(wrtc_verdict_of(&t, &score, NULL), WRTC_VERDICT_WEBRTC_LIKELY);
+    CHECK_EQ(score, 15);
+    t.on[WRTC_TRAIT_ICE] = t.on[WRTC_TRAIT_DTLS_SRTP] = true;
+    t.on[WRTC_TRAIT_SDES] = false;
+    CHECK_EQ(wrtc_verdict_of(&t, &score, ev), WRTC_VERDICT_WEBRTC);
+    CHECK_EQ(score, 65);
+    CHECK(ev->len >= 4);
+    CHECK(strcmp(wrtc_verdict_name(WRTC_VERDICT_WEBRTC_LIKELY), "webrtc-likely") == 0);
+    CHECK(strcmp(wrtc_trait_name(WRTC_TRAIT_WEB_SIGNALING), "web_signaling") == 0);
+    g_ptr_array_free(ev, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     static const check_group_t groups[] = {
@@ -766,6 +797,7 @@ int main(int argc, char **argv)
         { "srtcp_layout", test_srtcp_layout },
         { "session", test_session },
         { "software", test_software },
+        { "verdict", test_verdict },
     };
     return check_main(argc, argv, groups, sizeof groups / sizeof groups[0]);
 }
