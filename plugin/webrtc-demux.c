@@ -252,6 +252,11 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
     wrtc_events_t *ev;
 
     if (st != WRTC_RTP_OK) {
+        /* Cut by the capture's snaplen: not malformed; Wireshark's RTP
+         * dissector shows what is there and "[Packet size limited during
+         * capture]". */
+        if (len < tvb_reported_length(tvb))
+            return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
         expert_add_info_format(pinfo, ti, &ei_webrtc_bad_header,
                                "RTP-class packet on a media flow: %s", wrtc_rtp_status_name(st));
         return 0;

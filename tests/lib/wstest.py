@@ -106,7 +106,7 @@ class Tshark:
             os.chmod(dst, 0o644)
         return dst
 
-    def run(self, args, check=True, env=None):
+    def run(self, args, check=True, env=None, timeout=None):
         cmd = ["tshark"] + list(args)
         e = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": self.home,
              "WIRESHARK_PLUGIN_DIR": self.plugins, "WIRESHARK_EXTCAP_DIR": self.extcap,
@@ -123,7 +123,7 @@ class Tshark:
             cmd = ["setpriv", "--reuid=%d" % NOBODY_UID, "--regid=%d" % NOBODY_GID,
                    "--clear-groups"] + cmd
         p = subprocess.run(cmd, capture_output=True, text=True, env=e,
-                           cwd=self.files)
+                           cwd=self.files, timeout=timeout)
         if check and p.returncode != 0:
             raise AssertionError("%s exited %d\nstderr:\n%s" %
                                  (" ".join(cmd), p.returncode, p.stderr[-4000:]))
