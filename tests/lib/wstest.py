@@ -122,7 +122,9 @@ class Tshark:
         if os.geteuid() == 0:
             cmd = ["setpriv", "--reuid=%d" % NOBODY_UID, "--regid=%d" % NOBODY_GID,
                    "--clear-groups"] + cmd
-        p = subprocess.run(cmd, capture_output=True, text=True, env=e,
+        # errors="replace": dissected strings of mutated captures need not
+        # be valid UTF-8.
+        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", env=e,
                            cwd=self.files, timeout=timeout)
         if check and p.returncode != 0:
             raise AssertionError("%s exited %d\nstderr:\n%s" %
