@@ -144,14 +144,12 @@ static webrtc_reason_t context_reason(const webrtc_flow_t *f)
 
 /* Remember an RTP packet of a flow not yet claimed (bounded), except the
  * one being dissected now if it makes the claim: it is dissected as RTP. */
-static void remember_rtp(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hdr_t *h)
+static void remember_rtp(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hdr_t *h,
+                         gboolean agreeing)
 {
     webrtc_pending_rtp_t e;
+    int dir;
     if (!webrtc_whole_capture_building())
-        return;
-    if (!f->pending_rtp)
-        f->pending_rtp = wmem_array_new(wmem_file_scope(), sizeof(webrtc_pending_rtp_t));
-    if (wmem_array_get_count(f->pending_rtp) >= WEBRTC_MAX_PENDING_RTP)
         return;
     memset(&e, 0, sizeof e);
     e.frame = pinfo->num;
@@ -164,7 +162,20 @@ static void remember_rtp(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hd
     e.ts = h->ts;
     e.ssrc = h->ssrc;
     e.payload_len = (guint32)h->payload_len;
-    wmem_array_append_one(f->pending_rtp, e);
+    dir = e.dir;
+    if (!agreeing) {
+        f->pending_start[dir] = e;
+        f->have_pending_start[dir] = TRUE;
+        return;
+    }
+    if (!f->pending_rtp)
+        f->pending_rtp = wmem_array_new(wmem_file_scope(), sizeof(webrtc_pending_rtp_t));
+    if (f->have_pending_start[dir]) {
+        wmem_array_append_one(f->pending_rtp, f->pending_start[dir]);
+        f->have_pending_start[dir] = FALSE;
+    }
+    if (wmem_array_get_count(f->pending_rtp) < WEBRTC_MAX_PENDING_RTP)
+        wmem_array_append_one(f->pending_rtp, e);
 }
 
 /* The flow was just claimed: the packets before this one go to the
@@ -173,7 +184,21 @@ static void remember_rtp(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hd
 static void replay_rtp(packet_info *pinfo, webrtc_flow_t *f)
 {
     guint i, n;
-    if (!f->pending_rtp || !f->media_frame)
+    if (!f->media_frame)
+        return;
+    {
+        int dir;
+        for (dir = 0; dir < 2; dir++)
+            if (f->have_pending_start[dir] && f->pending_start[dir].frame != pinfo->num) {
+                /* A start packet of the other direction, never agreed yet. */
+                if (!f->pending_rtp)
+                    f->pending_rtp = wmem_array_new(wmem_file_scope(),
+                                                    sizeof(webrtc_pending_rtp_t));
+                wmem_array_append_one(f->pending_rtp, f->pending_start[dir]);
+                f->have_pending_start[dir] = FALSE;
+            }
+    }
+    if (!f->pending_rtp)
         return;
     n = wmem_array_get_count(f->pending_rtp);
     for (i = 0; i < n; i++) {
@@ -195,8 +220,8 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
 
     if (wrtc_rtp_parse(p, len, has_context(f) || f->srtp, &h) != WRTC_RTP_OK)
         return;
-    remember_rtp(pinfo, f, &h);
     if (has_context(f)) {
+        remember_rtp(pinfo, f, &h, TRUE);
         if (!decide_srtp(f, p + h.header_len, h.payload_len, &srtp_why))
             return;
         webrtc_flow_claim_media(pinfo, f, context_reason(f),
@@ -209,7 +234,12 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
     {
         int dir = webrtc_flow_dir(f, pinfo);
         wrtc_track_result_t r = wrtc_track_update(&f->track[dir], &h, t);
-        (void)decide_srtp(f, p + h.header_len, h.payload_len, &srtp_why);
+        gboolean agreeing = r == WRTC_TRACK_AGREES || r == WRTC_TRACK_CORROBORATED;
+        remember_rtp(pinfo, f, &h, agreeing);
+        /* Payload statistics only for a candidate that already agrees:
+         * random datagrams never allocate them. */
+        if (agreeing)
+            (void)decide_srtp(f, p + h.header_len, h.payload_len, &srtp_why);
         if (r == WRTC_TRACK_CORROBORATED && !f->corroborated_frame)
             f->corroborated_frame = pinfo->num;
         if (f->corroborated_frame && srtp_why) {

@@ -227,6 +227,8 @@ static wrtc_events_t *events_slot(webrtc_flow_t *f, guint8 pt)
             return &f->events[i];
     if (f->n_events == WRTC_MAX_PT_TRACKED)
         return NULL;
+    if (!f->events)
+        f->events = wmem_alloc_array(wmem_file_scope(), wrtc_events_t, WRTC_MAX_PT_TRACKED);
     wrtc_events_init(&f->events[f->n_events], pt);
     return &f->events[f->n_events++];
 }

@@ -31,6 +31,25 @@ typedef enum {
 
 extern const value_string webrtc_reason_vals[];
 
+/* An RTP packet seen (first pass) before its flow was recognised: the
+ * header the corroboration already parsed, replayed into the whole-capture
+ * session model once the flow is claimed, so that the model counts it. */
+typedef struct {
+    guint32 frame;
+    double  t;                   /* seconds since the first packet */
+    guint32 bytes;               /* frame length */
+    guint8  dir;                 /* 0: sent by addr[0] */
+    guint8  pt;
+    gboolean marker;
+    guint16 seq;
+    guint32 ts;
+    guint32 ssrc;
+    guint32 payload_len;
+} webrtc_pending_rtp_t;
+
+/* Pending RTP kept per unrecognised flow, at most. */
+#define WEBRTC_MAX_PENDING_RTP 64
+
 typedef struct webrtc_flow {
     /* The 5-tuple as first seen: endpoint 0 sent the first packet. */
     address  addr[2];
@@ -62,6 +81,11 @@ typedef struct webrtc_flow {
     guint32  corroborated_frame;
     guint32  rtcp_pending_frame; /* RTCP seen before its RTP flow was found */
     wmem_array_t *pending_rtp;   /* webrtc_pending_rtp_t of RTP before the claim */
+    /* The packet that started each direction's candidate track: kept inline
+     * and moved to pending_rtp once a second packet agrees, so that random
+     * datagrams (each its own "track") allocate nothing. */
+    webrtc_pending_rtp_t pending_start[2];
+    gboolean have_pending_start[2];
     guint32  rtcp_pair_frame;    /* first RTCP frame dissected after pairing */
 
     /* Hand-off to Wireshark's RTP/RTCP dissectors. */
@@ -70,30 +94,13 @@ typedef struct webrtc_flow {
     struct srtp_info  *srtcp_info;  /* for SRTCP (trailer layout differs) */
     wrtc_srtcp_layout_t srtcp_layout;
 
-    /* RFC 4733 validation per dynamic payload type. */
-    wrtc_events_t events[WRTC_MAX_PT_TRACKED];
+    /* RFC 4733 validation per dynamic payload type (allocated on first use:
+     * only claimed plain-RTP flows need it). */
+    wrtc_events_t *events;
     guint         n_events;
     guint8        dyn_seen[16];  /* bitmap of PTs entered in `dyn` */
 } webrtc_flow_t;
 
-/* An RTP packet seen (first pass) before its flow was recognised: the
- * header the corroboration already parsed, replayed into the whole-capture
- * session model once the flow is claimed, so that the model counts it. */
-typedef struct {
-    guint32 frame;
-    double  t;                   /* seconds since the first packet */
-    guint32 bytes;               /* frame length */
-    guint8  dir;                 /* 0: sent by addr[0] */
-    guint8  pt;
-    gboolean marker;
-    guint16 seq;
-    guint32 ts;
-    guint32 ssrc;
-    guint32 payload_len;
-} webrtc_pending_rtp_t;
-
-/* Pending RTP kept per unrecognised flow, at most. */
-#define WEBRTC_MAX_PENDING_RTP 64
 
 /* The flow state for this packet's exact 5-tuple (outer, or the media
  * inside TURN when `inner`); created on the first pass when `create`. */

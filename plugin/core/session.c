@@ -1018,10 +1018,11 @@ void wrtc_model_finish(wrtc_model_t *m)
                 bool call = false;
                 /* A call has ICE/TURN/DTLS/ZRTP or RTP streams: RTCP-shaped
                  * packets alone (Wireshark's own rtcp_udp heuristic takes
-                 * some random datagrams) or SIP alone are not one. */
+                 * some random datagrams), plain STUN (NAT discovery, no ICE
+                 * attributes) or SIP alone are not one. */
                 for (j = 0; j < s->flows->len; j++) {
                     const wrtc_flow_t *x = g_ptr_array_index(s->flows, j);
-                    call |= (x->contents & (WRTC_C_STUN | WRTC_C_TURN | WRTC_C_CHANNELDATA |
+                    call |= (x->contents & (WRTC_C_ICE | WRTC_C_TURN | WRTC_C_CHANNELDATA |
                                             WRTC_C_DTLS | WRTC_C_ZRTP)) != 0 ||
                             x->stream_list->len > 0;
                 }
