@@ -234,6 +234,9 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
                                    (unsigned long long)(f->packets[0] + f->packets[1]),
                                    (unsigned long long)(f->bytes[0] + f->bytes[1]),
                                    f->first_t, f->last_t);
+            if (f->dropped_streams)
+                g_string_append_printf(o, "  %12s %u more SSRCs not tracked (limit of streams per flow)\n",
+                                       "", f->dropped_streams);
             if (f->channels->len) {
                 guint k;
                 g_string_append_printf(o, "  %12s TURN channels", "");
@@ -467,6 +470,7 @@ static void json_flow(GString *o, const wrtc_session_t *s, const wrtc_flow_t *f,
     jint(o, "bytes", (long long)(f->bytes[0] + f->bytes[1]), &first);
     jnum(o, "first", f->first_t, &first);
     jnum(o, "last", f->last_t, &first);
+    jint(o, "dropped_streams", f->dropped_streams, &first);
     g_string_append_c(o, '}');
 }
 

@@ -58,6 +58,7 @@ class Bounded(unittest.TestCase):
         self.assertEqual(len(s), 1)
         self.assertEqual(len(s[0]["flows"]), 1)
         self.assertEqual(len(s[0]["streams"]), 64)          # streams per flow cap
+        self.assertEqual(s[0]["flows"][0]["dropped_streams"], 5000 - 64)  # counted, not kept
         self.assertEqual(s[0]["flows"][0]["turn_channels"].__len__(), 8)  # list cap
 
 
