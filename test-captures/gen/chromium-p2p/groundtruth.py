@@ -276,28 +276,10 @@ def ep_key(a, b):
 
 # ----------------------------------------------------------------- main ---
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--mode", choices=["p2p", "turn"], required=True)
-    ap.add_argument("--results", required=True)
-    ap.add_argument("--pcap", required=True)
-    ap.add_argument("--capture-name", required=True)
-    ap.add_argument("--generator", required=True)
-    ap.add_argument("--server", default="127.0.0.1:8443", help="HTTPS server ip:port")
-    ap.add_argument("--turn", default="127.0.0.1:3478", help="TURN server ip:port (turn mode)")
-    ap.add_argument("--software", action="append", default=[], help="name=version")
-    ap.add_argument("--description", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--record-dir", help="write SDPs and a stats summary here")
-    ap.add_argument("--max-bytes", type=int, default=3000000)
-    args = ap.parse_args()
-
-    with open(args.results) as f:
-        res = json.load(f)
-    if not res.get("ok"):
-        raise SystemExit("page reported failure: %r" % res.get("error"))
-
-    # ---- what the stack says: SDP + getStats
+def stack_view(res):
+    """What the stack says: the SDPs and getStats of both RTCPeerConnections,
+    checked against each other (SSRCs in a=ssrc lines, RTX pairs in FID
+    groups, four sending streams). Shared with the TURN-over-TCP builder."""
     pcs = {}
     for name in ("pc1", "pc2"):
         pc = res[name]
@@ -343,6 +325,73 @@ def main():
                 selected[name] = (lc, rc)
             if s["type"] == "local-candidate":
                 local_cands.setdefault(name, []).append(s)
+    return pcs, answer, offer, ssrc_owner, outbound, transports, selected, local_cands
+
+
+def relay_addresses(pcs, local_cands):
+    """Relayed candidate addresses "ip:port", from the SDPs and getStats."""
+    relay_addrs = set()
+    for name, pc in pcs.items():
+        for sec in pc["local"]["sections"]:
+            for c in sec["candidates"]:
+                if c["type"] == "relay":
+                    relay_addrs.add(c["addr"])
+        for s in local_cands.get(name, []):
+            if s.get("candidateType") == "relay":
+                relay_addrs.add("%s:%d" % (s["address"], s["port"]))
+    return relay_addrs
+
+
+def rfc4733_events(res, answer, streams):
+    """Telephone-event PTs of the answer, the DTMF digits the page played,
+    and the events entry for the one SSRC that carried them."""
+    te_pts = []
+    for sec in answer["sections"]:
+        if sec["media"] == "audio":
+            te_pts += [pt for pt, enc in sec["rtpmap"].items() if enc.lower().startswith("telephone-event/")]
+    digits = "".join(t["tone"] for t in res.get("tones", []) if t["tone"])
+    events = []
+    ev_streams = collections.OrderedDict()
+    for st in streams:
+        if st["kind"] == "event":
+            ev_streams.setdefault((st["ssrc"], st["pt"]), 0)
+            ev_streams[(st["ssrc"], st["pt"])] += st["packets"]
+    if digits:
+        if len({k[0] for k in ev_streams}) != 1:
+            fail("DTMF %r was played but telephone-event streams are %s" % (digits, dict(ev_streams)))
+        else:
+            for (ssrc, pt) in ev_streams:
+                events.append({"ssrc": ssrc, "pt": pt, "digits": digits})
+                break
+        if digits != "123#":
+            fail("tonechange events gave %r, expected '123#'" % digits)
+    return te_pts, digits, events
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", choices=["p2p", "turn"], required=True)
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--pcap", required=True)
+    ap.add_argument("--capture-name", required=True)
+    ap.add_argument("--generator", required=True)
+    ap.add_argument("--server", default="127.0.0.1:8443", help="HTTPS server ip:port")
+    ap.add_argument("--turn", default="127.0.0.1:3478", help="TURN server ip:port (turn mode)")
+    ap.add_argument("--software", action="append", default=[], help="name=version")
+    ap.add_argument("--description", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--record-dir", help="write SDPs and a stats summary here")
+    ap.add_argument("--max-bytes", type=int, default=3000000)
+    args = ap.parse_args()
+
+    with open(args.results) as f:
+        res = json.load(f)
+    if not res.get("ok"):
+        raise SystemExit("page reported failure: %r" % res.get("error"))
+
+    # ---- what the stack says: SDP + getStats
+    (pcs, answer, offer, ssrc_owner, outbound, transports, selected,
+     local_cands) = stack_view(res)
 
     # ---- what the capture says (own parser)
     frames = parse_frames(args.pcap)
@@ -365,18 +414,9 @@ def main():
         c["frames"].append(fr)
 
     # Candidate / relay knowledge from SDP (+ getStats)
-    host_udp = set()
-    relay_addrs = set()
-    for name, pc in pcs.items():
-        for sec in pc["local"]["sections"]:
-            for c in sec["candidates"]:
-                if c["transport"] == "udp" and c["type"] == "host":
-                    host_udp.add(c["addr"])
-                if c["type"] == "relay":
-                    relay_addrs.add(c["addr"])
-        for s in local_cands.get(name, []):
-            if s.get("candidateType") == "relay":
-                relay_addrs.add("%s:%d" % (s["address"], s["port"]))
+    host_udp = {c["addr"] for pc in pcs.values() for sec in pc["local"]["sections"]
+                for c in sec["candidates"] if c["transport"] == "udp" and c["type"] == "host"}
+    relay_addrs = relay_addresses(pcs, local_cands)
     server = args.server
     turn = args.turn if args.mode == "turn" else None
 
@@ -506,26 +546,7 @@ def main():
                      % (name, codec["payloadType"], s["ssrc"], sorted(pts)))
 
     # ---- events (RFC 4733)
-    te_pts = []
-    for sec in answer["sections"]:
-        if sec["media"] == "audio":
-            te_pts += [pt for pt, enc in sec["rtpmap"].items() if enc.lower().startswith("telephone-event/")]
-    digits = "".join(t["tone"] for t in res.get("tones", []) if t["tone"])
-    events = []
-    ev_streams = collections.OrderedDict()
-    for st in streams:
-        if st["kind"] == "event":
-            ev_streams.setdefault((st["ssrc"], st["pt"]), 0)
-            ev_streams[(st["ssrc"], st["pt"])] += st["packets"]
-    if digits:
-        if len({k[0] for k in ev_streams}) != 1:
-            fail("DTMF %r was played but telephone-event streams are %s" % (digits, dict(ev_streams)))
-        else:
-            for (ssrc, pt) in ev_streams:
-                events.append({"ssrc": ssrc, "pt": pt, "digits": digits})
-                break
-        if digits != "123#":
-            fail("tonechange events gave %r, expected '123#'" % digits)
+    te_pts, digits, events = rfc4733_events(res, answer, streams)
 
     # ---- traits
     has_stun_binding = any("stun" in f["contents"] for f in flows)

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Build and verify the ground truth of the chromium-turn-tcp capture (stdlib only).
 
-Used by gen/chromium-turn-tcp/generate.sh. The helpers (pcapng reader, STUN /
-ChannelData / RFC 7983 classifier, SDP parser, tshark runner, last-run record)
-are imported from ../chromium-p2p/groundtruth.py, which is not modified;
-this file adds what TURN over TCP needs:
+Used by gen/chromium-turn/generate.sh with TURN_TRANSPORT=tcp. The helpers
+(pcapng reader, STUN / ChannelData / RFC 7983 classifier, SDP parser, the
+SDP+getStats view of both peers, RFC 4733 events, relay addresses, tshark
+runner, last-run record) come from ../chromium-p2p/groundtruth.py; this file
+adds what TURN over TCP needs:
 
   * a TCP reassembler (per direction, by sequence number, from the SYN; gaps,
     overlaps with different bytes and trailing partial messages fail), and
@@ -151,47 +152,10 @@ def main():
     if not res.get("ok"):
         raise SystemExit("page reported failure: %r" % res.get("error"))
 
-    # ---- what the stack says: SDP + getStats (as in chromium-p2p/groundtruth.py)
-    pcs = {}
-    for name in ("pc1", "pc2"):
-        pc = res[name]
-        pcs[name] = {"local": g.parse_sdp(pc["local"]["sdp"]), "local_type": pc["local"]["type"],
-                     "stats": {s["id"]: s for s in pc["stats"]}, "remote": g.parse_sdp(pc["remote"]["sdp"])}
-    answer = pcs["pc2"]["local"] if pcs["pc2"]["local_type"] == "answer" else pcs["pc1"]["local"]
-    offer = pcs["pc1"]["local"] if pcs["pc1"]["local_type"] == "offer" else pcs["pc2"]["local"]
-
-    ssrc_owner = {}
-    outbound = []
-    for name, pc in pcs.items():
-        for s in pc["stats"].values():
-            if s["type"] != "outbound-rtp":
-                continue
-            sec = next(x for x in pc["local"]["sections"] if x["mid"] == s["mid"])
-            outbound.append((name, s, sec, pc["stats"].get(s.get("codecId"), {})))
-            ssrc_owner[s["ssrc"]] = (name, sec, "media")
-            if "rtxSsrc" in s:
-                ssrc_owner[s["rtxSsrc"]] = (name, sec, "rtx")
-            for x in [s["ssrc"]] + ([s["rtxSsrc"]] if "rtxSsrc" in s else []):
-                if x not in sec["ssrcs"]:
-                    fail("%s getStats SSRC %#010x not in its SDP a=ssrc lines" % (name, x))
-            if "rtxSsrc" in s and [s["ssrc"], s["rtxSsrc"]] not in sec["fid"]:
-                fail("%s SDP ssrc-group:FID does not pair %d with %d" % (name, s["ssrc"], s["rtxSsrc"]))
-    if len([o for o in outbound if o[1]["packetsSent"] > 0]) != 4:
-        fail("expected 4 sending outbound-rtp streams (audio+video both ways), got %d" % len(outbound))
-
-    transports, selected, relay_addrs = {}, {}, set()
-    for name, pc in pcs.items():
-        for s in pc["stats"].values():
-            if s["type"] == "transport" and s.get("selectedCandidatePairId"):
-                transports[name] = s
-                cp = pc["stats"][s["selectedCandidatePairId"]]
-                selected[name] = (pc["stats"][cp["localCandidateId"]], pc["stats"][cp["remoteCandidateId"]])
-            if s["type"] == "local-candidate" and s.get("candidateType") == "relay":
-                relay_addrs.add("%s:%d" % (s["address"], s["port"]))
-        for sec in pc["local"]["sections"]:
-            for c in sec["candidates"]:
-                if c["type"] == "relay":
-                    relay_addrs.add(c["addr"])
+    # ---- what the stack says: SDP + getStats (shared with chromium-p2p/groundtruth.py)
+    (pcs, answer, offer, ssrc_owner, outbound, transports, selected,
+     local_cands) = g.stack_view(res)
+    relay_addrs = g.relay_addresses(pcs, local_cands)
 
     # ---- what the capture says (own parser, own TCP reassembly)
     frames = g.parse_frames(args.pcap)
@@ -329,20 +293,7 @@ def main():
                      % (name, codec["payloadType"], s["ssrc"], sorted(pts)))
 
     # ---- events (RFC 4733)
-    te_pts = []
-    for sec in answer["sections"]:
-        if sec["media"] == "audio":
-            te_pts += [pt for pt, enc in sec["rtpmap"].items() if enc.lower().startswith("telephone-event/")]
-    digits = "".join(t["tone"] for t in res.get("tones", []) if t["tone"])
-    ev_ssrcs = sorted({(st["ssrc"], st["pt"]) for st in streams if st["kind"] == "event"})
-    events = []
-    if digits:
-        if len({k[0] for k in ev_ssrcs}) != 1:
-            fail("DTMF %r was played but telephone-event streams are %s" % (digits, ev_ssrcs))
-        else:
-            events.append({"ssrc": ev_ssrcs[0][0], "pt": ev_ssrcs[0][1], "digits": digits})
-        if digits != "123#":
-            fail("tonechange events gave %r, expected '123#'" % digits)
+    te_pts, digits, events = g.rfc4733_events(res, answer, streams)
 
     # ---- traits and TURN-over-TCP specific checks
     sections = answer["sections"] + offer["sections"]
