@@ -276,6 +276,22 @@ def ep_key(a, b):
 
 # ----------------------------------------------------------------- main ---
 
+def read_capture(path, max_bytes):
+    """The capture's frames, count, size and duration, within the test bed's
+    limits (< max_bytes, 10-30 s)."""
+    frames = parse_frames(path)
+    total = len(frames)
+    tss = [f["ts"] for f in frames if f["ts"] is not None]
+    duration = round(max(tss) - min(tss), 3) if tss else 0.0
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        fail("capture is %d bytes, limit %d" % (size, max_bytes))
+    if not 10 <= duration <= 30:
+        fail("capture lasts %.1f s, wanted 10-30 s" % duration)
+    info("capture: %d frames, %d bytes, %.3f s" % (total, size, duration))
+    return frames, total, size, duration
+
+
 def stack_view(res):
     """What the stack says: the SDPs and getStats of both RTCPeerConnections,
     checked against each other (SSRCs in a=ssrc lines, RTX pairs in FID
@@ -394,16 +410,7 @@ def main():
      local_cands) = stack_view(res)
 
     # ---- what the capture says (own parser)
-    frames = parse_frames(args.pcap)
-    total = len(frames)
-    tss = [f["ts"] for f in frames if f["ts"] is not None]
-    duration = round(max(tss) - min(tss), 3) if tss else 0.0
-    size = os.path.getsize(args.pcap)
-    if size > args.max_bytes:
-        fail("capture is %d bytes, limit %d" % (size, args.max_bytes))
-    if not 10 <= duration <= 30:
-        fail("capture lasts %.1f s, wanted 10-30 s" % duration)
-    info("capture: %d frames, %d bytes, %.3f s" % (total, size, duration))
+    frames, total, size, duration = read_capture(args.pcap, args.max_bytes)
 
     conv = collections.OrderedDict()  # key -> dict
     for fr in frames:

@@ -158,17 +158,8 @@ def main():
     relay_addrs = g.relay_addresses(pcs, local_cands)
 
     # ---- what the capture says (own parser, own TCP reassembly)
-    frames = g.parse_frames(args.pcap)
+    frames, total, size, duration = g.read_capture(args.pcap, args.max_bytes)
     segs = tcp_segments(args.pcap)
-    total = len(frames)
-    tss = [f["ts"] for f in frames if f["ts"] is not None]
-    duration = round(max(tss) - min(tss), 3) if tss else 0.0
-    size = os.path.getsize(args.pcap)
-    if size > args.max_bytes:
-        fail("capture is %d bytes, limit %d" % (size, args.max_bytes))
-    if not 10 <= duration <= 30:
-        fail("capture lasts %.1f s, wanted 10-30 s" % duration)
-    info("capture: %d frames, %d bytes, %.3f s" % (total, size, duration))
 
     conv = collections.OrderedDict()
     for fr in frames:
