@@ -22,20 +22,11 @@ VIDEO_LOSS_PCT=${WRTC_AIO_VIDEO_LOSS_PCT:-2}
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
 
 # --- Debian packages -------------------------------------------------------
-need=()
-for p in python3-aiortc python3-numpy python3-av tshark wireshark-common nftables iproute2; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    echo "installing: ${need[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    timeout 900 apt-get -o DPkg::Lock::Timeout=600 update
-    timeout 900 apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${need[@]}"
-fi
-
 # --- namespaces ---------------------------------------------------------------
 # shellcheck source=../lib/netns.sh
 source "$HERE/../lib/netns.sh"
+wrtc_install python3-aiortc python3-numpy python3-av tshark wireshark-common \
+             nftables iproute2
 WORK=$(mktemp -d /tmp/wrtc-aio.XXXXXX)
 cleanup() { wrtc_cleanup; rm -rf "$WORK"; }
 trap cleanup EXIT

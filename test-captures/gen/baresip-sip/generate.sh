@@ -21,18 +21,9 @@ PY=/usr/bin/python3
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
 
 # --- Debian packages -------------------------------------------------------
-need=()
-for pkg in baresip-core sox tshark iproute2 python3; do
-    dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    timeout 900 apt-get -o DPkg::Lock::Timeout=600 update
-    timeout 900 apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${need[@]}"
-fi
-
 # shellcheck source=SCRIPTDIR/../lib/netns.sh
 source "$HERE/../lib/netns.sh"
+wrtc_install baresip-core sox tshark iproute2 python3
 
 WORK=$(mktemp -d /tmp/wrtc-sip.XXXXXX)
 finish() {

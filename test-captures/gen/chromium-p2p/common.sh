@@ -6,18 +6,6 @@ CHR_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CHR_PY=/usr/bin/python3          # the Debian python3, not a pyenv one on PATH
 CHR_BIN=/usr/lib/chromium/chromium
 
-# chr_install PKG...: install the Debian packages that are missing.
-chr_install() {
-    local p missing=()
-    for p in "$@"; do
-        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    echo "installing: ${missing[*]}" >&2
-    timeout 900 apt-get -o DPkg::Lock::Timeout=600 update -q || true
-    DEBIAN_FRONTEND=noninteractive timeout 1800 apt-get -o DPkg::Lock::Timeout=600 install -y -q "${missing[@]}"
-}
-
 # chr_cert DIR: a throw-away self-signed certificate for https://127.0.0.1
 chr_cert() {
     local dir=$1

@@ -37,7 +37,7 @@ source "$HERE/../lib/netns.sh"
 source "$P2P/common.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
-chr_install chromium coturn tshark openssl python3 iproute2
+wrtc_install --with-recommends chromium coturn tshark openssl python3 iproute2
 
 WORK=$(mktemp -d /tmp/wrtc-$NAME.XXXXXX)
 cleanup() {

@@ -21,21 +21,12 @@ SECONDS_SENT=${WRTC_GRP_SECONDS:-11}
 
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
 
-need=()
-for p in gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
-         gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 python3-gi \
-         tshark wireshark-common iproute2 util-linux; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    echo "installing: ${need[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    timeout 900 apt-get -o DPkg::Lock::Timeout=600 update
-    timeout 900 apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${need[@]}"
-fi
-
 # shellcheck source=../lib/netns.sh
 source "$HERE/../lib/netns.sh"
+wrtc_install gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
+             gstreamer1.0-plugins-bad gir1.2-gstreamer-1.0 \
+             gir1.2-gst-plugins-base-1.0 python3-gi tshark wireshark-common \
+             iproute2 util-linux
 WORK=$(mktemp -d /tmp/wrtc-grp.XXXXXX)
 cleanup() {
     wrtc_cleanup

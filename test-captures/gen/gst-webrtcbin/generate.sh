@@ -17,21 +17,12 @@ CALL_SECONDS=${WRTC_GST_CALL_SECONDS:-12}
 
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
 
-need=()
-for p in gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
-         gstreamer1.0-nice gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 \
-         gir1.2-gst-plugins-bad-1.0 python3-gi tshark wireshark-common iproute2; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    echo "installing: ${need[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    timeout 900 apt-get -o DPkg::Lock::Timeout=600 update
-    timeout 900 apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${need[@]}"
-fi
-
 # shellcheck source=../lib/netns.sh
 source "$HERE/../lib/netns.sh"
+wrtc_install gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
+             gstreamer1.0-plugins-bad gstreamer1.0-nice gir1.2-gstreamer-1.0 \
+             gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0 python3-gi \
+             tshark wireshark-common iproute2
 WORK=$(mktemp -d /tmp/wrtc-gst.XXXXXX)
 cleanup() { wrtc_cleanup; rm -rf "$WORK"; }
 trap cleanup EXIT

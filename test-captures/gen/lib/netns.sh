@@ -11,6 +11,21 @@
 WRTC_NAMESPACES=()
 WRTC_PIDS=()
 
+# wrtc_install [--with-recommends] PKG...: install the Debian packages that are
+# missing (generators run as root). Without the flag, Recommends are skipped.
+wrtc_install() {
+    local p opts=(--no-install-recommends) missing=()
+    if [ "${1:-}" = --with-recommends ]; then opts=(); shift; fi
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "installing: ${missing[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive timeout 900 apt-get -o DPkg::Lock::Timeout=600 update -q
+    DEBIAN_FRONTEND=noninteractive timeout 1800 apt-get -o DPkg::Lock::Timeout=600 \
+        install -y -q "${opts[@]}" "${missing[@]}"
+}
+
 # wrtc_ns_create NAME: a namespace with lo up and a local-only resolv.conf.
 wrtc_ns_create() {
     local ns=$1
