@@ -1,0 +1,1029 @@
+-- webrtc.lua — pure-Lua fallback of the wireshark-webrtc C plugin.
+--
+-- For Wireshark builds that cannot load the C plugin (a plugin loads only
+-- into the minor release it was built for; vendor installers cannot be
+-- rebuilt). Load it with `tshark -X lua_script:lua-compat/webrtc.lua` or copy
+-- this folder's *.lua into the personal Lua plugins folder. It mirrors the C
+-- plugin's demultiplexer (docs/heuristics.md) with the same field names;
+-- what Lua cannot do is listed in docs/lua-compat.md.
+--
+-- The numbers it decides with are not copied here: webrtc_rules.lua is
+-- generated from plugin/core/thresholds.h (lua-compat/gen_rules.py) and a
+-- test fails when the two drift.
+--
+-- SPDX-License-Identifier: GPL-2.0-or-later
+
+-- When the C plugin is loaded it owns the "webrtc" protocol and fields: say
+-- so once and register nothing (no duplicate fields, no second heuristic).
+if pcall(Field.new, "webrtc.class") then
+    io.stderr:write("webrtc.lua: the webrtc C plugin is loaded; the Lua fallback steps aside\n")
+    return
+end
+
+local script_dir = (debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "./")
+local R = dofile(script_dir .. "webrtc_rules.lua")
+local T = R.thresholds
+
+local band, rshift = bit32.band, bit32.rshift
+
+-------------------------------------------------------------------------------
+-- Protocol, fields, expert infos, preferences (plugin/packet-webrtc.c)
+-------------------------------------------------------------------------------
+local webrtc = Proto("webrtc", "WebRTC")
+
+local CLASS = { UNKNOWN = 0, STUN = 1, ZRTP = 2, DTLS = 3, CHANNELDATA = 4,
+                QUIC = 5, RTP = 6, RTCP = 7 }
+local class_names = { [0] = "unknown", "STUN", "ZRTP", "DTLS", "TURN ChannelData",
+                      "QUIC", "RTP", "RTCP" }
+local class_vals = { [0] = "Unknown", "STUN (0-3)", "ZRTP (16-19)", "DTLS (20-63)",
+                     "TURN ChannelData (64-79)", "QUIC (80-127)", "RTP (128-191)",
+                     "RTCP (128-191, type 192-223)" }
+local REASON = { NONE = 0, ICE = 1, DTLS = 2, ZRTP = 3, TURN = 4, CORROBORATED = 5,
+                 RTCP_PAIR = 6 }
+local reason_vals = { [0] = "not media", "ICE (STUN on the 5-tuple)",
+                      "DTLS-SRTP (DTLS on the 5-tuple)", "ZRTP on the 5-tuple",
+                      "inside TURN", "RTP headers corroborated across packets",
+                      "RTCP on RTP port + 1" }
+
+local hf = {
+    class = ProtoField.uint8("webrtc.class", "RFC 7983 class", base.DEC, class_vals, nil,
+        "Protocol by the first byte of the datagram (RFC 7983, RFC 9443)"),
+    reason = ProtoField.uint8("webrtc.flow.reason", "Media found by", base.DEC, reason_vals,
+        nil, "Why this 5-tuple is taken as a media transport"),
+    frame = ProtoField.framenum("webrtc.flow.evidence_frame", "Evidence frame", base.NONE,
+        nil, nil, "Frame in which the flow was identified"),
+    srtp = ProtoField.bool("webrtc.flow.srtp", "Payload encrypted (SRTP)", base.NONE, nil,
+        nil, "RTP payloads on this flow are taken as SRTP"),
+    srtcp_encrypted = ProtoField.bytes("webrtc.srtcp.encrypted", "Encrypted SRTCP payload",
+        base.NONE, "SRTCP ciphertext after the 8 clear header bytes (RFC 3711 §3.4)"),
+    rfc4571_length = ProtoField.uint16("webrtc.rfc4571.length", "RFC 4571 length", base.DEC,
+        nil, nil, "Length prefix of a packet framed on TCP (RFC 4571 §2, ICE-TCP)"),
+    session = ProtoField.uint32("webrtc.session", "Session", base.DEC, nil, nil,
+        "Session (call) of this packet's flow; final with -2 and in the GUI"),
+    leg = ProtoField.uint32("webrtc.leg", "Leg", base.DEC, nil, nil,
+        "Leg of the session this packet's flow belongs to"),
+    verdict = ProtoField.string("webrtc.verdict", "Verdict", base.NONE,
+        "webrtc, webrtc-likely, not-webrtc or undetermined (the session's)"),
+    score = ProtoField.uint8("webrtc.score", "Score", base.DEC, nil, nil,
+        "0-100: how WebRTC-like the session is (docs/verdict.md)"),
+    trait_ice = ProtoField.bool("webrtc.trait.ice", "ICE", base.NONE, nil, nil,
+        "The session uses ICE (STUN with ICE attributes)"),
+    trait_turn = ProtoField.bool("webrtc.trait.turn", "TURN", base.NONE, nil, nil,
+        "The session is relayed through TURN"),
+    trait_srtp = ProtoField.bool("webrtc.trait.srtp", "SRTP", base.NONE, nil, nil,
+        "The session's RTP is encrypted"),
+    trait_dtls_srtp = ProtoField.bool("webrtc.trait.dtls_srtp", "DTLS-SRTP", base.NONE, nil,
+        nil, "SRTP keyed by DTLS on the media 5-tuple (RFC 5764)"),
+    trait_sdes = ProtoField.bool("webrtc.trait.sdes", "SDES", base.NONE, nil, nil,
+        "SRTP without DTLS or ZRTP on its 5-tuple (keys from signaling)"),
+    trait_bundle = ProtoField.bool("webrtc.trait.bundle", "BUNDLE", base.NONE, nil, nil,
+        "Audio and video on one 5-tuple (RFC 9143)"),
+    trait_rtcp_mux = ProtoField.bool("webrtc.trait.rtcp_mux", "rtcp-mux", base.NONE, nil,
+        nil, "RTCP on the RTP 5-tuple (RFC 5761)"),
+    trait_web_signaling = ProtoField.bool("webrtc.trait.web_signaling", "Web signaling",
+        base.NONE, nil, nil, "TLS from a session host shortly before the call"),
+    media = ProtoField.string("webrtc.media", "Media", base.NONE,
+        "Media kind of this RTP packet's stream (guess)"),
+    codec_guess = ProtoField.string("webrtc.codec_guess", "Codec guess", base.NONE,
+        "Codec of this RTP packet's stream, guessed, with its evidence"),
+    server_software = ProtoField.string("webrtc.server.software", "Server software",
+        base.NONE, "STUN/TURN SOFTWARE attribute seen on this flow"),
+    server_product = ProtoField.string("webrtc.server.product", "Server product", base.NONE,
+        "Product named by the SOFTWARE attribute"),
+    turn_channel = ProtoField.uint16("webrtc.turn.channel", "TURN channel", base.HEX, nil,
+        nil, "TURN channel number carrying this packet"),
+}
+local hf_list = {}
+for _, f in pairs(hf) do hf_list[#hf_list + 1] = f end
+webrtc.fields = hf_list
+
+local ei = {
+    rtp_detected = ProtoExpert.new("webrtc.rtp.detected", "RTP detected without signaling",
+        expert.group.PROTOCOL, expert.severity.CHAT),
+    rtcp_mux = ProtoExpert.new("webrtc.rtcp.mux", "RTCP multiplexed on RTP port (RFC 5761)",
+        expert.group.PROTOCOL, expert.severity.CHAT),
+    rtcp_paired = ProtoExpert.new("webrtc.rtcp.paired",
+        "RTCP on RTP port + 1 paired with its RTP flow (RFC 3550 §11)",
+        expert.group.PROTOCOL, expert.severity.CHAT),
+    event_accepted = ProtoExpert.new("webrtc.rfc4733.accepted",
+        "Payload type validated as RFC 4733 telephone-event",
+        expert.group.PROTOCOL, expert.severity.CHAT),
+    event_rejected = ProtoExpert.new("webrtc.rfc4733.rejected",
+        "Payload type rejected as RFC 4733", expert.group.PROTOCOL, expert.severity.NOTE),
+    in_turn = ProtoExpert.new("webrtc.turn.media", "Media inside TURN",
+        expert.group.PROTOCOL, expert.severity.CHAT),
+    bad_header = ProtoExpert.new("webrtc.malformed", "Malformed packet on a media flow",
+        expert.group.MALFORMED, expert.severity.ERROR),
+}
+webrtc.experts = { ei.rtp_detected, ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
+                   ei.event_rejected, ei.in_turn, ei.bad_header }
+
+-- Protocols > WebRTC, `-o webrtc.NAME:TRUE|FALSE` (same names as the C plugin).
+webrtc.prefs.corroborate = Pref.bool("Find RTP without signaling by corroboration", true,
+    "Take a UDP flow without ICE/DTLS as RTP once several packets agree "
+    .. "(one SSRC, small sequence steps, timestamps following a media clock).")
+webrtc.prefs.rtcp_mux = Pref.bool("Dissect RTCP multiplexed on the RTP port", true,
+    "Hand packets whose second byte is 192-223 on an RTP flow to RTCP (RFC 5761).")
+webrtc.prefs.rtcp_pair = Pref.bool("Find RTCP on RTP port + 1", true,
+    "Take RTCP-shaped packets between the same hosts on the ports after a found "
+    .. "RTP flow as its RTCP (RFC 3550 §11).")
+webrtc.prefs.validate_events = Pref.bool("Validate RFC 4733 telephone events", true,
+    "Decode a dynamic payload type as telephone-event only when its packets "
+    .. "validate as events; otherwise never as RTP EVENT.")
+webrtc.prefs.judge_srtp = Pref.bool("Judge SRTP from payload statistics", true,
+    "Without DTLS on the flow, decide SRTP vs RTP from the byte distribution "
+    .. "of the payloads; when off such flows are taken as plain RTP.")
+webrtc.prefs.turn = Pref.bool("Demultiplex media inside TURN", true,
+    "Apply the same demultiplexing to TURN ChannelData and Send/Data indication payloads.")
+
+local prefs = webrtc.prefs
+
+-------------------------------------------------------------------------------
+-- Byte helpers over a Lua string (tvb:raw), 1-based like string.byte
+-------------------------------------------------------------------------------
+local sbyte = string.byte
+local function rd16(p, i) local a, b = sbyte(p, i, i + 1); return a * 256 + b end
+local function rd32(p, i)
+    local a, b, c, d = sbyte(p, i, i + 3)
+    return ((a * 256 + b) * 256 + c) * 256 + d
+end
+
+-------------------------------------------------------------------------------
+-- Classifier and validators (plugin/core/demux.c)
+-------------------------------------------------------------------------------
+local function classify(p, len)
+    if len == 0 then return CLASS.UNKNOWN end
+    local b = sbyte(p, 1)
+    if b <= 3 then return CLASS.STUN end
+    if b >= 16 and b <= 19 then return CLASS.ZRTP end
+    if b >= 20 and b <= 63 then return CLASS.DTLS end
+    if b >= 64 and b <= 79 then return CLASS.CHANNELDATA end
+    if b >= 80 and b <= 127 then return CLASS.QUIC end
+    if b >= 128 and b <= 191 then
+        -- RFC 5761 §4: RTCP packet types 192-223 in the second byte.
+        if len >= 2 then
+            local b2 = sbyte(p, 2)
+            if b2 >= 192 and b2 <= 223 then return CLASS.RTCP end
+        end
+        return CLASS.RTP
+    end
+    return CLASS.UNKNOWN
+end
+
+-- STUN (RFC 8489 §5): top bits zero, length % 4, magic cookie, exact length.
+local function stun_valid(p, len, stream)
+    if len < 20 or band(sbyte(p, 1), 0xC0) ~= 0 then return false end
+    local mlen = rd16(p, 3)
+    if mlen % 4 ~= 0 or rd32(p, 5) ~= 0x2112A442 then return false end
+    if stream then return 20 + mlen <= len end
+    return 20 + mlen == len
+end
+
+local function stun_method(p, len)
+    if len < 2 then return 0 end
+    local t = rd16(p, 1)
+    return band(t, 0x000F) + rshift(band(t, 0x00E0), 1) + rshift(band(t, 0x3E00), 2)
+end
+
+-- RFC 8656 §17: Allocate, Refresh, Send, Data, CreatePermission, ChannelBind.
+local turn_methods = { [3] = true, [4] = true, [6] = true, [7] = true, [8] = true,
+                       [9] = true }
+
+-- Every record a DTLSPlaintext record (RFC 6347 §4.1) or a DTLS 1.3 unified
+-- header record (RFC 9147 §4).
+local function dtls_valid(p, len)
+    local off, records = 0, 0
+    while off < len do
+        local left = len - off
+        local t = sbyte(p, off + 1)
+        if t >= 20 and t <= 25 then
+            if left < 13 then return false end
+            local v1, v2 = sbyte(p, off + 2, off + 3)
+            if v1 ~= 0xFE or (v2 ~= 0xFF and v2 ~= 0xFD and v2 ~= 0xFC) then return false end
+            local rl = rd16(p, off + 12)
+            if rl == 0 or 13 + rl > left then return false end
+            off = off + 13 + rl
+        elseif band(t, 0xE0) == 0x20 then
+            local hl = 1 + ((band(t, 0x08) ~= 0) and 2 or 1)
+            if band(t, 0x10) ~= 0 then return left > hl + 2 end
+            if band(t, 0x04) ~= 0 then
+                if left < hl + 2 then return false end
+                local rl = rd16(p, off + hl + 1)
+                if rl == 0 or hl + 2 + rl > left then return false end
+                off = off + hl + 2 + rl
+            else
+                if left <= hl then return false end
+                off = len
+            end
+        else
+            return false
+        end
+        records = records + 1
+    end
+    return records > 0
+end
+
+-- TURN ChannelData (RFC 8656 §12.4/§12.5), on UDP.
+local function channeldata_valid(p, len)
+    if len < 4 then return false end
+    local ch = rd16(p, 1)
+    if ch < 0x4000 or ch > 0x4FFF then return false end
+    local dl = rd16(p, 3)
+    local padded = band(dl + 3, 0xFFFFC)
+    if 4 + dl > len then return false end
+    return len == 4 + dl or len == 4 + padded
+end
+
+-- ZRTP (RFC 6189 §5).
+local function zrtp_valid(p, len)
+    return len >= 28 and band(sbyte(p, 1), 0xF0) == 0x10 and p:sub(5, 8) == "ZRTP"
+end
+
+local RTP_OK = "ok"
+-- RTP header (RFC 3550 §5.1, RFC 8285). Returns status and a header table.
+local function rtp_parse(p, len, srtp)
+    if len < 12 then return "shorter than the 12-byte RTP header" end
+    local b0, b1 = sbyte(p, 1, 2)
+    if rshift(b0, 6) ~= 2 then return "version is not 2" end
+    local h = { padding = band(b0, 0x20) ~= 0, extension = band(b0, 0x10) ~= 0,
+                cc = band(b0, 0x0F), marker = band(b1, 0x80) ~= 0, pt = band(b1, 0x7F) }
+    if h.marker and h.pt >= T.RTCP_CONFLICT_PT_FIRST and h.pt <= T.RTCP_CONFLICT_PT_LAST then
+        return "payload type 64-95 with marker: RTCP (RFC 5761)"
+    end
+    h.seq = rd16(p, 3)
+    h.ts = rd32(p, 5)
+    h.ssrc = rd32(p, 9)
+    local off = 12 + h.cc * 4
+    if off > len then return "CSRC list runs past the packet" end
+    if h.extension then
+        if off + 4 > len then return "header extension runs past the packet" end
+        local elen = rd16(p, off + 3) * 4
+        off = off + 4
+        if off + elen > len then return "header extension runs past the packet" end
+        off = off + elen
+    end
+    h.header_len = off
+    local pad = 0
+    if h.padding and not srtp then
+        pad = sbyte(p, len)
+        if pad == 0 or pad > len - off then
+            return "padding count inconsistent with the packet"
+        end
+    end
+    h.payload_len = len - off - pad
+    return RTP_OK, h
+end
+
+-- RTCP compound walk (RFC 3550 §6.1); SRTCP when only the first packet is
+-- in the clear (RFC 3711 §3.4).
+local function rtcp_shape(p, len)
+    if len < 8 then return "invalid" end
+    local b0, b1 = sbyte(p, 1, 2)
+    if rshift(b0, 6) ~= 2 or b1 < 192 or b1 > 223 then return "invalid" end
+    local first_len = (rd16(p, 3) + 1) * 4
+    if first_len > len then return "invalid" end
+    local off, plain = 0, true
+    while off < len do
+        if len - off < 4 then plain = false; break end
+        local c0, c1 = sbyte(p, off + 1, off + 2)
+        if rshift(c0, 6) ~= 2 or c1 < 192 or c1 > 223 then plain = false; break end
+        local plen = (rd16(p, off + 3) + 1) * 4
+        if plen > len - off then plain = false; break end
+        if band(c0, 0x20) ~= 0 and off + plen ~= len then plain = false; break end
+        off = off + plen
+    end
+    if plain and off == len then return "plain" end
+    if len >= first_len + 4 then return "srtcp" end
+    return "invalid"
+end
+
+-------------------------------------------------------------------------------
+-- Corroboration (plugin/core/corroborate.c)
+-------------------------------------------------------------------------------
+local function clock_match(ts_advance, elapsed)
+    if ts_advance < 0 or elapsed < 0 then return 0 end
+    local best, best_err = 0, 0
+    for _, rate in ipairs(T.CLOCK_RATES) do
+        local expect = rate * elapsed
+        local err = math.abs(ts_advance - expect)
+        local allowed = rate * T.CLOCK_JITTER_S + T.CLOCK_REL_TOLERANCE * expect
+        if err <= allowed and (best == 0 or err / rate < best_err) then
+            best, best_err = rate, err / rate
+        end
+    end
+    return best
+end
+
+local TRACK_STARTED, TRACK_AGREES, TRACK_CORROBORATED, TRACK_RESET = 0, 1, 2, 3
+
+local function track_start(tr, h, t)
+    tr.active = true
+    tr.ssrc = h.ssrc
+    tr.last_seq = h.seq
+    tr.first_ts, tr.last_ts = h.ts, h.ts
+    tr.first_time, tr.last_time = t, t
+    tr.ts_advance = 0
+    tr.agreeing = 1
+    tr.clock_rate = 0
+end
+
+local function track_update(tr, h, t)
+    if not tr.active then track_start(tr, h, t); return TRACK_STARTED end
+    if h.ssrc ~= tr.ssrc or t - tr.last_time > T.TRACK_MAX_GAP_S or t < tr.first_time then
+        track_start(tr, h, t); return TRACK_RESET
+    end
+    local step = (h.seq - tr.last_seq) % 65536
+    if step == 0 or (step > T.MAX_SEQ_STEP and step < 65536 - T.MAX_SEQ_BACKSTEP) then
+        track_start(tr, h, t); return TRACK_RESET
+    end
+    if step > T.MAX_SEQ_STEP then
+        -- A late packet: it neither advances nor disproves the track.
+        return tr.agreeing >= T.CORROBORATE_PACKETS and TRACK_CORROBORATED or TRACK_AGREES
+    end
+    local ts_step = (h.ts - tr.last_ts) % 4294967296
+    if ts_step >= 2147483648 then
+        track_start(tr, h, t); return TRACK_RESET
+    end
+    tr.ts_advance = tr.ts_advance + ts_step
+    tr.last_ts = h.ts
+    tr.last_seq = h.seq
+    tr.last_time = t
+    tr.clock_rate = clock_match(tr.ts_advance, t - tr.first_time)
+    if tr.clock_rate == 0 then track_start(tr, h, t); return TRACK_RESET end
+    tr.agreeing = tr.agreeing + 1
+    if tr.agreeing >= T.CORROBORATE_PACKETS and tr.ts_advance > 0 then
+        return TRACK_CORROBORATED
+    end
+    return TRACK_AGREES
+end
+
+-------------------------------------------------------------------------------
+-- SRTP or plain RTP from the payload bytes (plugin/core/entropy.c)
+-------------------------------------------------------------------------------
+local function entropy_add(e, p, off, len)
+    if len > 0 and e.first_packets < T.ENTROPY_FIRST_BYTES then
+        local b = sbyte(p, off + 1)
+        if not e.first_seen[b] then
+            e.first_seen[b] = true
+            e.first_distinct = e.first_distinct + 1
+        end
+        e.first_packets = e.first_packets + 1
+    end
+    local n = math.min(len, T.ENTROPY_MIN_BYTES - e.total)
+    if n > 0 then
+        local hist = e.hist
+        for i = off + 1, off + n do
+            local b = sbyte(p, i)
+            hist[b] = hist[b] + 1
+        end
+        e.total = e.total + n
+    end
+end
+
+local function entropy_ready(e)
+    return e.total >= T.ENTROPY_MIN_BYTES and e.first_packets >= T.ENTROPY_FIRST_BYTES
+end
+
+local function entropy_encrypted(e)
+    if not entropy_ready(e) then return false end
+    local expect, chi2 = e.total / 256.0, 0
+    for i = 0, 255 do
+        local d = e.hist[i] - expect
+        chi2 = chi2 + d * d / expect
+    end
+    return chi2 < T.ENTROPY_CHI2_RANDOM and e.first_distinct >= T.ENTROPY_FIRST_DISTINCT
+end
+
+local function entropy_new()
+    local hist = {}
+    for i = 0, 255 do hist[i] = 0 end
+    return { hist = hist, total = 0, first_seen = {}, first_distinct = 0, first_packets = 0 }
+end
+
+-------------------------------------------------------------------------------
+-- RFC 4733 telephone-event validation (plugin/core/rfc4733.c)
+-------------------------------------------------------------------------------
+local EV_UNDECIDED, EV_YES, EV_NO = 0, 1, 2
+
+local function event_code_known(code)
+    return code <= 16 or (code >= 32 and code <= 49)
+end
+
+local function ev_reject(e, why, frame)
+    e.verdict, e.reason, e.decided_frame = EV_NO, why, frame
+    return EV_NO
+end
+
+-- 1-based index of the primary 4-byte block, or nil and why.
+local function primary_block(p, off, len)
+    if len == 4 then return off + 1 end
+    local o, data = 0, 0
+    while o < len and band(sbyte(p, off + o + 1), 0x80) ~= 0 do
+        if o + 4 > len then return nil, "truncated RFC 2198 header" end
+        local blen = band(sbyte(p, off + o + 3), 0x03) * 256 + sbyte(p, off + o + 4)
+        if blen ~= 4 then return nil, "redundant block is not a 4-byte event" end
+        data = data + blen
+        o = o + 4
+    end
+    if o == 0 then return nil, "payload is not one 4-byte event block" end
+    o = o + 1
+    if o + data + 4 ~= len then return nil, "RFC 2198 block lengths do not add up" end
+    return off + len - 4 + 1
+end
+
+local function events_update(e, p, off, len, rtp_ts, t, frame)
+    if e.verdict == EV_NO then return e.verdict end
+    if len == 0 then return e.verdict end
+    if len > T.EVENT_MAX_PAYLOAD then
+        return ev_reject(e, "payload too large for an event", frame)
+    end
+    local b, why = primary_block(p, off, len)
+    if not b then return ev_reject(e, why, frame) end
+    local code, flags, d1, d2 = sbyte(p, b, b + 3)
+    if not event_code_known(code) then return ev_reject(e, "unknown event code", frame) end
+    if band(flags, 0x40) ~= 0 then return ev_reject(e, "reserved bit set", frame) end
+    local ended = band(flags, 0x80) ~= 0
+    local duration = d1 * 256 + d2
+    if e.packets == 0 then
+        e.first_time = t
+    elseif rtp_ts == e.cur_ts then
+        if duration < e.cur_duration then
+            return ev_reject(e, "event duration decreases", frame)
+        end
+        if e.cur_ended and not ended then
+            return ev_reject(e, "event continues after its end bit", frame)
+        end
+    end
+    if e.packets == 0 or rtp_ts ~= e.cur_ts then
+        e.events = e.events + 1
+        e.cur_ts = rtp_ts
+    end
+    e.cur_duration = duration
+    e.cur_ended = ended
+    if ended then e.end_bits = e.end_bits + 1 end
+    e.packets = e.packets + 1
+    e.last_time = t
+    if e.packets >= T.EVENT_MIN_PACKETS and e.end_bits > 0 then
+        local mean = (e.last_time - e.first_time) / (e.packets - 1)
+        if mean < T.EVENT_MIN_INTERVAL_S then
+            return ev_reject(e, "packet rate too high for event updates", frame)
+        end
+        e.verdict, e.decided_frame = EV_YES, frame
+    end
+    return e.verdict
+end
+
+-------------------------------------------------------------------------------
+-- Per-5-tuple flow state (plugin/webrtc-flow.c). Lua has no conversation
+-- data: flows live in a table keyed by the 5-tuple, emptied with the capture.
+-------------------------------------------------------------------------------
+local PT_TCP, PT_UDP = 2, 3
+local flows = {}
+
+local function endpoint(addr, port) return tostring(addr) .. "|" .. port end
+
+local function tuple_key(ptype, a, b, inner)
+    if b < a then a, b = b, a end
+    return (inner and "T" or "O") .. ptype .. "|" .. a .. "|" .. b
+end
+
+local function flow_get(pinfo, inner, create)
+    local pt = pinfo.port_type
+    if pt ~= PT_UDP and pt ~= PT_TCP then return nil end
+    local a = endpoint(pinfo.src, pinfo.src_port)
+    local b = endpoint(pinfo.dst, pinfo.dst_port)
+    local key = tuple_key(pt, a, b, inner)
+    local f = flows[key]
+    if not f and create and not pinfo.visited then
+        f = { key = key, ep = { a, b }, addr = { tostring(pinfo.src), tostring(pinfo.dst) },
+              port = { pinfo.src_port, pinfo.dst_port }, ptype = pt,
+              first_frame = pinfo.number, inside_turn = inner and true or false,
+              stun_frame = 0, dtls_frame = 0, zrtp_frame = 0, turn_methods = false,
+              media_frame = 0, reason = REASON.NONE, is_rtcp_only = false, srtp = false,
+              rtcp_mux_frame = 0, first_rtp_frame = 0, turn_media_frame = 0,
+              turn_channel = 0, track = { {}, {} }, corroborated_frame = 0,
+              rtcp_pending_frame = 0, rtcp_pair_frame = 0, events = {}, n_events = 0 }
+        flows[key] = f
+    end
+    return f
+end
+
+local function flow_dir(f, pinfo)
+    return endpoint(pinfo.src, pinfo.src_port) == f.ep[1] and 1 or 2
+end
+
+-- The flow whose ports are `delta` above this one's, same hosts (RFC 3550 §11).
+local function port_pair_flow(f, delta)
+    local a = f.addr[1] .. "|" .. (f.port[1] + delta)
+    local b = f.addr[2] .. "|" .. (f.port[2] + delta)
+    return flows[tuple_key(f.ptype, a, b, false)]
+end
+
+-- Our dissector becomes the 5-tuple's conversation dissector, so that
+-- packets come to us before the heuristics of other protocols (the STUN
+-- heuristic would keep the 5-tuple, Wireshark issue 18832). UDP only: on
+-- TCP the framing dissector owns the stream.
+local function take_conversation(pinfo, f)
+    if pinfo.visited or f.ptype ~= PT_UDP or f.conversation_taken then return end
+    pinfo.conversation = webrtc
+    f.conversation_taken = true
+end
+
+local function has_context(f)
+    return f.stun_frame ~= 0 or f.dtls_frame ~= 0 or f.zrtp_frame ~= 0 or f.inside_turn
+end
+
+local function claim_rtcp(pinfo, f, rtp)
+    if pinfo.visited or f.media_frame ~= 0 then return end
+    f.media_frame = pinfo.number
+    f.reason = REASON.RTCP_PAIR
+    f.is_rtcp_only = true
+    f.srtp = rtp.srtp
+    f.evidence = string.format(
+        "RTCP between the same hosts on the ports after RTP flow %d/%d (found in frame %d)",
+        rtp.port[1], rtp.port[2], rtp.media_frame)
+    take_conversation(pinfo, f)
+end
+
+local function claim_media(pinfo, f, why, evidence)
+    if pinfo.visited or f.media_frame ~= 0 then return end
+    f.media_frame = pinfo.number
+    f.reason = why
+    f.evidence = evidence
+    take_conversation(pinfo, f)
+    -- RTCP on port + 1 seen before this flow was found (RFC 3550 §11).
+    if prefs.rtcp_pair and why == REASON.CORROBORATED and f.ptype == PT_UDP and
+       f.port[1] < 65535 and f.port[2] < 65535 then
+        local rtcp = port_pair_flow(f, 1)
+        if rtcp and rtcp.rtcp_pending_frame ~= 0 and rtcp.media_frame == 0 then
+            claim_rtcp(pinfo, rtcp, f)
+        end
+    end
+end
+
+local function rtp_of_rtcp(f)
+    if f.port[1] == 0 or f.port[2] == 0 or f.ptype ~= PT_UDP then return nil end
+    return port_pair_flow(f, -1)
+end
+
+-------------------------------------------------------------------------------
+-- The per-packet path (plugin/webrtc-demux.c)
+-------------------------------------------------------------------------------
+local dissectors = {}
+local function handle(name)
+    if dissectors[name] == nil then
+        local ok, d = pcall(Dissector.get, name)
+        dissectors[name] = ok and d or false
+    end
+    return dissectors[name] or nil
+end
+
+-- A Wireshark dissector throwing (malformed packet) shows the exception in
+-- the tree; Dissector:call then raises a Lua error, which must not escape.
+local function call(name, tvb, pinfo, tree)
+    local d = handle(name)
+    if not d then return 0 end
+    local ok, n = pcall(d.call, d, tvb, pinfo, tree)
+    if not ok then return tvb:reported_length_remaining() end
+    return n
+end
+
+local function decide_srtp(f, p, off, len)
+    if f.dtls_frame ~= 0 then f.srtp = true; return true, "DTLS-SRTP" end
+    if f.zrtp_frame ~= 0 then f.srtp = true; return true, "ZRTP" end
+    if not prefs.judge_srtp then f.srtp = false; return true, "payload judging off" end
+    if not f.entropy then f.entropy = entropy_new() end
+    if p then entropy_add(f.entropy, p, off, len) end
+    if not entropy_ready(f.entropy) then return false end
+    f.srtp = entropy_encrypted(f.entropy)
+    f.entropy = nil
+    return true, f.srtp and "payload bytes uniformly distributed" or "payload bytes not random"
+end
+
+local function context_evidence(f)
+    if f.inside_turn then
+        return "relayed inside TURN" .. (f.dtls_frame ~= 0 and " with DTLS" or "")
+    end
+    if f.dtls_frame ~= 0 then
+        return string.format("5-tuple carries DTLS (frame %d)", f.dtls_frame)
+    end
+    if f.zrtp_frame ~= 0 then
+        return string.format("5-tuple carries ZRTP (frame %d)", f.zrtp_frame)
+    end
+    return string.format("5-tuple carries ICE/STUN (frame %d)", f.stun_frame)
+end
+
+local function context_reason(f)
+    if f.inside_turn then return REASON.TURN end
+    if f.dtls_frame ~= 0 then return REASON.DTLS end
+    if f.zrtp_frame ~= 0 then return REASON.ZRTP end
+    return REASON.ICE
+end
+
+local function add_webrtc_tree(tvb, tree, cls, f)
+    local ti = tree:add(webrtc, tvb(0, 0))
+    ti:set_generated()
+    ti:add(hf.class, tvb(0, 1), cls):set_generated()
+    if f and f.media_frame ~= 0 then
+        ti:add(hf.reason, tvb(0, 0), f.reason):set_generated()
+        ti:add(hf.frame, tvb(0, 0), f.media_frame):set_generated()
+        ti:add(hf.srtp, tvb(0, 0), f.srtp):set_generated()
+    end
+    if f and f.turn_channel ~= 0 then
+        ti:add(hf.turn_channel, tvb(0, 0), f.turn_channel):set_generated()
+    end
+    ti:append_text(", " .. class_names[cls])
+    return ti
+end
+
+local function consider_rtp(pinfo, f, p, len)
+    local ctx = has_context(f)
+    local st, h = rtp_parse(p, len, ctx or f.srtp)
+    if st ~= RTP_OK then return end
+    if ctx then
+        local ok, why = decide_srtp(f, p, h.header_len, h.payload_len)
+        if not ok then return end
+        claim_media(pinfo, f, context_reason(f), context_evidence(f) .. "; " .. why)
+        return
+    end
+    if not prefs.corroborate then return end
+    local dir = flow_dir(f, pinfo)
+    local tr = f.track[dir]
+    local r = track_update(tr, h, pinfo.abs_ts)
+    local agreeing = r == TRACK_AGREES or r == TRACK_CORROBORATED
+    local why
+    -- Payload statistics only for a candidate that already agrees.
+    if agreeing then
+        local _
+        _, why = decide_srtp(f, p, h.header_len, h.payload_len)
+    end
+    if r == TRACK_CORROBORATED and f.corroborated_frame == 0 then
+        f.corroborated_frame = pinfo.number
+    end
+    if f.corroborated_frame ~= 0 and why then
+        claim_media(pinfo, f, REASON.CORROBORATED, string.format(
+            "SSRC 0x%08x: %d packets in sequence, timestamps advancing at %d Hz; %s",
+            tr.ssrc, tr.agreeing, tr.clock_rate, why))
+    end
+end
+
+-- The packet being handed to Wireshark's RTP dissector, for the rtp.pt guard.
+local current = { frame = -1 }
+
+local function events_slot(f, pt)
+    local e = f.events[pt]
+    if e then return e end
+    if f.n_events == T.MAX_PT_TRACKED then return nil end
+    e = { pt = pt, verdict = EV_UNDECIDED, packets = 0, events = 0, end_bits = 0,
+          cur_ts = 0, cur_duration = 0, cur_ended = false, first_time = 0, last_time = 0,
+          decided_frame = 0 }
+    f.events[pt] = e
+    f.n_events = f.n_events + 1
+    return e
+end
+
+local function call_rtp(tvb, pinfo, tree, f, p, len, ti)
+    local st, h = rtp_parse(p, len, f.srtp)
+    if st ~= RTP_OK then
+        -- Cut by the snaplen: not malformed; RTP shows what is there.
+        if len < tvb:reported_len() then return call("rtp", tvb, pinfo, tree) end
+        ti:add_proto_expert_info(ei.bad_header, "RTP-class packet on a media flow: " .. st)
+        return 0
+    end
+    if not pinfo.visited and f.first_rtp_frame == 0 then f.first_rtp_frame = pinfo.number end
+    local ev
+    if h.pt >= 96 and prefs.validate_events and not f.srtp then
+        ev = events_slot(f, h.pt)
+        if ev and not pinfo.visited and ev.verdict == EV_UNDECIDED then
+            events_update(ev, p, h.header_len, h.payload_len, h.ts, pinfo.abs_ts,
+                          pinfo.number)
+        end
+    end
+    if ev and ev.decided_frame == pinfo.number then
+        if ev.verdict == EV_YES then
+            ti:add_proto_expert_info(ei.event_accepted, string.format(
+                "payload type %d validated as RFC 4733 telephone-event: %d packets, %d events, end bit seen",
+                ev.pt, ev.packets, ev.events))
+        elseif ev.verdict == EV_NO then
+            ti:add_proto_expert_info(ei.event_rejected, string.format(
+                "payload type %d rejected as RFC 4733: %s", ev.pt, ev.reason))
+        end
+    end
+    current.frame, current.tvb_off, current.flow, current.pt = pinfo.number, tvb:offset(), f,
+        h.pt
+    local n = call("rtp", tvb, pinfo, tree)
+    current.frame = -1
+    return n
+end
+
+-- Encrypted SRTCP drawn as what it is: Lua cannot hand Wireshark's RTCP
+-- dissector the SRTCP parameters (srtcp_add_address), and a plain RTCP
+-- parse of ciphertext ends malformed. Only the 8 clear bytes and the
+-- ciphertext are shown (docs/lua-compat.md).
+local rtcp_types = { [200] = "Sender Report", [201] = "Receiver Report",
+                     [202] = "Source description", [203] = "Goodbye",
+                     [204] = "Application specific", [205] = "Generic RTP Feedback",
+                     [206] = "Payload-specific Feedback", [207] = "Extended report (RFC 3611)" }
+
+local function srtcp_dissect(tvb, pinfo, ti, pt)
+    local name = rtcp_types[pt] or "RTCP"
+    pinfo.cols.protocol = "SRTCP"
+    pinfo.cols.info = name .. " (encrypted)"
+    ti:append_text(string.format(" (SRTCP %s, encrypted)", name))
+    local len = tvb:reported_len()
+    if len > 8 and tvb:len() > 8 then ti:add(hf.srtcp_encrypted, tvb(8)) end
+    return len
+end
+
+local function call_rtcp(tvb, pinfo, tree, f, p, len, ti)
+    if not f.is_rtcp_only and f.first_rtp_frame ~= 0 and not pinfo.visited and
+       f.rtcp_mux_frame == 0 then
+        f.rtcp_mux_frame = pinfo.number
+    end
+    if pinfo.number == f.rtcp_mux_frame then ti:add_proto_expert_info(ei.rtcp_mux) end
+    if f.is_rtcp_only and not pinfo.visited and f.rtcp_pair_frame == 0 then
+        f.rtcp_pair_frame = pinfo.number
+    end
+    if f.is_rtcp_only and pinfo.number == f.rtcp_pair_frame then
+        ti:add_proto_expert_info(ei.rtcp_paired, "RTCP on RTP port + 1: " .. f.evidence)
+    end
+    if rtcp_shape(p, len) == "plain" and not f.srtp then
+        return call("rtcp", tvb, pinfo, tree)
+    end
+    return srtcp_dissect(tvb, pinfo, ti, sbyte(p, 2))
+end
+
+local function demux_payload(tvb, pinfo, tree, f)
+    local len = tvb:len()
+    if len == 0 or not f then return 0 end
+    local whole = len == tvb:reported_len()
+    local first_pass = not pinfo.visited
+    local p = tvb:raw(0, len)
+    local cls = classify(p, len)
+    local ti
+
+    if cls == CLASS.STUN then
+        if whole then
+            if not stun_valid(p, len, false) then return 0 end
+        elseif not has_context(f) then
+            return 0
+        end
+        if first_pass then
+            if f.stun_frame == 0 then f.stun_frame = pinfo.number end
+            if turn_methods[stun_method(p, len)] then f.turn_methods = true end
+            if not f.inside_turn then take_conversation(pinfo, f) end
+        end
+        add_webrtc_tree(tvb, tree, cls, f)
+        return call("stun-udp", tvb, pinfo, tree)
+
+    elseif cls == CLASS.DTLS then
+        -- A DTLS 1.3 unified header (32-63) only after a handshake.
+        if whole then
+            if not (dtls_valid(p, len) and (f.dtls_frame ~= 0 or sbyte(p, 1) <= 25)) then
+                return 0
+            end
+        elseif f.dtls_frame == 0 then
+            return 0
+        end
+        if first_pass then
+            if f.dtls_frame == 0 then f.dtls_frame = pinfo.number end
+            if not f.inside_turn then take_conversation(pinfo, f) end
+        end
+        add_webrtc_tree(tvb, tree, cls, f)
+        return call("dtls", tvb, pinfo, tree)
+
+    elseif cls == CLASS.ZRTP then
+        if whole then
+            if not zrtp_valid(p, len) then return 0 end
+        elseif f.zrtp_frame == 0 then
+            return 0
+        end
+        if first_pass then
+            if f.zrtp_frame == 0 then f.zrtp_frame = pinfo.number end
+            if not f.inside_turn then take_conversation(pinfo, f) end
+        end
+        add_webrtc_tree(tvb, tree, cls, f)
+        return call("zrtp", tvb, pinfo, tree)
+
+    elseif cls == CLASS.CHANNELDATA then
+        if f.inside_turn or not (f.turn_methods or f.stun_frame ~= 0) or
+           (whole and not channeldata_valid(p, len)) then
+            return 0
+        end
+        add_webrtc_tree(tvb, tree, cls, f)
+        return call("stun-udp", tvb, pinfo, tree)
+
+    elseif cls == CLASS.RTP then
+        if first_pass and f.media_frame == 0 and whole then consider_rtp(pinfo, f, p, len) end
+        if f.media_frame == 0 or f.is_rtcp_only then return 0 end
+        if first_pass and f.inside_turn and f.turn_media_frame == 0 then
+            f.turn_media_frame = pinfo.number
+        end
+        ti = add_webrtc_tree(tvb, tree, cls, f)
+        if pinfo.number == f.media_frame then
+            ti:add_proto_expert_info(ei.rtp_detected,
+                "RTP detected without signaling: " .. f.evidence)
+        end
+        if f.inside_turn and pinfo.number == f.turn_media_frame then
+            if f.turn_channel ~= 0 then
+                ti:add_proto_expert_info(ei.in_turn,
+                    string.format("RTP inside TURN channel 0x%04x", f.turn_channel))
+            else
+                ti:add_proto_expert_info(ei.in_turn, "RTP inside a TURN Send/Data indication")
+            end
+        end
+        return call_rtp(tvb, pinfo, tree, f, p, len, ti)
+
+    elseif cls == CLASS.RTCP then
+        if not prefs.rtcp_mux and not f.is_rtcp_only then return 0 end
+        if first_pass and f.media_frame == 0 and whole then
+            local shape = rtcp_shape(p, len)
+            if shape == "invalid" then return 0 end
+            if has_context(f) and (f.dtls_frame ~= 0 or f.zrtp_frame ~= 0) then
+                local _, why = decide_srtp(f, nil, 0, 0)
+                claim_media(pinfo, f, context_reason(f), context_evidence(f) .. "; " .. why)
+            elseif not has_context(f) and shape == "plain" and prefs.rtcp_pair then
+                local rtp = rtp_of_rtcp(f)
+                if rtp and rtp.media_frame ~= 0 and not rtp.is_rtcp_only then
+                    claim_rtcp(pinfo, f, rtp)
+                elseif f.rtcp_pending_frame == 0 then
+                    f.rtcp_pending_frame = pinfo.number
+                end
+            end
+        end
+        if f.media_frame == 0 then return 0 end
+        ti = add_webrtc_tree(tvb, tree, cls, f)
+        if pinfo.number == f.media_frame and not f.is_rtcp_only then
+            ti:add_proto_expert_info(ei.rtp_detected,
+                "RTP/RTCP detected without signaling: " .. f.evidence)
+        end
+        return call_rtcp(tvb, pinfo, tree, f, p, len, ti)
+    end
+    return 0
+end
+
+-- Marks that stop one payload from being handled twice in a packet (our
+-- conversation dissector rejected it and the UDP heuristics offer it again).
+local marks = { outer = {}, inner = {} }
+local function marked(which, pinfo, tvb)
+    local m = marks[which]
+    return m.frame == pinfo.number and m.off == tvb:offset() and m.len == tvb:len()
+end
+local function mark(which, pinfo, tvb)
+    local m = marks[which]
+    m.frame, m.off, m.len = pinfo.number, tvb:offset(), tvb:len()
+end
+
+-- Classes we never start a flow with are refused on the first byte.
+local function may_start_flow(tvb)
+    if tvb:len() < 1 then return false end
+    local b = tvb(0, 1):uint()
+    return b <= 3 or (b >= 16 and b <= 63) or (b >= 128 and b <= 191)
+end
+
+local function heur_udp(tvb, pinfo, tree)
+    if pinfo.port_type ~= PT_UDP or pinfo.in_error_pkt or not may_start_flow(tvb) or
+       marked("outer", pinfo, tvb) then
+        return false
+    end
+    mark("outer", pinfo, tvb)
+    return demux_payload(tvb, pinfo, tree, flow_get(pinfo, false, true)) > 0
+end
+
+local function conversation_udp(tvb, pinfo, tree)
+    if pinfo.in_error_pkt or marked("outer", pinfo, tvb) then return 0 end
+    -- The C plugin sets its conversation dissector from the flow's first
+    -- frame on (conversation_set_dissector_from_frame_number); Lua's
+    -- pinfo.conversation covers every frame, so earlier frames are sent on
+    -- to the ports and heuristics UDP would have tried.
+    local f = flow_get(pinfo, false, false)
+    if f and pinfo.number < f.first_frame then return 0 end
+    mark("outer", pinfo, tvb)
+    return demux_payload(tvb, pinfo, tree, flow_get(pinfo, false, true))
+end
+
+-------------------------------------------------------------------------------
+-- ICE-TCP (RFC 6544): every packet after a 16-bit length (RFC 4571 §2)
+-- (plugin/webrtc-tcp.c)
+-------------------------------------------------------------------------------
+local function rfc4571_pdu(tvb, pinfo, tree)
+    local len = tvb(0, 2):uint()
+    tree:add(hf.rfc4571_length, tvb(0, 2), len):set_generated()
+    if len == 0 then return tvb:len() end
+    local inner = tvb(2, len):tvb()
+    if demux_payload(inner, pinfo, tree, flow_get(pinfo, false, true)) <= 0 then
+        call("data", inner, pinfo, tree)
+    end
+    return tvb:len()
+end
+
+local function rfc4571_len(tvb, pinfo, offset)
+    return 2 + tvb(offset, 2):uint()
+end
+
+local function conversation_tcp(tvb, pinfo, tree)
+    dissect_tcp_pdus(tvb, tree, 2, rfc4571_len, rfc4571_pdu, true)
+    return tvb:len()
+end
+
+-- A connection is taken only on a complete, valid STUN or DTLS message in
+-- its framing (RFC 6544 §7.2: the first message is a connectivity check).
+local function heur_tcp(tvb, pinfo, tree)
+    local captured = tvb:len()
+    if captured < 3 then return false end
+    local b = tvb(2, 1):uint()
+    if b > 3 and (b < 20 or b > 25) then return false end
+    local len = tvb(0, 2):uint()
+    if len < 13 or captured < 2 + len then return false end
+    local p = tvb:raw(2, len)
+    local ok
+    if b <= 3 then ok = stun_valid(p, len, false) else ok = dtls_valid(p, len) end
+    if not ok then return false end
+    if not pinfo.visited then pinfo.conversation = webrtc end
+    conversation_tcp(tvb, pinfo, tree)
+    return true
+end
+
+-- One dissector for the conversations we take: UDP datagrams go to the
+-- demultiplexer, TCP streams to the RFC 4571 framing.
+function webrtc.dissector(tvb, pinfo, tree)
+    if pinfo.port_type == PT_TCP then return conversation_tcp(tvb, pinfo, tree) end
+    return conversation_udp(tvb, pinfo, tree)
+end
+
+-- The channel of the ChannelData message whose payload `tvb` is: the STUN
+-- dissector added stun.channel 4 bytes before the payload (RFC 8656 §12.4).
+-- Lua sees other dissectors' fields only when tshark builds a tree, which
+-- its first pass of -2 does not: the channel is taken on any pass.
+local f_stun_channel = Field.new("stun.channel")
+local function turn_channel_of(tvb)
+    local all = { f_stun_channel() }
+    local fi = all[#all]
+    if fi and fi.offset + 4 == tvb:offset() then return fi.value end
+    return 0
+end
+
+local function heur_turn(tvb, pinfo, tree)
+    local pt = pinfo.port_type
+    if not prefs.turn or (pt ~= PT_UDP and pt ~= PT_TCP) or pinfo.in_error_pkt or
+       not may_start_flow(tvb) or marked("inner", pinfo, tvb) then
+        return false
+    end
+    mark("inner", pinfo, tvb)
+    local f = flow_get(pinfo, true, true)
+    if not f then return false end
+    if f.turn_channel == 0 then f.turn_channel = turn_channel_of(tvb) end
+    local ret = demux_payload(tvb, pinfo, tree, f)
+    if ret > 0 and f.media_frame ~= 0 and not pinfo.visited and pt == PT_UDP then
+        -- The client<->server 5-tuple must come to us first as well.
+        local outer = flow_get(pinfo, false, true)
+        if outer then
+            if outer.stun_frame == 0 then outer.stun_frame = f.first_frame end
+            outer.turn_methods = true
+            if outer.first_frame > f.first_frame then outer.first_frame = f.first_frame end
+            take_conversation(pinfo, outer)
+        end
+    end
+    return ret > 0
+end
+
+webrtc:register_heuristic("udp", heur_udp)
+webrtc:register_heuristic("tcp", heur_tcp)
+webrtc:register_heuristic("stun", heur_turn)
+webrtc:register_heuristic("classicstun", heur_turn)
+
+-------------------------------------------------------------------------------
+-- RFC 4733: without an SDP map, Wireshark decodes dynamic payload types 100
+-- and 101 as RTP EVENT (rtp.pt table). On our flows those entries are taken
+-- over by a guard that calls Wireshark's RTP EVENT dissector only for a
+-- payload type the validator accepted; otherwise it declines and the RTP
+-- dissector shows the payload as data of an unknown dynamic type, as the C
+-- plugin's "DynamicRTP-Type-N" map entry does. RTP not handed over by us
+-- (SDP set-ups) gets Wireshark's own dissector, unchanged.
+-------------------------------------------------------------------------------
+local rtp_pt_table = DissectorTable.get("rtp.pt")
+local guard = Proto("webrtc_pt_guard", "WebRTC RFC 4733 guard")
+local original_pt = {}
+
+function guard.dissector(tvb, pinfo, tree)
+    local pt = pinfo.match_uint
+    local orig = original_pt[pt]
+    local c = current
+    if c.frame == pinfo.number and c.flow then
+        -- The C plugin enters every dynamic PT of its flows in the RTP map
+        -- without a payload dissector, and telephone-event once validated.
+        local ev = c.flow.events[pt]
+        if ev and ev.verdict == EV_YES and orig then return orig:call(tvb, pinfo, tree) end
+        return 0
+    end
+    if orig then return orig:call(tvb, pinfo, tree) end
+    return 0
+end
+
+for pt = 96, 127 do
+    local d = rtp_pt_table:get_dissector(pt)
+    if d then
+        original_pt[pt] = d
+        rtp_pt_table:add(pt, guard)
+    end
+end
