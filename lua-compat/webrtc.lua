@@ -23,8 +23,10 @@ end
 local script_dir = (debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "./")
 local R = dofile(script_dir .. "webrtc_rules.lua")
 local T = R.thresholds
+local Model = dofile(script_dir .. "webrtc_model.lua")
+Model.init(R)
 
-local band, rshift = bit32.band, bit32.rshift
+local band, bor, rshift = bit32.band, bit32.bor, bit32.rshift
 
 -------------------------------------------------------------------------------
 -- Protocol, fields, expert infos, preferences (plugin/packet-webrtc.c)
@@ -636,14 +638,63 @@ local function add_webrtc_tree(tvb, tree, cls, f)
     return ti
 end
 
+-- RTP seen (first pass) before its flow was claimed, replayed into the
+-- session models of summaries listening on this pass once it is (the C
+-- plugin's pending RTP, plugin/webrtc-demux.c remember_rtp/replay_rtp): a
+-- one-pass summary then counts the packets before the claim too.
+local MAX_PENDING_RTP = 64
+local replay_sinks = {}   -- functions(fact) of summaries without a filter
+
+local function remember_rtp(pinfo, f, h, agreeing)
+    if #replay_sinks == 0 then return end
+    local dir = flow_dir(f, pinfo)
+    local e = { frame = pinfo.number, t = pinfo.rel_ts, bytes = pinfo.len, dir = dir,
+                pt = h.pt, marker = h.marker, seq = h.seq, ts = h.ts, ssrc = h.ssrc,
+                payload_len = h.payload_len }
+    f.pending_start = f.pending_start or {}
+    if not agreeing then
+        f.pending_start[dir] = e
+        return
+    end
+    f.pending_rtp = f.pending_rtp or {}
+    if f.pending_start[dir] then
+        f.pending_rtp[#f.pending_rtp + 1] = f.pending_start[dir]
+        f.pending_start[dir] = nil
+    end
+    if #f.pending_rtp < MAX_PENDING_RTP then f.pending_rtp[#f.pending_rtp + 1] = e end
+end
+
+local replay_fact -- set below, once the model is loaded
+
+local function replay_rtp(pinfo, f)
+    if f.media_frame == 0 then return end
+    if f.pending_start then
+        for dir = 1, 2 do
+            local e = f.pending_start[dir]
+            if e and e.frame ~= pinfo.number then
+                f.pending_rtp = f.pending_rtp or {}
+                f.pending_rtp[#f.pending_rtp + 1] = e
+                f.pending_start[dir] = nil
+            end
+        end
+    end
+    if not f.pending_rtp then return end
+    for _, e in ipairs(f.pending_rtp) do
+        if e.frame ~= pinfo.number then replay_fact(f, e) end
+    end
+    f.pending_rtp = nil
+end
+
 local function consider_rtp(pinfo, f, p, len)
     local ctx = has_context(f)
     local st, h = rtp_parse(p, len, ctx or f.srtp)
     if st ~= RTP_OK then return end
     if ctx then
+        remember_rtp(pinfo, f, h, true)
         local ok, why = decide_srtp(f, p, h.header_len, h.payload_len)
         if not ok then return end
         claim_media(pinfo, f, context_reason(f), context_evidence(f) .. "; " .. why)
+        replay_rtp(pinfo, f)
         return
     end
     if not prefs.corroborate then return end
@@ -651,6 +702,7 @@ local function consider_rtp(pinfo, f, p, len)
     local tr = f.track[dir]
     local r = track_update(tr, h, pinfo.abs_ts)
     local agreeing = r == TRACK_AGREES or r == TRACK_CORROBORATED
+    remember_rtp(pinfo, f, h, agreeing)
     local why
     -- Payload statistics only for a candidate that already agrees.
     if agreeing then
@@ -664,11 +716,24 @@ local function consider_rtp(pinfo, f, p, len)
         claim_media(pinfo, f, REASON.CORROBORATED, string.format(
             "SSRC 0x%08x: %d packets in sequence, timestamps advancing at %d Hz; %s",
             tr.ssrc, tr.agreeing, tr.clock_rate, why))
+        replay_rtp(pinfo, f)
     end
 end
 
 -- The packet being handed to Wireshark's RTP dissector, for the rtp.pt guard.
 local current = { frame = -1 }
+
+-- What the demultiplexer learnt about the current frame, for the session
+-- model's facts (the tap runs after the frame's dissection, on the same
+-- pass): RTP headers of our flows (SRTP or not: Lua cannot tell
+-- Wireshark's RTP dissector), encrypted SRTCP and its clear header.
+local stash = { frame = -1 }
+local function stash_of(pinfo)
+    if stash.frame ~= pinfo.number then
+        stash = { frame = pinfo.number, rtp = {}, srtcp = false, fingerprints = {} }
+    end
+    return stash
+end
 
 local function events_slot(f, pt)
     local e = f.events[pt]
@@ -709,6 +774,9 @@ local function call_rtp(tvb, pinfo, tree, f, p, len, ti)
                 "payload type %d rejected as RFC 4733: %s", ev.pt, ev.reason))
         end
     end
+    local st = stash_of(pinfo).rtp
+    st[#st + 1] = { ssrc = h.ssrc, pt = h.pt, seq = h.seq, ts = h.ts, marker = h.marker,
+                    payload_len = h.payload_len, srtp = f.srtp }
     current.frame, current.tvb_off, current.flow, current.pt = pinfo.number, tvb:offset(), f,
         h.pt
     local n = call("rtp", tvb, pinfo, tree)
@@ -750,6 +818,9 @@ local function call_rtcp(tvb, pinfo, tree, f, p, len, ti)
     if rtcp_shape(p, len) == "plain" and not f.srtp then
         return call("rtcp", tvb, pinfo, tree)
     end
+    local sh = stash_of(pinfo)
+    sh.srtcp = true
+    sh.fingerprints[#sh.fingerprints + 1] = { pt = sbyte(p, 2), fmt = band(sbyte(p, 1), 0x1F) }
     return srtcp_dissect(tvb, pinfo, ti, sbyte(p, 2))
 end
 
@@ -1026,4 +1097,327 @@ for pt = 96, 127 do
         original_pt[pt] = d
         rtp_pt_table:add(pt, guard)
     end
+end
+
+-------------------------------------------------------------------------------
+-- Facts for the session model (plugin/webrtc-facts.c): read from the fields
+-- of Wireshark's dissectors. Lua sees them only where tshark builds a tree:
+-- on the pass that runs the taps (the second with -2, the only one
+-- without), which is where the summary listens.
+-------------------------------------------------------------------------------
+local function field(name)
+    local ok, f = pcall(Field.new, name)
+    return ok and f or nil
+end
+
+local F = {}
+for _, name in ipairs({ "stun", "dtls", "zrtp", "rtp", "rtcp", "srtcp", "sip", "tls", "icmp",
+    "icmpv6", "stun.type", "stun.att.username", "stun.att.realm", "stun.att.software",
+    "stun.att.priority", "stun.att.tie-breaker", "stun.att.type", "stun.att.ipv4",
+    "stun.att.ipv6", "stun.att.port", "stun.channel", "stun.att.channelnum",
+    "dtls.handshake.type", "dtls.handshake.extensions.supported_version", "rtp.ssrc",
+    "rtp.p_type", "rtp.seq", "rtp.timestamp", "rtp.marker", "rtp.payload", "srtp.enc_payload",
+    "rtcp.pt", "srtcp.e", "sip.Call-ID", "sdp.connection_info.address", "sdp.media.port",
+    "tls.handshake.extensions_server_name", "x509af.serialNumber", "rtcp.sdes.type",
+    "rtcp.sdes.text", "rtp.ext.profile", "rtcp.rtpfb.fmt", "rtcp.psfb.fmt",
+    "x509sat.printableString", "x509sat.uTF8String" }) do
+    F[name] = field(name)
+end
+-- The display filter a summary listener uses: true for every frame, naming
+-- every field the facts come from (so that tshark builds a tree with them).
+local facts_filter_fields = {}
+for name, f in pairs(F) do facts_filter_fields[#facts_filter_fields + 1] = name end
+table.sort(facts_filter_fields)
+
+local function all(name)
+    local f = F[name]
+    if not f then return {} end
+    return { f() }
+end
+local function first(name)
+    local f = F[name]
+    if not f then return nil end
+    return (f())
+end
+local function present(name) return first(name) ~= nil end
+
+local ATT_XOR_PEER_ADDRESS, ATT_XOR_RELAYED_ADDRESS = 0x0012, 0x0016
+local CC = Model.C
+local FPB = Model.FP
+
+local function read_stun(f)
+    local t, ch = first("stun.type"), first("stun.channel")
+    if ch then
+        f.contents = bor(f.contents, CC.CHANNELDATA)
+        f.channel = ch.value
+    end
+    if not t then return end
+    local type = t.value
+    f.stun_method = band(type, 0x000F) + rshift(band(type, 0x00E0), 1) +
+                    rshift(band(type, 0x3E00), 2)
+    f.stun_class = bor(band(rshift(type, 4), 1), band(rshift(type, 7), 2))
+    f.contents = bor(f.contents, CC.STUN)
+    if turn_methods[f.stun_method] then f.contents = bor(f.contents, CC.TURN) end
+    if f.stun_method == 6 or f.stun_method == 7 then f.contents = bor(f.contents, CC.DATA_IND) end
+    if present("stun.att.priority") or present("stun.att.tie-breaker") then
+        f.contents = bor(f.contents, CC.ICE)
+    end
+    local u, r, sw = first("stun.att.username"), first("stun.att.realm"),
+                     first("stun.att.software")
+    f.username = u and u.value
+    f.realm = r and r.value
+    f.software = sw and sw.value
+    if not f.channel then
+        local cn = first("stun.att.channelnum")
+        if cn then f.channel = cn.value end
+    end
+    local types, ports = all("stun.att.type"), all("stun.att.port")
+    for _, fam in ipairs({ "stun.att.ipv4", "stun.att.ipv6" }) do
+        for _, fi in ipairs(all(fam)) do
+            local att, best_start = 0, -1
+            for _, ti in ipairs(types) do
+                if ti.source == fi.source and ti.offset < fi.offset and ti.offset > best_start then
+                    best_start, att = ti.offset, ti.value
+                end
+            end
+            if att == ATT_XOR_RELAYED_ADDRESS or att == ATT_XOR_PEER_ADDRESS then
+                local port = 0
+                for _, pi in ipairs(ports) do
+                    if pi.source == fi.source and pi.offset + 2 == fi.offset then
+                        port = pi.value
+                        break
+                    end
+                end
+                -- FieldInfo.value of an address field reads the packet bytes (the XORed
+                -- ones here); the displayed value is the decoded address.
+                local e = Model.ep_from_text(fi.display, port)
+                if e then
+                    if att == ATT_XOR_RELAYED_ADDRESS then
+                        f.relayed = e
+                    elseif #f.peers < 4 then
+                        f.peers[#f.peers + 1] = e
+                    end
+                end
+            end
+        end
+    end
+end
+
+local function read_dtls(f)
+    local serial = first("x509af.serialNumber")
+    if serial then f.dtls_cert = serial.value:tohex(true, ":") end
+    local server_hello = false
+    for _, fi in ipairs(all("dtls.handshake.type")) do
+        server_hello = server_hello or fi.value == 2
+    end
+    if not server_hello then return end
+    f.dtls_version = 0xFEFD
+    for _, fi in ipairs(all("dtls.handshake.extensions.supported_version")) do
+        if fi.value == 0xFEFC then f.dtls_version = 0xFEFC end
+    end
+end
+
+-- RTP of flows set up by others (SDP): from Wireshark's fields.
+local function read_rtp_fields(f, srtp)
+    local ssrc, pt, seq, ts, mk = all("rtp.ssrc"), all("rtp.p_type"), all("rtp.seq"),
+                                  all("rtp.timestamp"), all("rtp.marker")
+    local pays = {}
+    for _, name in ipairs({ "rtp.payload", "srtp.enc_payload" }) do
+        for _, fi in ipairs(all(name)) do pays[#pays + 1] = fi end
+    end
+    local n = math.min(#ssrc, #pt, #seq, #ts)
+    for i = 1, math.min(n, 16) do
+        local s = ssrc[i]
+        local nxt = ssrc[i + 1] and ssrc[i + 1].offset or -1
+        local plen = 0
+        for _, p in ipairs(pays) do
+            if p.source == s.source and p.offset > s.offset and (nxt < 0 or p.offset < nxt) then
+                plen = p.len
+                break
+            end
+        end
+        f.rtp[#f.rtp + 1] = { ssrc = s.value, pt = pt[i].value, seq = seq[i].value,
+                              ts = ts[i].value, marker = mk[i] and mk[i].value or false,
+                              payload_len = plen, srtp = srtp }
+    end
+end
+
+local function read_rtcp(f)
+    local types, texts = all("rtcp.sdes.type"), all("rtcp.sdes.text")
+    for i = 1, math.min(#types, #texts) do
+        if #f.cnames >= 4 then break end
+        if types[i].value == 1 then f.cnames[#f.cnames + 1] = texts[i].value end
+    end
+end
+
+local function read_sip(f)
+    local cid = first("sip.Call-ID")
+    f.sip_call_id = cid and cid.value
+    local conn, ports = all("sdp.connection_info.address"), all("sdp.media.port")
+    if not f.sip_call_id or #conn == 0 then return end
+    for _, p in ipairs(ports) do
+        if #f.sdp >= 8 then break end
+        local addr
+        for _, c in ipairs(conn) do
+            if c.source ~= p.source or c.offset < p.offset or not addr then addr = c.value end
+        end
+        local e = Model.ep_from_text(addr and tostring(addr), p.value)
+        if e then f.sdp[#f.sdp + 1] = e end
+    end
+end
+
+local function read_fingerprints(f, sh)
+    for _, fi in ipairs(all("rtp.ext.profile")) do
+        local prof = fi.value
+        if prof == 0xBEDE then
+            f.fingerprints = bor(f.fingerprints, FPB.HDREXT_ONE_BYTE)
+        elseif band(prof, 0xFFF0) == 0x1000 then
+            f.fingerprints = bor(f.fingerprints, FPB.HDREXT_TWO_BYTE)
+        end
+    end
+    local function rtpfb(fmt)
+        if fmt == 15 then f.fingerprints = bor(f.fingerprints, FPB.TRANSPORT_CC)
+        elseif fmt == 1 then f.fingerprints = bor(f.fingerprints, FPB.NACK) end
+    end
+    local function psfb(fmt)
+        if fmt == 1 then f.fingerprints = bor(f.fingerprints, FPB.PLI)
+        elseif fmt == 4 then f.fingerprints = bor(f.fingerprints, FPB.FIR)
+        elseif fmt == 15 then f.fingerprints = bor(f.fingerprints, FPB.REMB) end
+    end
+    for _, fi in ipairs(all("rtcp.rtpfb.fmt")) do rtpfb(fi.value) end
+    for _, fi in ipairs(all("rtcp.psfb.fmt")) do psfb(fi.value) end
+    -- SRTCP drawn by us: the FMT of its clear first packet.
+    for _, x in ipairs(sh and sh.fingerprints or {}) do
+        if x.pt == 205 then rtpfb(x.fmt) elseif x.pt == 206 then psfb(x.fmt) end
+    end
+    for _, fi in ipairs(all("stun.att.type")) do
+        if fi.value >= 0xC057 and fi.value <= 0xC05F then
+            f.fingerprints = bor(f.fingerprints, FPB.GOOG_STUN)
+        end
+    end
+    for _, name in ipairs({ "x509sat.printableString", "x509sat.uTF8String" }) do
+        for _, fi in ipairs(all(name)) do
+            if fi.value == "WebRTC" then f.fingerprints = bor(f.fingerprints, FPB.CERT_WEBRTC) end
+        end
+    end
+end
+
+-- The facts of one packet, or nil (plugin/webrtc-facts.c dissect_facts).
+local function facts_of(pinfo, tvb)
+    local pt = pinfo.port_type
+    if pt ~= PT_UDP and pt ~= PT_TCP then return nil end
+    if present("icmp") or present("icmpv6") then return nil end
+    local src = Model.ep_from_text(tostring(pinfo.src), pinfo.src_port)
+    local dst = Model.ep_from_text(tostring(pinfo.dst), pinfo.dst_port)
+    if not src or not dst then return nil end
+    local f = { frame = pinfo.number, t = pinfo.rel_ts, tcp = pt == PT_TCP, src = src,
+                dst = dst, bytes = pinfo.len, contents = 0, stun_method = 0, stun_class = 0,
+                peers = {}, dtls_version = 0, rtp = {}, cnames = {}, sdp = {},
+                fingerprints = 0 }
+    local sh = stash.frame == pinfo.number and stash or nil
+    if present("stun") then read_stun(f) end
+    if present("dtls") then
+        f.contents = bor(f.contents, CC.DTLS)
+        read_dtls(f)
+    end
+    if present("zrtp") then f.contents = bor(f.contents, CC.ZRTP) end
+    if sh and #sh.rtp > 0 then
+        for _, r in ipairs(sh.rtp) do
+            if #f.rtp < 16 then f.rtp[#f.rtp + 1] = r end
+            f.contents = bor(f.contents, r.srtp and bor(CC.RTP, CC.SRTP) or CC.RTP)
+        end
+    elseif present("rtp") then
+        local srtp = present("srtp.enc_payload")
+        f.contents = bor(f.contents, srtp and bor(CC.RTP, CC.SRTP) or CC.RTP)
+        read_rtp_fields(f, srtp)
+    end
+    if (sh and sh.srtcp) or present("srtcp") or present("srtcp.e") then
+        f.contents = bor(f.contents, CC.SRTCP, CC.RTCP)
+    elseif present("rtcp") or present("rtcp.pt") then
+        f.contents = bor(f.contents, CC.RTCP)
+    end
+    if band(f.contents, CC.RTCP) ~= 0 then read_rtcp(f) end
+    if present("sip") then
+        f.contents = bor(f.contents, CC.SIP)
+        read_sip(f)
+    end
+    read_fingerprints(f, sh)
+    if present("tls") then
+        f.contents = bor(f.contents, CC.TLS)
+        local sni = first("tls.handshake.extensions_server_name")
+        f.tls_sni = sni and sni.value
+    end
+    return f
+end
+
+-------------------------------------------------------------------------------
+-- `-z webrtc,summary[,json][,FILTER]` (plugin/webrtc-summary.c) and
+-- Statistics > WebRTC Sessions (Lua)
+-------------------------------------------------------------------------------
+local function summary_filter(user)
+    local f = "(frame || " .. table.concat(facts_filter_fields, " || ") .. ")"
+    if user and user ~= "" then return "(" .. user .. ") && " .. f end
+    return f
+end
+
+-- A pending RTP packet as the facts of its frame (webrtc-facts.c
+-- webrtc_facts_add_pending_rtp).
+replay_fact = function(fl, e)
+    local d = e.dir
+    local src = Model.ep_from_text(fl.addr[d], fl.port[d])
+    local dst = Model.ep_from_text(fl.addr[3 - d], fl.port[3 - d])
+    if not src or not dst then return end
+    local f = { frame = e.frame, t = e.t, tcp = fl.ptype == PT_TCP, src = src, dst = dst,
+                bytes = e.bytes, contents = fl.srtp and bor(CC.RTP, CC.SRTP) or CC.RTP,
+                stun_method = 0, stun_class = 0, peers = {}, dtls_version = 0, cnames = {},
+                sdp = {}, fingerprints = 0,
+                rtp = { { ssrc = e.ssrc, pt = e.pt, marker = e.marker, seq = e.seq, ts = e.ts,
+                          payload_len = e.payload_len, srtp = fl.srtp } } }
+    for _, sink in ipairs(replay_sinks) do sink(f) end
+end
+
+local function new_listener(user_filter, on_draw)
+    local model = Model.new()
+    -- Only a summary of every packet takes replayed RTP (as the C plugin's
+    -- whole-capture model), and only while its taps run on the pass that
+    -- claims flows (one-pass tshark: the tap has seen the frames before the
+    -- claim): with -2 the taps run on the second pass only, which shows
+    -- those packets as RTP anyway.
+    local live = false
+    local l = Listener.new("frame", summary_filter(user_filter))
+    function l.packet(pinfo, tvb)
+        live = true
+        local f = facts_of(pinfo, tvb)
+        if f and f.contents ~= 0 then Model.add(model, f) end
+    end
+    function l.reset() model = Model.new(); live = false end
+    function l.draw() on_draw(model) end
+    if not user_filter then
+        replay_sinks[#replay_sinks + 1] = function(f) if live then Model.add(model, f) end end
+    end
+    return l
+end
+
+register_stat_cmd_arg("webrtc,summary", function(arg)
+    local rest = arg:sub(#"webrtc,summary" + 1)
+    if rest:sub(1, 1) == "," then rest = rest:sub(2) end
+    local json = false
+    if rest:sub(1, 4) == "json" and (#rest == 4 or rest:sub(5, 5) == ",") then
+        json = true
+        rest = rest:sub(6)
+    end
+    new_listener(rest ~= "" and rest or nil, function(model)
+        io.stdout:write(json and Model.report_json(model) or Model.report_text(model))
+    end)
+end)
+
+if gui_enabled() then
+    -- Lua's register_menu has no statistics-tree dialog: the text report
+    -- in a window, rebuilt by retapping the capture.
+    register_menu("WebRTC Sessions (Lua)", function()
+        local tw = TextWindow.new("WebRTC Sessions (Lua fallback)")
+        local l = new_listener(nil, function(model) tw:set(Model.report_text(model)) end)
+        tw:set_atclose(function() l:remove() end)
+        retap_packets()
+    end, MENU_STAT_GENERIC)
 end

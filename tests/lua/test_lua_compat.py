@@ -3,11 +3,12 @@
 Usage: test_lua_compat.py NAME   (test-captures/NAME.pcapng + NAME.json)
 
 tshark runs as in tests/lib/wstest.py (as `nobody`, from a private plugin
-folder), once WITHOUT the C plugin and with `-X lua_script:` of
-lua-compat/webrtc.lua, once with the C plugin only, once with both:
-- Lua alone: no Lua error on any packet (one and two passes), nothing on
-  stderr, and RTP packets per flow, SSRC and payload type exactly the ground
-  truth's (as tests/capture/test_heuristics.py asserts for the C plugin);
+folder), WITHOUT the C plugin and with `-X lua_script:` of
+lua-compat/webrtc.lua, with the C plugin only, and with both:
+- Lua alone: no Lua error on any packet (two passes: expert infos; one
+  pass: `_ws.lua.error`), nothing on stderr, and RTP packets per flow, SSRC
+  and payload type exactly the ground truth's (as
+  tests/capture/test_heuristics.py asserts for the C plugin);
 - Lua alone vs C alone, per frame (two passes): the same RFC 7983 class,
   flow reason, evidence frame, SRTP flag, RTP SSRC/PT, RFC 4733 events,
   STUN and DTLS records, plain RTCP types and expert infos. Exceptions, each
@@ -17,6 +18,10 @@ lua-compat/webrtc.lua, once with the C plugin only, once with both:
   packets of a TURN flow before its first ChannelData in the second pass
   (Lua reads other dissectors' fields only from a tree, which tshark's first
   pass does not build);
+- Lua alone vs C alone: `-z webrtc,summary` (text, two passes and one pass)
+  and `-z webrtc,summary,json` (and, on chromium-turn, a filtered summary)
+  are byte for byte the C plugin's: the same sessions, legs, flows, SSRCs,
+  traits, verdicts, scores, statistics and evidence;
 - both loaded: the script steps aside with exactly one line on stderr and
   tshark's output is byte for byte the C plugin's.
 """
@@ -35,9 +40,16 @@ FIELDS = ["frame.number", "webrtc.class", "webrtc.flow.reason", "webrtc.flow.evi
           "webrtc.flow.srtp", "webrtc.turn.channel", "rtp.ssrc", "rtp.p_type", "rtp.marker",
           "rtpevent.event_id", "rtpevent.end_of_event", "stun.type",
           "dtls.record.content_type", "rtcp.pt", "webrtc.srtcp.encrypted",
-          "_ws.expert.message", "udp.stream", "tcp.stream"]
+          "_ws.expert.message", "udp.stream", "tcp.stream", "icmp.type",
+          "ip.src", "ipv6.src", "udp.srcport", "tcp.srcport",
+          "ip.dst", "ipv6.dst", "udp.dstport", "tcp.dstport"]
 IX = {f: i for i, f in enumerate(FIELDS)}
 SRTCP_EXPERT = "Encrypted RTCP Payload - not dissected"
+SUMMARIES = [("text -2", ["-2", "-z", "webrtc,summary"]),
+             ("json -2", ["-2", "-z", "webrtc,summary,json"]),
+             ("text one pass", ["-z", "webrtc,summary"])]
+if NAME == "chromium-turn":
+    SUMMARIES.append(("json filtered", ["-2", "-z", "webrtc,summary,json,udp.port==3478"]))
 
 
 def lua_sandbox(with_plugin):
@@ -52,6 +64,22 @@ def lua_sandbox(with_plugin):
     return ts
 
 
+def fields_args(ts, cap):
+    args = ["-r", ts.capture(cap), "-2", "-T", "fields", "-E", "separator=\t",
+            "-E", "occurrence=a", "-E", "aggregator=,"]
+    for f in FIELDS:
+        args += ["-e", f]
+    return args
+
+
+def summaries(ts, cap, extra=()):
+    out = {}
+    for name, args in SUMMARIES:
+        p = ts.run(["-r", ts.capture(cap), "-q"] + args + list(extra))
+        out[name] = (p.stdout, p.stderr)
+    return out
+
+
 class LuaCompat(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -60,41 +88,30 @@ class LuaCompat(unittest.TestCase):
         cls.c = wstest.Tshark(with_plugin=True)
         cls.lua = lua_sandbox(with_plugin=False)
         cls.both = lua_sandbox(with_plugin=True)
-        cls.c_rows = cls.c.fields(cls.cap, FIELDS, extra=["-2"])
-        cls.lua_rows = cls.lua.fields(cls.cap, FIELDS, extra=["-2"] + cls.lua.lua_arg)
-
-    def lua_run(self, args):
-        return self.lua.run(["-r", self.lua.capture(self.cap)] + self.lua.lua_arg + args)
-
-    def test_loaded_without_c_plugin(self):
-        def protocols(extra):
-            p = self.lua.run(["-G", "protocols"] + extra)
-            self.assertEqual(p.stderr, "")
-            return {line.split("\t")[2] for line in p.stdout.splitlines()
-                    if line.count("\t") >= 2}
-        self.assertNotIn("webrtc", protocols([]))  # the sandbox has no C plugin
-        self.assertIn("webrtc", protocols(self.lua.lua_arg))
+        cls.c_fields = cls.c.run(fields_args(cls.c, cls.cap))
+        cls.lua_fields = cls.lua.run(fields_args(cls.lua, cls.cap) + cls.lua.lua_arg)
+        cls.c_rows = [line.split("\t") for line in cls.c_fields.stdout.splitlines()]
+        cls.lua_rows = [line.split("\t") for line in cls.lua_fields.stdout.splitlines()]
+        cls.c_sum = summaries(cls.c, cls.cap)
+        cls.lua_sum = summaries(cls.lua, cls.cap, cls.lua.lua_arg)
 
     def test_no_lua_errors(self):
-        for passes in (["-2"], []):
-            p = self.lua_run(passes + ["-Y", "_ws.lua.error", "-T", "fields",
-                                       "-e", "frame.number"])
-            self.assertEqual(p.stdout, "", "Lua errors in frames (%s)" % passes)
-            self.assertEqual(p.stderr, "")
-        # The filter field exists, so an empty answer means no error.
-        p = self.lua_run(["-c", "1", "-Y", "!_ws.lua.error", "-T", "fields",
-                          "-e", "frame.number"])
-        self.assertEqual(p.stdout, "1\n")
+        self.assertEqual(self.lua_fields.stderr, "")
+        for r in self.lua_rows:
+            self.assertNotIn("Lua Error", r[IX["_ws.expert.message"]], "frame %s" % r[0])
+        p = self.lua.run(["-r", self.lua.capture(self.cap), "-Y", "_ws.lua.error", "-T",
+                          "fields", "-e", "frame.number"] + self.lua.lua_arg)
+        self.assertEqual((p.stdout, p.stderr), ("", ""), "Lua errors in frames (one pass)")
 
     def test_rtp_packets_ground_truth(self):
-        rows = self.lua.fields(self.cap, ["ip.src", "ipv6.src", "udp.srcport", "tcp.srcport",
-                                          "ip.dst", "ipv6.dst", "udp.dstport", "tcp.dstport",
-                                          "rtp.ssrc", "rtp.p_type"],
-                               "!icmp && rtp", extra=["-2"] + self.lua.lua_arg)
         got = collections.Counter()
-        for r in rows:
-            flow = "%s:%s -> %s:%s" % (r[0] or r[1], r[2] or r[3], r[4] or r[5], r[6] or r[7])
-            for ssrc, pt in zip(r[8].split(","), r[9].split(",")):
+        for r in self.lua_rows:
+            if not r[IX["rtp.ssrc"]] or r[IX["icmp.type"]]:
+                continue
+            flow = "%s:%s -> %s:%s" % (
+                r[IX["ip.src"]] or r[IX["ipv6.src"]], r[IX["udp.srcport"]] or r[IX["tcp.srcport"]],
+                r[IX["ip.dst"]] or r[IX["ipv6.dst"]], r[IX["udp.dstport"]] or r[IX["tcp.dstport"]])
+            for ssrc, pt in zip(r[IX["rtp.ssrc"]].split(","), r[IX["rtp.p_type"]].split(",")):
                 got[(flow, "0x%08x" % int(ssrc, 16), int(pt))] += 1
         want = collections.Counter()
         for call in self.gt["calls"]:
@@ -105,6 +122,7 @@ class LuaCompat(unittest.TestCase):
     def test_per_frame_parity(self):
         self.assertEqual(len(self.c_rows), len(self.lua_rows))
         first_channel = {}
+
         def turn_flow(r):
             return (r[IX["udp.stream"]], r[IX["tcp.stream"]], r[IX["webrtc.turn.channel"]])
         for r in self.lua_rows:
@@ -133,19 +151,21 @@ class LuaCompat(unittest.TestCase):
                          "1" in r[IX["webrtc.flow.srtp"]].split(","))
         self.assertEqual(srtcp_frames, want_srtcp)
 
+    def test_summary_parity(self):
+        for name, (want, err) in self.c_sum.items():
+            got, lerr = self.lua_sum[name]
+            self.assertEqual((err, lerr), ("", ""), name)
+            self.assertIn("WebRTC sessions:" if "text" in name else '"schema_version"', got)
+            self.assertEqual(got, want, name)
+
     def test_steps_aside_for_c_plugin(self):
-        args = ["-r", None, "-2", "-T", "fields", "-e", "frame.number", "-e", "webrtc.class",
-                "-e", "webrtc.verdict", "-e", "rtp.ssrc", "-e", "rtcp.pt"]
-        args[1] = self.both.capture(self.cap)
-        p = self.both.run(args + self.both.lua_arg)
+        p = self.both.run(fields_args(self.both, self.cap) + self.both.lua_arg)
         self.assertEqual(p.stderr, STEP_ASIDE)
-        args[1] = self.c.capture(self.cap)
-        self.assertEqual(p.stdout, self.c.run(args).stdout)
-        summary = ["-r", self.both.capture(self.cap), "-2", "-q", "-z", "webrtc,summary,json"]
-        p = self.both.run(summary + self.both.lua_arg)
+        self.assertEqual(p.stdout, self.c_fields.stdout)
+        name, args = SUMMARIES[1]
+        p = self.both.run(["-r", self.both.capture(self.cap), "-q"] + args + self.both.lua_arg)
         self.assertEqual(p.stderr, STEP_ASIDE)
-        summary[1] = self.c.capture(self.cap)
-        self.assertEqual(p.stdout, self.c.run(summary).stdout)
+        self.assertEqual(p.stdout, self.c_sum[name][0])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1320 @@
+-- webrtc_model.lua — the session model, traits, verdict and the
+-- `-z webrtc,summary[,json]` report of the Lua fallback: a line-by-line
+-- port of plugin/core/session.c, verdict.c, software.c and report.c (pure
+-- Lua, no Wireshark API), fed with facts by webrtc.lua. The numbers it
+-- decides with (software table, trait weights) come from webrtc_rules.lua,
+-- generated from the C sources.
+--
+-- Loaded by webrtc.lua with dofile(); loaded on its own (Wireshark loads
+-- every .lua of a plugins folder) it only returns the module table.
+--
+-- SPDX-License-Identifier: GPL-2.0-or-later
+
+local M = {}
+local R -- rules (webrtc_rules.lua), set by M.init
+
+local sbyte, schar, sfmt = string.byte, string.char, string.format
+local band, bor, lshift, rshift = bit32.band, bit32.bor, bit32.lshift, bit32.rshift
+
+-- Contents bits (session.h WRTC_C_*).
+local C = { STUN = 0x1, TURN = 0x2, CHANNELDATA = 0x4, DTLS = 0x8, RTP = 0x10, SRTP = 0x20,
+            RTCP = 0x40, SRTCP = 0x80, ZRTP = 0x100, SIP = 0x200, TLS = 0x400, ICE = 0x800,
+            DATA_IND = 0x1000 }
+M.C = C
+local C_CALL = bor(C.STUN, C.TURN, C.CHANNELDATA, C.DTLS, C.RTP, C.SRTP, C.RTCP, C.SRTCP,
+                   C.ZRTP)
+local FP = { HDREXT_ONE_BYTE = 0x1, HDREXT_TWO_BYTE = 0x2, TRANSPORT_CC = 0x4, NACK = 0x8,
+             PLI = 0x10, FIR = 0x20, REMB = 0x40, GOOG_STUN = 0x80, CERT_WEBRTC = 0x100 }
+M.FP = FP
+local FP_COUNT_BITS = 9
+local FP_STRONG = bor(FP.TRANSPORT_CC, FP.GOOG_STUN, FP.CERT_WEBRTC)
+local MAX_LIST = 8
+local MAX_TLS = 4096
+
+local function has(x, bit) return band(x, bit) ~= 0 end
+
+-------------------------------------------------------------------------------
+-- Endpoints: { fam = 4|6, addr = 4/16-byte string, port = n, key = string }
+-------------------------------------------------------------------------------
+local function ep_new(fam, addr, port)
+    return { fam = fam, addr = addr, port = port,
+             key = schar(fam) .. addr .. schar(rshift(port, 8), band(port, 255)) }
+end
+
+local function parse_ipv4(s)
+    local a, b, c, d = s:match("^(%d+)%.(%d+)%.(%d+)%.(%d+)$")
+    if not a then return nil end
+    a, b, c, d = tonumber(a), tonumber(b), tonumber(c), tonumber(d)
+    if a > 255 or b > 255 or c > 255 or d > 255 then return nil end
+    return schar(a, b, c, d)
+end
+
+local function parse_ipv6(s)
+    if not s:find(":") then return nil end
+    local v4tail = s:match(":(%d+%.%d+%.%d+%.%d+)$")
+    local tail4
+    if v4tail then
+        tail4 = parse_ipv4(v4tail)
+        if not tail4 then return nil end
+        s = s:sub(1, #s - #v4tail) .. "0:0"
+    end
+    local head, rest = s:match("^(.-)::(.*)$")
+    local groups = {}
+    local function split(x, out)
+        if x == "" then return true end
+        for g in (x .. ":"):gmatch("([^:]*):") do
+            if not g:match("^%x%x?%x?%x?$") then return false end
+            out[#out + 1] = tonumber(g, 16)
+        end
+        return true
+    end
+    if head then
+        local h, t = {}, {}
+        if not split(head, h) or not split(rest, t) then return nil end
+        if #h + #t > 7 then return nil end
+        for _, g in ipairs(h) do groups[#groups + 1] = g end
+        for _ = 1, 8 - #h - #t do groups[#groups + 1] = 0 end
+        for _, g in ipairs(t) do groups[#groups + 1] = g end
+    else
+        if not split(s, groups) or #groups ~= 8 then return nil end
+    end
+    local b = {}
+    for i = 1, 8 do b[#b + 1] = schar(rshift(groups[i], 8), band(groups[i], 255)) end
+    local out = table.concat(b)
+    if tail4 then out = out:sub(1, 12) .. tail4 end
+    return out
+end
+
+-- An endpoint from an address text (pinfo address, STUN/SDP field), or nil.
+function M.ep_from_text(s, port)
+    if not s then return nil end
+    local a = parse_ipv4(s)
+    if a then return ep_new(4, a, port) end
+    a = parse_ipv6(s)
+    if a then return ep_new(6, a, port) end
+    return nil
+end
+
+local function ep_cmp(a, b)
+    local x, y = a.key, b.key
+    if x == y then return 0 end
+    local n = math.min(#x, #y)
+    for i = 1, n do
+        local p, q = sbyte(x, i), sbyte(y, i)
+        if p ~= q then return p < q and -1 or 1 end
+    end
+    return #x < #y and -1 or 1
+end
+M.ep_cmp = ep_cmp
+
+local function same_host(a, b) return a.fam == b.fam and a.addr == b.addr end
+
+local function ep_format(e, with_port)
+    local host
+    if e.fam == 6 then
+        local g = {}
+        for i = 1, 16, 2 do g[#g + 1] = sfmt("%x", sbyte(e.addr, i) * 256 + sbyte(e.addr, i + 1)) end
+        host = table.concat(g, ":")
+        if with_port then return sfmt("[%s]:%d", host, e.port) end
+        return host
+    end
+    host = sfmt("%d.%d.%d.%d", sbyte(e.addr, 1, 4))
+    if with_port then return sfmt("%s:%d", host, e.port) end
+    return host
+end
+M.ep_format = ep_format
+
+local function host_key(e) return schar(e.fam) .. e.addr end
+
+-------------------------------------------------------------------------------
+-- Names
+-------------------------------------------------------------------------------
+local fp_names = {
+    [FP.HDREXT_ONE_BYTE] = "RTP header extensions 0xBEDE (RFC 8285)",
+    [FP.HDREXT_TWO_BYTE] = "RTP two-byte header extensions (RFC 8285)",
+    [FP.TRANSPORT_CC] = "RTCP transport-wide congestion control",
+    [FP.NACK] = "RTCP generic NACK",
+    [FP.PLI] = "RTCP picture loss indication",
+    [FP.FIR] = "RTCP full intra request",
+    [FP.REMB] = "RTCP receiver estimated maximum bitrate",
+    [FP.GOOG_STUN] = "Chrome's GOOG STUN attributes",
+    [FP.CERT_WEBRTC] = "DTLS certificate named \"WebRTC\"",
+}
+local ROLE = { PEER = 0, TURN_SERVER = 1, RELAYED_PEER = 2, MEDIA_SERVER = 3, STUN_SERVER = 4,
+               SIGNALING = 5 }
+local role_names = { [0] = "peer", "TURN server", "relayed peer", "SFU/media server",
+                     "STUN server", "SIP signaling" }
+
+-------------------------------------------------------------------------------
+-- Model
+-------------------------------------------------------------------------------
+local function flow_key(tcp, a, b)
+    if ep_cmp(a, b) > 0 then a, b = b, a end
+    return (tcp and "T" or "U") .. a.key .. "|" .. b.key
+end
+
+function M.new(idle_gap_s)
+    return { idle_gap_s = idle_gap_s or 60.0, max_flows = 200000, max_streams_per_flow = 64,
+             flows = {}, by_key = {}, sessions = {}, tls = {}, tls_keys = {},
+             dropped_flows = 0, finished = false, generation = 0 }
+end
+
+local function add_tls(m, f)
+    local key = flow_key(f.tcp, f.src, f.dst)
+    local t = m.tls_keys[key]
+    if not t then
+        if #m.tls >= MAX_TLS then return end
+        t = { tcp = f.tcp, client = f.src, server = f.dst, first_t = f.t, first_frame = f.frame }
+        m.tls_keys[key] = t
+        m.tls[#m.tls + 1] = t
+    end
+    if not t.sni and f.tls_sni and f.tls_sni ~= "" then
+        t.sni = f.tls_sni
+        t.client = f.src
+        t.server = f.dst
+    end
+end
+
+local function flow_new(m, f)
+    local fl = { index = #m.flows, tcp = f.tcp, ep = { [0] = f.src, [1] = f.dst },
+                 first_t = f.t, last_t = f.t, first_frame = f.frame, last_frame = f.frame,
+                 packets = { [0] = 0, [1] = 0 }, bytes = { [0] = 0, [1] = 0 },
+                 contents = 0, content_frame = {}, fingerprints = 0, fp_frame = {},
+                 dtls_version = 0, binding_req = {}, turn_req = {}, rtcp_mux = false,
+                 ice_pairs = {}, turn_users = {}, software = {}, call_ids = {},
+                 relayed = {}, peers = {}, channels = {}, sdp = {}, certs = {}, cnames = {},
+                 streams = {}, stream_list = {}, dropped_streams = 0,
+                 uf = 0, leg = -1, session = -1, ["local"] = 0, remote_role = ROLE.PEER }
+    m.flows[#m.flows + 1] = fl
+    return fl
+end
+
+local function add_string(a, s)
+    if not s or s == "" or #a >= MAX_LIST then return end
+    for _, x in ipairs(a) do if x == s then return end end
+    a[#a + 1] = s
+end
+
+local function add_ep(a, e)
+    if #a >= MAX_LIST then return end
+    for _, x in ipairs(a) do if x.key == e.key then return end end
+    a[#a + 1] = e
+end
+
+local function add_u16(a, v)
+    if #a >= MAX_LIST then return end
+    for _, x in ipairs(a) do if x == v then return end end
+    a[#a + 1] = v
+end
+
+local function ice_pair_key(username)
+    local a, b = username:match("^([^:]+):(.+)$")
+    if not a then return nil end
+    -- C: strchr finds the first colon; the rest (even with colons) is b.
+    if a < b then return a .. ":" .. b end
+    if a == b then return a .. ":" .. b end
+    return b .. ":" .. a
+end
+
+-- C's strcmp order on byte strings (Lua's < uses the locale).
+local function strcmp(a, b)
+    if a == b then return 0 end
+    local n = math.min(#a, #b)
+    for i = 1, n do
+        local p, q = sbyte(a, i), sbyte(b, i)
+        if p ~= q then return p < q and -1 or 1 end
+    end
+    return #a < #b and -1 or 1
+end
+
+local function ice_pair_key_c(username)
+    local colon = username:find(":", 1, true)
+    if not colon or colon == 1 or colon == #username then return nil end
+    local a, b = username:sub(1, colon - 1), username:sub(colon + 1)
+    if strcmp(a, b) <= 0 then return a .. ":" .. b end
+    return b .. ":" .. a
+end
+ice_pair_key = ice_pair_key_c
+
+-- corroborate.c wrtc_clock_match, for the median clock.
+local function clock_match(ts_advance, elapsed)
+    local T = R.thresholds
+    if ts_advance < 0 or elapsed < 0 then return 0 end
+    local best, best_err = 0, 0
+    for _, rate in ipairs(T.CLOCK_RATES) do
+        local expect = rate * elapsed
+        local err = math.abs(ts_advance - expect)
+        local allowed = rate * T.CLOCK_JITTER_S + T.CLOCK_REL_TOLERANCE * expect
+        if err <= allowed and (best == 0 or err / rate < best_err) then
+            best, best_err = rate, err / rate
+        end
+    end
+    return best
+end
+
+-- float32 rounding as C's `float rates[]` does.
+local function to_float(x)
+    if x == 0 or x ~= x or x == math.huge or x == -math.huge then return x end
+    local m, e = math.frexp(x)
+    m = math.floor(m * 16777216 + 0.5) / 16777216
+    return math.ldexp(m, e)
+end
+
+local function median_clock(s)
+    local r = {}
+    for i = 1, s.n_rates do r[i] = s.rates[i] end
+    table.sort(r)
+    local med = r[math.floor(s.n_rates / 2) + 1]
+    -- (int64_t) cast truncates toward zero
+    local v = med >= 0 and math.floor(med) or -math.floor(-med)
+    return clock_match(v, 1.0)
+end
+
+local function stream_update(s, r, t, frame)
+    s.packets = s.packets + 1
+    s.pts[r.pt] = true
+    s.payload_bytes = s.payload_bytes + r.payload_len
+    if r.payload_len == 0 then s.padding_only = s.padding_only + 1 end
+    if r.marker then s.markers = s.markers + 1 end
+    if r.srtp then s.srtp = true end
+    if not s.seq_init then
+        s.seq_init = true
+        s.first_pt = r.pt
+        s.first_t, s.last_t = t, t
+        s.first_frame = frame
+        s.base_seq, s.max_seq = r.seq, r.seq
+        s.received = 1
+        s.first_ts, s.last_ts = r.ts, r.ts
+        s.win_t = t
+        s.win_ts = 0
+        return
+    end
+    s.received = s.received + 1
+    local delta = (r.seq - s.max_seq) % 65536
+    if delta ~= 0 and delta < 0x8000 then
+        if r.seq < s.max_seq then s.cycles = s.cycles + 65536 end
+        s.max_seq = r.seq
+    end
+    local step = (r.ts - s.last_ts) % 4294967296
+    if step < 2147483648 then
+        s.ts_advance = s.ts_advance + step
+        s.last_ts = r.ts
+    end
+    s.last_t = t
+    if t - s.win_t >= 0.5 then
+        if s.win_t > 0 or s.n_rates > 0 then
+            local rate = to_float((s.ts_advance - s.win_ts) / (t - s.win_t))
+            if s.n_rates < 32 then
+                s.n_rates = s.n_rates + 1
+                s.rates[s.n_rates] = rate
+            else
+                s.rates[(s.packets % 32) + 1] = rate
+            end
+            s.clock_rate = median_clock(s)
+        end
+        s.win_t = t
+        s.win_ts = s.ts_advance
+    end
+    if s.clock_rate ~= 0 then
+        local transit = t - s.ts_advance / s.clock_rate
+        if s.have_transit then
+            local d = math.abs(transit - s.transit_prev)
+            s.jitter_s = s.jitter_s + (d - s.jitter_s) / 16.0
+        end
+        s.transit_prev = transit
+        s.have_transit = true
+    end
+end
+
+local function bit_index(bit)
+    local i = 0
+    while bit > 1 do bit = rshift(bit, 1); i = i + 1 end
+    return i
+end
+
+-- Add one packet's facts (see webrtc.lua `facts_of`).
+function M.add(m, f)
+    if band(f.contents, C.TLS) ~= 0 and band(f.contents, bor(C_CALL, C.SIP)) == 0 then
+        add_tls(m, f)
+        return
+    end
+    if band(f.contents, bor(C_CALL, C.SIP)) == 0 then return end
+    local key = flow_key(f.tcp, f.src, f.dst)
+    local gens = m.by_key[key]
+    local fl
+    if gens and #gens > 0 then
+        fl = gens[#gens]
+        if f.t - fl.last_t > m.idle_gap_s then fl = nil end
+    end
+    if not fl then
+        if #m.flows >= m.max_flows then
+            m.dropped_flows = m.dropped_flows + 1
+            return
+        end
+        fl = flow_new(m, f)
+        if not gens then gens = {}; m.by_key[key] = gens end
+        gens[#gens + 1] = fl
+    end
+    m.finished = false
+    local dir = ep_cmp(f.src, fl.ep[0]) == 0 and 0 or 1
+    fl.last_t = f.t
+    fl.last_frame = f.frame
+    fl.packets[dir] = fl.packets[dir] + 1
+    fl.bytes[dir] = fl.bytes[dir] + f.bytes
+    local fresh = band(f.contents, bit32.bnot(fl.contents))
+    for b = 0, 15 do
+        if band(fresh, lshift(1, b)) ~= 0 then fl.content_frame[b] = f.frame end
+    end
+    fl.contents = bor(fl.contents, f.contents)
+    local ffp = band(f.fingerprints, bit32.bnot(fl.fingerprints))
+    if ffp ~= 0 then
+        for b = 0, FP_COUNT_BITS - 1 do
+            if band(ffp, lshift(1, b)) ~= 0 then fl.fp_frame[b] = f.frame end
+        end
+        fl.fingerprints = bor(fl.fingerprints, f.fingerprints)
+    end
+    if has(f.contents, C.STUN) then
+        if f.stun_method == 1 and f.stun_class == 0 then fl.binding_req[dir] = true end
+        if has(f.contents, C.TURN) and f.stun_class == 0 then fl.turn_req[dir] = true end
+        if f.username and has(f.contents, C.ICE) then
+            local k = ice_pair_key(f.username)
+            if k then add_string(fl.ice_pairs, k) end
+        end
+        if f.username and has(f.contents, C.TURN) and f.stun_class == 0 then
+            add_string(fl.turn_users, f.username .. "@" .. (f.realm or ""))
+        end
+        if f.software then
+            add_string(fl.software, ep_format(f.src, true) .. "\t" .. f.software)
+        end
+        if f.relayed then add_ep(fl.relayed, f.relayed) end
+        for _, p in ipairs(f.peers) do add_ep(fl.peers, p) end
+    end
+    if f.channel and f.channel ~= 0 then add_u16(fl.channels, f.channel) end
+    if f.dtls_version > fl.dtls_version or (f.dtls_version ~= 0 and fl.dtls_version == 0) then
+        fl.dtls_version = f.dtls_version
+    end
+    if f.dtls_version == 0xFEFC then fl.dtls_version = 0xFEFC end
+    for _, r in ipairs(f.rtp) do
+        local k = r.ssrc * 2 + dir
+        local s = fl.streams[k]
+        local skip = false
+        if not s then
+            if #fl.stream_list >= m.max_streams_per_flow then
+                fl.dropped_streams = fl.dropped_streams + 1
+                skip = true
+            else
+                s = { ssrc = r.ssrc, dir = dir, pts = {}, first_pt = 0, srtp = false,
+                      packets = 0, bytes = 0, payload_bytes = 0, padding_only = 0, markers = 0,
+                      first_t = 0, last_t = 0, first_frame = 0, max_seq = 0, cycles = 0,
+                      base_seq = 0, received = 0, first_ts = 0, last_ts = 0, ts_advance = 0,
+                      transit_prev = 0, have_transit = false, jitter_s = 0, win_t = 0,
+                      win_ts = 0, rates = {}, n_rates = 0, clock_rate = 0, seq_init = false }
+                fl.streams[k] = s
+                fl.stream_list[#fl.stream_list + 1] = s
+            end
+        end
+        if not skip then
+            s.bytes = s.bytes + f.bytes
+            stream_update(s, r, f.t, f.frame)
+        end
+    end
+    if f.dtls_cert then add_string(fl.certs, f.dtls_cert) end
+    for _, c in ipairs(f.cnames) do add_string(fl.cnames, c) end
+    if f.sip_call_id then
+        add_string(fl.call_ids, f.sip_call_id)
+        for _, e in ipairs(f.sdp) do add_ep(fl.sdp, e) end
+    end
+end
+
+-------------------------------------------------------------------------------
+-- Grouping (session.c wrtc_model_finish)
+-------------------------------------------------------------------------------
+local function uf_find(flows, i)
+    local f = flows[i + 1]
+    while f.uf ~= i do
+        local p = flows[f.uf + 1]
+        f.uf = p.uf
+        i = f.uf
+        f = flows[i + 1]
+    end
+    return i
+end
+
+local function note(u, root, text)
+    local ev = u.evidence[root]
+    if not ev then ev = {}; u.evidence[root] = ev end
+    for _, x in ipairs(ev) do if x == text then return end end
+    if #ev < 16 then ev[#ev + 1] = text end
+end
+
+local function uf_union(u, a, b, why)
+    local ra, rb = uf_find(u.flows, a), uf_find(u.flows, b)
+    if ra ~= rb then
+        local root, other = math.min(ra, rb), math.max(ra, rb)
+        u.flows[other + 1].uf = root
+        local evb = u.evidence[other]
+        if evb then
+            for _, x in ipairs(evb) do note(u, root, x) end
+            u.evidence[other] = nil
+        end
+        note(u, root, why)
+    else
+        note(u, ra, why)
+    end
+end
+
+local function is_media(f) return band(f.contents, bor(C.RTP, C.SRTP)) ~= 0 end
+local function is_rtcp_only(f)
+    return band(f.contents, bor(C.RTCP, C.SRTCP)) ~= 0 and not is_media(f)
+end
+
+local function link_legs(m, u, by_ep)
+    local ice, relayed, creds = {}, {}, {}
+    for i0, f in ipairs(m.flows) do
+        local i = i0 - 1
+        for _, k in ipairs(f.ice_pairs) do
+            local other = ice[k]
+            if other then
+                uf_union(u, i, other, sfmt("ICE username fragments %s on several 5-tuples "
+                                           .. "(RFC 8445 §7.2.2)", k))
+            else
+                ice[k] = i
+            end
+        end
+        for _, e in ipairs(f.relayed) do relayed[e.key] = i end
+        for _, user in ipairs(f.turn_users) do
+            local c = f.turn_req[0] and 0 or 1
+            local s = 1 - c
+            local a = ep_format(f.ep[c], false)
+            local b = ep_format(f.ep[s], true)
+            local k = a .. "|" .. b .. "|" .. user
+            local other = creds[k]
+            if other then
+                uf_union(u, i, other, sfmt("TURN allocations with the same credentials (%s) "
+                                           .. "from host %s to server %s", user, a, b))
+            else
+                creds[k] = i
+            end
+        end
+    end
+    for i0, f in ipairs(m.flows) do
+        local i = i0 - 1
+        for e = 0, 1 do
+            local owner = relayed[f.ep[e].key]
+            if owner and owner ~= i then
+                local o = m.flows[owner + 1]
+                uf_union(u, i, owner, sfmt("TURN relayed address %s allocated by %s",
+                    ep_format(f.ep[e], true), ep_format(o.ep[o.turn_req[0] and 0 or 1], true)))
+            end
+        end
+        for _, p in ipairs(f.peers) do
+            local others = by_ep[p.key]
+            local owner = relayed[p.key]
+            local why = sfmt("TURN peer %s (XOR-PEER-ADDRESS)", ep_format(p, true))
+            if owner and owner ~= i then uf_union(u, i, owner, why) end
+            for _, o in ipairs(others or {}) do
+                if o ~= i then uf_union(u, i, o, why) end
+            end
+        end
+        if is_rtcp_only(f) and f.ep[0].port > 0 and f.ep[1].port > 0 then
+            local lo = ep_new(f.ep[0].fam, f.ep[0].addr, f.ep[0].port - 1)
+            for _, o in ipairs(by_ep[lo.key] or {}) do
+                local r = m.flows[o + 1]
+                local re = ep_cmp(r.ep[0], lo) == 0 and 1 or 0
+                if is_media(r) and same_host(r.ep[re], f.ep[1]) and
+                   r.ep[re].port + 1 == f.ep[1].port then
+                    uf_union(u, i, o, sfmt("RTCP on the ports after RTP %s <-> %s "
+                        .. "(RFC 3550 §11)", ep_format(r.ep[0], true), ep_format(r.ep[1], true)))
+                end
+            end
+        end
+    end
+end
+
+local function cmp_flow_time(x, y)
+    if x.first_frame ~= y.first_frame then return x.first_frame < y.first_frame end
+    return x.index < y.index
+end
+
+-- table.sort is not stable and requires a strict order: cmp_flow_time is.
+local function assign_role(f, relayed_eps)
+    f["local"] = 0
+    f.remote_role = ROLE.PEER
+    if has(f.contents, C.SIP) and band(f.contents, C_CALL) == 0 then
+        f.remote_role = ROLE.SIGNALING
+        return
+    end
+    if (f.turn_req[0] or false) ~= (f.turn_req[1] or false) then
+        f["local"] = f.turn_req[0] and 0 or 1
+        f.remote_role = ROLE.TURN_SERVER
+        return
+    end
+    if relayed_eps[f.ep[0].key] or relayed_eps[f.ep[1].key] then
+        f["local"] = relayed_eps[f.ep[0].key] and 0 or 1
+        f.remote_role = ROLE.RELAYED_PEER
+        return
+    end
+    if (f.binding_req[0] or false) ~= (f.binding_req[1] or false) then
+        f["local"] = f.binding_req[0] and 0 or 1
+        f.remote_role = has(f.contents, C.ICE) and ROLE.MEDIA_SERVER or ROLE.STUN_SERVER
+    end
+end
+
+local function hosts_shared(a, b)
+    for _, f in ipairs(a.flows) do
+        for _, g in ipairs(b.flows) do
+            for x = 0, 1 do
+                for y = 0, 1 do
+                    if same_host(f.ep[x], g.ep[y]) then return f.ep[x] end
+                end
+            end
+        end
+    end
+    return nil
+end
+
+function M.finish(m)
+    if m.finished then return end
+    m.sessions = {}
+    local u = { flows = m.flows, evidence = {} }
+    local by_ep, relayed_eps = {}, {}
+    for i0, f in ipairs(m.flows) do
+        local i = i0 - 1
+        f.uf = i
+        f.leg, f.session = -1, -1
+        f.rtcp_mux = is_media(f) and band(f.contents, bor(C.RTCP, C.SRTCP)) ~= 0
+        for e = 0, 1 do
+            local l = by_ep[f.ep[e].key]
+            if not l then l = {}; by_ep[f.ep[e].key] = l end
+            l[#l + 1] = i
+        end
+        for _, r in ipairs(f.relayed) do relayed_eps[r.key] = true end
+    end
+    link_legs(m, u, by_ep)
+
+    local legs, leg_of_root = {}, {}
+    for i0, f in ipairs(m.flows) do
+        local r = uf_find(m.flows, i0 - 1)
+        local l = leg_of_root[r]
+        if not l then
+            l = { flows = {}, evidence = {} }
+            for _, x in ipairs(u.evidence[r] or {}) do l.evidence[#l.evidence + 1] = x end
+            leg_of_root[r] = l
+            legs[#legs + 1] = l
+        end
+        l.flows[#l.flows + 1] = f
+    end
+    for li, l in ipairs(legs) do
+        for _, f in ipairs(l.flows) do f.leg = li - 1 end
+        table.sort(l.flows, cmp_flow_time)
+    end
+
+    local n = #legs
+    local parent, sev = {}, {}
+    for i = 0, n - 1 do parent[i] = i end
+    local function leg_find(x)
+        while parent[x] ~= x do
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        end
+        return x
+    end
+    local function join(a, b, text)
+        a, b = leg_find(a), leg_find(b)
+        if a ~= b then
+            local root, o = math.min(a, b), math.max(a, b)
+            parent[o] = root
+            sev[root] = sev[root] or {}
+            sev[root][#sev[root] + 1] = text
+        end
+    end
+    local by_ssrc, sdp_eps, by_id = {}, {}, {}
+    for _, f in ipairs(m.flows) do
+        for _, s in ipairs(f.stream_list) do
+            local other = by_ssrc[s.ssrc]
+            if not other then
+                by_ssrc[s.ssrc] = f.leg
+            else
+                join(other, f.leg, sfmt("SSRC 0x%08x on several legs", s.ssrc))
+            end
+        end
+        local ids = { f.certs, f.cnames }
+        local what = { "DTLS certificate serial", "RTCP CNAME" }
+        for w = 1, 2 do
+            for _, id in ipairs(ids[w]) do
+                local key = w .. "|" .. id
+                local other = by_id[key]
+                if not other then
+                    by_id[key] = f.leg
+                else
+                    join(other, f.leg, sfmt("%s %s on several legs", what[w], id))
+                end
+            end
+        end
+        if #f.call_ids == 1 then
+            for _, e in ipairs(f.sdp) do
+                for d = 0, 1 do
+                    local x = ep_new(e.fam, e.addr, (e.port + d) % 65536)
+                    if not sdp_eps[x.key] then sdp_eps[x.key] = f end
+                end
+            end
+        end
+    end
+    for _, f in ipairs(m.flows) do
+        for e = 0, 1 do
+            local sip = sdp_eps[f.ep[e].key]
+            if sip and sip ~= f then
+                join(sip.leg, f.leg, sfmt("SIP Call-ID %s: SDP names the media endpoints",
+                                          sip.call_ids[1]))
+            end
+        end
+    end
+    local roots, order = {}, {}
+    for i = 0, n - 1 do
+        local l = legs[i + 1]
+        local r = leg_find(i)
+        local s = roots[r]
+        if not s then
+            s = { legs = {}, flows = {}, evidence = {}, related = {}, related_ids = {} }
+            roots[r] = s
+            order[#order + 1] = r
+        end
+        s.legs[#s.legs + 1] = l
+        for _, f in ipairs(l.flows) do s.flows[#s.flows + 1] = f end
+    end
+    for i = 0, n - 1 do
+        if sev[i] then
+            local s = roots[leg_find(i)]
+            for _, x in ipairs(sev[i]) do
+                local dup = false
+                for _, y in ipairs(s.evidence) do dup = dup or x == y end
+                if not dup and #s.evidence < 16 then s.evidence[#s.evidence + 1] = x end
+            end
+        end
+    end
+    for _, r in ipairs(order) do
+        local s = roots[r]
+        local call = false
+        for _, x in ipairs(s.flows) do
+            call = call or band(x.contents, bor(C.ICE, C.TURN, C.CHANNELDATA, C.DTLS, C.ZRTP)) ~= 0
+                or #x.stream_list > 0
+        end
+        if call then m.sessions[#m.sessions + 1] = s end
+    end
+
+    for _, f in ipairs(m.flows) do f.leg, f.session = -1, -1 end
+    table.sort(m.sessions, function(x, y) return cmp_flow_time(x.flows[1], y.flows[1]) end)
+    for si, s in ipairs(m.sessions) do
+        s.id = si
+        table.sort(s.legs, function(x, y) return cmp_flow_time(x.flows[1], y.flows[1]) end)
+        table.sort(s.flows, cmp_flow_time)
+        s.first_t, s.last_t = 1e300, -1e300
+        for li, l in ipairs(s.legs) do
+            l.id = li
+            for _, f in ipairs(l.flows) do
+                f.leg = l.id
+                f.session = s.id
+                if f.first_t < s.first_t then s.first_t = f.first_t end
+                if f.last_t > s.last_t then s.last_t = f.last_t end
+                assign_role(f, relayed_eps)
+            end
+        end
+    end
+    for _, s in ipairs(m.sessions) do
+        local f0 = s.flows[1]
+        local best, best_n = f0.ep[0], 0
+        for j, f in ipairs(s.flows) do
+            for e = 0, 1 do
+                local cnt = 0
+                for _, g in ipairs(s.flows) do
+                    if same_host(g.ep[0], f.ep[e]) or same_host(g.ep[1], f.ep[e]) then
+                        cnt = cnt + 1
+                    end
+                end
+                if cnt > best_n or (cnt == best_n and j == 1 and e == 0) then
+                    best_n = cnt
+                    best = f.ep[e]
+                end
+            end
+        end
+        for _, f in ipairs(s.flows) do
+            local h0, h1 = same_host(f.ep[0], best), same_host(f.ep[1], best)
+            if (f.remote_role == ROLE.PEER or f.remote_role == ROLE.SIGNALING) and h0 ~= h1 then
+                f["local"] = h0 and 0 or 1
+            end
+        end
+    end
+    for i, a in ipairs(m.sessions) do
+        for j, b in ipairs(m.sessions) do
+            if i ~= j and not (a.first_t > b.last_t or b.first_t > a.last_t) then
+                local host = hosts_shared(a, b)
+                if host then
+                    a.related[#a.related + 1] = sfmt(
+                        "session %d: shares host %s, overlapping in time", b.id,
+                        ep_format(host, false))
+                    a.related_ids[#a.related_ids + 1] = b.id
+                end
+            end
+        end
+    end
+    m.finished = true
+    m.generation = m.generation + 1
+end
+
+-- The flow a packet belongs to (session.c wrtc_model_lookup).
+function M.lookup(m, tcp, src, dst, t)
+    local gens = m.by_key[flow_key(tcp, src, dst)]
+    local best
+    for _, f in ipairs(gens or {}) do
+        best = f
+        if t <= f.last_t + 1e-9 then break end
+    end
+    if best and t > best.last_t + m.idle_gap_s then return nil end
+    return best
+end
+
+-------------------------------------------------------------------------------
+-- Streams
+-------------------------------------------------------------------------------
+local function stream_media(s)
+    if s.first_pt < 35 then
+        for _, v in ipairs({ 25, 26, 28, 31, 32, 33, 34 }) do
+            if s.first_pt == v then return "video" end
+        end
+        return "audio"
+    end
+    if s.clock_rate == 90000 then return "video" end
+    if s.clock_rate ~= 0 then return "audio" end
+    return "unknown"
+end
+M.stream_media = stream_media
+
+local static_pts = { [0] = "PCMU", [3] = "GSM", [4] = "G723", [8] = "PCMA", [9] = "G722",
+                     [13] = "CN", [18] = "G729", [26] = "JPEG", [31] = "H261", [34] = "H263" }
+
+local function codec_guess(s)
+    local name = static_pts[s.first_pt]
+    if name then return name, sfmt("static PT %d (RFC 3551)", s.first_pt) end
+    if s.packets > 0 and s.padding_only * 10 >= s.packets * 9 then
+        return "padding/probe", sfmt("%d/%d packets without payload", s.padding_only, s.packets)
+    end
+    if s.clock_rate == 90000 then return "video", "timestamps: 90 kHz clock" end
+    if s.clock_rate == 48000 then return "Opus?", "timestamps: 48 kHz clock" end
+    if s.clock_rate ~= 0 then
+        return sfmt("audio %d Hz", s.clock_rate), sfmt("timestamps: %d Hz clock", s.clock_rate)
+    end
+    return "?", "too few timestamps for a clock"
+end
+M.codec_guess = codec_guess
+
+local function stream_loss(s)
+    local expected = s.cycles + s.max_seq - s.base_seq + 1
+    local lost = expected - s.received
+    if not s.seq_init or expected <= 0 or lost <= 0 then return 0 end
+    return lost / expected
+end
+
+-------------------------------------------------------------------------------
+-- Software (software.c), traits and verdict (verdict.c)
+-------------------------------------------------------------------------------
+function M.software_identify(sw)
+    if not sw then return nil end
+    for _, row in ipairs(R.software) do
+        local at
+        if row.at_start then
+            if sw:sub(1, #row.marker) == row.marker then at = 1 end
+        else
+            at = sw:find(row.marker, 1, true)
+        end
+        if at then
+            local version = ""
+            if row.version_follows then
+                version = sw:sub(at + #row.marker):match("^[%d%.]*") or ""
+                version = version:sub(1, 31):gsub("%.+$", "")
+            end
+            return row.product, version
+        end
+    end
+    return nil
+end
+
+local TRAIT = { ICE = 1, TURN = 2, SRTP = 3, DTLS_SRTP = 4, SDES = 5, BUNDLE = 6, RTCP_MUX = 7,
+                WEB_SIGNALING = 8 }
+M.TRAIT = TRAIT
+local VERDICT = { UNDETERMINED = 0, NOT_WEBRTC = 1, WEBRTC_LIKELY = 2, WEBRTC = 3 }
+local verdict_names = { [0] = "undetermined", "not-webrtc", "webrtc-likely", "webrtc" }
+M.verdict_names = verdict_names
+
+local function set_trait(t, k, frame, detail)
+    if t.on[k] and t.frame[k] ~= 0 and t.frame[k] <= frame then return end
+    t.on[k] = true
+    t.frame[k] = frame
+    t.detail[k] = detail:sub(1, 159)
+end
+
+function M.traits_of(flows, tls)
+    local t = { on = {}, frame = {}, detail = {}, rtp = false, fingerprints = 0, fp_frame = {} }
+    for k = 1, 8 do t.on[k], t.frame[k] = false, 0 end
+    local call_start = 1e300
+    for _, f in ipairs(flows) do
+        local audio, video, srtp, srtp_frame = false, false, false, 0
+        if has(f.contents, C.ICE) then
+            set_trait(t, TRAIT.ICE, f.content_frame[bit_index(C.ICE)] or 0,
+                      "STUN Binding with ICE attributes")
+        end
+        if band(f.contents, bor(C.TURN, C.CHANNELDATA)) ~= 0 then
+            local b = has(f.contents, C.TURN) and C.TURN or C.CHANNELDATA
+            set_trait(t, TRAIT.TURN, f.content_frame[bit_index(b)] or 0,
+                      b == C.TURN and "TURN request/indication" or "TURN ChannelData")
+        end
+        for _, s in ipairs(f.stream_list) do
+            t.rtp = true
+            local kind = stream_media(s)
+            audio = audio or kind == "audio"
+            video = video or kind == "video"
+            if s.srtp then
+                srtp = true
+                if srtp_frame == 0 or s.first_frame < srtp_frame then srtp_frame = s.first_frame end
+            end
+        end
+        if srtp then
+            set_trait(t, TRAIT.SRTP, srtp_frame, "RTP payloads encrypted")
+            if has(f.contents, C.DTLS) then
+                local v = f.dtls_version
+                local d = sfmt("DTLS%s%s handshake on the SRTP 5-tuple", v ~= 0 and " " or "",
+                               v == 0xFEFC and "1.3" or (v ~= 0 and "1.2" or ""))
+                set_trait(t, TRAIT.DTLS_SRTP, f.content_frame[bit_index(C.DTLS)] or 0, d)
+            elseif not has(f.contents, C.ZRTP) then
+                set_trait(t, TRAIT.SDES, srtp_frame, "SRTP without DTLS or ZRTP on its 5-tuple")
+            end
+        end
+        if audio and video then
+            set_trait(t, TRAIT.BUNDLE, f.first_frame, "audio and video on one 5-tuple")
+        end
+        if f.rtcp_mux then
+            local b = has(f.contents, C.SRTCP) and C.SRTCP or C.RTCP
+            set_trait(t, TRAIT.RTCP_MUX, f.content_frame[bit_index(b)] or 0,
+                      "RTCP on the RTP 5-tuple")
+        end
+        for b = 0, FP_COUNT_BITS - 1 do
+            local bit = lshift(1, b)
+            if has(f.fingerprints, bit) then
+                if not has(t.fingerprints, bit) or f.fp_frame[b] < t.fp_frame[b] then
+                    t.fp_frame[b] = f.fp_frame[b]
+                end
+                t.fingerprints = bor(t.fingerprints, bit)
+            end
+        end
+        if band(f.contents, bor(C.STUN, C.RTP, C.SRTP)) ~= 0 and f.first_t < call_start then
+            call_start = f.first_t
+        end
+    end
+    if t.on[TRAIT.DTLS_SRTP] then t.on[TRAIT.SDES] = false end
+    if tls and call_start < 1e300 then
+        for _, c in ipairs(tls) do
+            if not (c.first_t > call_start or c.first_t < call_start - R.web_signaling_window_s) then
+                local hostm = false
+                for _, f in ipairs(flows) do
+                    if hostm then break end
+                    hostm = same_host(c.client, f.ep[0]) or same_host(c.client, f.ep[1])
+                end
+                if hostm then
+                    set_trait(t, TRAIT.WEB_SIGNALING, c.first_frame, sfmt(
+                        "TLS to %s%s%s before the call", ep_format(c.server, true),
+                        c.sni and " SNI " or "", c.sni or ""))
+                end
+            end
+        end
+    end
+    return t
+end
+
+function M.verdict_of(t, want_evidence)
+    local sc, ev = 0, {}
+    for k = 1, 8 do
+        if t.on[k] then
+            sc = sc + R.trait_weight[R.traits[k]]
+            if want_evidence then
+                ev[#ev + 1] = sfmt("%s: %s (frame %d)", R.traits[k], t.detail[k], t.frame[k])
+            end
+        end
+    end
+    if want_evidence then
+        for b = 0, FP_COUNT_BITS - 1 do
+            local bit = lshift(1, b)
+            if has(t.fingerprints, bit) then
+                ev[#ev + 1] = sfmt("fingerprint: %s (frame %d)", fp_names[bit], t.fp_frame[b])
+            end
+        end
+    end
+    local media = t.on[TRAIT.SRTP]
+    local v
+    if t.on[TRAIT.ICE] and t.on[TRAIT.DTLS_SRTP] then
+        v = VERDICT.WEBRTC
+    elseif (t.on[TRAIT.ICE] or t.on[TRAIT.TURN]) and media then
+        v = VERDICT.WEBRTC_LIKELY
+    elseif t.rtp and band(t.fingerprints, FP_STRONG) ~= 0 then
+        v = VERDICT.WEBRTC_LIKELY
+    elseif t.rtp and not t.on[TRAIT.ICE] and not t.on[TRAIT.TURN] and not t.on[TRAIT.DTLS_SRTP] then
+        v = VERDICT.NOT_WEBRTC
+    else
+        v = VERDICT.UNDETERMINED
+    end
+    return v, sc, ev
+end
+
+function M.session_verdict(s, tls)
+    local best = VERDICT.UNDETERMINED
+    for _, l in ipairs(s.legs) do
+        local v = M.verdict_of(M.traits_of(l.flows, tls), false)
+        if v > best then best = v end
+    end
+    return best
+end
+
+-------------------------------------------------------------------------------
+-- Report (report.c)
+-------------------------------------------------------------------------------
+local function dtls_name(v)
+    return v == 0xFEFC and "1.3" or v == 0xFEFD and "1.2" or v == 0xFEFF and "1.0" or nil
+end
+
+local CONTENTS = {
+    { C.STUN, "STUN", "stun" }, { C.ICE, "ICE", "ice" }, { C.TURN, "TURN", "turn" },
+    { C.CHANNELDATA, "ChannelData", "channeldata" },
+    { C.DATA_IND, "Send/Data", "send_data_indication" }, { C.DTLS, "DTLS", "dtls" },
+    { C.ZRTP, "ZRTP", "zrtp" }, { C.SRTP, "SRTP", "srtp" }, { C.RTP, "RTP", "rtp" },
+    { C.SRTCP, "SRTCP", "srtcp" }, { C.RTCP, "RTCP", "rtcp" }, { C.SIP, "SIP", "sip" },
+}
+
+local function contents_text(f)
+    local c = f.contents
+    if has(c, C.SRTP) then c = band(c, bit32.bnot(C.RTP)) end
+    if has(c, C.SRTCP) then c = band(c, bit32.bnot(C.RTCP)) end
+    if has(c, C.ICE) then c = band(c, bit32.bnot(C.STUN)) end
+    local out = {}
+    for _, row in ipairs(CONTENTS) do
+        if has(c, row[1]) then
+            local s = row[2]
+            if row[1] == C.DTLS and dtls_name(f.dtls_version) then
+                s = s .. "-" .. dtls_name(f.dtls_version)
+            end
+            if (row[1] == C.RTCP or row[1] == C.SRTCP) and f.rtcp_mux then s = s .. "(mux)" end
+            out[#out + 1] = s
+        end
+    end
+    return table.concat(out, " ")
+end
+
+local function direction(f)
+    local o, i = false, false
+    for _, s in ipairs(f.stream_list) do
+        if s.dir == f["local"] then o = true else i = true end
+    end
+    return (o and i) and "sendrecv" or o and "sendonly" or i and "recvonly" or "none"
+end
+
+local function pts_list(s)
+    local out = {}
+    for pt = 0, 127 do if s.pts[pt] then out[#out + 1] = tostring(pt) end end
+    return out
+end
+
+local function bitrate_kbps(s)
+    local d = s.last_t - s.first_t
+    return d > 0 and s.bytes * 8.0 / d / 1000.0 or 0
+end
+
+local function flow_id(s, f)
+    for i, x in ipairs(s.flows) do if x == f then return i end end
+    return 0
+end
+
+local function session_streams(s)
+    local out, flow_of = {}, {}
+    for i, f in ipairs(s.flows) do
+        for _, st in ipairs(f.stream_list) do
+            out[#out + 1] = st
+            flow_of[#flow_of + 1] = i
+        end
+    end
+    return out, flow_of
+end
+
+local function servers(s)
+    local out = {}
+    for _, f in ipairs(s.flows) do
+        for _, v in ipairs(f.software) do
+            local dup = false
+            for _, x in ipairs(out) do dup = dup or x == v end
+            if not dup then out[#out + 1] = v end
+        end
+    end
+    return out
+end
+
+local REPORT_WIDTH = 100
+local function wrapped(o, indent, label, text)
+    local col = indent + #label
+    local start = col
+    local line = { string.rep(" ", indent), label }
+    local first = true
+    for w in text:gmatch("[^ ]+") do
+        if col > start and col + 1 + #w > REPORT_WIDTH then
+            line[#line + 1] = "\n" .. string.rep(" ", start)
+            col = start
+        elseif col > start then
+            line[#line + 1] = " "
+            col = col + 1
+        end
+        line[#line + 1] = w
+        col = col + #w
+        first = false
+    end
+    o[#o + 1] = table.concat(line) .. "\n"
+end
+
+-- C's printf("%.Nf") rounds the binary double; Lua's string.format does the same.
+local RULE = string.rep("=", 84) .. "\n"
+
+function M.report_text(m)
+    M.finish(m)
+    local o = {}
+    local ss = m.sessions
+    o[#o + 1] = RULE
+    o[#o + 1] = sfmt("WebRTC sessions: %d    (times in seconds from the first packet)\n", #ss)
+    if m.dropped_flows > 0 then
+        o[#o + 1] = sfmt("Note: %d flows not tracked (flow limit reached)\n", m.dropped_flows)
+    end
+    for _, s in ipairs(ss) do
+        local streams, flow_of = session_streams(s)
+        local function pl(n, w) return n == 1 and w or w .. "s" end
+        o[#o + 1] = sfmt("\nSession %d   %.3f - %.3f s (%.3f s)   %d %s, %d %s, %d %s\n", s.id,
+            s.first_t, s.last_t, s.last_t - s.first_t, #s.legs, pl(#s.legs, "leg"),
+            #s.flows, pl(#s.flows, "flow"), #streams, pl(#streams, "stream"))
+        local tr = M.traits_of(s.flows, m.tls)
+        local _, score, ev = M.verdict_of(tr, true)
+        local tl = {}
+        for k = 1, 8 do tl[#tl + 1] = (tr.on[k] and "+" or "-") .. R.traits[k] end
+        o[#o + 1] = sfmt("  Verdict: %s (score %d)\n",
+                         verdict_names[M.session_verdict(s, m.tls)], score)
+        wrapped(o, 2, "traits: ", table.concat(tl, " "))
+        for _, e in ipairs(ev) do wrapped(o, 4, "", e) end
+        for _, e in ipairs(s.evidence) do wrapped(o, 2, "joined by: ", e) end
+        for _, l in ipairs(s.legs) do
+            local lv, lscore = M.verdict_of(M.traits_of(l.flows, m.tls), false)
+            local ids = {}
+            for _, f in ipairs(l.flows) do ids[#ids + 1] = " " .. flow_id(s, f) end
+            o[#o + 1] = sfmt("  Leg %d: flow%s%s   verdict %s (score %d)\n", l.id,
+                             #l.flows == 1 and "" or "s", table.concat(ids), verdict_names[lv],
+                             lscore)
+            for _, e in ipairs(l.evidence) do wrapped(o, 4, "linked by: ", e) end
+        end
+        o[#o + 1] = "  Flows\n"
+        o[#o + 1] = sfmt("  %-3s %-3s %-4s %-22s %-22s %s\n", "#", "leg", "tr", "local", "remote",
+                         "remote role")
+        for j, f in ipairs(s.flows) do
+            local lo = f["local"]
+            o[#o + 1] = sfmt("  %-3d %-3d %-4s %-22s %-22s %s\n", j, f.leg, f.tcp and "tcp" or "udp",
+                             ep_format(f.ep[lo], true), ep_format(f.ep[1 - lo], true),
+                             role_names[f.remote_role])
+            o[#o + 1] = sfmt("  %12s %s\n", "", contents_text(f))
+            o[#o + 1] = sfmt("  %12s %s, %d pkts, %d bytes, %.3f - %.3f s\n", "", direction(f),
+                             f.packets[0] + f.packets[1], f.bytes[0] + f.bytes[1], f.first_t,
+                             f.last_t)
+            if f.dropped_streams > 0 then
+                o[#o + 1] = sfmt("  %12s %d more SSRCs not tracked (limit of streams per flow)\n",
+                                 "", f.dropped_streams)
+            end
+            if #f.channels > 0 then
+                local chs = {}
+                for _, ch in ipairs(f.channels) do chs[#chs + 1] = sfmt(" 0x%04x", ch) end
+                o[#o + 1] = sfmt("  %12s TURN channels%s\n", "", table.concat(chs))
+            end
+        end
+        if #streams > 0 then
+            o[#o + 1] = "  Streams (dir: > local to remote, < remote to local)\n"
+            o[#o + 1] = sfmt("  %-4s %-3s %-10s %-11s %-7s %-6s %-14s %s\n", "flow", "dir", "SSRC",
+                             "PT", "media", "clock", "codec guess", "evidence")
+            o[#o + 1] = sfmt("  %23s %8s %9s %8s %8s %7s %8s %6s %9s\n", "", "pkts", "bytes",
+                             "first", "last", "dur", "kbit/s", "loss", "jitter ms")
+        end
+        for j, st in ipairs(streams) do
+            local fid = flow_of[j]
+            local f = s.flows[fid]
+            local codec, cev = codec_guess(st)
+            local clock = st.clock_rate ~= 0 and tostring(st.clock_rate) or "?"
+            o[#o + 1] = sfmt("  %-4d %-3s 0x%08x %-11s %-7s %-6s %-14s %s\n", fid,
+                             st.dir == f["local"] and ">" or "<", st.ssrc,
+                             table.concat(pts_list(st), ","), stream_media(st), clock, codec, cev)
+            o[#o + 1] = sfmt("  %23s %8d %9d %8.3f %8.3f %7.3f %8.1f %5.1f%% %9.2f\n",
+                             st.srtp and "SRTP" or "RTP", st.packets, st.bytes, st.first_t,
+                             st.last_t, st.last_t - st.first_t, bitrate_kbps(st),
+                             stream_loss(st) * 100.0, st.jitter_s * 1000.0)
+        end
+        local sw = servers(s)
+        if #sw > 0 then
+            o[#o + 1] = "  STUN/TURN SOFTWARE\n"
+            for _, v in ipairs(sw) do
+                local host, soft = v:match("^([^\t]*)\t(.*)$")
+                local line = sfmt("    %-24s \"%s\"", host, soft)
+                local prod, ver = M.software_identify(soft)
+                if prod then
+                    line = line .. ": " .. prod .. (ver ~= "" and " " or "") .. ver
+                end
+                o[#o + 1] = line .. "\n"
+            end
+        end
+        if #s.related > 0 then
+            o[#o + 1] = "  Related sessions\n"
+            for _, r in ipairs(s.related) do wrapped(o, 4, "", r) end
+        end
+    end
+    o[#o + 1] = RULE
+    return table.concat(o)
+end
+
+-- JSON (report.c wrtc_report_json): the same key order and number formats.
+local function js(s)
+    if s == nil then return "null" end
+    return '"' .. s:gsub('[%c"\\]', function(c)
+        if c == '"' or c == "\\" then return "\\" .. c end
+        return sfmt("\\u%04x", sbyte(c))
+    end) .. '"'
+end
+
+local function jstrs(a)
+    local out = {}
+    for _, x in ipairs(a) do out[#out + 1] = js(x) end
+    return "[" .. table.concat(out, ",") .. "]"
+end
+
+local function jeps(a)
+    local out = {}
+    for _, e in ipairs(a) do out[#out + 1] = js(ep_format(e, true)) end
+    return "[" .. table.concat(out, ",") .. "]"
+end
+
+local function json_traits(t)
+    local out = {}
+    for k = 1, 8 do
+        local v
+        if t.on[k] then
+            v = sfmt('{"value":true,"frame":%d,"evidence":%s}', t.frame[k], js(t.detail[k]))
+        else
+            v = '{"value":false,"frame":null,"evidence":null}'
+        end
+        out[#out + 1] = js(R.traits[k]) .. ":" .. v
+    end
+    return "{" .. table.concat(out, ",") .. "}"
+end
+
+local function json_verdict(flows, tls, override)
+    local t = M.traits_of(flows, tls)
+    local v, score, ev = M.verdict_of(t, true)
+    local fps = {}
+    for b = 0, FP_COUNT_BITS - 1 do
+        local bit = lshift(1, b)
+        if has(t.fingerprints, bit) then
+            fps[#fps + 1] = sfmt('{"name":%s,"frame":%d}', js(fp_names[bit]), t.fp_frame[b])
+        end
+    end
+    return sfmt('"verdict":%s,"score":%d,"traits":%s,"verdict_evidence":%s,"fingerprints":[%s]',
+                js(override or verdict_names[v]), score, json_traits(t), jstrs(ev),
+                table.concat(fps, ","))
+end
+
+local function json_flow(f, id)
+    local lo = f["local"]
+    local cs = {}
+    for _, row in ipairs(CONTENTS) do if has(f.contents, row[1]) then cs[#cs + 1] = js(row[3]) end end
+    local chs = {}
+    for _, ch in ipairs(f.channels) do chs[#chs + 1] = tostring(ch) end
+    local dn = dtls_name(f.dtls_version)
+    return "{" .. table.concat({
+        sfmt('"id":%d', id), sfmt('"leg":%d', f.leg),
+        sfmt('"transport":%s', js(f.tcp and "tcp" or "udp")),
+        sfmt('"local":%s', js(ep_format(f.ep[lo], true))),
+        sfmt('"remote":%s', js(ep_format(f.ep[1 - lo], true))),
+        sfmt('"remote_role":%s', js(role_names[f.remote_role])),
+        sfmt('"direction":%s', js(direction(f))),
+        '"contents":[' .. table.concat(cs, ",") .. "]",
+        '"dtls_version":' .. (dn and js(dn) or "null"),
+        '"rtcp_mux":' .. (f.rtcp_mux and "true" or "false"),
+        '"turn_channels":[' .. table.concat(chs, ",") .. "]",
+        '"turn_relayed":' .. jeps(f.relayed), '"turn_peers":' .. jeps(f.peers),
+        '"ice_ufrag_pairs":' .. jstrs(f.ice_pairs), '"sip_call_ids":' .. jstrs(f.call_ids),
+        sfmt('"packets":%d', f.packets[0] + f.packets[1]),
+        sfmt('"bytes":%d', f.bytes[0] + f.bytes[1]),
+        sfmt('"first":%.3f', f.first_t), sfmt('"last":%.3f', f.last_t),
+        sfmt('"dropped_streams":%d', f.dropped_streams),
+    }, ",") .. "}"
+end
+
+local function json_stream(f, st, fid)
+    local codec, cev = codec_guess(st)
+    return "{" .. table.concat({
+        sfmt('"flow":%d', fid),
+        sfmt('"direction":%s', js(st.dir == f["local"] and "local->remote" or "remote->local")),
+        sfmt('"src":%s', js(ep_format(f.ep[st.dir], true))),
+        sfmt('"dst":%s', js(ep_format(f.ep[1 - st.dir], true))),
+        sfmt('"ssrc":%s', js(sfmt("0x%08x", st.ssrc))),
+        '"payload_types":[' .. table.concat(pts_list(st), ",") .. "]",
+        sfmt('"media":%s', js(stream_media(st))), sfmt('"clock_rate":%d', st.clock_rate),
+        sfmt('"codec_guess":%s', js(codec)), sfmt('"codec_evidence":%s', js(cev)),
+        '"srtp":' .. (st.srtp and "true" or "false"),
+        sfmt('"packets":%d', st.packets), sfmt('"bytes":%d', st.bytes),
+        sfmt('"first":%.3f', st.first_t), sfmt('"last":%.3f', st.last_t),
+        sfmt('"duration":%.3f', st.last_t - st.first_t),
+        sfmt('"bitrate_kbps":%.1f', bitrate_kbps(st)), sfmt('"loss":%.4f', stream_loss(st)),
+        sfmt('"jitter_ms":%.2f', st.jitter_s * 1000.0),
+    }, ",") .. "}"
+end
+
+
+
+function M.report_json(m)
+    M.finish(m)
+    local out = {}
+    for _, s in ipairs(m.sessions) do
+        local streams, flow_of = session_streams(s)
+        local legs, flows, sts, svs, rel = {}, {}, {}, {}, {}
+        for _, l in ipairs(s.legs) do
+            local ids = {}
+            for _, f in ipairs(l.flows) do ids[#ids + 1] = tostring(flow_id(s, f)) end
+            legs[#legs + 1] = sfmt('{"id":%d,"flows":[%s],"evidence":%s,%s}', l.id,
+                                   table.concat(ids, ","), jstrs(l.evidence),
+                                   json_verdict(l.flows, m.tls, nil))
+        end
+        for j, f in ipairs(s.flows) do flows[#flows + 1] = json_flow(f, j) end
+        for j, st in ipairs(streams) do
+            sts[#sts + 1] = json_stream(s.flows[flow_of[j]], st, flow_of[j])
+        end
+        for _, v in ipairs(servers(s)) do
+            local host, soft = v:match("^([^\t]*)\t(.*)$")
+            local prod, ver = M.software_identify(soft)
+            svs[#svs + 1] = sfmt('{"endpoint":%s,"software":%s,"product":%s,"version":%s}',
+                                 js(host), js(soft), prod and js(prod) or "null",
+                                 (prod and ver ~= "") and js(ver) or "null")
+        end
+        for j, r in ipairs(s.related) do
+            rel[#rel + 1] = sfmt('{"session":%d,"evidence":%s}', s.related_ids[j], js(r))
+        end
+        out[#out + 1] = "{" .. table.concat({
+            sfmt('"id":%d', s.id), sfmt('"first":%.3f', s.first_t), sfmt('"last":%.3f', s.last_t),
+            sfmt('"duration":%.3f', s.last_t - s.first_t), '"evidence":' .. jstrs(s.evidence),
+            json_verdict(s.flows, m.tls, verdict_names[M.session_verdict(s, m.tls)]),
+            '"legs":[' .. table.concat(legs, ",") .. "]",
+            '"flows":[' .. table.concat(flows, ",") .. "]",
+            '"streams":[' .. table.concat(sts, ",") .. "]",
+            '"servers":[' .. table.concat(svs, ",") .. "]",
+            '"related":[' .. table.concat(rel, ",") .. "]",
+        }, ",") .. "}"
+    end
+    return sfmt('{"schema_version":%d,"dropped_flows":%d,"sessions":[%s]}\n', R.summary_schema_version,
+                m.dropped_flows, table.concat(out, ","))
+end
+
+function M.init(rules) R = rules end
+
+return M
