@@ -137,6 +137,13 @@ webrtc.prefs.judge_srtp = Pref.bool("Judge SRTP from payload statistics", true,
     .. "of the payloads; when off such flows are taken as plain RTP.")
 webrtc.prefs.turn = Pref.bool("Demultiplex media inside TURN", true,
     "Apply the same demultiplexing to TURN ChannelData and Send/Data indication payloads.")
+webrtc.prefs.session_model = Pref.bool("Build the session model while reading", true,
+    "Group flows into sessions while reading, for the webrtc.session, webrtc.verdict, "
+    .. "... fields of every packet. Costs a protocol tree per packet; -z webrtc,summary "
+    .. "works without it.")
+webrtc.prefs.flow_idle_gap = Pref.uint("Flow idle gap (seconds)", 60,
+    "A 5-tuple silent for longer than this starts a new flow in the session model "
+    .. "(ports are reused by later calls).")
 
 local prefs = webrtc.prefs
 
@@ -1303,9 +1310,12 @@ local function read_fingerprints(f, sh)
 end
 
 -- The facts of one packet, or nil (plugin/webrtc-facts.c dissect_facts).
+local f_udp, f_tcp = Field.new("udp"), Field.new("tcp")
 local function facts_of(pinfo, tvb)
     local pt = pinfo.port_type
     if pt ~= PT_UDP and pt ~= PT_TCP then return nil end
+    -- No tree on this pass (tshark's first pass of -2): no fields to read.
+    if not f_udp() and not f_tcp() then return nil end
     if present("icmp") or present("icmpv6") then return nil end
     local src = Model.ep_from_text(tostring(pinfo.src), pinfo.src_port)
     local dst = Model.ep_from_text(tostring(pinfo.dst), pinfo.dst_port)
@@ -1376,8 +1386,12 @@ replay_fact = function(fl, e)
     for _, sink in ipairs(replay_sinks) do sink(f) end
 end
 
+local function idle_gap()
+    return prefs.flow_idle_gap > 0 and prefs.flow_idle_gap or 60
+end
+
 local function new_listener(user_filter, on_draw)
-    local model = Model.new()
+    local model = Model.new(idle_gap())
     -- Only a summary of every packet takes replayed RTP (as the C plugin's
     -- whole-capture model), and only while its taps run on the pass that
     -- claims flows (one-pass tshark: the tap has seen the frames before the
@@ -1390,7 +1404,7 @@ local function new_listener(user_filter, on_draw)
         local f = facts_of(pinfo, tvb)
         if f and f.contents ~= 0 then Model.add(model, f) end
     end
-    function l.reset() model = Model.new(); live = false end
+    function l.reset() model = Model.new(idle_gap()); live = false end
     function l.draw() on_draw(model) end
     if not user_filter then
         replay_sinks[#replay_sinks + 1] = function(f) if live then Model.add(model, f) end end
@@ -1421,3 +1435,108 @@ if gui_enabled() then
         retap_packets()
     end, MENU_STAT_GENERIC)
 end
+
+-------------------------------------------------------------------------------
+-- webrtc.session & co. on every packet of a session (webrtc-facts.c
+-- add_session_fields): a whole-capture model fed by a postdissector with the
+-- facts of each frame, once per frame, on the first pass that has a tree
+-- (tshark's first pass has one only with -Y/-R; the GUI always has one).
+-------------------------------------------------------------------------------
+local session_post = Proto("webrtc_session", "WebRTC session fields (Lua)")
+local whole = { model = nil, seen = {}, last_regroup = 0, unvisited = false, visited = false }
+local REGROUP_EVERY_FRAMES = 1000
+
+function session_post.init()
+    whole = { model = prefs.session_model and Model.new(idle_gap()) or nil, seen = {},
+              last_regroup = 0, unvisited = false, visited = false }
+end
+
+-- Facts for the replay of pending RTP go to the whole-capture model too.
+replay_sinks[#replay_sinks + 1] = function(f)
+    if whole.model and not whole.seen[f.frame] then
+        whole.seen[f.frame] = true
+        Model.add(whole.model, f)
+    end
+end
+
+local function add_session_fields(tvb, pinfo, tree, f)
+    local m = whole.model
+    -- Regroup now and then while learning; every packet once the model is
+    -- complete (a later pass over a model learnt on the first).
+    if whole.visited or not whole.unvisited or not pinfo.visited then
+        if pinfo.number - whole.last_regroup >= REGROUP_EVERY_FRAMES or whole.last_regroup == 0 then
+            Model.finish(m)
+            whole.last_regroup = pinfo.number
+        end
+    else
+        Model.finish(m)
+    end
+    local fl = Model.lookup(m, f.tcp, f.src, f.dst, f.t)
+    if not fl or fl.session < 1 then return end
+    local s = m.sessions[fl.session]
+    if not s then return end
+    if whole.gen ~= m.generation then
+        whole.gen, whole.info = m.generation, {}
+    end
+    local si = whole.info[fl.session]
+    if not si then
+        local traits = Model.traits_of(s.flows, m.tls)
+        local _, score = Model.verdict_of(traits, false)
+        si = { traits = traits, score = score, verdict = Model.session_verdict(s, m.tls) }
+        whole.info[fl.session] = si
+    end
+    local vname = Model.verdict_names[si.verdict]
+    local ti = tree:add(webrtc, tvb(0, 0))
+    ti:set_generated()
+    ti:append_text(string.format(", session %d: %s", fl.session, vname))
+    ti:add(hf.session, tvb(0, 0), fl.session):set_generated()
+    ti:add(hf.leg, tvb(0, 0), fl.leg):set_generated()
+    ti:add(hf.verdict, tvb(0, 0), vname):set_generated()
+    ti:add(hf.score, tvb(0, 0), si.score):set_generated()
+    local trait_hf = { hf.trait_ice, hf.trait_turn, hf.trait_srtp, hf.trait_dtls_srtp,
+                       hf.trait_sdes, hf.trait_bundle, hf.trait_rtcp_mux,
+                       hf.trait_web_signaling }
+    for k = 1, 8 do ti:add(trait_hf[k], tvb(0, 0), si.traits.on[k]):set_generated() end
+    local sh = stash.frame == pinfo.number and stash or nil
+    if sh and sh.rtp[1] then
+        -- The last RTP packet of the frame (several ChannelData on TCP), as
+        -- the C plugin keeps the SSRC its demultiplexer read last.
+        local ssrc = sh.rtp[#sh.rtp].ssrc
+        local dir = Model.ep_cmp(f.src, fl.ep[0]) == 0 and 0 or 1
+        for _, st in ipairs(fl.stream_list) do
+            if st.ssrc == ssrc and st.dir == dir then
+                local codec, ev = Model.codec_guess(st)
+                ti:add(hf.media, tvb(0, 0), Model.stream_media(st)):set_generated()
+                local it = ti:add(hf.codec_guess, tvb(0, 0), codec)
+                it:set_text(string.format("Codec guess: %s (%s)", codec, ev))
+                it:set_generated()
+                break
+            end
+        end
+    end
+    if fl.software[1] then
+        local sw = fl.software[1]:match("\t(.*)$") or fl.software[1]
+        ti:add(hf.server_software, tvb(0, 0), sw):set_generated()
+        local prod, ver = Model.software_identify(sw)
+        if prod then
+            local it = ti:add(hf.server_product, tvb(0, 0), prod)
+            it:set_text("Server product: " .. prod .. (ver ~= "" and " " or "") .. ver)
+            it:set_generated()
+        end
+    end
+end
+
+function session_post.dissector(tvb, pinfo, tree)
+    if not whole.model then return 0 end
+    local f = facts_of(pinfo, tvb)
+    if not f then return 0 end
+    if not whole.seen[f.frame] and f.contents ~= 0 then
+        whole.seen[f.frame] = true
+        if pinfo.visited then whole.visited = true else whole.unvisited = true end
+        Model.add(whole.model, f)
+    end
+    add_session_fields(tvb, pinfo, tree, f)
+    return 0
+end
+
+register_postdissector(session_post)

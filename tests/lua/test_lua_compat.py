@@ -18,6 +18,11 @@ lua-compat/webrtc.lua, with the C plugin only, and with both:
   packets of a TURN flow before its first ChannelData in the second pass
   (Lua reads other dissectors' fields only from a tree, which tshark's first
   pass does not build);
+- Lua alone vs C alone, per frame, the session fields (webrtc.session, leg,
+  verdict, score, traits, media, codec guess, server software/product)
+  with `-2 -Y frame`: the same (a display filter makes tshark build a tree
+  on its first pass, where Lua learns the session model; without one the
+  fields show the model so far, see docs/lua-compat.md);
 - Lua alone vs C alone: `-z webrtc,summary` (text, two passes and one pass)
   and `-z webrtc,summary,json` (and, on chromium-turn, a filtered summary)
   are byte for byte the C plugin's: the same sessions, legs, flows, SSRCs,
@@ -44,6 +49,12 @@ FIELDS = ["frame.number", "webrtc.class", "webrtc.flow.reason", "webrtc.flow.evi
           "ip.src", "ipv6.src", "udp.srcport", "tcp.srcport",
           "ip.dst", "ipv6.dst", "udp.dstport", "tcp.dstport"]
 IX = {f: i for i, f in enumerate(FIELDS)}
+SESSION_FIELDS = ["frame.number", "webrtc.session", "webrtc.leg", "webrtc.verdict",
+                  "webrtc.score", "webrtc.trait.ice", "webrtc.trait.turn", "webrtc.trait.srtp",
+                  "webrtc.trait.dtls_srtp", "webrtc.trait.sdes", "webrtc.trait.bundle",
+                  "webrtc.trait.rtcp_mux", "webrtc.trait.web_signaling", "webrtc.media",
+                  "webrtc.codec_guess", "webrtc.server.software", "webrtc.server.product",
+                  "webrtc.turn.channel"]
 SRTCP_EXPERT = "Encrypted RTCP Payload - not dissected"
 SUMMARIES = [("text -2", ["-2", "-z", "webrtc,summary"]),
              ("json -2", ["-2", "-z", "webrtc,summary,json"]),
@@ -64,10 +75,10 @@ def lua_sandbox(with_plugin):
     return ts
 
 
-def fields_args(ts, cap):
+def fields_args(ts, cap, fields=FIELDS):
     args = ["-r", ts.capture(cap), "-2", "-T", "fields", "-E", "separator=\t",
             "-E", "occurrence=a", "-E", "aggregator=,"]
-    for f in FIELDS:
+    for f in fields:
         args += ["-e", f]
     return args
 
@@ -150,6 +161,15 @@ class LuaCompat(unittest.TestCase):
                          if "7" in r[IX["webrtc.class"]].split(",") and
                          "1" in r[IX["webrtc.flow.srtp"]].split(","))
         self.assertEqual(srtcp_frames, want_srtcp)
+
+    def test_session_fields_parity(self):
+        want = self.c.run(fields_args(self.c, self.cap, SESSION_FIELDS) + ["-Y", "frame"])
+        got = self.lua.run(fields_args(self.lua, self.cap, SESSION_FIELDS) + ["-Y", "frame"] +
+                           self.lua.lua_arg)
+        self.assertEqual(got.stderr, "")
+        self.assertEqual(got.stdout.splitlines(), want.stdout.splitlines())
+        if self.gt["calls"]:
+            self.assertIn("\t1\t1\t", want.stdout)  # session 1, leg 1 on some packet
 
     def test_summary_parity(self):
         for name, (want, err) in self.c_sum.items():
