@@ -14,11 +14,17 @@ Configurations:
   plugin   the webrtc plugin, default preferences (session model on)
   heur     the plugin with the session model off: the heuristics alone
   summary  the plugin with -z webrtc,summary as well
+With --lua also (tshark without the C plugin, lua-compat/webrtc.lua loaded
+with -X lua_script):
+  lua          the Lua fallback, default preferences
+  lua-heur     the Lua fallback with its session model off
+  lua-summary  the Lua fallback with -z webrtc,summary as well
 
-Usage: WEBRTC_PLUGIN_SO=build/plugin/webrtc.so bench/bench.py [--packets N] [--runs R]
+Usage: WEBRTC_PLUGIN_SO=build/plugin/webrtc.so bench/bench.py [--packets N] [--runs R] [--lua]
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -83,6 +89,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--packets", type=int, default=1000000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--lua", action="store_true", help="also time the lua-compat fallback")
     ap.add_argument("--workdir", default=os.environ.get("WEBRTC_BENCH_DIR", "/var/tmp/webrtc-bench"))
     args = ap.parse_args()
 
@@ -94,6 +101,17 @@ def main():
     configs = [("plain", plain, []), ("manual", plain, MANUAL), ("plugin", plugin, []),
                ("heur", plugin, ["-o", "webrtc.session_model:FALSE"]),
                ("summary", plugin, ["-z", "webrtc,summary"])]
+    if args.lua:
+        lua_dir = os.path.join(plain.files, "lua-compat")
+        shutil.copytree(os.path.join(wstest.REPO, "lua-compat"), lua_dir)
+        for dirpath, _, filenames in os.walk(lua_dir):
+            os.chmod(dirpath, 0o755)
+            for f in filenames:
+                os.chmod(os.path.join(dirpath, f), 0o644)
+        lua = ["-X", "lua_script:" + os.path.join(lua_dir, "webrtc.lua")]
+        configs += [("lua", plain, lua),
+                    ("lua-heur", plain, lua + ["-o", "webrtc.session_model:FALSE"]),
+                    ("lua-summary", plain, lua + ["-z", "webrtc,summary"])]
     results = {name: [] for name, _, _ in configs}
     for _ in range(args.runs):
         for name, ts, extra in configs:       # interleaved: drift hits all alike

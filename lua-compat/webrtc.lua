@@ -26,7 +26,11 @@ local T = R.thresholds
 local Model = dofile(script_dir .. "webrtc_model.lua")
 Model.init(R)
 
-local band, bor, rshift = bit32.band, bit32.bor, bit32.rshift
+-- Lua 5.2 (Wireshark 4.0) has bit32; Lua 5.3/5.4 builds (Wireshark 4.2 and later)
+-- have Wireshark's BitOp library `bit` instead. Only small non-negative
+-- values go through them, where both agree.
+local bitlib = bit32 or bit
+local band, bor, rshift = bitlib.band, bitlib.bor, bitlib.rshift
 
 -------------------------------------------------------------------------------
 -- Protocol, fields, expert infos, preferences (plugin/packet-webrtc.c)

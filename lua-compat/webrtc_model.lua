@@ -14,7 +14,11 @@ local M = {}
 local R -- rules (webrtc_rules.lua), set by M.init
 
 local sbyte, schar, sfmt = string.byte, string.char, string.format
-local band, bor, lshift, rshift = bit32.band, bit32.bor, bit32.lshift, bit32.rshift
+-- bit32 (Lua 5.2) or Wireshark's BitOp `bit` (Lua 5.3/5.4 builds): only
+-- small non-negative values go through them, where both agree.
+local bitlib = bit32 or bit
+local band, bor, lshift, rshift = bitlib.band, bitlib.bor, bitlib.lshift, bitlib.rshift
+local bnot = bitlib.bnot
 
 -- Contents bits (session.h WRTC_C_*).
 local C = { STUN = 0x1, TURN = 0x2, CHANNELDATA = 0x4, DTLS = 0x8, RTP = 0x10, SRTP = 0x20,
@@ -361,12 +365,12 @@ function M.add(m, f)
     fl.last_frame = f.frame
     fl.packets[dir] = fl.packets[dir] + 1
     fl.bytes[dir] = fl.bytes[dir] + f.bytes
-    local fresh = band(f.contents, bit32.bnot(fl.contents))
+    local fresh = band(f.contents, bnot(fl.contents))
     for b = 0, 15 do
         if band(fresh, lshift(1, b)) ~= 0 then fl.content_frame[b] = f.frame end
     end
     fl.contents = bor(fl.contents, f.contents)
-    local ffp = band(f.fingerprints, bit32.bnot(fl.fingerprints))
+    local ffp = band(f.fingerprints, bnot(fl.fingerprints))
     if ffp ~= 0 then
         for b = 0, FP_COUNT_BITS - 1 do
             if band(ffp, lshift(1, b)) ~= 0 then fl.fp_frame[b] = f.frame end
@@ -989,9 +993,9 @@ local CONTENTS = {
 
 local function contents_text(f)
     local c = f.contents
-    if has(c, C.SRTP) then c = band(c, bit32.bnot(C.RTP)) end
-    if has(c, C.SRTCP) then c = band(c, bit32.bnot(C.RTCP)) end
-    if has(c, C.ICE) then c = band(c, bit32.bnot(C.STUN)) end
+    if has(c, C.SRTP) then c = band(c, bnot(C.RTP)) end
+    if has(c, C.SRTCP) then c = band(c, bnot(C.RTCP)) end
+    if has(c, C.ICE) then c = band(c, bnot(C.STUN)) end
     local out = {}
     for _, row in ipairs(CONTENTS) do
         if has(c, row[1]) then
