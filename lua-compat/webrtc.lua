@@ -313,19 +313,7 @@ end
 -------------------------------------------------------------------------------
 -- Corroboration (plugin/core/corroborate.c)
 -------------------------------------------------------------------------------
-local function clock_match(ts_advance, elapsed)
-    if ts_advance < 0 or elapsed < 0 then return 0 end
-    local best, best_err = 0, 0
-    for _, rate in ipairs(T.CLOCK_RATES) do
-        local expect = rate * elapsed
-        local err = math.abs(ts_advance - expect)
-        local allowed = rate * T.CLOCK_JITTER_S + T.CLOCK_REL_TOLERANCE * expect
-        if err <= allowed and (best == 0 or err / rate < best_err) then
-            best, best_err = rate, err / rate
-        end
-    end
-    return best
-end
+local clock_match = Model.clock_match
 
 local TRACK_STARTED, TRACK_AGREES, TRACK_CORROBORATED, TRACK_RESET = 0, 1, 2, 3
 
@@ -835,6 +823,22 @@ local function call_rtcp(tvb, pinfo, tree, f, p, len, ti)
     return srtcp_dissect(tvb, pinfo, ti, sbyte(p, 2))
 end
 
+-- DTLS and ZRTP: a whole datagram must validate, a cut one is taken only
+-- on a flow that already carried the protocol; the first one is evidence.
+local function context_class(tvb, pinfo, tree, f, cls, key, dissector, valid)
+    if tvb:len() == tvb:reported_len() then
+        if not valid then return 0 end
+    elseif f[key] == 0 then
+        return 0
+    end
+    if not pinfo.visited then
+        if f[key] == 0 then f[key] = pinfo.number end
+        if not f.inside_turn then take_conversation(pinfo, f) end
+    end
+    add_webrtc_tree(tvb, tree, cls, f)
+    return call(dissector, tvb, pinfo, tree)
+end
+
 local function demux_payload(tvb, pinfo, tree, f)
     local len = tvb:len()
     if len == 0 or not f then return 0 end
@@ -860,32 +864,12 @@ local function demux_payload(tvb, pinfo, tree, f)
 
     elseif cls == CLASS.DTLS then
         -- A DTLS 1.3 unified header (32-63) only after a handshake.
-        if whole then
-            if not (dtls_valid(p, len) and (f.dtls_frame ~= 0 or sbyte(p, 1) <= 25)) then
-                return 0
-            end
-        elseif f.dtls_frame == 0 then
-            return 0
-        end
-        if first_pass then
-            if f.dtls_frame == 0 then f.dtls_frame = pinfo.number end
-            if not f.inside_turn then take_conversation(pinfo, f) end
-        end
-        add_webrtc_tree(tvb, tree, cls, f)
-        return call("dtls", tvb, pinfo, tree)
+        return context_class(tvb, pinfo, tree, f, cls, "dtls_frame", "dtls",
+            whole and dtls_valid(p, len) and (f.dtls_frame ~= 0 or sbyte(p, 1) <= 25))
 
     elseif cls == CLASS.ZRTP then
-        if whole then
-            if not zrtp_valid(p, len) then return 0 end
-        elseif f.zrtp_frame == 0 then
-            return 0
-        end
-        if first_pass then
-            if f.zrtp_frame == 0 then f.zrtp_frame = pinfo.number end
-            if not f.inside_turn then take_conversation(pinfo, f) end
-        end
-        add_webrtc_tree(tvb, tree, cls, f)
-        return call("zrtp", tvb, pinfo, tree)
+        return context_class(tvb, pinfo, tree, f, cls, "zrtp_frame", "zrtp",
+            whole and zrtp_valid(p, len))
 
     elseif cls == CLASS.CHANNELDATA then
         if f.inside_turn or not (f.turn_methods or f.stun_frame ~= 0) or
@@ -1278,14 +1262,16 @@ local function read_sip(f)
 end
 
 local function read_fingerprints(f, sh)
-    for _, fi in ipairs(all("rtp.ext.profile")) do
+    -- Each field only where its protocol is (the fields cost a call each).
+    local c = f.contents
+    if band(c, CC.RTP) ~= 0 then for _, fi in ipairs(all("rtp.ext.profile")) do
         local prof = fi.value
         if prof == 0xBEDE then
             f.fingerprints = bor(f.fingerprints, FPB.HDREXT_ONE_BYTE)
         elseif band(prof, 0xFFF0) == 0x1000 then
             f.fingerprints = bor(f.fingerprints, FPB.HDREXT_TWO_BYTE)
         end
-    end
+    end end
     local function rtpfb(fmt)
         if fmt == 15 then f.fingerprints = bor(f.fingerprints, FPB.TRANSPORT_CC)
         elseif fmt == 1 then f.fingerprints = bor(f.fingerprints, FPB.NACK) end
@@ -1295,15 +1281,19 @@ local function read_fingerprints(f, sh)
         elseif fmt == 4 then f.fingerprints = bor(f.fingerprints, FPB.FIR)
         elseif fmt == 15 then f.fingerprints = bor(f.fingerprints, FPB.REMB) end
     end
-    for _, fi in ipairs(all("rtcp.rtpfb.fmt")) do rtpfb(fi.value) end
-    for _, fi in ipairs(all("rtcp.psfb.fmt")) do psfb(fi.value) end
+    if band(c, CC.RTCP) ~= 0 then
+        for _, fi in ipairs(all("rtcp.rtpfb.fmt")) do rtpfb(fi.value) end
+        for _, fi in ipairs(all("rtcp.psfb.fmt")) do psfb(fi.value) end
+    end
     -- SRTCP drawn by us: the FMT of its clear first packet.
     for _, x in ipairs(sh and sh.fingerprints or {}) do
         if x.pt == 205 then rtpfb(x.fmt) elseif x.pt == 206 then psfb(x.fmt) end
     end
-    for _, fi in ipairs(all("stun.att.type")) do
-        if fi.value >= 0xC057 and fi.value <= 0xC05F then
-            f.fingerprints = bor(f.fingerprints, FPB.GOOG_STUN)
+    if band(c, CC.STUN) ~= 0 then
+        for _, fi in ipairs(all("stun.att.type")) do
+            if fi.value >= 0xC057 and fi.value <= 0xC05F then
+                f.fingerprints = bor(f.fingerprints, FPB.GOOG_STUN)
+            end
         end
     end
     for _, name in ipairs({ "x509sat.printableString", "x509sat.uTF8String" }) do
@@ -1394,23 +1384,30 @@ local function idle_gap()
     return prefs.flow_idle_gap > 0 and prefs.flow_idle_gap or 60
 end
 
+local whole_model -- the whole-capture model (below), or nil when switched off
+
 local function new_listener(user_filter, on_draw)
+    -- Without a filter the summary is the whole-capture model that the
+    -- session fields use (as in the C plugin): no second set of facts per
+    -- packet. With a filter, or with the model switched off, an own model
+    -- from the matching packets.
     local model = Model.new(idle_gap())
-    -- Only a summary of every packet takes replayed RTP (as the C plugin's
-    -- whole-capture model), and only while its taps run on the pass that
-    -- claims flows (one-pass tshark: the tap has seen the frames before the
-    -- claim): with -2 the taps run on the second pass only, which shows
-    -- those packets as RTP anyway.
+    local own = user_filter ~= nil or not prefs.session_model
+    -- Only an own model of every packet takes replayed RTP, and only while
+    -- its taps run on the pass that claims flows (one-pass tshark: the tap
+    -- has seen the frames before the claim): with -2 the taps run on the
+    -- second pass only, which shows those packets as RTP anyway.
     local live = false
     local l = Listener.new("frame", summary_filter(user_filter))
     function l.packet(pinfo, tvb)
         live = true
+        if not own then return end
         local f = facts_of(pinfo, tvb)
         if f and f.contents ~= 0 then Model.add(model, f) end
     end
     function l.reset() model = Model.new(idle_gap()); live = false end
-    function l.draw() on_draw(model) end
-    if not user_filter then
+    function l.draw() on_draw(own and model or whole_model() or model) end
+    if own and not user_filter then
         replay_sinks[#replay_sinks + 1] = function(f) if live then Model.add(model, f) end end
     end
     return l
@@ -1449,6 +1446,8 @@ end
 local session_post = Proto("webrtc_session", "WebRTC session fields (Lua)")
 local whole = { model = nil, seen = {}, last_regroup = 0, unvisited = false, visited = false }
 local REGROUP_EVERY_FRAMES = 1000
+
+whole_model = function() return whole.model end
 
 function session_post.init()
     whole = { model = prefs.session_model and Model.new(idle_gap()) or nil, seen = {},

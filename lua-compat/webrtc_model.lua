@@ -99,16 +99,19 @@ function M.ep_from_text(s, port)
     return nil
 end
 
-local function ep_cmp(a, b)
-    local x, y = a.key, b.key
-    if x == y then return 0 end
-    local n = math.min(#x, #y)
+-- C's memcmp/strcmp order on byte strings (Lua's < uses the locale).
+local function strcmp(a, b)
+    if a == b then return 0 end
+    local n = math.min(#a, #b)
     for i = 1, n do
-        local p, q = sbyte(x, i), sbyte(y, i)
+        local p, q = sbyte(a, i), sbyte(b, i)
         if p ~= q then return p < q and -1 or 1 end
     end
-    return #x < #y and -1 or 1
+    return #a < #b and -1 or 1
 end
+
+-- wrtc_ep_cmp: family, address bytes, port (the key's byte order).
+local function ep_cmp(a, b) return strcmp(a.key, b.key) end
 M.ep_cmp = ep_cmp
 
 local function same_host(a, b) return a.fam == b.fam and a.addr == b.addr end
@@ -211,36 +214,17 @@ local function add_u16(a, v)
     a[#a + 1] = v
 end
 
+-- "remote:local" and "local:remote" are one pair (RFC 8445 §7.2.2).
 local function ice_pair_key(username)
-    local a, b = username:match("^([^:]+):(.+)$")
-    if not a then return nil end
-    -- C: strchr finds the first colon; the rest (even with colons) is b.
-    if a < b then return a .. ":" .. b end
-    if a == b then return a .. ":" .. b end
-    return b .. ":" .. a
-end
-
--- C's strcmp order on byte strings (Lua's < uses the locale).
-local function strcmp(a, b)
-    if a == b then return 0 end
-    local n = math.min(#a, #b)
-    for i = 1, n do
-        local p, q = sbyte(a, i), sbyte(b, i)
-        if p ~= q then return p < q and -1 or 1 end
-    end
-    return #a < #b and -1 or 1
-end
-
-local function ice_pair_key_c(username)
     local colon = username:find(":", 1, true)
     if not colon or colon == 1 or colon == #username then return nil end
     local a, b = username:sub(1, colon - 1), username:sub(colon + 1)
     if strcmp(a, b) <= 0 then return a .. ":" .. b end
     return b .. ":" .. a
 end
-ice_pair_key = ice_pair_key_c
 
--- corroborate.c wrtc_clock_match, for the median clock.
+-- corroborate.c wrtc_clock_match: the media clock explaining a timestamp
+-- advance (used by the corroboration in webrtc.lua and the median clock).
 local function clock_match(ts_advance, elapsed)
     local T = R.thresholds
     if ts_advance < 0 or elapsed < 0 then return 0 end
@@ -255,6 +239,8 @@ local function clock_match(ts_advance, elapsed)
     end
     return best
 end
+
+M.clock_match = clock_match
 
 -- float32 rounding as C's `float rates[]` does.
 local function to_float(x)

@@ -54,20 +54,9 @@ class Heuristics(unittest.TestCase):
         self.assertEqual(got, want)
 
     def test_rtp_packets_exact(self):
-        rows = self.ts.fields(self.cap, ["ip.src", "ipv6.src", "udp.srcport", "tcp.srcport",
-                                         "ip.dst", "ipv6.dst", "udp.dstport", "tcp.dstport",
-                                         "rtp.ssrc", "rtp.p_type"],
-                              "!icmp && rtp", extra=["-2"])
-        got = collections.Counter()
-        for r in rows:
-            flow = "%s:%s -> %s:%s" % (r[0] or r[1], r[2] or r[3], r[4] or r[5], r[6] or r[7])
-            for ssrc, pt in zip(r[8].split(","), r[9].split(",")):
-                got[(flow, "0x%08x" % int(ssrc, 16), int(pt))] += 1
-        want = collections.Counter()
-        for call in self.gt["calls"]:
-            for st in call["streams"]:
-                want[(st["flow"], st["ssrc"], st["pt"])] += st["packets"]
-        self.assertEqual(dict(got), dict(want))
+        rows = self.ts.fields(self.cap, rtpstreams.PACKET_FIELDS, "!icmp && rtp", extra=["-2"])
+        self.assertEqual(dict(rtpstreams.packets_per_stream(rows)),
+                         dict(rtpstreams.ground_truth_packets(self.gt)))
 
     def test_no_data_on_media_flows(self):
         for fl in self.media_flows():

@@ -25,3 +25,28 @@ def parse(text):
 def streams(ts, capture, extra=()):
     return parse(ts.out(["-r", ts.capture(capture), "-2", "-q", "-z", "rtp,streams"]
                         + list(extra)))
+
+
+# Fields that place an RTP packet: its flow "src:port -> dst:port", SSRCs and PTs.
+PACKET_FIELDS = ["ip.src", "ipv6.src", "udp.srcport", "tcp.srcport",
+                 "ip.dst", "ipv6.dst", "udp.dstport", "tcp.dstport", "rtp.ssrc", "rtp.p_type"]
+
+
+def packets_per_stream(rows):
+    """Counter of (flow, ssrc, pt) from -T fields rows of PACKET_FIELDS (a
+    frame may carry several RTP packets: aggregated with ",")."""
+    got = collections.Counter()
+    for r in rows:
+        flow = "%s:%s -> %s:%s" % (r[0] or r[1], r[2] or r[3], r[4] or r[5], r[6] or r[7])
+        for ssrc, pt in zip(r[8].split(","), r[9].split(",")):
+            got[(flow, "0x%08x" % int(ssrc, 16), int(pt))] += 1
+    return got
+
+
+def ground_truth_packets(gt):
+    """The same Counter from a ground-truth JSON."""
+    want = collections.Counter()
+    for call in gt["calls"]:
+        for st in call["streams"]:
+            want[(st["flow"], st["ssrc"], st["pt"])] += st["packets"]
+    return want

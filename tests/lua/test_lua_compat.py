@@ -30,13 +30,13 @@ lua-compat/webrtc.lua, with the C plugin only, and with both:
 - both loaded: the script steps aside with exactly one line on stderr and
   tshark's output is byte for byte the C plugin's.
 """
-import collections
 import os
 import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import rtpstreams  # noqa: E402
 import wstest  # noqa: E402
 
 NAME = sys.argv.pop(1) if len(sys.argv) > 1 else None
@@ -115,20 +115,10 @@ class LuaCompat(unittest.TestCase):
         self.assertEqual((p.stdout, p.stderr), ("", ""), "Lua errors in frames (one pass)")
 
     def test_rtp_packets_ground_truth(self):
-        got = collections.Counter()
-        for r in self.lua_rows:
-            if not r[IX["rtp.ssrc"]] or r[IX["icmp.type"]]:
-                continue
-            flow = "%s:%s -> %s:%s" % (
-                r[IX["ip.src"]] or r[IX["ipv6.src"]], r[IX["udp.srcport"]] or r[IX["tcp.srcport"]],
-                r[IX["ip.dst"]] or r[IX["ipv6.dst"]], r[IX["udp.dstport"]] or r[IX["tcp.dstport"]])
-            for ssrc, pt in zip(r[IX["rtp.ssrc"]].split(","), r[IX["rtp.p_type"]].split(",")):
-                got[(flow, "0x%08x" % int(ssrc, 16), int(pt))] += 1
-        want = collections.Counter()
-        for call in self.gt["calls"]:
-            for st in call["streams"]:
-                want[(st["flow"], st["ssrc"], st["pt"])] += st["packets"]
-        self.assertEqual(dict(got), dict(want))
+        rows = [[r[IX[f]] for f in rtpstreams.PACKET_FIELDS] for r in self.lua_rows
+                if r[IX["rtp.ssrc"]] and not r[IX["icmp.type"]]]
+        self.assertEqual(dict(rtpstreams.packets_per_stream(rows)),
+                         dict(rtpstreams.ground_truth_packets(self.gt)))
 
     def test_per_frame_parity(self):
         self.assertEqual(len(self.c_rows), len(self.lua_rows))
