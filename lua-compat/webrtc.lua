@@ -975,8 +975,9 @@ end
 local function rfc4571_pdu(tvb, pinfo, tree)
     local len = tvb(0, 2):uint()
     tree:add(hf.rfc4571_length, tvb(0, 2), len):set_generated()
-    if len == 0 then return tvb:len() end
-    local inner = tvb(2, len):tvb()
+    if len == 0 or tvb:len() <= 2 then return tvb:len() end
+    -- A PDU cut by the snaplen: what was captured of it.
+    local inner = tvb(2, math.min(len, tvb:len() - 2)):tvb()
     if demux_payload(inner, pinfo, tree, flow_get(pinfo, false, true)) <= 0 then
         call("data", inner, pinfo, tree)
     end

@@ -31,16 +31,16 @@ lua-compat/webrtc.lua, with the C plugin only, and with both:
   tshark's output is byte for byte the C plugin's.
 """
 import os
-import shutil
 import sys
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rtpstreams  # noqa: E402
+from luasandbox import STEP_ASIDE, lua_sandbox  # noqa: E402
 import wstest  # noqa: E402
 
 NAME = sys.argv.pop(1) if len(sys.argv) > 1 else None
-STEP_ASIDE = "webrtc.lua: the webrtc C plugin is loaded; the Lua fallback steps aside\n"
 FIELDS = ["frame.number", "webrtc.class", "webrtc.flow.reason", "webrtc.flow.evidence_frame",
           "webrtc.flow.srtp", "webrtc.turn.channel", "rtp.ssrc", "rtp.p_type", "rtp.marker",
           "rtpevent.event_id", "rtpevent.end_of_event", "stun.type",
@@ -61,18 +61,6 @@ SUMMARIES = [("text -2", ["-2", "-z", "webrtc,summary"]),
              ("text one pass", ["-z", "webrtc,summary"])]
 if NAME == "chromium-turn":
     SUMMARIES.append(("json filtered", ["-2", "-z", "webrtc,summary,json,udp.port==3478"]))
-
-
-def lua_sandbox(with_plugin):
-    ts = wstest.Tshark(with_plugin=with_plugin)
-    ts.lua = os.path.join(ts.files, "lua-compat")
-    shutil.copytree(os.path.join(wstest.REPO, "lua-compat"), ts.lua)
-    for dirpath, dirnames, filenames in os.walk(ts.lua):
-        os.chmod(dirpath, 0o755)
-        for f in filenames:
-            os.chmod(os.path.join(dirpath, f), 0o644)
-    ts.lua_arg = ["-X", "lua_script:" + os.path.join(ts.lua, "webrtc.lua")]
-    return ts
 
 
 def fields_args(ts, cap, fields=FIELDS):

@@ -7,7 +7,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-import test_lua_compat as t  # noqa: E402
+import luasandbox as t  # noqa: E402
+import wstest  # noqa: E402
 
 
 def listed(ts, what, extra):
@@ -27,7 +28,7 @@ class LuaLoads(unittest.TestCase):
         p = lua.run(["-G", "fields"] + lua.lua_arg)
         names = {line.split("\t")[2] for line in p.stdout.splitlines()
                  if line.startswith("F\t")}
-        c = t.wstest.Tshark(with_plugin=True)
+        c = wstest.Tshark(with_plugin=True)
         cnames = {line.split("\t")[2] for line in c.run(["-G", "fields"]).stdout.splitlines()
                   if line.startswith("F\t")}
         want = {n for n in cnames if n.startswith("webrtc.")}
