@@ -1429,13 +1429,15 @@ end)
 
 if gui_enabled() then
     -- Lua's register_menu has no statistics-tree dialog: the text report
-    -- in a window, rebuilt by retapping the capture.
+    -- in a window, rebuilt by retapping the capture. MENU_STAT_GENERIC is
+    -- not placed by Wireshark 4.0's Qt main window (addMenuActions skips
+    -- it); the unsorted Statistics group is.
     register_menu("WebRTC Sessions (Lua)", function()
         local tw = TextWindow.new("WebRTC Sessions (Lua fallback)")
         local l = new_listener(nil, function(model) tw:set(Model.report_text(model)) end)
         tw:set_atclose(function() l:remove() end)
         retap_packets()
-    end, MENU_STAT_GENERIC)
+    end, MENU_PACKET_STAT_UNSORTED or MENU_STAT_UNSORTED)
 end
 
 -------------------------------------------------------------------------------
