@@ -15,7 +15,10 @@
 
 -- When the C plugin is loaded it owns the "webrtc" protocol and fields: say
 -- so once and register nothing (no duplicate fields, no second heuristic).
-if pcall(Field.new, "webrtc.class") then
+-- Its dissector "webrtc.demux" is looked up rather than a field: a Field.new
+-- would make Wireshark build a tree for every packet just for this check.
+local have_c, c_demux = pcall(Dissector.get, "webrtc.demux")
+if have_c and c_demux then
     io.stderr:write("webrtc.lua: the webrtc C plugin is loaded; the Lua fallback steps aside\n")
     return
 end

@@ -23,6 +23,8 @@ import test_gui as g  # noqa: E402
 import wstest  # noqa: E402
 
 TITLE = "WebRTC Sessions (Lua fallback)"
+# Displays :90-:98, apart from tests/gui/test_gui.py's :70-:89 (ctest -j).
+g.DISPLAY = ":%d" % (90 + os.getpid() % 9)
 
 
 class LuaGui(g.Gui):
