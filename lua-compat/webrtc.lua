@@ -625,16 +625,17 @@ local function context_reason(f)
 end
 
 local function add_webrtc_tree(tvb, tree, cls, f)
-    local ti = tree:add(webrtc, tvb(0, 0))
+    local r0 = tvb(0, 0)
+    local ti = tree:add(webrtc, r0)
     ti:set_generated()
     ti:add(hf.class, tvb(0, 1), cls):set_generated()
     if f and f.media_frame ~= 0 then
-        ti:add(hf.reason, tvb(0, 0), f.reason):set_generated()
-        ti:add(hf.frame, tvb(0, 0), f.media_frame):set_generated()
-        ti:add(hf.srtp, tvb(0, 0), f.srtp):set_generated()
+        ti:add(hf.reason, r0, f.reason):set_generated()
+        ti:add(hf.frame, r0, f.media_frame):set_generated()
+        ti:add(hf.srtp, r0, f.srtp):set_generated()
     end
     if f and f.turn_channel ~= 0 then
-        ti:add(hf.turn_channel, tvb(0, 0), f.turn_channel):set_generated()
+        ti:add(hf.turn_channel, r0, f.turn_channel):set_generated()
     end
     ti:append_text(", " .. class_names[cls])
     return ti
@@ -1468,6 +1469,9 @@ replay_sinks[#replay_sinks + 1] = function(f)
     end
 end
 
+local trait_hf = { hf.trait_ice, hf.trait_turn, hf.trait_srtp, hf.trait_dtls_srtp,
+                   hf.trait_sdes, hf.trait_bundle, hf.trait_rtcp_mux, hf.trait_web_signaling }
+
 local function add_session_fields(tvb, pinfo, tree, f)
     local m = whole.model
     -- Regroup now and then while learning; every packet once the model is
@@ -1495,17 +1499,15 @@ local function add_session_fields(tvb, pinfo, tree, f)
         whole.info[fl.session] = si
     end
     local vname = Model.verdict_names[si.verdict]
-    local ti = tree:add(webrtc, tvb(0, 0))
+    local r0 = tvb(0, 0)
+    local ti = tree:add(webrtc, r0)
     ti:set_generated()
     ti:append_text(string.format(", session %d: %s", fl.session, vname))
-    ti:add(hf.session, tvb(0, 0), fl.session):set_generated()
-    ti:add(hf.leg, tvb(0, 0), fl.leg):set_generated()
-    ti:add(hf.verdict, tvb(0, 0), vname):set_generated()
-    ti:add(hf.score, tvb(0, 0), si.score):set_generated()
-    local trait_hf = { hf.trait_ice, hf.trait_turn, hf.trait_srtp, hf.trait_dtls_srtp,
-                       hf.trait_sdes, hf.trait_bundle, hf.trait_rtcp_mux,
-                       hf.trait_web_signaling }
-    for k = 1, 8 do ti:add(trait_hf[k], tvb(0, 0), si.traits.on[k]):set_generated() end
+    ti:add(hf.session, r0, fl.session):set_generated()
+    ti:add(hf.leg, r0, fl.leg):set_generated()
+    ti:add(hf.verdict, r0, vname):set_generated()
+    ti:add(hf.score, r0, si.score):set_generated()
+    for k = 1, 8 do ti:add(trait_hf[k], r0, si.traits.on[k]):set_generated() end
     local sh = stash.frame == pinfo.number and stash or nil
     if sh and sh.rtp[1] then
         -- The last RTP packet of the frame (several ChannelData on TCP), as
@@ -1515,8 +1517,8 @@ local function add_session_fields(tvb, pinfo, tree, f)
         for _, st in ipairs(fl.stream_list) do
             if st.ssrc == ssrc and st.dir == dir then
                 local codec, ev = Model.codec_guess(st)
-                ti:add(hf.media, tvb(0, 0), Model.stream_media(st)):set_generated()
-                local it = ti:add(hf.codec_guess, tvb(0, 0), codec)
+                ti:add(hf.media, r0, Model.stream_media(st)):set_generated()
+                local it = ti:add(hf.codec_guess, r0, codec)
                 it:set_text(string.format("Codec guess: %s (%s)", codec, ev))
                 it:set_generated()
                 break
@@ -1525,10 +1527,10 @@ local function add_session_fields(tvb, pinfo, tree, f)
     end
     if fl.software[1] then
         local sw = fl.software[1]:match("\t(.*)$") or fl.software[1]
-        ti:add(hf.server_software, tvb(0, 0), sw):set_generated()
+        ti:add(hf.server_software, r0, sw):set_generated()
         local prod, ver = Model.software_identify(sw)
         if prod then
-            local it = ti:add(hf.server_product, tvb(0, 0), prod)
+            local it = ti:add(hf.server_product, r0, prod)
             it:set_text("Server product: " .. prod .. (ver ~= "" and " " or "") .. ver)
             it:set_generated()
         end

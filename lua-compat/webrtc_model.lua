@@ -90,13 +90,25 @@ local function parse_ipv6(s)
 end
 
 -- An endpoint from an address text (pinfo address, STUN/SDP field), or nil.
+-- Endpoints are immutable: one table per text and port, parsed once (a
+-- capture has few endpoints and many packets).
+local ep_cache, ep_cache_n = {}, 0
 function M.ep_from_text(s, port)
     if not s then return nil end
+    local ck = s .. "|" .. port
+    local e = ep_cache[ck]
+    if e ~= nil then return e or nil end
     local a = parse_ipv4(s)
-    if a then return ep_new(4, a, port) end
-    a = parse_ipv6(s)
-    if a then return ep_new(6, a, port) end
-    return nil
+    if a then
+        e = ep_new(4, a, port)
+    else
+        a = parse_ipv6(s)
+        e = a and ep_new(6, a, port) or false
+    end
+    if ep_cache_n >= 65536 then ep_cache, ep_cache_n = {}, 0 end  -- bounded
+    ep_cache[ck] = e
+    ep_cache_n = ep_cache_n + 1
+    return e or nil
 end
 
 -- C's memcmp/strcmp order on byte strings (Lua's < uses the locale).
