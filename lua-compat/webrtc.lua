@@ -1448,7 +1448,8 @@ end
 -- webrtc.session & co. on every packet of a session (webrtc-facts.c
 -- add_session_fields): a whole-capture model fed by a postdissector with the
 -- facts of each frame, once per frame, on the first pass that has a tree
--- (tshark's first pass has one only with -Y/-R; the GUI always has one).
+-- (tshark's first pass has one only with -Y/-R; the GUI's read has one,
+-- because the field extractors below register a filtering tap listener).
 -------------------------------------------------------------------------------
 local session_post = Proto("webrtc_session", "WebRTC session fields (Lua)")
 local whole = { model = nil, seen = {}, last_regroup = 0, unvisited = false, visited = false }
