@@ -128,8 +128,60 @@ class Sessions(unittest.TestCase):
             self.skipTest("no TURN server in this capture")
         servers = [sv for s in self.sessions for sv in s["servers"]]
         self.assertTrue(servers)
-        self.assertEqual({(sv["product"], sv["version"]) for sv in servers},
-                         {("coturn", version.split("-")[0])})
+        turn_eps = {ep for call in self.gt["calls"] for fl in call["flows"]
+                    if fl["role"] == "client-turn" for ep in (fl["a"], fl["b"])}
+        self.assertEqual({(sv["product"], sv["version"]) for sv in servers
+                          if sv["product"] == "coturn"}, {("coturn", version.split("-")[0])})
+        for sv in servers:
+            if sv["product"] == "coturn":
+                self.assertIn(sv["endpoint"], turn_eps)
+        # Besides coturn only the clients' own stacks say who they are:
+        # libnice (GStreamer webrtcbin) on its TURN allocations.
+        want = {"coturn"} | ({"libnice"} if "gstreamer" in self.gt["software"] else set())
+        self.assertEqual({sv["product"] for sv in servers}, want)
+
+    def session_of_call(self, call):
+        where = self.session_of_flow()
+        fl = [f for f in call["flows"] if f["role"] != "signaling"][0]
+        sid = where[summary.flow_key(fl["a"], fl["b"], fl["transport"])][0]
+        return next(s for s in self.sessions if s["id"] == sid)
+
+    def test_legs(self):
+        """Per-leg verdicts (ground truth "legs"): each leg's flows and
+        verdict equal one of the plugin's legs of the call's session."""
+        calls = [c for c in self.gt["calls"] if "legs" in c]
+        if not calls:
+            self.skipTest("no per-leg ground truth")
+        for call in calls:
+            sess = self.session_of_call(call)
+            eps = {fl["id"]: " <-> ".join(sorted((fl["local"], fl["remote"]))) for fl in sess["flows"]}
+            got = sorted((sorted(eps[i] for i in leg["flows"]), leg["verdict"]) for leg in sess["legs"])
+            want = sorted((sorted(leg["flows"]), leg["verdict"]) for leg in call["legs"])
+            self.assertEqual(got, want, call["id"])
+            # the session's verdict is its strongest leg's (docs/verdict.md)
+            rank = ["undetermined", "not-webrtc", "webrtc-likely", "webrtc"]
+            strongest = max((leg["verdict"] for leg in call["legs"]), key=rank.index)
+            self.assertEqual(sess["verdict"], strongest)
+
+    def test_related_calls(self):
+        """Calls the ground truth calls related but not joined on the wire
+        (e.g. two legs of one user-level call from one client) are distinct
+        sessions, each listing the other, on the shared host's evidence."""
+        rel = self.gt.get("related", [])
+        if not rel:
+            self.skipTest("no related calls in this capture")
+        by_id = {c["id"]: c for c in self.gt["calls"]}
+        for r in rel:
+            a, b = (self.session_of_call(by_id[c]) for c in r["calls"])
+            if r["joined_on_wire"]:
+                self.assertEqual(a["id"], b["id"])
+                continue
+            self.assertNotEqual(a["id"], b["id"])
+            for x, y in ((a, b), (b, a)):
+                ev = {o["session"]: o["evidence"] for o in x["related"]}
+                self.assertEqual(list(ev), [y["id"]])
+                self.assertEqual(ev[y["id"]], "session %d: shares host %s, overlapping in time"
+                                 % (y["id"], r["shares_host"]))
 
     def test_golden_text(self):
         self.check_golden(".txt", summary.text(self.ts, self.cap))

@@ -122,6 +122,29 @@ def check_schema(gt):
             bad.append("%s: traits keys %s" % (w, sorted(traits)))
         if call.get("verdict") not in VERDICTS:
             bad.append("%s: verdict %r" % (w, call.get("verdict")))
+        # Optional per-leg truth: the call's flows ("a <-> b", a < b), each in
+        # exactly one leg, each leg with its own verdict.
+        if "legs" in call:
+            flows = sorted("%s <-> %s" % (fl.get("a"), fl.get("b")) for fl in call.get("flows", [])
+                           if fl.get("role") != "signaling")
+            in_legs = sorted(f for leg in call["legs"] for f in leg.get("flows", []))
+            if in_legs != flows:
+                bad.append("%s: legs cover %s, flows are %s" % (w, in_legs, flows))
+            for j, leg in enumerate(call["legs"]):
+                if leg.get("verdict") not in VERDICTS:
+                    bad.append("%s.leg[%d]: verdict %r" % (w, j, leg.get("verdict")))
+    # Optional: calls made together (e.g. two legs of one user-level call)
+    # and whether anything on the wire joins them.
+    ids = {c.get("id") for c in calls}
+    for i, r in enumerate(gt.get("related", [])):
+        w = "related[%d]" % i
+        if len(r.get("calls", [])) != 2 or not set(r["calls"]) <= ids:
+            bad.append("%s: calls %r" % (w, r.get("calls")))
+        need(r, "joined_on_wire", bool, w)
+        try:
+            ipaddress.ip_address(need(r, "shares_host", str, w) or "")
+        except ValueError as e:
+            bad.append("%s: %s" % (w, e))
     if not calls and "negatives" not in gt:
         bad.append("top: no calls and no negatives object")
     return bad
