@@ -127,6 +127,19 @@ def split_sip(text):
     return first, hdrs, body[:clen] if clen else ""
 
 
+def offer_answer(log):
+    """The first INVITE with SDP and the 200 OK answering it with SDP in a
+    caller's SIP trace, each as (message, headers, body), or None."""
+    invite = answer = None
+    for m in sip_messages(log):
+        first, hdrs, body = split_sip(m["text"])
+        if first.startswith("INVITE ") and body and invite is None:
+            invite = (m, hdrs, body)
+        if first.startswith("SIP/2.0 200") and "INVITE" in hdrs.get("cseq", "") and body:
+            answer = (m, hdrs, body)
+    return invite, answer
+
+
 def parse_sdp(sdp):
     res = {"c": None, "media": [], "session_attrs": []}
     cur = None
@@ -164,14 +177,7 @@ def main():
     bob_log = open(os.path.join(workdir, "bob.log"), errors="replace").read()
 
     # ---- SDP offer / answer from the caller's SIP trace
-    msgs = sip_messages(alice_log)
-    invite = answer = None
-    for m in msgs:
-        first, hdrs, body = split_sip(m["text"])
-        if first.startswith("INVITE ") and body and invite is None:
-            invite = (m, hdrs, body)
-        if first.startswith("SIP/2.0 200") and "INVITE" in hdrs.get("cseq", "") and body:
-            answer = (m, hdrs, body)
+    invite, answer = offer_answer(alice_log)
     if not invite or not answer:
         die("no INVITE/200 OK with SDP in alice's SIP trace")
     offer_sdp, answer_sdp = parse_sdp(invite[2]), parse_sdp(answer[2])

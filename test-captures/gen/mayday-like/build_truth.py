@@ -76,13 +76,7 @@ def conversations(frames):
 def sip_call(work, conv, client, edge):
     log = open(os.path.join(work, "client.log"), errors="replace").read()
     edge_log = open(os.path.join(work, "edge.log"), errors="replace").read()
-    invite = answer = None
-    for m in bs.sip_messages(log):
-        first, hdrs, body = bs.split_sip(m["text"])
-        if first.startswith("INVITE ") and body and invite is None:
-            invite = (m, hdrs, body)
-        if first.startswith("SIP/2.0 200") and "INVITE" in hdrs.get("cseq", "") and body:
-            answer = (m, hdrs, body)
+    invite, answer = bs.offer_answer(log)
     if not invite or not answer:
         fail("no INVITE / 200 OK with SDP in the client's SIP trace")
         return None, set()

@@ -61,36 +61,7 @@ ip netns exec "$NS_A" ip route add default via 198.51.100.129
 ip netns exec "$NS_T" ip route add default via 203.0.113.1
 
 # --- coturn: long-term credentials, UDP only, relays on its own address ----
-cat >"$WORK/turnserver.conf" <<EOF
-listening-ip=$IP_T
-relay-ip=$IP_T
-listening-port=$TURN_PORT
-min-port=50000
-max-port=50099
-lt-cred-mech
-user=$TURN_USER:$TURN_PASS
-realm=$TURN_REALM
-fingerprint
-no-multicast-peers
-no-tls
-no-dtls
-no-tcp
-no-tcp-relay
-no-cli
-no-rfc5780
-userdb=$WORK/turndb
-pidfile=$WORK/turnserver.pid
-log-file=$WORK/turnserver.log
-simple-log
-verbose
-EOF
-wrtc_bg "$NS_T" 120 turnserver -c "$WORK/turnserver.conf" >"$WORK/turnserver.out" 2>&1
-TURN_PID=$WRTC_LAST_PID
-for _ in $(seq 1 100); do
-    ip netns exec "$NS_T" ss -Hlun "sport = :$TURN_PORT" | grep -q . && break
-    kill -0 "$TURN_PID" 2>/dev/null || { cat "$WORK/turnserver.out" >&2; exit 1; }
-    sleep 0.1
-done
+wrtc_coturn "$NS_T" "$WORK" "$IP_T" "$TURN_PORT" "$TURN_USER" "$TURN_PASS" "$TURN_REALM" udp
 
 # --- baresip: the client calls the edge ----------------------------------
 bsip_wav "$WORK/in.wav"
