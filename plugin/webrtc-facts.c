@@ -386,7 +386,16 @@ typedef struct {
     wrtc_verdict_t verdict;
     int score;
     wrtc_traits_t traits;
+    GArray *leg_verdict;         /* wrtc_verdict_t per leg (leg id - 1) */
 } session_info_t;
+
+static void clear_session_info(gpointer p)
+{
+    session_info_t *si = p;
+    if (si->leg_verdict)
+        g_array_free(si->leg_verdict, TRUE);
+    si->leg_verdict = NULL;
+}
 /* While reading (first pass) the grouping is redone now and then, so that
  * one-pass tshark shows the value so far without regrouping per packet. */
 #define REGROUP_EVERY_FRAMES 1000
@@ -396,16 +405,26 @@ static const session_info_t *info_of(wrtc_model_t *m, int session)
     const GPtrArray *ss;
     guint i;
     if (!session_info || session_info_generation != wrtc_model_generation(m)) {
-        if (!session_info)
+        if (!session_info) {
             session_info = g_array_new(FALSE, TRUE, sizeof(session_info_t));
+            g_array_set_clear_func(session_info, clear_session_info);
+        }
         ss = wrtc_model_sessions(m);
+        g_array_set_size(session_info, 0);
         g_array_set_size(session_info, ss->len);
         for (i = 0; i < ss->len; i++) {
             const wrtc_session_t *s = g_ptr_array_index(ss, i);
             session_info_t *si = &g_array_index(session_info, session_info_t, i);
+            guint j;
             wrtc_traits_of(s->flows, wrtc_model_tls_flows(m), &si->traits);
             (void)wrtc_verdict_of(&si->traits, &si->score, NULL);
             si->verdict = wrtc_session_verdict(s, wrtc_model_tls_flows(m));
+            si->leg_verdict = g_array_sized_new(FALSE, FALSE, sizeof(wrtc_verdict_t), s->legs->len);
+            for (j = 0; j < s->legs->len; j++) {
+                wrtc_verdict_t v = wrtc_leg_verdict(g_ptr_array_index(s->legs, j),
+                                                    wrtc_model_tls_flows(m), NULL);
+                g_array_append_val(si->leg_verdict, v);
+            }
         }
         session_info_generation = wrtc_model_generation(m);
     }
@@ -422,6 +441,7 @@ static gboolean session_fields_referenced(proto_tree *tree)
     if (proto_field_is_referenced(tree, hf_webrtc_session) ||
         proto_field_is_referenced(tree, hf_webrtc_leg) ||
         proto_field_is_referenced(tree, hf_webrtc_verdict) ||
+        proto_field_is_referenced(tree, hf_webrtc_leg_verdict) ||
         proto_field_is_referenced(tree, hf_webrtc_score) ||
         proto_field_is_referenced(tree, hf_webrtc_media) ||
         proto_field_is_referenced(tree, hf_webrtc_codec_guess) ||
@@ -465,6 +485,12 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 #define GEN(x) proto_item_set_generated(x)
     it = proto_tree_add_uint(st, hf_webrtc_session, tvb, 0, 0, (guint32)fl->session); GEN(it);
     it = proto_tree_add_uint(st, hf_webrtc_leg, tvb, 0, 0, (guint32)fl->leg); GEN(it);
+    if (fl->leg >= 1 && (guint)fl->leg <= si->leg_verdict->len) {
+        it = proto_tree_add_string(st, hf_webrtc_leg_verdict, tvb, 0, 0,
+                                   wrtc_verdict_name(g_array_index(si->leg_verdict,
+                                                                   wrtc_verdict_t, fl->leg - 1)));
+        GEN(it);
+    }
     it = proto_tree_add_string(st, hf_webrtc_verdict, tvb, 0, 0, wrtc_verdict_name(si->verdict));
     GEN(it);
     it = proto_tree_add_uint(st, hf_webrtc_score, tvb, 0, 0, (guint32)si->score); GEN(it);

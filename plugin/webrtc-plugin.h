@@ -34,6 +34,7 @@ extern int hf_webrtc_rfc4571_length;
 extern int hf_webrtc_session;
 extern int hf_webrtc_leg;
 extern int hf_webrtc_verdict;
+extern int hf_webrtc_leg_verdict;
 extern int hf_webrtc_score;
 extern int hf_webrtc_trait[8];   /* in wrtc_trait_t order */
 extern int hf_webrtc_media;

@@ -205,11 +205,8 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
         for (j = 0; j < s->legs->len; j++) {
             const wrtc_leg_t *l = g_ptr_array_index(s->legs, j);
             guint k;
-            wrtc_traits_t lt;
             int lscore;
-            wrtc_verdict_t lv;
-            wrtc_traits_of(l->flows, wrtc_model_tls_flows(m), &lt);
-            lv = wrtc_verdict_of(&lt, &lscore, NULL);
+            wrtc_verdict_t lv = wrtc_leg_verdict(l, wrtc_model_tls_flows(m), &lscore);
             g_string_append_printf(o, "  Leg %d: flow%s", l->id, l->flows->len == 1 ? "" : "s");
             for (k = 0; k < l->flows->len; k++)
                 g_string_append_printf(o, " %d", flow_id(s, g_ptr_array_index(l->flows, k)));

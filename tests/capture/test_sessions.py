@@ -163,6 +163,21 @@ class Sessions(unittest.TestCase):
             strongest = max((leg["verdict"] for leg in call["legs"]), key=rank.index)
             self.assertEqual(sess["verdict"], strongest)
 
+    def test_leg_verdict_filter(self):
+        """`tshark -2 -Y 'webrtc.leg.verdict == "X"'` selects exactly the
+        packets of the legs with verdict X (ground truth "legs")."""
+        if not any("legs" in c for c in self.gt["calls"]):
+            self.skipTest("no per-leg ground truth")
+        want = collections.Counter()
+        for call in self.gt["calls"]:
+            packets = {"%s <-> %s" % (f["a"], f["b"]): f["packets"] for f in call["flows"]}
+            for leg in call["legs"]:
+                want[leg["verdict"]] += sum(packets[f] for f in leg["flows"])
+        for verdict in ("webrtc", "webrtc-likely", "not-webrtc", "undetermined"):
+            got = len(self.ts.fields(self.cap, ["frame.number"],
+                                     'webrtc.leg.verdict == "%s"' % verdict, extra=["-2"]))
+            self.assertEqual(got, want[verdict], verdict)
+
     def test_related_calls(self):
         """Calls the ground truth calls related but not joined on the wire
         (e.g. two legs of one user-level call from one client) are distinct

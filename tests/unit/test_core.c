@@ -683,6 +683,24 @@ static void test_session(void)
             CHECK(wrtc_stream_loss(st) == 0);
         }
         CHECK_EQ(s1->related->len, 0);   /* distinct hosts, distinct times */
+        {
+            /* A leg's own verdict; the session's is its strongest leg's. */
+            int sc = -1;
+            guint k, j;
+            CHECK_EQ(wrtc_leg_verdict(g_ptr_array_index(s3->legs, 0), NULL, &sc),
+                     WRTC_VERDICT_NOT_WEBRTC);
+            CHECK_EQ(sc, 0);
+            for (k = 0; k < ss->len; k++) {
+                const wrtc_session_t *s = g_ptr_array_index(ss, k);
+                wrtc_verdict_t best = WRTC_VERDICT_UNDETERMINED;
+                for (j = 0; j < s->legs->len; j++) {
+                    wrtc_verdict_t v = wrtc_leg_verdict(g_ptr_array_index(s->legs, j), NULL, NULL);
+                    if (v > best)
+                        best = v;
+                }
+                CHECK_EQ(wrtc_session_verdict(s, NULL), best);
+            }
+        }
     }
     /* Lookup by 5-tuple, either direction. */
     CHECK(wrtc_model_lookup(m, false, &b1, &a1, 0.5) != NULL);
