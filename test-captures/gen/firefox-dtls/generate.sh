@@ -41,9 +41,9 @@ trap cleanup EXIT
 # --- certificates: a throw-away CA (trusted in the profile) and the server's
 openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -subj "/CN=wrtc test CA" \
     -keyout "$WORK/ca.key" -out "$WORK/ca.pem" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -sha256 -subj "/CN=127.0.0.1" \
+openssl req -newkey rsa:2048 -nodes -sha256 -subj "/CN=$ADDR" \
     -keyout "$WORK/key.pem" -out "$WORK/srv.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$WORK/ext.cnf"
+printf 'subjectAltName=IP:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$ADDR" > "$WORK/ext.cnf"
 openssl x509 -req -in "$WORK/srv.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" -CAcreateserial \
     -days 2 -sha256 -extfile "$WORK/ext.cnf" -out "$WORK/cert.pem" 2>/dev/null
 
@@ -97,12 +97,15 @@ fi
 # --- namespaces: Firefox gathers host candidates only on an interface with a
 # default route (CAPTURE-RECIPES.md): a veth to a second namespace of ours
 # that plays the gateway. Both PCs get $ADDR; their traffic runs over lo.
+# The page server listens on $ADDR too, so that the HTTPS signaling leaves
+# from the same host address as ICE, as it would from a real browser (from
+# 127.0.0.1 it would look like another host's).
 wrtc_ns_create "$NS"
 wrtc_ns_create "$NS_GW"
 wrtc_veth "$NS" veth-ff "$ADDR/24" "$NS_GW" veth-ffgw 192.0.2.254/24
 ip netns exec "$NS" ip route add default via 192.0.2.254
 
-wrtc_bg "$NS" 180 "$PY" "$CHR/server.py" --addr 127.0.0.1 --port "$PORT" \
+wrtc_bg "$NS" 180 "$PY" "$CHR/server.py" --addr "$ADDR" --port "$PORT" \
     --cert "$WORK/cert.pem" --key "$WORK/key.pem" --page "$CHR/page.html" \
     --outdir "$WORK" > "$WORK/server.log" 2>&1
 for i in $(seq 1 100); do
@@ -114,7 +117,7 @@ wrtc_capture_start "$NS" lo "$WORK/capture.pcapng" 120
 rm -f "$WORK/keylog.txt"
 wrtc_bg "$NS" 90 env HOME="$WORK" SSLKEYLOGFILE="$WORK/keylog.txt" MOZ_REMOTE_SETTINGS_DEVTOOLS=1 \
     MOZ_CRASHREPORTER_DISABLE=1 "$FF" --headless --no-remote --profile "$PROFILE" \
-    "https://127.0.0.1:$PORT/?dur=$CALL_SECONDS&bitrate=300000" > "$WORK/firefox.log" 2>&1
+    "https://$ADDR:$PORT/?dur=$CALL_SECONDS&bitrate=300000" > "$WORK/firefox.log" 2>&1
 FF_PID=$WRTC_LAST_PID
 for i in $(seq 1 $((90 * 5))); do
     [ -s "$WORK/results.json" ] && break
@@ -132,7 +135,7 @@ FF_VERSION=$("$FF" --version 2>/dev/null | sed -n 's/^Mozilla Firefox \([0-9.a-z
 "$PY" "$HERE/groundtruth.py" --results "$WORK/results.json" --pcap "$WORK/capture.pcapng" \
     --keylog "$WORK/keylog.txt" --dtls "$DTLS" \
     --capture-name "$NAME.pcapng" --keylog-name "$NAME.keys" --generator "gen/$NAME/generate.sh" \
-    --server "127.0.0.1:$PORT" --software "firefox-esr=$FF_VERSION" \
+    --server "$ADDR:$PORT" --software "firefox-esr=$FF_VERSION" \
     --out "$WORK/out.json" --keys-out "$WORK/out.keys" --record-dir "$HERE/last-run-$DTLS"
 
 install -m 0644 "$WORK/capture.pcapng" "$TC/$NAME.pcapng"

@@ -97,7 +97,7 @@ def main():
     desc = ("Firefox ESR headless, one page with two RTCPeerConnections (pc1 offers, pc2 answers), fake "
             "audio+video both ways, default BUNDLE, rtcp-mux, DTLS-SRTP %s, host candidates on 192.0.2.1 "
             "(a veth with a default route; the call runs over lo); offer/answer POSTed over HTTPS to the page's "
-            "server; DTMF 123# from pc1; SSLKEYLOGFILE secrets in %s" % (version_txt, args.keylog_name))
+            "server on the same address; DTMF 123# from pc1; SSLKEYLOGFILE secrets in %s" % (version_txt, args.keylog_name))
     argv = ["groundtruth.py", "--mode", "p2p", "--results", args.results, "--pcap", args.pcap,
             "--capture-name", args.capture_name, "--generator", args.generator, "--server", args.server,
             "--description", desc, "--out", args.out]
