@@ -12,7 +12,8 @@ bsip_wav() {
 # bsip_conf DIR ADDR USER IFACE WAV: a baresip config directory for one user
 # agent listening on ADDR:5060 (bound to IFACE): G.711 only, no registrar
 # (regint=0), auto-answer, PCMU then PCMA, RTCP on port+1 (rtcp_mux no), no
-# mediaenc/medianat, DTMF and call control through ctrl_tcp on
+# medianat; mediaenc (and baresip's srtp module) only when $MEDIAENC is set
+# (e.g. srtp-mand for SDES, RFC 4568, used by gen/baresip-sdes); DTMF and call control through ctrl_tcp on
 # 127.0.0.1:4444 in the user agent's namespace.
 bsip_conf() {
     mkdir -p "$1"
@@ -46,7 +47,12 @@ module_app		menu.so
 module_app		ctrl_tcp.so
 ctrl_tcp_listen		127.0.0.1:4444
 EOF
-    echo "<sip:$3@$2>;regint=0;answermode=auto;audio_codecs=PCMU/8000,PCMA/8000" > "$1/accounts"
+    local enc=""
+    if [ -n "${MEDIAENC:-}" ]; then
+        echo "module			srtp.so" >> "$1/config"
+        enc=";mediaenc=$MEDIAENC"
+    fi
+    echo "<sip:$3@$2>;regint=0;answermode=auto;audio_codecs=PCMU/8000,PCMA/8000$enc" > "$1/accounts"
     : > "$1/contacts"
 }
 

@@ -8,12 +8,20 @@
 # and alice sends the RFC 4733 digits below through the ctrl_tcp module.
 # dumpcap records alice's veth end. analyze.py builds the ground truth from
 # baresip's SIP trace and logs plus the capture, and checks it with tshark.
+#
+# MEDIAENC=srtp-mand (used by ../baresip-sdes/generate.sh) loads baresip's
+# srtp module and makes both accounts require SDES SRTP (RFC 4568 a=crypto
+# in the SDP, RTP/SAVP); NAME names the capture, NS_TAG prefixes the
+# namespaces.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUTDIR=$(cd "$HERE/../.." && pwd)
-PCAP="$OUTDIR/baresip-sip.pcapng"
-JSON="$OUTDIR/baresip-sip.json"
+NAME=${NAME:-baresip-sip}
+MEDIAENC=${MEDIAENC:-}
+NS_TAG=${NS_TAG:-wrtc}
+PCAP="$OUTDIR/$NAME.pcapng"
+JSON="$OUTDIR/$NAME.json"
 DIGITS=${DIGITS:-1234#}
 CALL_SECONDS=${CALL_SECONDS:-12}
 PY=/usr/bin/python3
@@ -32,8 +40,8 @@ finish() {
 }
 trap finish EXIT
 
-NS_A=wrtc-sip-alice
-NS_B=wrtc-sip-bob
+NS_A=$NS_TAG-sip-alice
+NS_B=$NS_TAG-sip-bob
 IP_A=192.0.2.1
 IP_B=192.0.2.2
 
@@ -66,7 +74,8 @@ wait "$PID_B" || true
 wrtc_capture_stop
 
 # --- ground truth -----------------------------------------------------------
-"$PY" "$HERE/analyze.py" "$WORK" "$WORK/capture.pcapng" "$WORK/ground-truth.json" "$DIGITS"
+"$PY" "$HERE/analyze.py" "$WORK" "$WORK/capture.pcapng" "$WORK/ground-truth.json" "$DIGITS" \
+    "gen/$NAME/generate.sh" "$MEDIAENC"
 # analyze.py names the capture after its argument: fix the name, then install.
 "$PY" - "$WORK/ground-truth.json" "$(basename "$PCAP")" <<'EOF'
 import json, sys
