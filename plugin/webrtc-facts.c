@@ -226,7 +226,10 @@ static void read_dtls(proto_tree *tree, wrtc_fact_t *f)
             f->dtls_version = 0xFEFC;
 }
 
-static guint32 payload_len_after(proto_tree *tree, const field_info *ssrc, gint next_start)
+/* The RTP or SRTP payload field of the packet whose SSRC is `ssrc` (the
+ * next one starts at `next_start`, -1: none); *clear says which. */
+static field_info *payload_after(proto_tree *tree, const field_info *ssrc, gint next_start,
+                                 gboolean *clear)
 {
     int which[2] = { F_RTP_PAYLOAD, F_SRTP_PAYLOAD };
     int w;
@@ -236,11 +239,13 @@ static guint32 payload_len_after(proto_tree *tree, const field_info *ssrc, gint 
         for (i = 0; a && i < a->len; i++) {
             field_info *p = g_ptr_array_index(a, i);
             if (p->ds_tvb == ssrc->ds_tvb && p->start > ssrc->start &&
-                (next_start < 0 || p->start < next_start))
-                return (guint32)p->length;
+                (next_start < 0 || p->start < next_start)) {
+                *clear = w == 0;
+                return p;
+            }
         }
     }
-    return 0;
+    return NULL;
 }
 
 static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp)
@@ -253,19 +258,34 @@ static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp)
     n = MIN(MIN(ssrc->len, pt->len), MIN(seq->len, ts->len));
     for (i = 0; i < n && f->n_rtp < WRTC_FACT_MAX_RTP; i++) {
         wrtc_rtp_fact_t *r = &f->rtp[f->n_rtp++];
-        field_info *s = g_ptr_array_index(ssrc, i);
+        field_info *s = g_ptr_array_index(ssrc, i), *pl;
         gint next = i + 1 < ssrc->len ? ((field_info *)g_ptr_array_index(ssrc, i + 1))->start : -1;
+        gboolean clear = FALSE;
         r->ssrc = uval(s);
         r->pt = (guint8)uval(g_ptr_array_index(pt, i));
         r->seq = (guint16)uval(g_ptr_array_index(seq, i));
         r->ts = uval(g_ptr_array_index(ts, i));
         if (mk && i < mk->len) {
-            /* The marker is the top bit of the RTP header's second byte. */
+            /* The marker is the top bit of the RTP header's second byte,
+             * the P bit (0x20) is in the first (RFC 3550 §5.1). */
             field_info *m = g_ptr_array_index(mk, i);
             r->marker = (tvb_get_guint8(m->ds_tvb, m->start) & 0x80) != 0;
+            if (m->start > 0)
+                r->padding = (tvb_get_guint8(m->ds_tvb, m->start - 1) & 0x20) != 0;
         }
-        r->payload_len = payload_len_after(tree, s, next);
+        pl = payload_after(tree, s, next, &clear);
+        r->payload_len = pl ? (guint32)pl->length : 0;
         r->srtp = srtp;
+        if (pl && clear && !srtp) {
+            /* The first bytes of a clear payload, for the codec's payload
+             * header checks (codec_guess.c); within what was captured. */
+            gint avail = tvb_captured_length_remaining(pl->ds_tvb, pl->start);
+            gint take = MIN(MIN(pl->length, avail), WRTC_CG_HEAD);
+            if (take > 0) {
+                tvb_memcpy(pl->ds_tvb, r->head, pl->start, take);
+                r->head_len = (guint8)take;
+            }
+        }
     }
 }
 
@@ -479,7 +499,7 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         for (i = 0; i < fl->stream_list->len; i++) {
             const wrtc_stream_t *s = g_ptr_array_index(fl->stream_list, i);
             if (s->ssrc == *ssrc && s->dir == dir) {
-                char codec[64], ev[160];
+                char codec[64], ev[300];
                 wrtc_stream_codec_guess(s, codec, sizeof codec, ev, sizeof ev);
                 it = proto_tree_add_string(st, hf_webrtc_media, tvb, 0, 0, wrtc_stream_media(s));
                 GEN(it);

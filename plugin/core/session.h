@@ -17,6 +17,8 @@
 
 #include <glib.h>
 
+#include "codec_guess.h"
+
 /* An endpoint: IPv4 (family 4, 4 bytes) or IPv6 (family 6, 16 bytes). */
 typedef struct {
     uint8_t  family;
@@ -77,6 +79,9 @@ typedef struct {
     uint16_t seq;
     uint32_t ts;
     uint32_t payload_len;
+    bool     padding;            /* the P bit */
+    uint8_t  head_len;           /* first bytes of a clear payload (0: SRTP/unknown) */
+    uint8_t  head[WRTC_CG_HEAD];
 } wrtc_rtp_fact_t;
 
 /* Everything the model learns from one packet. Strings are copied. */
@@ -154,7 +159,7 @@ typedef enum {
 } wrtc_role_t;
 const char *wrtc_role_name(wrtc_role_t r);
 
-typedef struct {
+typedef struct wrtc_stream {
     uint32_t ssrc;
     uint8_t  dir;                /* 0: flow ep[0] -> ep[1] */
     uint8_t  pt_bitmap[16];
@@ -181,6 +186,8 @@ typedef struct {
     uint8_t  n_rates;
     uint32_t clock_rate;         /* estimated (0: unknown) */
     bool     seq_init;
+    wrtc_cg_t cg;                /* media kind / codec evidence (codec_guess.h) */
+    const struct wrtc_stream *clock_peer;  /* sibling whose timestamps it follows */
 } wrtc_stream_t;
 
 typedef struct wrtc_flow {
@@ -258,7 +265,9 @@ uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m);
 const wrtc_flow_t *wrtc_model_lookup(const wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
                                      const wrtc_ep_t *dst, double t);
 
-/* Media kind and codec guess of a stream, with the evidence. */
+/* Media kind and codec guess of a stream, with confidence and evidence
+ * (codec_guess.h); the two below are shorthands of it. */
+void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g);
 const char *wrtc_stream_media(const wrtc_stream_t *s);
 void wrtc_stream_codec_guess(const wrtc_stream_t *s, char *buf, size_t len,
                              char *evidence, size_t elen);
