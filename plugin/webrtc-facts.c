@@ -17,6 +17,7 @@
 #include "webrtc-flow.h"
 #include "session.h"
 #include "software.h"
+#include "stun_sig.h"
 #include "verdict.h"
 #include "demux.h"
 
@@ -193,6 +194,8 @@ static void read_stun(proto_tree *tree, wrtc_fact_t *f)
     if (first(tree, F_STUN_PRIORITY) || first(tree, F_STUN_TIEBREAKER))
         f->contents |= WRTC_C_ICE;     /* RFC 8445 §7.1.1-7.1.3 */
     f->username = sval(first(tree, F_STUN_USERNAME));
+    if (f->contents & WRTC_C_ICE)
+        f->fingerprints |= wrtc_ice_username_fingerprint(f->username);
     f->realm = sval(first(tree, F_STUN_REALM));
     f->software = sval(first(tree, F_STUN_SOFTWARE));
     if (!f->channel) {
@@ -554,6 +557,8 @@ static void read_fingerprints(proto_tree *tree, wrtc_fact_t *f)
             guint32 t = uval(g_ptr_array_index(a, i));
             if (t >= 0xC057 && t <= 0xC05F)
                 f->fingerprints |= WRTC_FP_GOOG_STUN;
+            else if (wrtc_stun_ms_attribute(t))
+                f->fingerprints |= WRTC_FP_MS_STUN;
         }
     {
         int w[2] = { F_X509_PRINTABLE, F_X509_UTF8 }, k;

@@ -93,6 +93,9 @@ const char *wrtc_fingerprint_name(uint32_t bit)
     case WRTC_FP_REMB: return "RTCP receiver estimated maximum bitrate";
     case WRTC_FP_GOOG_STUN: return "Chrome's GOOG STUN attributes";
     case WRTC_FP_CERT_WEBRTC: return "DTLS certificate named \"WebRTC\"";
+    case WRTC_FP_ICE_UFRAG4: return "ICE ufrags of 4 ice-chars (libwebrtc, aioice)";
+    case WRTC_FP_ICE_UFRAG32: return "ICE ufrags of 32 ice-chars (GStreamer webrtcbin)";
+    case WRTC_FP_MS_STUN: return "Microsoft STUN attributes (MS-TURN, MS-ICE2)";
     }
     return "?";
 }

@@ -58,7 +58,10 @@ enum {
     WRTC_FP_REMB            = 1u << 6,  /* RTCP PSFB FMT 15 (AFB: REMB) */
     WRTC_FP_GOOG_STUN       = 1u << 7,  /* Chrome's STUN attributes 0xC057-0xC05F */
     WRTC_FP_CERT_WEBRTC     = 1u << 8,  /* DTLS certificate name "WebRTC" (DTLS 1.2) */
-    WRTC_FP_COUNT_BITS      = 9
+    WRTC_FP_ICE_UFRAG4      = 1u << 9,  /* ICE ufrags of 4 ice-chars (stun_sig.h) */
+    WRTC_FP_ICE_UFRAG32     = 1u << 10, /* ICE ufrags of 32 ice-chars (stun_sig.h) */
+    WRTC_FP_MS_STUN         = 1u << 11, /* MS-TURN / MS-ICE2 STUN attributes (stun_sig.h) */
+    WRTC_FP_COUNT_BITS      = 12
 };
 const char *wrtc_fingerprint_name(uint32_t bit);
 
