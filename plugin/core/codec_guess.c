@@ -112,25 +112,31 @@ int wrtc_cg_check_vp9(const uint8_t *b, size_t n, bool new_frame, bool marker)
     return (B && !P && V) ? 1 : 0;
 }
 
-/* RFC 6184 §5.3: F|NRI|Type. F is zero; types 1-23 are single NAL units,
- * 24 STAP-A, 28 FU-A (the only aggregation/fragmentation units of the
- * non-interleaved mode, §5.4). An FU header (S|E|R|Type) has R=0, never S
+/* RFC 6184 §5.3: F|NRI|Type. F is zero; types 1-23 are single NAL units
+ * (of which H.264 Table 7-1 reserves 16-18, 22 and 23), 24 STAP-A, 28 FU-A
+ * (the only aggregation/fragmentation units of the non-interleaved mode,
+ * §5.4). An FU header (S|E|R|Type) has R=0, never S
  * and E together, and E on the packet that ends the access unit (marker,
  * §5.1). A sequence parameter set (type 7) marks a key frame. */
+static bool h264_nal_type(uint8_t t)
+{
+    return (t >= 1 && t <= 15) || (t >= 19 && t <= 21);
+}
+
 int wrtc_cg_check_h264(const uint8_t *b, size_t n, bool marker)
 {
     uint8_t type;
     if (n < 1 || (b[0] & 0x80))
         return -1;
     type = b[0] & 0x1F;
-    if (type >= 1 && type <= 23)
+    if (h264_nal_type(type))
         return type == 7 ? 1 : 0;
     if (type == 24) {                   /* STAP-A: 16-bit size, then a NAL */
         uint8_t t2;
         if (n < 4 || (b[3] & 0x80))
             return -1;
         t2 = b[3] & 0x1F;
-        if (t2 < 1 || t2 > 23)
+        if (!h264_nal_type(t2))
             return -1;
         return t2 == 7 ? 1 : 0;
     }
@@ -140,7 +146,7 @@ int wrtc_cg_check_h264(const uint8_t *b, size_t n, bool marker)
             return -1;
         fu = b[1];
         t2 = fu & 0x1F;
-        if ((fu & 0x20) || ((fu & 0x80) && (fu & 0x40)) || t2 < 1 || t2 > 23)
+        if ((fu & 0x20) || ((fu & 0x80) && (fu & 0x40)) || !h264_nal_type(t2))
             return -1;
         if (marker && !(fu & 0x40))
             return -1;
