@@ -792,6 +792,7 @@ typedef size_t (*payload_fn)(int i, bool first, uint8_t *buf);
 static void feed(wrtc_cg_t *cg, int n, int per_frame, uint32_t step, bool srtp, payload_fn pl)
 {
     int i;
+    memset(cg, 0, sizeof *cg);
     for (i = 0; i < n; i++) {
         uint8_t b[WRTC_CG_HEAD];
         wrtc_cg_pkt_t p;
@@ -843,8 +844,10 @@ static size_t random_payload(int i, bool first, uint8_t *b)
     return 160;
 }
 
-static void decide(const wrtc_cg_t *cg, uint8_t pt, uint64_t packets, uint32_t clock,
-                   wrtc_cg_result_t *r)
+/* Decides and checks media, codec and confidence (media NULL: not checked). */
+static void guess_is(const wrtc_cg_t *cg, uint8_t pt, uint64_t packets, uint32_t clock,
+                     const char *media, const char *codec, wrtc_cg_confidence_t conf,
+                     wrtc_cg_result_t *r)
 {
     wrtc_cg_input_t in;
     memset(&in, 0, sizeof in);
@@ -853,6 +856,10 @@ static void decide(const wrtc_cg_t *cg, uint8_t pt, uint64_t packets, uint32_t c
     in.packets = packets;
     in.clock_rate = clock;
     wrtc_cg_decide(&in, r);
+    if (media)
+        CHECK(strcmp(r->media, media) == 0);
+    CHECK(strcmp(r->codec, codec) == 0);
+    CHECK_EQ(r->confidence, conf);
 }
 
 static void test_codec_guess(void)
@@ -941,69 +948,38 @@ static void test_codec_guess(void)
     CHECK_EQ(wrtc_cg_sibling(5, 0xFFFFFFF0u), 1);            /* across the wrap */
 
     /* Clear VP8 over a stream: certain, with its key frames. */
-    memset(&cg, 0, sizeof cg);
     feed(&cg, 40, 2, 3000, false, vp8_payload);
-    decide(&cg, 101, 40, 90000, &r);
-    CHECK(strcmp(r.codec, "VP8") == 0);
-    CHECK(strcmp(r.media, "video") == 0);
-    CHECK_EQ(r.confidence, WRTC_CG_CERTAIN);
+    guess_is(&cg, 101, 40, 90000, "video", "VP8", WRTC_CG_CERTAIN, &r);
     CHECK(strstr(r.evidence, "2 key frames") != NULL);
     /* ... but not when the timestamps run at an audio clock. */
-    decide(&cg, 101, 40, 48000, &r);
-    CHECK_EQ(r.confidence, WRTC_CG_UNKNOWN);
-    CHECK(strcmp(r.codec, "?") == 0);
+    guess_is(&cg, 101, 40, 48000, "audio", "?", WRTC_CG_UNKNOWN, &r);
     /* Too few packets prove nothing. */
-    memset(&cg, 0, sizeof cg);
     feed(&cg, 6, 2, 3000, false, vp8_payload);
-    decide(&cg, 101, 6, 0, &r);
-    CHECK(strcmp(r.codec, "?") == 0);
+    guess_is(&cg, 101, 6, 0, "unknown", "?", WRTC_CG_UNKNOWN, &r);
     /* Clear Opus: the TOC durations match the 960-tick steps. */
-    memset(&cg, 0, sizeof cg);
     feed(&cg, 50, 1, 960, false, opus_payload);
-    decide(&cg, 100, 50, 48000, &r);
-    CHECK(strcmp(r.codec, "Opus") == 0);
-    CHECK_EQ(r.confidence, WRTC_CG_CERTAIN);
-    CHECK(strcmp(r.media, "audio") == 0);
+    guess_is(&cg, 100, 50, 48000, "audio", "Opus", WRTC_CG_CERTAIN, &r);
     /* The same TOC with 40 ms steps disagrees: not proved, but the 48 kHz
      * pattern still says Opus, likely. */
-    memset(&cg, 0, sizeof cg);
     feed(&cg, 50, 1, 1920, false, opus_payload);
-    decide(&cg, 100, 50, 48000, &r);
-    CHECK_EQ(r.confidence, WRTC_CG_LIKELY);
-    CHECK(strcmp(r.codec, "Opus") == 0);
+    guess_is(&cg, 100, 50, 48000, "audio", "Opus", WRTC_CG_LIKELY, &r);
     /* Random clear payloads prove no codec. */
-    memset(&cg, 0, sizeof cg);
     feed(&cg, 200, 1, 160, false, random_payload);
-    decide(&cg, 97, 200, 8000, &r);
-    CHECK(strcmp(r.codec, "?") == 0);
-    CHECK(strcmp(r.media, "audio") == 0);
-    memset(&cg, 0, sizeof cg);
+    guess_is(&cg, 97, 200, 8000, "audio", "?", WRTC_CG_UNKNOWN, &r);
     feed(&cg, 200, 3, 3000, false, random_payload);
-    decide(&cg, 97, 200, 90000, &r);
-    CHECK(strcmp(r.codec, "?") == 0);
-    CHECK(strcmp(r.media, "video") == 0);
+    guess_is(&cg, 97, 200, 90000, "video", "?", WRTC_CG_UNKNOWN, &r);
     CHECK(strstr(r.evidence, "marker on the last packet of 66 of 66 frames") != NULL);
     /* Encrypted 48 kHz audio in 20 ms packets: Opus, likely. */
-    memset(&cg, 0, sizeof cg);
     feed(&cg, 50, 1, 960, true, NULL);
-    decide(&cg, 111, 50, 48000, &r);
-    CHECK(strcmp(r.codec, "Opus") == 0);
-    CHECK_EQ(r.confidence, WRTC_CG_LIKELY);
+    guess_is(&cg, 111, 50, 48000, "audio", "Opus", WRTC_CG_LIKELY, &r);
     CHECK(strstr(r.evidence, "20 ms packets") != NULL);
     /* A static payload type only when the clock agrees. */
-    decide(&cg, 0, 50, 8000, &r);
-    CHECK(strcmp(r.codec, "PCMU") == 0);
-    decide(&cg, 0, 50, 48000, &r);
-    CHECK(strcmp(r.codec, "?") == 0);
-    CHECK(strcmp(r.media, "audio") == 0);
-    decide(&cg, 34, 50, 0, &r);
-    CHECK(strcmp(r.codec, "H263") == 0);
-    CHECK(strcmp(r.media, "video") == 0);
+    guess_is(&cg, 0, 50, 8000, "audio", "PCMU", WRTC_CG_LIKELY, &r);
+    guess_is(&cg, 0, 50, 48000, "audio", "?", WRTC_CG_UNKNOWN, &r);
+    guess_is(&cg, 34, 50, 0, "video", "H263", WRTC_CG_LIKELY, &r);
     /* Nothing to go on. */
     memset(&cg, 0, sizeof cg);
-    decide(&cg, 96, 0, 0, &r);
-    CHECK(strcmp(r.media, "unknown") == 0);
-    CHECK(strcmp(r.codec, "?") == 0);
+    guess_is(&cg, 96, 0, 0, "unknown", "?", WRTC_CG_UNKNOWN, &r);
     CHECK(strcmp(wrtc_cg_confidence_name(r.confidence), "unknown") == 0);
     /* RTX: timestamps near a bigger sibling's. */
     memset(&cg, 0, sizeof cg);
