@@ -496,6 +496,10 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         GEN(it);
     }
     ssrc = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC);
+    if (!ssrc && f->n_rtp)
+        ssrc = &f->rtp[0].ssrc;   /* RTP Wireshark set up itself (SIP/SDP) */
+    if (!ssrc)
+        ssrc = p_get_proto_data(wmem_file_scope(), pinfo, proto_webrtc, WEBRTC_PDATA_RTP_SSRC);
     if (ssrc) {
         int dir = wrtc_ep_cmp(&f->src, &fl->ep[0]) == 0 ? 0 : 1;
         guint i;
@@ -642,8 +646,16 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
             f->ssrc_only = TRUE;
         }
     }
-    if (learn && f->contents && !f->ssrc_only)
+    if (learn && f->contents && !f->ssrc_only) {
         wrtc_model_add(whole_capture, f);
+        if (f->n_rtp && !p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC)) {
+            /* Later passes may not have the rtp.* fields (tshark primes a
+             * postdissector's fields on the first pass only). */
+            guint32 *keep = wmem_new(wmem_file_scope(), guint32);
+            *keep = f->rtp[0].ssrc;
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_webrtc, WEBRTC_PDATA_RTP_SSRC, keep);
+        }
+    }
     if (fields)
         add_session_fields(tvb, pinfo, tree, f);
     if (f->contents && !f->ssrc_only && have_tap_listener(webrtc_tap))

@@ -163,6 +163,23 @@ class Sessions(unittest.TestCase):
                 seen += 1
         self.assertEqual(seen, len(truth))
 
+    def test_codec_guess_field(self):
+        """`webrtc.codec_guess` and `webrtc.media` (with -2) select exactly the
+        packets of the streams the summary gives that guess (over UDP: a TCP
+        segment may carry several RTP packets)."""
+        want = collections.Counter()
+        for s in self.sessions:
+            transport = {fl["id"]: fl["transport"] for fl in s["flows"]}
+            for st in s["streams"]:
+                if transport[st["flow"]] != "udp":
+                    continue
+                want[("webrtc.codec_guess", st["codec_guess"])] += st["packets"]
+                want[("webrtc.media", st["media"])] += st["packets"]
+        for (field, value), n in sorted(want.items()):
+            got = len(self.ts.fields(self.cap, ["frame.number"],
+                                     'udp && %s == "%s"' % (field, value), extra=["-2"]))
+            self.assertEqual(got, n, (field, value))
+
     def test_ice_credential_format(self):
         """The ICE ufrag format of the stack, with the first connectivity
         check that shows it (weak: it never decides a verdict)."""
