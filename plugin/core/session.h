@@ -190,7 +190,10 @@ typedef struct wrtc_stream {
     uint32_t clock_rate;         /* estimated (0: unknown) */
     bool     seq_init;
     wrtc_cg_t cg;                /* media kind / codec evidence (codec_guess.h) */
-    const struct wrtc_stream *clock_peer;  /* sibling whose timestamps it follows */
+    /* The sibling (same flow and direction) whose timestamps this stream's
+     * stay near (RTX evidence). A pointer: streams are allocated one by one
+     * and live as long as their flow, so it stays valid. */
+    const struct wrtc_stream *clock_peer;
 } wrtc_stream_t;
 
 typedef struct wrtc_flow {
