@@ -24,6 +24,7 @@ int hf_webrtc_rfc4571_length = -1;
 int hf_webrtc_session = -1;
 int hf_webrtc_leg = -1;
 int hf_webrtc_verdict = -1;
+int hf_webrtc_leg_verdict = -1;
 int hf_webrtc_score = -1;
 int hf_webrtc_trait[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 int hf_webrtc_media = -1;
@@ -98,6 +99,9 @@ void proto_register_webrtc(void)
         { &hf_webrtc_verdict,
           { "Verdict", "webrtc.verdict", FT_STRING, BASE_NONE, NULL, 0x0,
             "webrtc, webrtc-likely, not-webrtc or undetermined (the session's)", HFILL } },
+        { &hf_webrtc_leg_verdict,
+          { "Leg verdict", "webrtc.leg.verdict", FT_STRING, BASE_NONE, NULL, 0x0,
+            "webrtc, webrtc-likely, not-webrtc or undetermined (this packet's leg's own)", HFILL } },
         { &hf_webrtc_score,
           { "Score", "webrtc.score", FT_UINT8, BASE_DEC, NULL, 0x0,
             "0-100: how WebRTC-like the session is (docs/verdict.md)", HFILL } },

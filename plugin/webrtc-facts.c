@@ -17,6 +17,7 @@
 #include "webrtc-flow.h"
 #include "session.h"
 #include "software.h"
+#include "stun_sig.h"
 #include "verdict.h"
 #include "demux.h"
 
@@ -193,6 +194,8 @@ static void read_stun(proto_tree *tree, wrtc_fact_t *f)
     if (first(tree, F_STUN_PRIORITY) || first(tree, F_STUN_TIEBREAKER))
         f->contents |= WRTC_C_ICE;     /* RFC 8445 §7.1.1-7.1.3 */
     f->username = sval(first(tree, F_STUN_USERNAME));
+    if (f->contents & WRTC_C_ICE)
+        f->fingerprints |= wrtc_ice_username_fingerprint(f->username);
     f->realm = sval(first(tree, F_STUN_REALM));
     f->software = sval(first(tree, F_STUN_SOFTWARE));
     if (!f->channel) {
@@ -226,7 +229,10 @@ static void read_dtls(proto_tree *tree, wrtc_fact_t *f)
             f->dtls_version = 0xFEFC;
 }
 
-static guint32 payload_len_after(proto_tree *tree, const field_info *ssrc, gint next_start)
+/* The RTP or SRTP payload field of the packet whose SSRC is `ssrc` (the
+ * next one starts at `next_start`, -1: none); *clear says which. */
+static field_info *payload_after(proto_tree *tree, const field_info *ssrc, gint next_start,
+                                 gboolean *clear)
 {
     int which[2] = { F_RTP_PAYLOAD, F_SRTP_PAYLOAD };
     int w;
@@ -236,11 +242,13 @@ static guint32 payload_len_after(proto_tree *tree, const field_info *ssrc, gint 
         for (i = 0; a && i < a->len; i++) {
             field_info *p = g_ptr_array_index(a, i);
             if (p->ds_tvb == ssrc->ds_tvb && p->start > ssrc->start &&
-                (next_start < 0 || p->start < next_start))
-                return (guint32)p->length;
+                (next_start < 0 || p->start < next_start)) {
+                *clear = w == 0;
+                return p;
+            }
         }
     }
-    return 0;
+    return NULL;
 }
 
 static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp)
@@ -253,19 +261,34 @@ static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp)
     n = MIN(MIN(ssrc->len, pt->len), MIN(seq->len, ts->len));
     for (i = 0; i < n && f->n_rtp < WRTC_FACT_MAX_RTP; i++) {
         wrtc_rtp_fact_t *r = &f->rtp[f->n_rtp++];
-        field_info *s = g_ptr_array_index(ssrc, i);
+        field_info *s = g_ptr_array_index(ssrc, i), *pl;
         gint next = i + 1 < ssrc->len ? ((field_info *)g_ptr_array_index(ssrc, i + 1))->start : -1;
+        gboolean clear = FALSE;
         r->ssrc = uval(s);
         r->pt = (guint8)uval(g_ptr_array_index(pt, i));
         r->seq = (guint16)uval(g_ptr_array_index(seq, i));
         r->ts = uval(g_ptr_array_index(ts, i));
         if (mk && i < mk->len) {
-            /* The marker is the top bit of the RTP header's second byte. */
+            /* The marker is the top bit of the RTP header's second byte,
+             * the P bit (0x20) is in the first (RFC 3550 §5.1). */
             field_info *m = g_ptr_array_index(mk, i);
             r->marker = (tvb_get_guint8(m->ds_tvb, m->start) & 0x80) != 0;
+            if (m->start > 0)
+                r->padding = (tvb_get_guint8(m->ds_tvb, m->start - 1) & 0x20) != 0;
         }
-        r->payload_len = payload_len_after(tree, s, next);
+        pl = payload_after(tree, s, next, &clear);
+        r->payload_len = pl ? (guint32)pl->length : 0;
         r->srtp = srtp;
+        if (pl && clear && !srtp) {
+            /* The first bytes of a clear payload, for the codec's payload
+             * header checks (codec_guess.c); within what was captured. */
+            gint avail = tvb_captured_length_remaining(pl->ds_tvb, pl->start);
+            gint take = MIN(MIN(pl->length, avail), WRTC_CG_HEAD);
+            if (take > 0) {
+                tvb_memcpy(pl->ds_tvb, r->head, pl->start, take);
+                r->head_len = (guint8)take;
+            }
+        }
     }
 }
 
@@ -386,7 +409,16 @@ typedef struct {
     wrtc_verdict_t verdict;
     int score;
     wrtc_traits_t traits;
+    GArray *leg_verdict;         /* wrtc_verdict_t per leg (leg id - 1) */
 } session_info_t;
+
+static void clear_session_info(gpointer p)
+{
+    session_info_t *si = p;
+    if (si->leg_verdict)
+        g_array_free(si->leg_verdict, TRUE);
+    si->leg_verdict = NULL;
+}
 /* While reading (first pass) the grouping is redone now and then, so that
  * one-pass tshark shows the value so far without regrouping per packet. */
 #define REGROUP_EVERY_FRAMES 1000
@@ -396,16 +428,26 @@ static const session_info_t *info_of(wrtc_model_t *m, int session)
     const GPtrArray *ss;
     guint i;
     if (!session_info || session_info_generation != wrtc_model_generation(m)) {
-        if (!session_info)
+        if (!session_info) {
             session_info = g_array_new(FALSE, TRUE, sizeof(session_info_t));
+            g_array_set_clear_func(session_info, clear_session_info);
+        }
         ss = wrtc_model_sessions(m);
+        g_array_set_size(session_info, 0);
         g_array_set_size(session_info, ss->len);
         for (i = 0; i < ss->len; i++) {
             const wrtc_session_t *s = g_ptr_array_index(ss, i);
             session_info_t *si = &g_array_index(session_info, session_info_t, i);
+            guint j;
             wrtc_traits_of(s->flows, wrtc_model_tls_flows(m), &si->traits);
             (void)wrtc_verdict_of(&si->traits, &si->score, NULL);
             si->verdict = wrtc_session_verdict(s, wrtc_model_tls_flows(m));
+            si->leg_verdict = g_array_sized_new(FALSE, FALSE, sizeof(wrtc_verdict_t), s->legs->len);
+            for (j = 0; j < s->legs->len; j++) {
+                wrtc_verdict_t v = wrtc_leg_verdict(g_ptr_array_index(s->legs, j),
+                                                    wrtc_model_tls_flows(m), NULL);
+                g_array_append_val(si->leg_verdict, v);
+            }
         }
         session_info_generation = wrtc_model_generation(m);
     }
@@ -422,6 +464,7 @@ static gboolean session_fields_referenced(proto_tree *tree)
     if (proto_field_is_referenced(tree, hf_webrtc_session) ||
         proto_field_is_referenced(tree, hf_webrtc_leg) ||
         proto_field_is_referenced(tree, hf_webrtc_verdict) ||
+        proto_field_is_referenced(tree, hf_webrtc_leg_verdict) ||
         proto_field_is_referenced(tree, hf_webrtc_score) ||
         proto_field_is_referenced(tree, hf_webrtc_media) ||
         proto_field_is_referenced(tree, hf_webrtc_codec_guess) ||
@@ -465,6 +508,12 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 #define GEN(x) proto_item_set_generated(x)
     it = proto_tree_add_uint(st, hf_webrtc_session, tvb, 0, 0, (guint32)fl->session); GEN(it);
     it = proto_tree_add_uint(st, hf_webrtc_leg, tvb, 0, 0, (guint32)fl->leg); GEN(it);
+    if (fl->leg >= 1 && (guint)fl->leg <= si->leg_verdict->len) {
+        it = proto_tree_add_string(st, hf_webrtc_leg_verdict, tvb, 0, 0,
+                                   wrtc_verdict_name(g_array_index(si->leg_verdict,
+                                                                   wrtc_verdict_t, fl->leg - 1)));
+        GEN(it);
+    }
     it = proto_tree_add_string(st, hf_webrtc_verdict, tvb, 0, 0, wrtc_verdict_name(si->verdict));
     GEN(it);
     it = proto_tree_add_uint(st, hf_webrtc_score, tvb, 0, 0, (guint32)si->score); GEN(it);
@@ -473,13 +522,17 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         GEN(it);
     }
     ssrc = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC);
+    if (!ssrc && f->n_rtp)
+        ssrc = &f->rtp[0].ssrc;   /* RTP Wireshark set up itself (SIP/SDP) */
+    if (!ssrc)
+        ssrc = p_get_proto_data(wmem_file_scope(), pinfo, proto_webrtc, WEBRTC_PDATA_RTP_SSRC);
     if (ssrc) {
         int dir = wrtc_ep_cmp(&f->src, &fl->ep[0]) == 0 ? 0 : 1;
         guint i;
         for (i = 0; i < fl->stream_list->len; i++) {
             const wrtc_stream_t *s = g_ptr_array_index(fl->stream_list, i);
             if (s->ssrc == *ssrc && s->dir == dir) {
-                char codec[64], ev[160];
+                char codec[64], ev[300];
                 wrtc_stream_codec_guess(s, codec, sizeof codec, ev, sizeof ev);
                 it = proto_tree_add_string(st, hf_webrtc_media, tvb, 0, 0, wrtc_stream_media(s));
                 GEN(it);
@@ -534,6 +587,8 @@ static void read_fingerprints(proto_tree *tree, wrtc_fact_t *f)
             guint32 t = uval(g_ptr_array_index(a, i));
             if (t >= 0xC057 && t <= 0xC05F)
                 f->fingerprints |= WRTC_FP_GOOG_STUN;
+            else if (wrtc_stun_ms_attribute(t))
+                f->fingerprints |= WRTC_FP_MS_STUN;
         }
     {
         int w[2] = { F_X509_PRINTABLE, F_X509_UTF8 }, k;
@@ -617,8 +672,16 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
             f->ssrc_only = TRUE;
         }
     }
-    if (learn && f->contents && !f->ssrc_only)
+    if (learn && f->contents && !f->ssrc_only) {
         wrtc_model_add(whole_capture, f);
+        if (f->n_rtp && !p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC)) {
+            /* Later passes may not have the rtp.* fields (tshark primes a
+             * postdissector's fields on the first pass only). */
+            guint32 *keep = wmem_new(wmem_file_scope(), guint32);
+            *keep = f->rtp[0].ssrc;
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_webrtc, WEBRTC_PDATA_RTP_SSRC, keep);
+        }
+    }
     if (fields)
         add_session_fields(tvb, pinfo, tree, f);
     if (f->contents && !f->ssrc_only && have_tap_listener(webrtc_tap))

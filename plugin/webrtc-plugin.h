@@ -22,6 +22,10 @@ extern int proto_webrtc;
 #define WEBRTC_PDATA_MARK_OUTER 0
 #define WEBRTC_PDATA_MARK_INNER 1
 #define WEBRTC_PDATA_SSRC       2   /* guint32: SSRC of the RTP packet demultiplexed */
+/* File scope: guint32 SSRC of an RTP packet Wireshark decoded without the
+ * demultiplexer (SIP/SDP set-up), kept from the first pass for the
+ * webrtc.media/codec_guess fields of later passes. */
+#define WEBRTC_PDATA_RTP_SSRC   3
 
 /* Fields (packet-webrtc.c registers them). */
 extern int hf_webrtc_class;
@@ -34,6 +38,7 @@ extern int hf_webrtc_rfc4571_length;
 extern int hf_webrtc_session;
 extern int hf_webrtc_leg;
 extern int hf_webrtc_verdict;
+extern int hf_webrtc_leg_verdict;
 extern int hf_webrtc_score;
 extern int hf_webrtc_trait[8];   /* in wrtc_trait_t order */
 extern int hf_webrtc_media;

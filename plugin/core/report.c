@@ -205,11 +205,8 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
         for (j = 0; j < s->legs->len; j++) {
             const wrtc_leg_t *l = g_ptr_array_index(s->legs, j);
             guint k;
-            wrtc_traits_t lt;
             int lscore;
-            wrtc_verdict_t lv;
-            wrtc_traits_of(l->flows, wrtc_model_tls_flows(m), &lt);
-            lv = wrtc_verdict_of(&lt, &lscore, NULL);
+            wrtc_verdict_t lv = wrtc_leg_verdict(l, wrtc_model_tls_flows(m), &lscore);
             g_string_append_printf(o, "  Leg %d: flow%s", l->id, l->flows->len == 1 ? "" : "s");
             for (k = 0; k < l->flows->len; k++)
                 g_string_append_printf(o, " %d", flow_id(s, g_ptr_array_index(l->flows, k)));
@@ -258,7 +255,7 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
             int fid = g_array_index(flow_of, int, j);
             const wrtc_flow_t *f = g_ptr_array_index(s->flows, fid - 1);
             GString *pts = g_string_new(NULL);
-            char codec[64], ev[160], clock[16];
+            char codec[64], ev[300], clock[16];
             pts_text(st, pts);
             wrtc_stream_codec_guess(st, codec, sizeof codec, ev, sizeof ev);
             if (st->clock_rate)
@@ -477,12 +474,13 @@ static void json_flow(GString *o, const wrtc_session_t *s, const wrtc_flow_t *f,
 static void json_stream(GString *o, const wrtc_flow_t *f, const wrtc_stream_t *st, int fid)
 {
     bool first = true;
-    char a[80], b[80], ssrc[16], codec[64], ev[160];
+    char a[80], b[80], ssrc[16];
+    wrtc_cg_result_t g;
     int pt, k = 0;
     ep(&f->ep[st->dir], a, sizeof a);
     ep(&f->ep[1 - st->dir], b, sizeof b);
     snprintf(ssrc, sizeof ssrc, "0x%08x", st->ssrc);
-    wrtc_stream_codec_guess(st, codec, sizeof codec, ev, sizeof ev);
+    wrtc_stream_guess(st, &g);
     g_string_append_c(o, '{');
     jint(o, "flow", fid, &first);
     jstr(o, "direction", st->dir == f->local ? "local->remote" : "remote->local", &first);
@@ -495,10 +493,11 @@ static void json_stream(GString *o, const wrtc_flow_t *f, const wrtc_stream_t *s
         if (st->pt_bitmap[pt / 8] & (1u << (pt % 8)))
             g_string_append_printf(o, "%s%d", k++ ? "," : "", pt);
     g_string_append_c(o, ']');
-    jstr(o, "media", wrtc_stream_media(st), &first);
+    jstr(o, "media", g.media, &first);
     jint(o, "clock_rate", st->clock_rate, &first);
-    jstr(o, "codec_guess", codec, &first);
-    jstr(o, "codec_evidence", ev, &first);
+    jstr(o, "codec_guess", g.codec, &first);
+    jstr(o, "codec_confidence", wrtc_cg_confidence_name(g.confidence), &first);
+    jstr(o, "codec_evidence", g.evidence, &first);
     jkey(o, "srtp", &first);
     g_string_append(o, st->srtp ? "true" : "false");
     jint(o, "packets", (long long)st->packets, &first);

@@ -93,6 +93,9 @@ const char *wrtc_fingerprint_name(uint32_t bit)
     case WRTC_FP_REMB: return "RTCP receiver estimated maximum bitrate";
     case WRTC_FP_GOOG_STUN: return "Chrome's GOOG STUN attributes";
     case WRTC_FP_CERT_WEBRTC: return "DTLS certificate named \"WebRTC\"";
+    case WRTC_FP_ICE_UFRAG4: return "ICE ufrags of 4 ice-chars (libwebrtc, aioice)";
+    case WRTC_FP_ICE_UFRAG32: return "ICE ufrags of 32 ice-chars (GStreamer webrtcbin)";
+    case WRTC_FP_MS_STUN: return "Microsoft STUN attributes (MS-TURN, MS-ICE2)";
     }
     return "?";
 }
@@ -369,6 +372,11 @@ static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, 
         s->markers++;
     if (r->srtp)
         s->srtp = true;
+    {
+        wrtc_cg_pkt_t p = { r->pt, r->marker, r->padding, r->srtp, r->seq, r->ts,
+                            r->payload_len, r->head_len, r->head };
+        wrtc_cg_packet(&s->cg, &p);
+    }
     if (!s->seq_init) {
         s->seq_init = true;
         s->first_pt = r->pt;
@@ -535,6 +543,24 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
             g_ptr_array_add(fl->stream_list, s);
         }
         s->bytes += f->bytes;
+        /* RTX evidence: timestamps that stay with a sibling's (same flow
+         * and direction), checked on a stream's first packets only. */
+        if (s->packets < WRTC_CG_SIBLING_PACKETS && fl->stream_list->len > 1) {
+            guint j;
+            int best = 0;
+            for (j = 0; j < fl->stream_list->len; j++) {
+                const wrtc_stream_t *o = g_ptr_array_index(fl->stream_list, j);
+                int near;
+                if (o == s || o->dir != s->dir || !o->seq_init)
+                    continue;
+                near = wrtc_cg_sibling(r->ts, o->last_ts);
+                if (near > 0 && near >= best) {
+                    best = near;
+                    s->clock_peer = o;
+                }
+            }
+            wrtc_cg_sibling_done(&s->cg, best);
+        }
         stream_update(s, r, f->t, f->frame);
     }
     if (f->dtls_cert)
@@ -1166,59 +1192,37 @@ const wrtc_flow_t *wrtc_model_lookup(const wrtc_model_t *m, bool tcp, const wrtc
 
 /* --------------------------------------------------------- stream facts */
 
+void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g)
+{
+    wrtc_cg_input_t in;
+    memset(&in, 0, sizeof in);
+    in.cg = &s->cg;
+    in.first_pt = s->first_pt;
+    in.packets = s->packets;
+    in.padding_only = s->padding_only;
+    in.clock_rate = s->clock_rate;
+    if (s->clock_peer) {
+        in.peer_ssrc = s->clock_peer->ssrc;
+        in.peer_packets = s->clock_peer->packets;
+        in.peer_clock_rate = s->clock_peer->clock_rate;
+    }
+    wrtc_cg_decide(&in, g);
+}
+
 const char *wrtc_stream_media(const wrtc_stream_t *s)
 {
-    if (s->first_pt < 35) {
-        /* RFC 3551 §6: static payload types. */
-        static const uint8_t video[] = { 25, 26, 28, 31, 32, 33, 34 };
-        size_t i;
-        for (i = 0; i < sizeof video; i++)
-            if (s->first_pt == video[i])
-                return "video";
-        return "audio";
-    }
-    if (s->clock_rate == 90000)
-        return "video";
-    if (s->clock_rate)
-        return "audio";
-    return "unknown";
+    wrtc_cg_result_t g;
+    wrtc_stream_guess(s, &g);
+    return g.media;             /* a static string */
 }
 
 void wrtc_stream_codec_guess(const wrtc_stream_t *s, char *buf, size_t len,
                              char *evidence, size_t elen)
 {
-    /* RFC 3551 §6 static assignments that are still seen. */
-    static const struct { uint8_t pt; const char *name; } stat[] = {
-        { 0, "PCMU" }, { 3, "GSM" }, { 4, "G723" }, { 8, "PCMA" }, { 9, "G722" },
-        { 13, "CN" }, { 18, "G729" }, { 26, "JPEG" }, { 31, "H261" }, { 34, "H263" },
-    };
-    size_t i;
-    for (i = 0; i < sizeof stat / sizeof stat[0]; i++) {
-        if (stat[i].pt == s->first_pt) {
-            snprintf(buf, len, "%s", stat[i].name);
-            snprintf(evidence, elen, "static PT %u (RFC 3551)", s->first_pt);
-            return;
-        }
-    }
-    if (s->packets > 0 && s->padding_only * 10 >= s->packets * 9) {
-        snprintf(buf, len, "padding/probe");
-        snprintf(evidence, elen, "%u/%llu packets without payload",
-                 s->padding_only, (unsigned long long)s->packets);
-        return;
-    }
-    if (s->clock_rate == 90000) {
-        snprintf(buf, len, "video");
-        snprintf(evidence, elen, "timestamps: 90 kHz clock");
-    } else if (s->clock_rate == 48000) {
-        snprintf(buf, len, "Opus?");
-        snprintf(evidence, elen, "timestamps: 48 kHz clock");
-    } else if (s->clock_rate) {
-        snprintf(buf, len, "audio %u Hz", s->clock_rate);
-        snprintf(evidence, elen, "timestamps: %u Hz clock", s->clock_rate);
-    } else {
-        snprintf(buf, len, "?");
-        snprintf(evidence, elen, "too few timestamps for a clock");
-    }
+    wrtc_cg_result_t g;
+    wrtc_stream_guess(s, &g);
+    snprintf(buf, len, "%s", g.codec);
+    snprintf(evidence, elen, "%s: %s", wrtc_cg_confidence_name(g.confidence), g.evidence);
 }
 
 double wrtc_stream_loss(const wrtc_stream_t *s)

@@ -17,6 +17,8 @@
 
 #include <glib.h>
 
+#include "codec_guess.h"
+
 /* An endpoint: IPv4 (family 4, 4 bytes) or IPv6 (family 6, 16 bytes). */
 typedef struct {
     uint8_t  family;
@@ -56,7 +58,10 @@ enum {
     WRTC_FP_REMB            = 1u << 6,  /* RTCP PSFB FMT 15 (AFB: REMB) */
     WRTC_FP_GOOG_STUN       = 1u << 7,  /* Chrome's STUN attributes 0xC057-0xC05F */
     WRTC_FP_CERT_WEBRTC     = 1u << 8,  /* DTLS certificate name "WebRTC" (DTLS 1.2) */
-    WRTC_FP_COUNT_BITS      = 9
+    WRTC_FP_ICE_UFRAG4      = 1u << 9,  /* ICE ufrags of 4 ice-chars (stun_sig.h) */
+    WRTC_FP_ICE_UFRAG32     = 1u << 10, /* ICE ufrags of 32 ice-chars (stun_sig.h) */
+    WRTC_FP_MS_STUN         = 1u << 11, /* MS-TURN / MS-ICE2 STUN attributes (stun_sig.h) */
+    WRTC_FP_COUNT_BITS      = 12
 };
 const char *wrtc_fingerprint_name(uint32_t bit);
 
@@ -77,6 +82,9 @@ typedef struct {
     uint16_t seq;
     uint32_t ts;
     uint32_t payload_len;
+    bool     padding;            /* the P bit */
+    uint8_t  head_len;           /* first bytes of a clear payload (0: SRTP/unknown) */
+    uint8_t  head[WRTC_CG_HEAD];
 } wrtc_rtp_fact_t;
 
 /* Everything the model learns from one packet. Strings are copied. */
@@ -154,7 +162,7 @@ typedef enum {
 } wrtc_role_t;
 const char *wrtc_role_name(wrtc_role_t r);
 
-typedef struct {
+typedef struct wrtc_stream {
     uint32_t ssrc;
     uint8_t  dir;                /* 0: flow ep[0] -> ep[1] */
     uint8_t  pt_bitmap[16];
@@ -181,6 +189,11 @@ typedef struct {
     uint8_t  n_rates;
     uint32_t clock_rate;         /* estimated (0: unknown) */
     bool     seq_init;
+    wrtc_cg_t cg;                /* media kind / codec evidence (codec_guess.h) */
+    /* The sibling (same flow and direction) whose timestamps this stream's
+     * stay near (RTX evidence). A pointer: streams are allocated one by one
+     * and live as long as their flow, so it stays valid. */
+    const struct wrtc_stream *clock_peer;
 } wrtc_stream_t;
 
 typedef struct wrtc_flow {
@@ -258,7 +271,9 @@ uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m);
 const wrtc_flow_t *wrtc_model_lookup(const wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
                                      const wrtc_ep_t *dst, double t);
 
-/* Media kind and codec guess of a stream, with the evidence. */
+/* Media kind and codec guess of a stream, with confidence and evidence
+ * (codec_guess.h); the two below are shorthands of it. */
+void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g);
 const char *wrtc_stream_media(const wrtc_stream_t *s);
 void wrtc_stream_codec_guess(const wrtc_stream_t *s, char *buf, size_t len,
                              char *evidence, size_t elen);

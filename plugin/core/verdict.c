@@ -182,16 +182,19 @@ wrtc_verdict_t wrtc_verdict_of(const wrtc_traits_t *t, int *score, GPtrArray *ev
     return v;
 }
 
+wrtc_verdict_t wrtc_leg_verdict(const wrtc_leg_t *l, const GPtrArray *tls, int *score)
+{
+    wrtc_traits_t t;
+    wrtc_traits_of(l->flows, tls, &t);
+    return wrtc_verdict_of(&t, score, NULL);
+}
+
 wrtc_verdict_t wrtc_session_verdict(const wrtc_session_t *s, const GPtrArray *tls)
 {
     wrtc_verdict_t best = WRTC_VERDICT_UNDETERMINED;
     guint i;
     for (i = 0; i < s->legs->len; i++) {
-        const wrtc_leg_t *l = g_ptr_array_index(s->legs, i);
-        wrtc_traits_t t;
-        wrtc_verdict_t v;
-        wrtc_traits_of(l->flows, tls, &t);
-        v = wrtc_verdict_of(&t, NULL, NULL);
+        wrtc_verdict_t v = wrtc_leg_verdict(g_ptr_array_index(s->legs, i), tls, NULL);
         if (v > best)
             best = v;
     }

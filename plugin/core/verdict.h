@@ -58,6 +58,10 @@ const char *wrtc_verdict_name(wrtc_verdict_t v);   /* "webrtc", "webrtc-likely",
  * are the model's TLS connections, for the web-signaling trait. */
 void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t *t);
 
+/* The verdict of one leg (and its score, may be NULL), from its own flows'
+ * traits: a call may mix a WebRTC leg with a classic VoIP leg. */
+wrtc_verdict_t wrtc_leg_verdict(const wrtc_leg_t *l, const GPtrArray *tls, int *score);
+
 /* The verdict of a session: its strongest leg's (webrtc > webrtc-likely >
  * not-webrtc > undetermined). */
 wrtc_verdict_t wrtc_session_verdict(const wrtc_session_t *s, const GPtrArray *tls);

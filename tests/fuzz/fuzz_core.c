@@ -1,6 +1,7 @@
 /* libFuzzer target for the pure-C core: every classifier and validator on
  * the input bytes, the corroboration tracker, the RFC 4733 and SRTCP layout
- * state machines on a sequence of packets cut from the input, and the
+ * state machines on a sequence of packets cut from the input, the codec
+ * guess (payload-header checks and the per-stream evidence), and the
  * session model fed with facts built from the input.
  *
  * Build: cmake -DWEBRTC_LIBFUZZER=ON -DCMAKE_C_COMPILER=clang ...; run
@@ -8,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "codec_guess.h"
 #include "corroborate.h"
 #include "demux.h"
 #include "entropy.h"
@@ -16,6 +18,7 @@
 #include "session.h"
 #include "software.h"
 #include "srtcp_layout.h"
+#include "stun_sig.h"
 #include "verdict.h"
 
 static void single(const uint8_t *p, size_t n)
@@ -35,6 +38,12 @@ static void single(const uint8_t *p, size_t n)
     (void)wrtc_rtp_parse(p, n, false, &h);
     (void)wrtc_rtp_parse(p, n, true, &h);
     (void)wrtc_rtcp_parse(p, n, &ri);
+    (void)wrtc_cg_check_vp8(p, n, n & 1);
+    (void)wrtc_cg_check_vp9(p, n, n & 1, n & 2);
+    (void)wrtc_cg_check_h264(p, n, n & 2);
+    (void)wrtc_cg_opus_ticks(p, n);
+    if (n >= 2)
+        (void)wrtc_stun_ms_attribute((uint32_t)(p[0] << 8 | p[1]));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,6 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wrtc_entropy_t en;
     wrtc_srtcp_layout_t sl;
     wrtc_model_t *m;
+    wrtc_cg_t cg;
+    wrtc_cg_result_t guess;
     size_t off = 0;
     double t = 0;
     uint32_t frame = 0;
@@ -56,6 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wrtc_entropy_init(&en);
     wrtc_srtcp_layout_init(&sl);
     m = wrtc_model_new(NULL);
+    memset(&cg, 0, sizeof cg);
     /* The input as packets: 1 length byte, then that many bytes. */
     while (off < size) {
         size_t n = data[off++];
@@ -72,6 +84,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)wrtc_track_update(&tr, &h, t);
             (void)wrtc_events_update(&ev, p + h.header_len, h.payload_len, h.ts, t, frame);
             wrtc_entropy_add(&en, p + h.header_len, h.payload_len);
+            {
+                size_t hl = h.payload_len < WRTC_CG_HEAD ? h.payload_len : WRTC_CG_HEAD;
+                wrtc_cg_pkt_t cp = { h.pt, h.marker, h.padding, (p[0] & 0x10) != 0, h.seq, h.ts,
+                                     (uint32_t)h.payload_len, (uint8_t)hl, p + h.header_len };
+                wrtc_cg_packet(&cg, &cp);
+                wrtc_cg_sibling_done(&cg, wrtc_cg_sibling(h.ts, (uint32_t)frame * 3000u));
+            }
         }
         (void)wrtc_srtcp_layout_update(&sl, p, n);
         /* A fact with fields taken from the packet bytes. */
@@ -103,6 +122,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 memcpy(&f.rtp[0].ssrc, p + 20, 4);
                 f.rtp[0].seq = (uint16_t)frame;
                 f.rtp[0].ts = frame * 960u;
+                f.rtp[0].marker = p[19] & 1;
+                f.rtp[0].padding = p[19] & 2;
+                f.rtp[0].payload_len = p[19];
+                f.rtp[0].head_len = (uint8_t)(p[18] % (WRTC_CG_HEAD + 1));
+                memcpy(f.rtp[0].head, p + 12, 16);
                 f.fingerprints = p[27];
                 f.dtls_cert = (p[27] & 0x80) ? "serial" : NULL;
                 f.n_cname = p[27] & 1;
@@ -122,6 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memcpy(txt, p, k);
             txt[k] = '\0';
             (void)wrtc_software_identify(txt, prod, sizeof prod, ver, sizeof ver);
+            (void)wrtc_ice_username_fingerprint(txt);
         }
     }
     {
@@ -131,6 +156,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         g_string_free(o, TRUE);
     }
     wrtc_model_free(m);
+    {
+        wrtc_cg_input_t in;
+        memset(&in, 0, sizeof in);
+        in.cg = &cg;
+        in.first_pt = size ? data[0] & 0x7F : 0;
+        in.packets = frame;
+        in.clock_rate = size > 1 && (data[1] & 1) ? 90000 : 48000;
+        in.peer_packets = size > 2 ? data[2] : 0;
+        in.peer_clock_rate = 90000;
+        wrtc_cg_decide(&in, &guess);
+    }
     (void)wrtc_entropy_looks_encrypted(&en);
     return 0;
 }

@@ -11,6 +11,7 @@ is later judged against an independent truth.
 Usable as a module (verify()) or from the command line:
     python3 tests/lib/groundtruth.py test-captures/NAME.json
 """
+import base64
 import collections
 import ipaddress
 import os
@@ -19,6 +20,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wstest  # noqa: E402
+
+# The key checker the generators use (python3-cryptography; RFC 3711/7714
+# framing, DTLS-SRTP exporters): the recorded keys must decrypt every packet.
+sys.path.insert(0, os.path.join(wstest.CAPTURES, "gen", "lib"))
+import srtp_check  # noqa: E402
 
 VERDICTS = {"webrtc", "webrtc-likely", "not-webrtc", "undetermined"}
 TRAITS = {"ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux",
@@ -122,6 +128,29 @@ def check_schema(gt):
             bad.append("%s: traits keys %s" % (w, sorted(traits)))
         if call.get("verdict") not in VERDICTS:
             bad.append("%s: verdict %r" % (w, call.get("verdict")))
+        # Optional per-leg truth: the call's flows ("a <-> b", a < b), each in
+        # exactly one leg, each leg with its own verdict.
+        if "legs" in call:
+            flows = sorted("%s <-> %s" % (fl.get("a"), fl.get("b")) for fl in call.get("flows", [])
+                           if fl.get("role") != "signaling")
+            in_legs = sorted(f for leg in call["legs"] for f in leg.get("flows", []))
+            if in_legs != flows:
+                bad.append("%s: legs cover %s, flows are %s" % (w, in_legs, flows))
+            for j, leg in enumerate(call["legs"]):
+                if leg.get("verdict") not in VERDICTS:
+                    bad.append("%s.leg[%d]: verdict %r" % (w, j, leg.get("verdict")))
+    # Optional: calls made together (e.g. two legs of one user-level call)
+    # and whether anything on the wire joins them.
+    ids = {c.get("id") for c in calls}
+    for i, r in enumerate(gt.get("related", [])):
+        w = "related[%d]" % i
+        if len(r.get("calls", [])) != 2 or not set(r["calls"]) <= ids:
+            bad.append("%s: calls %r" % (w, r.get("calls")))
+        need(r, "joined_on_wire", bool, w)
+        try:
+            ipaddress.ip_address(need(r, "shares_host", str, w) or "")
+        except ValueError as e:
+            bad.append("%s: %s" % (w, e))
     if not calls and "negatives" not in gt:
         bad.append("top: no calls and no negatives object")
     return bad
@@ -246,6 +275,78 @@ def verify(gt, ts=None):
             if digits != ev["digits"]:
                 bad.append("events of %s: capture has %r, ground truth says %r"
                            % (ev["ssrc"], digits, ev["digits"]))
+    bad += verify_keys(gt, ts)
+    return bad
+
+
+def _datagrams(ts, cap):
+    rows = ts.fields(cap, ["frame.number", "ip.src", "ipv6.src", "udp.srcport", "ip.dst", "ipv6.dst",
+                           "udp.dstport", "udp.payload"], "udp && !icmp")
+    out = []
+    for r in rows:
+        if r[7]:
+            out.append((int(r[0]), "%s:%s" % (r[1] or r[2], r[3]), "%s:%s" % (r[4] or r[5], r[6]),
+                        bytes.fromhex(r[7].replace(":", ""))))
+    return out
+
+
+def _keylog_key(k, keylog_path):
+    """Re-derive a dtls-keylog entry's key||salt from the key log file."""
+    d = k["dtls"]
+    keylog = srtp_check.read_keylog(keylog_path)
+    secret = keylog.get((d["keylog_label"], d["client_random"]))
+    if secret is None:
+        return None
+    klen, slen = srtp_check.SUITES[k["suite"]][:2]
+    hname = "sha384" if int(d["cipher_suite"], 16) in (0x1302, 0xc02c, 0xc030) else "sha256"
+    n = 2 * (klen + slen)
+    if d["version"] == "1.3":
+        mat = srtp_check.exporter_dtls13(secret, n, hname)
+    else:
+        mat = srtp_check.exporter_dtls12(secret, bytes.fromhex(d["client_random"]),
+                                         bytes.fromhex(d["server_random"]), n, hname)
+    cks, sks = srtp_check.dtls_srtp_keys(mat, k["suite"])
+    return cks if d["role"] == "client" else sks
+
+
+def verify_keys(gt, ts):
+    """Keyed captures (GROUND-TRUTH.md, "Keys"): every recorded key
+    authenticates and decrypts all SRTP/SRTCP of its direction, with the
+    recorded counts; encrypted RFC 4733 events decrypt to the recorded
+    digits; a dtls-keylog key is what the committed key log yields."""
+    bad = []
+    keyed = [(call, k) for call in gt["calls"] for k in call.get("keys", [])]
+    if not keyed:
+        return bad
+    dgrams = _datagrams(ts, gt["capture"])
+    for call, k in keyed:
+        w = "%s key %s" % (call["id"], k.get("flow"))
+        if k.get("source") not in ("sdes", "dtls-keylog") or k.get("suite") not in srtp_check.SUITES:
+            bad.append("%s: source %r suite %r" % (w, k.get("source"), k.get("suite")))
+            continue
+        key = base64.b64decode(k["key_salt_b64"])
+        if k["source"] == "dtls-keylog":
+            path = os.path.join(wstest.CAPTURES, k["keylog"])
+            if not os.path.exists(path):
+                bad.append("%s: key log %s missing" % (w, k["keylog"]))
+                continue
+            if _keylog_key(k, path) != key:
+                bad.append("%s: the key log %s does not yield key_salt_b64" % (w, k["keylog"]))
+        streams = {}
+        for st in call["streams"]:
+            if st["flow"] == k["flow"]:
+                streams[st["ssrc"]] = streams.get(st["ssrc"], 0) + st["packets"]
+        events = {e["ssrc"]: e["digits"] for e in call.get("events", []) if e["ssrc"] in streams}
+        ctx = srtp_check.Context(k["suite"], key)
+        r = srtp_check.check_direction(dgrams, *k["flow"].split(" -> "), ctx, call["event_pts"])
+        rc = r if k["rtcp_flow"] == k["flow"] else srtp_check.check_direction(
+            dgrams, *k["rtcp_flow"].split(" -> "), ctx, call["event_pts"])
+        got = (r["srtp_ok"], sum(r["srtp_failed"].values()), rc["srtcp_ok"], rc["srtcp_failed"],
+               rc["rtcp_plain"], {s: d for s, d in r["digits"].items() if s in events})
+        want = (streams, 0, k["srtcp_packets"], 0, k["rtcp_plain_packets"], events)
+        if sorted(k["ssrcs"]) != sorted(streams) or got != want:
+            bad.append("%s: decrypted (srtp ok, srtp failed, srtcp ok, srtcp failed, plain rtcp, digits) "
+                       "%s, ground truth %s, ssrcs %s" % (w, got, want, k["ssrcs"]))
     return bad
 
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "codec_guess.h"
 #include "corroborate.h"
 #include "demux.h"
 #include "entropy.h"
@@ -16,6 +17,7 @@
 #include "software.h"
 #include "verdict.h"
 #include "srtcp_layout.h"
+#include "stun_sig.h"
 #include "thresholds.h"
 
 static uint32_t lcg_state = 12345;
@@ -683,6 +685,24 @@ static void test_session(void)
             CHECK(wrtc_stream_loss(st) == 0);
         }
         CHECK_EQ(s1->related->len, 0);   /* distinct hosts, distinct times */
+        {
+            /* A leg's own verdict; the session's is its strongest leg's. */
+            int sc = -1;
+            guint k, j;
+            CHECK_EQ(wrtc_leg_verdict(g_ptr_array_index(s3->legs, 0), NULL, &sc),
+                     WRTC_VERDICT_NOT_WEBRTC);
+            CHECK_EQ(sc, 0);
+            for (k = 0; k < ss->len; k++) {
+                const wrtc_session_t *s = g_ptr_array_index(ss, k);
+                wrtc_verdict_t best = WRTC_VERDICT_UNDETERMINED;
+                for (j = 0; j < s->legs->len; j++) {
+                    wrtc_verdict_t v = wrtc_leg_verdict(g_ptr_array_index(s->legs, j), NULL, NULL);
+                    if (v > best)
+                        best = v;
+                }
+                CHECK_EQ(wrtc_session_verdict(s, NULL), best);
+            }
+        }
     }
     /* Lookup by 5-tuple, either direction. */
     CHECK(wrtc_model_lookup(m, false, &b1, &a1, 0.5) != NULL);
@@ -781,6 +801,268 @@ static void test_verdict(void)
     g_ptr_array_free(ev, TRUE);
 }
 
+/* --------------------------------------------------------- codec guess */
+/* Feeds `n` packets of one stream: `per_frame` packets per timestamp, the
+ * marker on the last, `step` timestamp units between frames; the payload of
+ * each comes from `payload(i, first_of_frame, buf)`. */
+typedef size_t (*payload_fn)(int i, bool first, uint8_t *buf);
+
+static void feed(wrtc_cg_t *cg, int n, int per_frame, uint32_t step, bool srtp, payload_fn pl)
+{
+    int i;
+    memset(cg, 0, sizeof *cg);
+    for (i = 0; i < n; i++) {
+        uint8_t b[WRTC_CG_HEAD];
+        wrtc_cg_pkt_t p;
+        size_t len = pl ? pl(i, i % per_frame == 0, b) : 100;
+        memset(&p, 0, sizeof p);
+        p.pt = 101;
+        p.seq = (uint16_t)(1000 + i);
+        p.ts = 5000u + (uint32_t)(i / per_frame) * step;
+        p.marker = i % per_frame == per_frame - 1;
+        p.srtp = srtp;
+        p.payload_len = (uint32_t)len;
+        p.head = srtp ? NULL : b;
+        p.head_len = srtp ? 0 : (uint8_t)(len < WRTC_CG_HEAD ? len : WRTC_CG_HEAD);
+        wrtc_cg_packet(cg, &p);
+    }
+}
+
+/* VP8 (RFC 7741): S=1 PID=0 on a frame's first packet; the frame tag
+ * says key frame (P=0) on every 10th frame, followed by 9d 01 2a. */
+static size_t vp8_payload(int i, bool first, uint8_t *b)
+{
+    memset(b, 0x33, WRTC_CG_HEAD);
+    b[0] = first ? 0x10 : 0x00;
+    if (first) {
+        bool key = (i / 2) % 10 == 0;
+        b[1] = key ? 0x10 : 0x11;      /* show_frame, version 0, P */
+        if (key) {
+            b[4] = 0x9d; b[5] = 0x01; b[6] = 0x2a;
+        }
+    }
+    return 600;
+}
+
+/* Opus (RFC 6716): TOC 0xfc is CELT fullband 20 ms, stereo, one frame. */
+static size_t opus_payload(int i, bool first, uint8_t *b)
+{
+    (void)i; (void)first;
+    memset(b, 0x5a, WRTC_CG_HEAD);
+    b[0] = 0xfc;
+    return 90;
+}
+
+static size_t random_payload(int i, bool first, uint8_t *b)
+{
+    int k;
+    (void)i; (void)first;
+    for (k = 0; k < WRTC_CG_HEAD; k++)
+        b[k] = rnd8();
+    return 160;
+}
+
+/* Decides and checks media, codec and confidence (media NULL: not checked). */
+static void guess_is(const wrtc_cg_t *cg, uint8_t pt, uint64_t packets, uint32_t clock,
+                     const char *media, const char *codec, wrtc_cg_confidence_t conf,
+                     wrtc_cg_result_t *r)
+{
+    wrtc_cg_input_t in;
+    memset(&in, 0, sizeof in);
+    in.cg = cg;
+    in.first_pt = pt;
+    in.packets = packets;
+    in.clock_rate = clock;
+    wrtc_cg_decide(&in, r);
+    if (media)
+        CHECK(strcmp(r->media, media) == 0);
+    CHECK(strcmp(r->codec, codec) == 0);
+    CHECK_EQ(r->confidence, conf);
+}
+
+static void test_codec_guess(void)
+{
+    wrtc_cg_t cg;
+    wrtc_cg_result_t r;
+    wrtc_cg_input_t in;
+    uint8_t b[16];
+
+    /* VP8 payload descriptor, one packet at a time. */
+    memcpy(b, "\x10\x10\x00\x00\x9d\x01\x2a\x80\x02", 9);
+    CHECK_EQ(wrtc_cg_check_vp8(b, 9, true), 1);              /* key frame start */
+    CHECK_EQ(wrtc_cg_check_vp8(b, 9, false), -1);            /* a start inside a frame */
+    b[4] = 0x9c;
+    CHECK_EQ(wrtc_cg_check_vp8(b, 9, true), -1);             /* key frame, no start code */
+    b[1] = 0x11;
+    CHECK_EQ(wrtc_cg_check_vp8(b, 9, true), 0);              /* inter frame */
+    b[1] = 0x1f;
+    CHECK_EQ(wrtc_cg_check_vp8(b, 9, true), -1);             /* version 7 */
+    b[0] = 0x00;
+    CHECK_EQ(wrtc_cg_check_vp8(b, 9, false), 0);             /* continuation */
+    CHECK_EQ(wrtc_cg_check_vp8(b, 9, true), -1);             /* new frame without S */
+    b[0] = 0x50;
+    CHECK_EQ(wrtc_cg_check_vp8(b, 9, true), -1);             /* reserved bit */
+    memcpy(b, "\x90\x80\x81\x23\x11\x00\x00", 7);            /* X, I with 15-bit PictureID */
+    CHECK_EQ(wrtc_cg_check_vp8(b, 7, true), 0);
+    b[1] = 0x81;                                             /* RSV set */
+    CHECK_EQ(wrtc_cg_check_vp8(b, 7, true), -1);
+    CHECK_EQ(wrtc_cg_check_vp8(b, 1, true), -1);             /* X without its octet */
+    CHECK_EQ(wrtc_cg_check_vp8(b, 0, true), -1);
+    /* VP9 (RFC 9628 §4.2). */
+    memcpy(b, "\x8e\x05\x00", 3);                            /* I B E V, PictureID 5 */
+    CHECK_EQ(wrtc_cg_check_vp9(b, 3, true, true), 1);
+    b[0] = 0xc8;                                             /* I P B: inter frame start */
+    CHECK_EQ(wrtc_cg_check_vp9(b, 3, true, false), 0);
+    CHECK_EQ(wrtc_cg_check_vp9(b, 3, true, true), -1);       /* marker without E */
+    b[0] = 0x84;                                             /* I E, no B */
+    CHECK_EQ(wrtc_cg_check_vp9(b, 3, true, true), -1);
+    CHECK_EQ(wrtc_cg_check_vp9(b, 3, false, true), 0);
+    b[0] = 0xd8; b[1] = 0x05; b[2] = 0x03;                   /* I P F B, P_DIFF N=1 ... */
+    CHECK_EQ(wrtc_cg_check_vp9(b, 3, true, false), -1);      /* ... runs past the end */
+    /* H.264 (RFC 6184). */
+    b[0] = 0x67;
+    CHECK_EQ(wrtc_cg_check_h264(b, 1, false), 1);            /* SPS */
+    b[0] = 0x65;
+    CHECK_EQ(wrtc_cg_check_h264(b, 1, true), 0);             /* IDR slice */
+    b[0] = 0xe5;
+    CHECK_EQ(wrtc_cg_check_h264(b, 1, true), -1);            /* F bit */
+    b[0] = 0x70;                                             /* type 16: reserved */
+    CHECK_EQ(wrtc_cg_check_h264(b, 1, true), -1);
+    b[0] = 0x74;                                             /* type 20: MVC/SVC slice */
+    CHECK_EQ(wrtc_cg_check_h264(b, 1, true), 0);
+    memcpy(b, "\x78\x00\x0a\x67", 4);                        /* STAP-A with an SPS */
+    CHECK_EQ(wrtc_cg_check_h264(b, 4, false), 1);
+    CHECK_EQ(wrtc_cg_check_h264(b, 3, false), -1);
+    memcpy(b, "\x7c\x85", 2);                                /* FU-A start of an IDR */
+    CHECK_EQ(wrtc_cg_check_h264(b, 2, false), 0);
+    CHECK_EQ(wrtc_cg_check_h264(b, 2, true), -1);            /* marker needs E */
+    b[1] = 0x45;
+    CHECK_EQ(wrtc_cg_check_h264(b, 2, true), 0);
+    b[1] = 0xc5;
+    CHECK_EQ(wrtc_cg_check_h264(b, 2, false), -1);           /* S and E */
+    b[1] = 0x25;
+    CHECK_EQ(wrtc_cg_check_h264(b, 2, false), -1);           /* R */
+    b[0] = 0x7d;                                             /* FU-B: interleaved mode only */
+    CHECK_EQ(wrtc_cg_check_h264(b, 2, false), -1);
+    /* Opus TOC (RFC 6716 §3.1): durations in 48 kHz ticks. */
+    b[0] = 0xfc;
+    CHECK_EQ(wrtc_cg_opus_ticks(b, 1), 960);                 /* CELT 20 ms */
+    b[0] = 0x78;
+    CHECK_EQ(wrtc_cg_opus_ticks(b, 1), 960);                 /* hybrid FB 20 ms */
+    b[0] = 0x01;
+    CHECK_EQ(wrtc_cg_opus_ticks(b, 1), 960);                 /* SILK 10 ms, 2 frames */
+    b[0] = 0x13; b[1] = 0x03;
+    CHECK_EQ(wrtc_cg_opus_ticks(b, 2), 5760);                /* SILK 40 ms x 3 = 120 ms */
+    b[1] = 0x04;
+    CHECK_EQ(wrtc_cg_opus_ticks(b, 2), 0);                   /* 160 ms: too long */
+    b[1] = 0x00;
+    CHECK_EQ(wrtc_cg_opus_ticks(b, 2), 0);                   /* M = 0 */
+    CHECK_EQ(wrtc_cg_opus_ticks(b, 1), 0);                   /* code 3 without M */
+    CHECK_EQ(wrtc_cg_opus_ticks(b, 0), 0);
+    /* Sibling timestamps (RTX). */
+    CHECK_EQ(wrtc_cg_sibling(100, 100), 2);
+    CHECK_EQ(wrtc_cg_sibling(100, 100 + 90000), 1);
+    CHECK_EQ(wrtc_cg_sibling(100, 100 + 90001), 0);
+    CHECK_EQ(wrtc_cg_sibling(5, 0xFFFFFFF0u), 1);            /* across the wrap */
+
+    /* Clear VP8 over a stream: certain, with its key frames. */
+    feed(&cg, 40, 2, 3000, false, vp8_payload);
+    guess_is(&cg, 101, 40, 90000, "video", "VP8", WRTC_CG_CERTAIN, &r);
+    CHECK(strstr(r.evidence, "2 key frames") != NULL);
+    /* ... but not when the timestamps run at an audio clock. */
+    guess_is(&cg, 101, 40, 48000, "audio", "?", WRTC_CG_UNKNOWN, &r);
+    /* Too few packets prove nothing. */
+    feed(&cg, 6, 2, 3000, false, vp8_payload);
+    guess_is(&cg, 101, 6, 0, "unknown", "?", WRTC_CG_UNKNOWN, &r);
+    /* Clear Opus: the TOC durations match the 960-tick steps. */
+    feed(&cg, 50, 1, 960, false, opus_payload);
+    guess_is(&cg, 100, 50, 48000, "audio", "Opus", WRTC_CG_CERTAIN, &r);
+    /* The same TOC with 40 ms steps disagrees: not proved, but the 48 kHz
+     * pattern still says Opus, likely. */
+    feed(&cg, 50, 1, 1920, false, opus_payload);
+    guess_is(&cg, 100, 50, 48000, "audio", "Opus", WRTC_CG_LIKELY, &r);
+    /* Random clear payloads prove no codec. */
+    feed(&cg, 200, 1, 160, false, random_payload);
+    guess_is(&cg, 97, 200, 8000, "audio", "?", WRTC_CG_UNKNOWN, &r);
+    feed(&cg, 200, 3, 3000, false, random_payload);
+    guess_is(&cg, 97, 200, 90000, "video", "?", WRTC_CG_UNKNOWN, &r);
+    CHECK(strstr(r.evidence, "marker on the last packet of 66 of 66 frames") != NULL);
+    /* Encrypted 48 kHz audio in 20 ms packets: Opus, likely. */
+    feed(&cg, 50, 1, 960, true, NULL);
+    guess_is(&cg, 111, 50, 48000, "audio", "Opus", WRTC_CG_LIKELY, &r);
+    CHECK(strstr(r.evidence, "20 ms packets") != NULL);
+    /* A static payload type only when the clock agrees. */
+    guess_is(&cg, 0, 50, 8000, "audio", "PCMU", WRTC_CG_LIKELY, &r);
+    guess_is(&cg, 0, 50, 48000, "audio", "?", WRTC_CG_UNKNOWN, &r);
+    guess_is(&cg, 34, 50, 0, "video", "H263", WRTC_CG_LIKELY, &r);
+    /* Nothing to go on. */
+    memset(&cg, 0, sizeof cg);
+    guess_is(&cg, 96, 0, 0, "unknown", "?", WRTC_CG_UNKNOWN, &r);
+    CHECK(strcmp(wrtc_cg_confidence_name(r.confidence), "unknown") == 0);
+    /* RTX: timestamps near a bigger sibling's. */
+    memset(&cg, 0, sizeof cg);
+    wrtc_cg_sibling_done(&cg, 2);
+    wrtc_cg_sibling_done(&cg, 1);
+    wrtc_cg_sibling_done(&cg, 1);
+    wrtc_cg_sibling_done(&cg, 0);
+    memset(&in, 0, sizeof in);
+    in.cg = &cg;
+    in.first_pt = 97;
+    in.packets = 4;
+    in.peer_ssrc = 0x1234;
+    in.peer_packets = 300;
+    in.peer_clock_rate = 90000;
+    wrtc_cg_decide(&in, &r);
+    CHECK(strcmp(r.codec, "RTX") == 0);
+    CHECK(strcmp(r.media, "video") == 0);
+    CHECK(strstr(r.evidence, "3 of 4 packets within 1 s of SSRC 0x00001234's (1 equal)") != NULL);
+    in.peer_packets = 15;                /* not much smaller than its sibling */
+    wrtc_cg_decide(&in, &r);
+    CHECK(strcmp(r.codec, "RTX") != 0);
+    in.peer_packets = 300;
+    wrtc_cg_sibling_done(&cg, 0);
+    wrtc_cg_sibling_done(&cg, 0);
+    wrtc_cg_sibling_done(&cg, 0);        /* fewer than half near: 3 of 7 */
+    wrtc_cg_decide(&in, &r);
+    CHECK(strcmp(r.codec, "RTX") != 0);
+    /* Padding only. */
+    memset(&cg, 0, sizeof cg);
+    memset(&in, 0, sizeof in);
+    in.cg = &cg;
+    in.first_pt = 97;
+    in.packets = 10;
+    in.padding_only = 10;
+    wrtc_cg_decide(&in, &r);
+    CHECK(strcmp(r.codec, "padding/probe") == 0);
+}
+
+/* ------------------------------------------------------------ stun sig */
+static void test_stun_sig(void)
+{
+    /* Formats seen in the test captures (Chromium, aiortc, webrtcbin). */
+    CHECK_EQ(wrtc_ice_username_fingerprint("pBh6:FtjM"), WRTC_FP_ICE_UFRAG4);
+    CHECK_EQ(wrtc_ice_username_fingerprint("a+/9:Zz00"), WRTC_FP_ICE_UFRAG4);
+    CHECK_EQ(wrtc_ice_username_fingerprint(
+                 "8XMTmaOzmF32E81UIKrtuvjLtbpf6CS3:J1P+mVRLf2vXaXKBonWWtalU0l0M2jY4"),
+             WRTC_FP_ICE_UFRAG32);
+    CHECK_EQ(wrtc_ice_username_fingerprint("pBh6:FtjMx"), 0);     /* lengths differ */
+    CHECK_EQ(wrtc_ice_username_fingerprint("pB-6:FtjM"), 0);      /* not ice-chars */
+    CHECK_EQ(wrtc_ice_username_fingerprint("abcdefgh:12345678"), 0);
+    CHECK_EQ(wrtc_ice_username_fingerprint("wrtc"), 0);           /* a TURN user */
+    CHECK_EQ(wrtc_ice_username_fingerprint(":"), 0);
+    CHECK_EQ(wrtc_ice_username_fingerprint(NULL), 0);
+    CHECK(strcmp(wrtc_stun_ms_attribute(0x8008), "MS-TURN") == 0);
+    CHECK(strcmp(wrtc_stun_ms_attribute(0x8095), "MS-TURN") == 0);
+    CHECK(strcmp(wrtc_stun_ms_attribute(0x8070), "MS-ICE2") == 0);
+    CHECK(strcmp(wrtc_stun_ms_attribute(0x8054), "MS-ICE2") == 0);
+    CHECK(strcmp(wrtc_stun_ms_attribute(0x8056), "MS-TURNBWM") == 0);
+    CHECK(strcmp(wrtc_stun_ms_attribute(0x8068), "MS-TURNBWM") == 0);
+    CHECK(wrtc_stun_ms_attribute(0x8020) == NULL);     /* old XOR-MAPPED-ADDRESS: everyone's */
+    CHECK(wrtc_stun_ms_attribute(0x8022) == NULL);     /* SOFTWARE */
+    CHECK(wrtc_stun_ms_attribute(0xC057) == NULL);     /* GOOG-NETWORK-INFO */
+    CHECK(wrtc_stun_ms_attribute(0x8063) == NULL);
+}
+
 int main(int argc, char **argv)
 {
     static const check_group_t groups[] = {
@@ -798,6 +1080,8 @@ int main(int argc, char **argv)
         { "session", test_session },
         { "software", test_software },
         { "verdict", test_verdict },
+        { "codec_guess", test_codec_guess },
+        { "stun_sig", test_stun_sig },
     };
     return check_main(argc, argv, groups, sizeof groups / sizeof groups[0]);
 }

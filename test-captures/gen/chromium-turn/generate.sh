@@ -28,8 +28,6 @@ TURN_PORT=3478
 TURN_USER=wrtc
 TURN_PASS=wrtc-secret
 TURN_REALM=wrtc.example
-RELAY_MIN=50000
-RELAY_MAX=50099
 
 # shellcheck source=../lib/netns.sh
 source "$HERE/../lib/netns.sh"
@@ -53,45 +51,8 @@ chr_cert "$WORK"
 # over UDP only (no-tcp-relay: RFC 6062 TCP allocations are not wanted),
 # loopback relay addresses. It refuses loopback peers by default; the
 # relay<->relay leg is 127.0.0.1 to 127.0.0.1, hence allow-loopback-peers.
-cat >"$WORK/turnserver.conf" <<EOF
-listening-ip=127.0.0.1
-relay-ip=127.0.0.1
-listening-port=$TURN_PORT
-min-port=$RELAY_MIN
-max-port=$RELAY_MAX
-lt-cred-mech
-user=$TURN_USER:$TURN_PASS
-realm=$TURN_REALM
-fingerprint
-allow-loopback-peers
-no-multicast-peers
-no-tls
-no-dtls
-$([ "$TURN_TRANSPORT" = udp ] && echo no-tcp)
-no-tcp-relay
-no-cli
-no-rfc5780
-userdb=$WORK/turndb
-pidfile=$WORK/turnserver.pid
-log-file=$WORK/turnserver.log
-simple-log
-verbose
-EOF
-wrtc_bg "$NS" 180 turnserver -c "$WORK/turnserver.conf" >"$WORK/turnserver.out" 2>&1
-TURN_PID=$WRTC_LAST_PID
-listening() {
-    if [ "$TURN_TRANSPORT" = tcp ]; then
-        ip netns exec "$NS" ss -Hltn "sport = :$TURN_PORT" | grep -q LISTEN
-    else
-        ip netns exec "$NS" ss -Hlun "sport = :$TURN_PORT" | grep -q .
-    fi
-}
-for i in $(seq 1 100); do
-    listening && break
-    kill -0 "$TURN_PID" 2>/dev/null || { cat "$WORK/turnserver.out" >&2; echo "turnserver died" >&2; exit 1; }
-    sleep 0.1
-done
-listening || { echo "turnserver not listening on $TURN_TRANSPORT" >&2; exit 1; }
+wrtc_coturn "$NS" "$WORK" 127.0.0.1 "$TURN_PORT" "$TURN_USER" "$TURN_PASS" "$TURN_REALM" \
+    "$TURN_TRANSPORT" allow-loopback-peers
 
 chr_start_server "$NS" "$WORK" "$PORT"
 

@@ -6,6 +6,10 @@ Run twice, each in its own network namespace (see generate.sh):
     gst_call.py answer --dir WORK --out answer.json
     gst_call.py offer  --dir WORK --out offer.json --duration 12
 
+Options used by other generators (gen/mayday-like): --media video sends VP8
+only; --turn turn://USER:PASS@HOST:PORT sets webrtcbin's turn-server and
+--relay its ice-transport-policy to relay (only relayed candidates).
+
 Signaling goes through files in WORK, which both namespaces can see: the
 offerer writes offer.json (SDP + its ICE candidates) once gathering is
 complete, the answerer answers with answer.json the same way. When the call
@@ -28,13 +32,13 @@ from gi.repository import GLib, Gst, GstSdp, GstWebRTC  # noqa: E402
 
 Gst.init(None)
 
-PIPE = """
-webrtcbin name=w bundle-policy=max-bundle
-audiotestsrc name=asrc is-live=true wave=sine freq={freq} volume=0.3
+WEBRTCBIN = "webrtcbin name=w bundle-policy=max-bundle\n"
+AUDIO = """audiotestsrc name=asrc is-live=true wave=sine freq={freq} volume=0.3
   ! audio/x-raw,rate=48000,channels=1 ! audioconvert ! audioresample
   ! opusenc bitrate=32000 ! rtpopuspay pt=111
   ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000 ! w.
-videotestsrc name=vsrc is-live=true pattern={pattern}
+"""
+VIDEO = """videotestsrc name=vsrc is-live=true pattern={pattern}
   ! video/x-raw,width=320,height=240,framerate=10/1 ! videoconvert
   ! vp8enc deadline=1 target-bitrate=200000 keyframe-max-dist=30 ! rtpvp8pay pt=96
   ! application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! w.
@@ -78,10 +82,16 @@ class Peer:
     def __init__(self, args):
         self.args = args
         self.loop = GLib.MainLoop()
-        self.pipe = Gst.parse_launch(PIPE.format(
+        self.sources = ("asrc", "vsrc") if args.media == "av" else ("vsrc",)
+        pipe = WEBRTCBIN + (AUDIO if args.media == "av" else "") + VIDEO
+        self.pipe = Gst.parse_launch(pipe.format(
             freq=440 if args.role == "offer" else 660,
             pattern="ball" if args.role == "offer" else "smpte"))
         self.w = self.pipe.get_by_name("w")
+        if args.turn:
+            self.w.set_property("turn-server", args.turn)
+        if args.relay:
+            self.w.set_property("ice-transport-policy", GstWebRTC.WebRTCICETransportPolicy.RELAY)
         self.candidates = []
         self.sent_local = False
         self.remote_sdp = None
@@ -204,7 +214,7 @@ class Peer:
         if self.args.role == "offer":
             open(os.path.join(self.args.dir, "stop"), "w").close()
         log("stopping sources")
-        for name in ("asrc", "vsrc"):
+        for name in self.sources:
             self.pipe.get_by_name(name).send_event(Gst.Event.new_eos())
         GLib.timeout_add(2000, self.finish)
         return False
@@ -238,6 +248,9 @@ def main():
     ap.add_argument("--dir", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--duration", type=float, default=12)
+    ap.add_argument("--media", choices=["av", "video"], default="av")
+    ap.add_argument("--turn", help="turn://USER:PASS@HOST:PORT")
+    ap.add_argument("--relay", action="store_true", help="ice-transport-policy relay")
     args = ap.parse_args()
     ROLE = args.role
     sys.exit(Peer(args).run())

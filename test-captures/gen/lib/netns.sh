@@ -93,3 +93,55 @@ wrtc_cleanup() {
         rm -rf "/etc/netns/$ns"
     done
 }
+
+# wrtc_coturn NS WORK ADDR PORT USER PASS REALM TRANSPORT [EXTRA_LINE...]:
+# start Debian's coturn in NS (bounded, recorded for wrtc_cleanup) with
+# long-term credentials, listening and relaying on ADDR, relay ports
+# 50000-50099, clients over TRANSPORT (udp: UDP only; tcp: UDP and TCP), UDP
+# relays only (no RFC 6062 TCP allocations), no TLS/DTLS, no CLI, no
+# RFC 5780; its config and logs go to WORK/turnserver.*. EXTRA_LINEs are
+# appended to the config (e.g. allow-loopback-peers). Returns once it
+# listens on PORT; its PID is in $WRTC_LAST_PID.
+wrtc_coturn() {
+    local ns=$1 work=$2 addr=$3 port=$4 user=$5 pass=$6 realm=$7 transport=$8 i
+    shift 8
+    {
+        cat <<EOF
+listening-ip=$addr
+relay-ip=$addr
+listening-port=$port
+min-port=50000
+max-port=50099
+lt-cred-mech
+user=$user:$pass
+realm=$realm
+fingerprint
+no-multicast-peers
+no-tls
+no-dtls
+no-tcp-relay
+no-cli
+no-rfc5780
+userdb=$work/turndb
+pidfile=$work/turnserver.pid
+log-file=$work/turnserver.log
+simple-log
+verbose
+EOF
+        [ "$transport" = udp ] && echo no-tcp
+        for i in "$@"; do echo "$i"; done
+    } >"$work/turnserver.conf"
+    wrtc_bg "$ns" 180 turnserver -c "$work/turnserver.conf" >"$work/turnserver.out" 2>&1
+    local pid=$WRTC_LAST_PID
+    for i in $(seq 1 100); do
+        if [ "$transport" = tcp ]; then
+            ip netns exec "$ns" ss -Hltn "sport = :$port" | grep -q LISTEN && return 0
+        else
+            ip netns exec "$ns" ss -Hlun "sport = :$port" | grep -q . && return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || { cat "$work/turnserver.out" >&2; echo "turnserver died" >&2; return 1; }
+        sleep 0.1
+    done
+    echo "turnserver not listening on $transport $port" >&2
+    return 1
+}
