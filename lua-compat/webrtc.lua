@@ -71,6 +71,8 @@ local hf = {
         "Session (call) of this packet's flow; final with -2 and in the GUI"),
     leg = ProtoField.uint32("webrtc.leg", "Leg", base.DEC, nil, nil,
         "Leg of the session this packet's flow belongs to"),
+    leg_verdict = ProtoField.string("webrtc.leg.verdict", "Leg verdict", base.NONE,
+        "webrtc, webrtc-likely, not-webrtc or undetermined (this packet's leg's own)"),
     verdict = ProtoField.string("webrtc.verdict", "Verdict", base.NONE,
         "webrtc, webrtc-likely, not-webrtc or undetermined (the session's)"),
     score = ProtoField.uint8("webrtc.score", "Score", base.DEC, nil, nil,
@@ -402,6 +404,66 @@ local function entropy_new()
     local hist = {}
     for i = 0, 255 do hist[i] = 0 end
     return { hist = hist, total = 0, first_seen = {}, first_distinct = 0, first_packets = 0 }
+end
+
+-------------------------------------------------------------------------------
+-- Where the SRTCP E-flag/index word is (plugin/core/srtcp_layout.c): the
+-- candidate trailer whose index behaves like a per-sender counter. The C
+-- plugin hands the result to Wireshark's SRTP/SRTCP set-up; Lua cannot, but
+-- needs it for the SRTP payload lengths the C plugin's facts see.
+-------------------------------------------------------------------------------
+local SL = R.srtcp_layout
+
+local function layout_new()
+    return { sender = {}, next_slot = 1, agree = {}, decided = -1, decided_frame = 0 }
+end
+
+local function layout_update(l, p, len, frame)
+    if l.decided >= 0 or len < 8 + 4 + 10 then return l.decided end
+    local ssrc = rd32(p, 5)
+    local s, fresh
+    for i = 1, SL.SENDERS do
+        local x = l.sender[i]
+        if x and x.ssrc == ssrc then s, fresh = x, false; break end
+    end
+    if not s then
+        s = { ssrc = ssrc, last_index = {} }
+        l.sender[l.next_slot] = s
+        l.next_slot = l.next_slot % SL.SENDERS + 1
+        fresh = true
+    end
+    for c = 1, SL.CANDIDATES do
+        local off = len - 4 - SL.tail_len[c]
+        local w = rd32(p, off + 1)
+        local idx = w % 2147483648
+        local e = w >= 2147483648
+        l.agree[c] = l.agree[c] or 0
+        local last = s.last_index[c] or 0
+        if not e then
+            l.agree[c] = 0
+        elseif not fresh and idx > last and idx - last <= 8 then
+            l.agree[c] = l.agree[c] + 1
+        end
+        s.last_index[c] = idx
+    end
+    for c = 1, SL.CANDIDATES do
+        if l.agree[c] >= SL.AGREE then
+            l.decided = c - 1
+            l.decided_frame = frame
+            break
+        end
+    end
+    return l.decided
+end
+
+-- The SRTP authentication tag Wireshark's RTP dissector would have been told
+-- of for an RTP packet of frame `frame` on the C plugin's first pass: none
+-- until the SRTCP trailer is known, then 16 (AEAD, RFC 7714) or 10
+-- (HMAC-SHA1-80) bytes (plugin/webrtc-flow.c webrtc_flow_srtcp_layout).
+local function srtp_tag_len(f, frame)
+    local l = f.srtcp_layout
+    if not l or l.decided < 0 or frame <= l.decided_frame then return 0 end
+    return SL.tail_len[l.decided + 1] == 0 and 16 or 10
 end
 
 -------------------------------------------------------------------------------
@@ -778,8 +840,21 @@ local function call_rtp(tvb, pinfo, tree, f, p, len, ti)
         end
     end
     local st = stash_of(pinfo).rtp
+    -- The first bytes of a clear payload, for the codec's payload-header
+    -- checks (codec_guess.c), within what was captured.
+    local head
+    if not f.srtp and h.payload_len > 0 then
+        head = p:sub(h.header_len + 1, h.header_len + math.min(h.payload_len, R.codec_guess.HEAD))
+    end
+    local plen = h.payload_len
+    if f.srtp then
+        -- srtp.enc_payload as the C plugin's facts read it (reported length
+        -- less the tag known at that frame).
+        plen = math.max(0, tvb:reported_len() - h.header_len - srtp_tag_len(f, pinfo.number))
+    end
     st[#st + 1] = { ssrc = h.ssrc, pt = h.pt, seq = h.seq, ts = h.ts, marker = h.marker,
-                    payload_len = h.payload_len, srtp = f.srtp }
+                    padding = h.padding, payload_len = plen, srtp = f.srtp,
+                    head = head }
     current.frame, current.tvb_off, current.flow, current.pt = pinfo.number, tvb:offset(), f,
         h.pt
     local n = call("rtp", tvb, pinfo, tree)
@@ -807,6 +882,10 @@ local function srtcp_dissect(tvb, pinfo, ti, pt)
 end
 
 local function call_rtcp(tvb, pinfo, tree, f, p, len, ti)
+    if not pinfo.visited and f.srtp and rtcp_shape(p, len) == "srtcp" then
+        f.srtcp_layout = f.srtcp_layout or layout_new()
+        layout_update(f.srtcp_layout, p, len, pinfo.number)
+    end
     if not f.is_rtcp_only and f.first_rtp_frame ~= 0 and not pinfo.visited and
        f.rtcp_mux_frame == 0 then
         f.rtcp_mux_frame = pinfo.number
@@ -1116,7 +1195,8 @@ for _, name in ipairs({ "stun", "dtls", "zrtp", "rtp", "rtcp", "srtcp", "sip", "
     "stun.att.priority", "stun.att.tie-breaker", "stun.att.type", "stun.att.ipv4",
     "stun.att.ipv6", "stun.att.port", "stun.channel", "stun.att.channelnum",
     "dtls.handshake.type", "dtls.handshake.extensions.supported_version", "rtp.ssrc",
-    "rtp.p_type", "rtp.seq", "rtp.timestamp", "rtp.marker", "rtp.payload", "srtp.enc_payload",
+    "rtp.p_type", "rtp.seq", "rtp.timestamp", "rtp.marker", "rtp.padding", "rtp.payload",
+    "srtp.enc_payload",
     "rtcp.pt", "srtcp.e", "sip.Call-ID", "sdp.connection_info.address", "sdp.media.port",
     "tls.handshake.extensions_server_name", "x509af.serialNumber", "rtcp.sdes.type",
     "rtcp.sdes.text", "rtp.ext.profile", "rtcp.rtpfb.fmt", "rtcp.psfb.fmt",
@@ -1165,6 +1245,9 @@ local function read_stun(f)
     local u, r, sw = first("stun.att.username"), first("stun.att.realm"),
                      first("stun.att.software")
     f.username = u and u.value
+    if band(f.contents, CC.ICE) ~= 0 then
+        f.fingerprints = bor(f.fingerprints, Model.ice_username_fingerprint(f.username))
+    end
     f.realm = r and r.value
     f.software = sw and sw.value
     if not f.channel then
@@ -1221,24 +1304,36 @@ end
 local function read_rtp_fields(f, srtp)
     local ssrc, pt, seq, ts, mk = all("rtp.ssrc"), all("rtp.p_type"), all("rtp.seq"),
                                   all("rtp.timestamp"), all("rtp.marker")
+    local pad = all("rtp.padding")
+    -- The payload fields in C's order: every rtp.payload, then srtp.enc_payload.
     local pays = {}
-    for _, name in ipairs({ "rtp.payload", "srtp.enc_payload" }) do
-        for _, fi in ipairs(all(name)) do pays[#pays + 1] = fi end
-    end
+    for _, fi in ipairs(all("rtp.payload")) do pays[#pays + 1] = { fi = fi, clear = true } end
+    for _, fi in ipairs(all("srtp.enc_payload")) do pays[#pays + 1] = { fi = fi, clear = false } end
     local n = math.min(#ssrc, #pt, #seq, #ts)
     for i = 1, math.min(n, 16) do
         local s = ssrc[i]
         local nxt = ssrc[i + 1] and ssrc[i + 1].offset or -1
-        local plen = 0
-        for _, p in ipairs(pays) do
+        local plen, head = 0, nil
+        for _, e in ipairs(pays) do
+            local p = e.fi
             if p.source == s.source and p.offset > s.offset and (nxt < 0 or p.offset < nxt) then
                 plen = p.len
+                -- The first bytes of a clear payload (rtp.payload, not
+                -- srtp.enc_payload), within what was captured.
+                if e.clear and not srtp and plen > 0 then
+                    local ok, raw = pcall(function()
+                        local r = p.range
+                        return r:raw(0, math.min(plen, R.codec_guess.HEAD, r:len()))
+                    end)
+                    if ok and raw and #raw > 0 then head = raw end
+                end
                 break
             end
         end
         f.rtp[#f.rtp + 1] = { ssrc = s.value, pt = pt[i].value, seq = seq[i].value,
                               ts = ts[i].value, marker = mk[i] and mk[i].value or false,
-                              payload_len = plen, srtp = srtp }
+                              padding = pad[i] and pad[i].value or false,
+                              payload_len = plen, srtp = srtp, head = head }
     end
 end
 
@@ -1298,6 +1393,8 @@ local function read_fingerprints(f, sh)
         for _, fi in ipairs(all("stun.att.type")) do
             if fi.value >= 0xC057 and fi.value <= 0xC05F then
                 f.fingerprints = bor(f.fingerprints, FPB.GOOG_STUN)
+            elseif Model.stun_ms_attribute(fi.value) then
+                f.fingerprints = bor(f.fingerprints, FPB.MS_STUN)
             end
         end
     end
@@ -1331,6 +1428,15 @@ local function facts_of(pinfo, tvb)
     end
     if present("zrtp") then f.contents = bor(f.contents, CC.ZRTP) end
     if sh and #sh.rtp > 0 then
+        -- Where Wireshark's DTLS dissector set the flow up as SRTP itself
+        -- (DTLS 1.2 use_srtp), its srtp.enc_payload has the profile's tag
+        -- length: those lengths, as the C plugin's facts read them.
+        local enc = all("srtp.enc_payload")
+        if #enc == #sh.rtp then
+            for i, r in ipairs(sh.rtp) do
+                if r.srtp then r.payload_len = enc[i].len end
+            end
+        end
         for _, r in ipairs(sh.rtp) do
             if #f.rtp < 16 then f.rtp[#f.rtp + 1] = r end
             f.contents = bor(f.contents, r.srtp and bor(CC.RTP, CC.SRTP) or CC.RTP)
@@ -1452,14 +1558,15 @@ end
 -- because the field extractors below register a filtering tap listener).
 -------------------------------------------------------------------------------
 local session_post = Proto("webrtc_session", "WebRTC session fields (Lua)")
-local whole = { model = nil, seen = {}, last_regroup = 0, unvisited = false, visited = false }
+local whole = { model = nil, seen = {}, kept_ssrc = {}, last_regroup = 0, unvisited = false,
+                visited = false }
 local REGROUP_EVERY_FRAMES = 1000
 
 whole_model = function() return whole.model end
 
 function session_post.init()
     whole = { model = prefs.session_model and Model.new(idle_gap()) or nil, seen = {},
-              last_regroup = 0, unvisited = false, visited = false }
+              kept_ssrc = {}, last_regroup = 0, unvisited = false, visited = false }
 end
 
 -- Facts for the replay of pending RTP go to the whole-capture model too.
@@ -1496,7 +1603,9 @@ local function add_session_fields(tvb, pinfo, tree, f)
     if not si then
         local traits = Model.traits_of(s.flows, m.tls)
         local _, score = Model.verdict_of(traits, false)
-        si = { traits = traits, score = score, verdict = Model.session_verdict(s, m.tls) }
+        si = { traits = traits, score = score, verdict = Model.session_verdict(s, m.tls),
+               leg_verdict = {} }
+        for j, l in ipairs(s.legs) do si.leg_verdict[j] = Model.leg_verdict(l, m.tls) end
         whole.info[fl.session] = si
     end
     local vname = Model.verdict_names[si.verdict]
@@ -1506,14 +1615,24 @@ local function add_session_fields(tvb, pinfo, tree, f)
     ti:append_text(string.format(", session %d: %s", fl.session, vname))
     ti:add(hf.session, r0, fl.session):set_generated()
     ti:add(hf.leg, r0, fl.leg):set_generated()
+    if fl.leg >= 1 and si.leg_verdict[fl.leg] then
+        ti:add(hf.leg_verdict, r0, Model.verdict_names[si.leg_verdict[fl.leg]]):set_generated()
+    end
     ti:add(hf.verdict, r0, vname):set_generated()
     ti:add(hf.score, r0, si.score):set_generated()
     for k = 1, 8 do ti:add(trait_hf[k], r0, si.traits.on[k]):set_generated() end
     local sh = stash.frame == pinfo.number and stash or nil
+    local ssrc
     if sh and sh.rtp[1] then
         -- The last RTP packet of the frame (several ChannelData on TCP), as
         -- the C plugin keeps the SSRC its demultiplexer read last.
-        local ssrc = sh.rtp[#sh.rtp].ssrc
+        ssrc = sh.rtp[#sh.rtp].ssrc
+    elseif f.rtp[1] then
+        ssrc = f.rtp[1].ssrc            -- RTP Wireshark set up itself (SIP/SDP)
+    else
+        ssrc = whole.kept_ssrc[pinfo.number]
+    end
+    if ssrc then
         local dir = Model.ep_cmp(f.src, fl.ep[0]) == 0 and 0 or 1
         for _, st in ipairs(fl.stream_list) do
             if st.ssrc == ssrc and st.dir == dir then
@@ -1544,6 +1663,10 @@ function session_post.dissector(tvb, pinfo, tree)
     if not f then return 0 end
     if not whole.seen[f.frame] and f.contents ~= 0 then
         whole.seen[f.frame] = true
+        -- RTP that Wireshark decoded without us: keep the SSRC for passes
+        -- that may not have the rtp.* fields.
+        local sh = stash.frame == pinfo.number and stash or nil
+        if f.rtp[1] and not (sh and sh.rtp[1]) then whole.kept_ssrc[f.frame] = f.rtp[1].ssrc end
         if pinfo.visited then whole.visited = true else whole.unvisited = true end
         Model.add(whole.model, f)
     end

@@ -28,9 +28,10 @@ M.C = C
 local C_CALL = bor(C.STUN, C.TURN, C.CHANNELDATA, C.DTLS, C.RTP, C.SRTP, C.RTCP, C.SRTCP,
                    C.ZRTP)
 local FP = { HDREXT_ONE_BYTE = 0x1, HDREXT_TWO_BYTE = 0x2, TRANSPORT_CC = 0x4, NACK = 0x8,
-             PLI = 0x10, FIR = 0x20, REMB = 0x40, GOOG_STUN = 0x80, CERT_WEBRTC = 0x100 }
+             PLI = 0x10, FIR = 0x20, REMB = 0x40, GOOG_STUN = 0x80, CERT_WEBRTC = 0x100,
+             ICE_UFRAG4 = 0x200, ICE_UFRAG32 = 0x400, MS_STUN = 0x800 }
 M.FP = FP
-local FP_COUNT_BITS = 9
+local FP_COUNT_BITS = 12
 local FP_STRONG = bor(FP.TRANSPORT_CC, FP.GOOG_STUN, FP.CERT_WEBRTC)
 local MAX_LIST = 8
 local MAX_TLS = 4096
@@ -158,7 +159,31 @@ local fp_names = {
     [FP.REMB] = "RTCP receiver estimated maximum bitrate",
     [FP.GOOG_STUN] = "Chrome's GOOG STUN attributes",
     [FP.CERT_WEBRTC] = "DTLS certificate named \"WebRTC\"",
+    [FP.ICE_UFRAG4] = "ICE ufrags of 4 ice-chars (libwebrtc, aioice)",
+    [FP.ICE_UFRAG32] = "ICE ufrags of 32 ice-chars (GStreamer webrtcbin)",
+    [FP.MS_STUN] = "Microsoft STUN attributes (MS-TURN, MS-ICE2)",
 }
+
+-- stun_sig.c: the ICE username's ufrag format (RFC 8839 §5.4 ice-chars).
+function M.ice_username_fingerprint(username)
+    if not username then return 0 end
+    local colon = username:find(":", 1, true)
+    if not colon then return 0 end
+    local a, b = username:sub(1, colon - 1), username:sub(colon + 1)
+    if #a ~= #b or a:find("[^%w+/]") or b:find("[^%w+/]") then return 0 end
+    if #a == 4 then return FP.ICE_UFRAG4 end
+    if #a == 32 then return FP.ICE_UFRAG32 end
+    return 0
+end
+
+-- stun_sig.c wrtc_stun_ms_attribute: the listed types come from the rules
+-- table; the bandwidth-management range is stun_sig.c's own condition.
+function M.stun_ms_attribute(t)
+    local spec = R.ms_stun_attributes[t]
+    if spec then return spec end
+    if (t >= 0x8056 and t <= 0x8062) or t == 0x8068 then return "MS-TURNBWM" end
+    return nil
+end
 local ROLE = { PEER = 0, TURN_SERVER = 1, RELAYED_PEER = 2, MEDIA_SERVER = 3, STUN_SERVER = 4,
                SIGNALING = 5 }
 local role_names = { [0] = "peer", "TURN server", "relayed peer", "SFU/media server",
@@ -272,6 +297,324 @@ local function median_clock(s)
     return clock_match(v, 1.0)
 end
 
+-------------------------------------------------------------------------------
+-- Codec guess (plugin/core/codec_guess.c): payload-header checks, packet
+-- pattern, RTX siblings, and the decision with confidence and evidence.
+-------------------------------------------------------------------------------
+local CG_VP8, CG_VP9, CG_H264, CG_OPUS = 1, 2, 3, 4
+
+local function cg_new()
+    return { have_prev = false, prev_marker = false, prev_seq = 0, prev_ts = 0,
+             prev_opus_ticks = 0, same_ts = 0, frames = 0, marker_last = 0, marker_mid = 0,
+             padded = 0, step_cand = 0, step_votes = 0, steps = 0, max_payload = 0,
+             sib_checked = 0, sib_near = 0, sib_exact = 0, clear = 0,
+             ok = { 0, 0, 0, 0 }, bad = { 0, 0, 0, 0 }, key = { 0, 0, 0, 0 } }
+end
+
+local function tally(cg, f, r)
+    if r < 0 then cg.bad[f] = cg.bad[f] + 1; return end
+    cg.ok[f] = cg.ok[f] + 1
+    if r > 0 then cg.key[f] = cg.key[f] + 1 end
+end
+
+-- b: byte string, n bytes (1-based access b:byte(i + 1) for C's b[i]).
+local function B(b, i) return sbyte(b, i + 1) end
+
+local function check_vp8(b, n, new_frame)
+    local off = 1
+    if n < 1 or band(B(b, 0), 0x48) ~= 0 then return -1 end
+    if band(B(b, 0), 0x80) ~= 0 then
+        if n < 2 then return -1 end
+        local x = B(b, 1)
+        if band(x, 0x0F) ~= 0 then return -1 end
+        off = 2
+        if band(x, 0x80) ~= 0 then
+            if off >= n then return -1 end
+            off = off + (band(B(b, off), 0x80) ~= 0 and 2 or 1)
+        end
+        if band(x, 0x40) ~= 0 then off = off + 1 end
+        if band(x, 0x30) ~= 0 then off = off + 1 end
+    end
+    if off >= n then return -1 end
+    local start = band(B(b, 0), 0x10) ~= 0 and band(B(b, 0), 0x07) == 0
+    if new_frame ~= start then return -1 end
+    if not start then return 0 end
+    if off + 3 > n then return 0 end
+    if band(rshift(B(b, off), 1), 0x07) > 3 then return -1 end
+    if band(B(b, off), 0x01) ~= 0 then return 0 end
+    if off + 6 > n then return 0 end
+    return (B(b, off + 3) == 0x9d and B(b, off + 4) == 0x01 and B(b, off + 5) == 0x2a) and 1 or -1
+end
+
+local function check_vp9(b, n, new_frame, marker)
+    local off = 1
+    if n < 1 then return -1 end
+    local b0 = B(b, 0)
+    local I, P, L, F = band(b0, 0x80) ~= 0, band(b0, 0x40) ~= 0, band(b0, 0x20) ~= 0,
+                       band(b0, 0x10) ~= 0
+    local Bb, E, V = band(b0, 0x08) ~= 0, band(b0, 0x04) ~= 0, band(b0, 0x02) ~= 0
+    if new_frame and not Bb then return -1 end
+    if marker and not E then return -1 end
+    if I then
+        if off >= n then return -1 end
+        off = off + (band(B(b, off), 0x80) ~= 0 and 2 or 1)
+    end
+    if L then off = off + (F and 1 or 2) end
+    if F and P then
+        for _ = 1, 3 do
+            if off >= n then return -1 end
+            local c = B(b, off)
+            off = off + 1
+            if band(c, 0x01) == 0 then break end
+        end
+    end
+    if off > n then return -1 end
+    return (Bb and not P and V) and 1 or 0
+end
+
+local function h264_nal_type(t) return (t >= 1 and t <= 15) or (t >= 19 and t <= 21) end
+
+local function check_h264(b, n, marker)
+    if n < 1 or band(B(b, 0), 0x80) ~= 0 then return -1 end
+    local t = band(B(b, 0), 0x1F)
+    if h264_nal_type(t) then return t == 7 and 1 or 0 end
+    if t == 24 then
+        if n < 4 or band(B(b, 3), 0x80) ~= 0 then return -1 end
+        local t2 = band(B(b, 3), 0x1F)
+        if not h264_nal_type(t2) then return -1 end
+        return t2 == 7 and 1 or 0
+    end
+    if t == 28 then
+        if n < 2 then return -1 end
+        local fu = B(b, 1)
+        local t2 = band(fu, 0x1F)
+        if band(fu, 0x20) ~= 0 or (band(fu, 0x80) ~= 0 and band(fu, 0x40) ~= 0) or
+           not h264_nal_type(t2) then
+            return -1
+        end
+        if marker and band(fu, 0x40) == 0 then return -1 end
+        return 0
+    end
+    return -1
+end
+
+local opus_tenths = { [0] = 100, 200, 400, 600, 100, 200, 400, 600, 100, 200, 400, 600,
+                      100, 200, 100, 200,
+                      25, 50, 100, 200, 25, 50, 100, 200, 25, 50, 100, 200, 25, 50, 100, 200 }
+
+local function opus_ticks(b, n)
+    if n < 1 then return 0 end
+    local c, frames = band(B(b, 0), 0x03)
+    if c == 0 then frames = 1
+    elseif c == 1 or c == 2 then frames = 2
+    else
+        if n < 2 or band(B(b, 1), 0x3F) == 0 then return 0 end
+        frames = band(B(b, 1), 0x3F)
+    end
+    local total = opus_tenths[rshift(B(b, 0), 3)] * frames
+    if total > 1200 then return 0 end
+    return math.floor(total * 48 / 10)
+end
+
+local function cg_packet(cg, p)
+    local SIBLING_WINDOW = R.codec_guess.SIBLING_WINDOW
+    local new_frame = not cg.have_prev or p.ts ~= cg.prev_ts
+    local next_seq = cg.have_prev and (cg.prev_seq + 1) % 65536 == p.seq
+    if p.padding then cg.padded = cg.padded + 1 end
+    if p.payload_len > cg.max_payload then cg.max_payload = p.payload_len end
+    if cg.have_prev then
+        if new_frame then
+            local step = (p.ts - cg.prev_ts) % 4294967296
+            cg.frames = cg.frames + 1
+            if cg.prev_marker then cg.marker_last = cg.marker_last + 1 end
+            if next_seq and step < SIBLING_WINDOW then
+                cg.steps = cg.steps + 1
+                if cg.step_votes == 0 then
+                    cg.step_cand, cg.step_votes = step, 1
+                elseif step == cg.step_cand then
+                    cg.step_votes = cg.step_votes + 1
+                else
+                    cg.step_votes = cg.step_votes - 1
+                end
+            end
+        else
+            cg.same_ts = cg.same_ts + 1
+            if cg.prev_marker then cg.marker_mid = cg.marker_mid + 1 end
+        end
+    end
+    if not p.srtp and p.head and #p.head > 0 and p.payload_len > 0 then
+        local n = math.min(#p.head, p.payload_len)
+        cg.clear = cg.clear + 1
+        tally(cg, CG_VP8, check_vp8(p.head, n, new_frame))
+        tally(cg, CG_VP9, check_vp9(p.head, n, new_frame, p.marker))
+        tally(cg, CG_H264, check_h264(p.head, n, p.marker))
+        if cg.prev_opus_ticks ~= 0 and next_seq then
+            tally(cg, CG_OPUS, (p.ts - cg.prev_ts) % 4294967296 == cg.prev_opus_ticks and 0 or -1)
+        end
+        local ticks = opus_ticks(p.head, n)
+        if ticks == 0 then cg.bad[CG_OPUS] = cg.bad[CG_OPUS] + 1 end
+        cg.prev_opus_ticks = ticks
+    else
+        cg.prev_opus_ticks = 0
+    end
+    cg.have_prev = true
+    cg.prev_marker = p.marker
+    cg.prev_ts = p.ts
+    cg.prev_seq = p.seq
+end
+
+local function cg_sibling(ts, sibling_last_ts)
+    local d = (ts - sibling_last_ts) % 4294967296
+    local e = (sibling_last_ts - ts) % 4294967296
+    local dist = math.min(d, e)
+    return dist == 0 and 2 or (dist <= R.codec_guess.SIBLING_WINDOW and 1 or 0)
+end
+
+local function cg_sibling_done(cg, best)
+    cg.sib_checked = cg.sib_checked + 1
+    if best > 0 then cg.sib_near = cg.sib_near + 1 end
+    if best > 1 then cg.sib_exact = cg.sib_exact + 1 end
+end
+
+local confidence_names = { [0] = "unknown", "likely", "certain" }
+local CONF_UNKNOWN, CONF_LIKELY, CONF_CERTAIN = 0, 1, 2
+
+local function clock_media(clock)
+    if clock == 90000 then return "video" end
+    return clock ~= 0 and "audio" or "unknown"
+end
+
+local function proved(cg, f)
+    return cg.ok[f] >= R.codec_guess.PROOF_PACKETS and cg.bad[f] * 20 <= cg.ok[f] + cg.bad[f] and
+           (f == CG_OPUS or cg.key[f] > 0)
+end
+
+-- C's "%g" of a double (at most 6 significant digits, no trailing zeros).
+local function fmt_g(x)
+    local s = sfmt("%g", x)
+    return s
+end
+
+local function ptime_text(cg, clock)
+    if clock ~= 0 and cg.steps >= 8 and cg.step_votes * 2 >= cg.steps and cg.step_cand ~= 0 then
+        return ", " .. fmt_g(cg.step_cand * 1000.0 / clock) .. " ms packets"
+    end
+    return ""
+end
+
+local cg_names = { "VP8", "VP9", "H264", "Opus" }
+local cg_what = { "VP8 payload descriptor (RFC 7741 §4.2)", "VP9 payload descriptor (RFC 9628 §4.2)",
+                  "H.264 NAL unit headers (RFC 6184 §5.3)",
+                  "Opus TOC durations (RFC 6716 §3.1) equal the timestamp steps" }
+local cg_keys = { "key frames with start code 9d 01 2a", "key frames with scalability structure",
+                  "sequence parameter sets", nil }
+
+local function cg_decide(inp)
+    local cg = inp.cg
+    local out = { media = "unknown", codec = "?", confidence = CONF_UNKNOWN, evidence = "" }
+    local pt = ptime_text(cg, inp.clock_rate)
+    -- 1. Clear payload.
+    local hit, n = -1, 0
+    for f = 1, 4 do if proved(cg, f) then hit, n = f, n + 1 end end
+    if n == 1 then
+        local want = hit == CG_OPUS and 48000 or 90000
+        if not (inp.clock_rate ~= 0 and inp.clock_rate ~= want) then
+            out.media = hit == CG_OPUS and "audio" or "video"
+            out.codec = cg_names[hit]
+            out.confidence = CONF_CERTAIN
+            if cg_keys[hit] then
+                out.evidence = sfmt("%s valid in %d of %d packets, %d %s", cg_what[hit], cg.ok[hit],
+                                    cg.ok[hit] + cg.bad[hit], cg.key[hit], cg_keys[hit])
+            else
+                out.evidence = sfmt("%s in %d of %d packets", cg_what[hit], cg.ok[hit],
+                                    cg.ok[hit] + cg.bad[hit])
+            end
+            return out
+        end
+    end
+    -- 2. Static payload types.
+    for _, st in ipairs(R.codec_guess.static_pts) do
+        if st.pt == inp.first_pt then
+            out.media = st.video and "video" or "audio"
+            if inp.clock_rate ~= 0 and inp.clock_rate ~= st.clock then
+                out.evidence = sfmt("static PT %d (RFC 3551 §6) is %s/%d, but the timestamps run at %d Hz",
+                                    st.pt, st.name, st.clock, inp.clock_rate)
+                return out
+            end
+            out.codec = st.name
+            out.confidence = CONF_LIKELY
+            out.evidence = sfmt("static PT %d (RFC 3551 §6)%s%s", st.pt,
+                                inp.clock_rate ~= 0 and ", clock agrees" or "", pt)
+            return out
+        end
+    end
+    -- 3. RTX.
+    if inp.peer_packets > 0 and cg.sib_near >= R.codec_guess.RTX_NEAR_MIN and
+       cg.sib_near * 2 >= cg.sib_checked and inp.packets * 4 <= inp.peer_packets then
+        out.media = clock_media(inp.peer_clock_rate)
+        out.codec = "RTX"
+        out.confidence = CONF_LIKELY
+        out.evidence = sfmt("timestamps of %d of %d packets within 1 s of SSRC 0x%08x's (%d equal), "
+                            .. "%d padded; that stream: %d packets, %d Hz clock",
+                            cg.sib_near, cg.sib_checked, inp.peer_ssrc, cg.sib_exact, cg.padded,
+                            inp.peer_packets, inp.peer_clock_rate)
+        return out
+    end
+    -- 4. No media.
+    if inp.packets > 0 and (inp.padding_only * 10 >= inp.packets * 9 or
+                            cg.padded * 10 >= inp.packets * 9) then
+        out.codec = "padding/probe"
+        out.confidence = CONF_LIKELY
+        out.evidence = sfmt("%d of %d packets without payload, %d with the P bit",
+                            inp.padding_only, inp.packets, cg.padded)
+        return out
+    end
+    -- 5. Clock and pattern.
+    out.media = clock_media(inp.clock_rate)
+    if inp.clock_rate == 90000 then
+        out.evidence = sfmt("90 kHz clock; %d of %d packets share their frame's timestamp, "
+                            .. "marker on the last packet of %d of %d frames",
+                            cg.same_ts, inp.packets, cg.marker_last, cg.frames)
+        return out
+    end
+    if inp.clock_rate == 48000 then
+        local steps_ok = cg.steps >= 8 and cg.step_votes * 2 >= cg.steps and cg.step_cand ~= 0 and
+                         cg.step_cand % 120 == 0 and cg.step_cand <= 5760
+        if inp.first_pt >= 96 and steps_ok and cg.max_payload <= 1300 and
+           cg.same_ts * 10 <= inp.packets then
+            out.codec = "Opus"
+            out.confidence = CONF_LIKELY
+            out.evidence = sfmt("48 kHz clock%s, payloads up to %d bytes, dynamic PT %d "
+                                .. "(RFC 7587 §4.1, RFC 7874 §3)", pt, cg.max_payload, inp.first_pt)
+        else
+            out.evidence = sfmt("48 kHz clock%s", pt)
+        end
+        return out
+    end
+    if inp.clock_rate ~= 0 then
+        out.evidence = sfmt("%d Hz clock%s", inp.clock_rate, pt)
+        return out
+    end
+    out.evidence = "too few timestamps for a clock"
+    return out
+end
+
+-- wrtc_stream_guess: media, codec, confidence (name) and evidence.
+local function stream_guess(s)
+    local inp = { cg = s.cg, first_pt = s.first_pt, packets = s.packets,
+                  padding_only = s.padding_only, clock_rate = s.clock_rate,
+                  peer_ssrc = 0, peer_packets = 0, peer_clock_rate = 0 }
+    if s.clock_peer then
+        inp.peer_ssrc = s.clock_peer.ssrc
+        inp.peer_packets = s.clock_peer.packets
+        inp.peer_clock_rate = s.clock_peer.clock_rate
+    end
+    local g = cg_decide(inp)
+    g.confidence_name = confidence_names[g.confidence]
+    return g
+end
+M.stream_guess = stream_guess
+
 local function stream_update(s, r, t, frame)
     s.packets = s.packets + 1
     s.pts[r.pt] = true
@@ -279,6 +622,7 @@ local function stream_update(s, r, t, frame)
     if r.payload_len == 0 then s.padding_only = s.padding_only + 1 end
     if r.marker then s.markers = s.markers + 1 end
     if r.srtp then s.srtp = true end
+    cg_packet(s.cg, r)
     if not s.seq_init then
         s.seq_init = true
         s.first_pt = r.pt
@@ -410,13 +754,29 @@ function M.add(m, f)
                       first_t = 0, last_t = 0, first_frame = 0, max_seq = 0, cycles = 0,
                       base_seq = 0, received = 0, first_ts = 0, last_ts = 0, ts_advance = 0,
                       transit_prev = 0, have_transit = false, jitter_s = 0, win_t = 0,
-                      win_ts = 0, rates = {}, n_rates = 0, clock_rate = 0, seq_init = false }
+                      win_ts = 0, rates = {}, n_rates = 0, clock_rate = 0, seq_init = false,
+                      cg = cg_new(), clock_peer = nil }
                 fl.streams[k] = s
                 fl.stream_list[#fl.stream_list + 1] = s
             end
         end
         if not skip then
             s.bytes = s.bytes + f.bytes
+            -- RTX evidence: timestamps that stay with a sibling's (same flow
+            -- and direction), checked on a stream's first packets only.
+            if s.packets < R.codec_guess.SIBLING_PACKETS and #fl.stream_list > 1 then
+                local best = 0
+                for _, o in ipairs(fl.stream_list) do
+                    if o ~= s and o.dir == s.dir and o.seq_init then
+                        local near = cg_sibling(r.ts, o.last_ts)
+                        if near > 0 and near >= best then
+                            best = near
+                            s.clock_peer = o
+                        end
+                    end
+                end
+                cg_sibling_done(s.cg, best)
+            end
             stream_update(s, r, f.t, f.frame)
         end
     end
@@ -778,34 +1138,13 @@ end
 -------------------------------------------------------------------------------
 -- Streams
 -------------------------------------------------------------------------------
-local function stream_media(s)
-    if s.first_pt < 35 then
-        for _, v in ipairs({ 25, 26, 28, 31, 32, 33, 34 }) do
-            if s.first_pt == v then return "video" end
-        end
-        return "audio"
-    end
-    if s.clock_rate == 90000 then return "video" end
-    if s.clock_rate ~= 0 then return "audio" end
-    return "unknown"
-end
+local function stream_media(s) return stream_guess(s).media end
 M.stream_media = stream_media
 
-local static_pts = { [0] = "PCMU", [3] = "GSM", [4] = "G723", [8] = "PCMA", [9] = "G722",
-                     [13] = "CN", [18] = "G729", [26] = "JPEG", [31] = "H261", [34] = "H263" }
-
+-- wrtc_stream_codec_guess: the codec and "confidence: evidence".
 local function codec_guess(s)
-    local name = static_pts[s.first_pt]
-    if name then return name, sfmt("static PT %d (RFC 3551)", s.first_pt) end
-    if s.packets > 0 and s.padding_only * 10 >= s.packets * 9 then
-        return "padding/probe", sfmt("%d/%d packets without payload", s.padding_only, s.packets)
-    end
-    if s.clock_rate == 90000 then return "video", "timestamps: 90 kHz clock" end
-    if s.clock_rate == 48000 then return "Opus?", "timestamps: 48 kHz clock" end
-    if s.clock_rate ~= 0 then
-        return sfmt("audio %d Hz", s.clock_rate), sfmt("timestamps: %d Hz clock", s.clock_rate)
-    end
-    return "?", "too few timestamps for a clock"
+    local g = stream_guess(s)
+    return g.codec, g.confidence_name .. ": " .. g.evidence
 end
 M.codec_guess = codec_guess
 
@@ -965,10 +1304,16 @@ function M.verdict_of(t, want_evidence)
     return v, sc, ev
 end
 
+-- wrtc_leg_verdict: one leg's verdict and score from its own flows.
+function M.leg_verdict(l, tls)
+    local v, score = M.verdict_of(M.traits_of(l.flows, tls), false)
+    return v, score
+end
+
 function M.session_verdict(s, tls)
     local best = VERDICT.UNDETERMINED
     for _, l in ipairs(s.legs) do
-        local v = M.verdict_of(M.traits_of(l.flows, tls), false)
+        local v = M.leg_verdict(l, tls)
         if v > best then best = v end
     end
     return best
@@ -1104,7 +1449,7 @@ function M.report_text(m)
         for _, e in ipairs(ev) do wrapped(o, 4, "", e) end
         for _, e in ipairs(s.evidence) do wrapped(o, 2, "joined by: ", e) end
         for _, l in ipairs(s.legs) do
-            local lv, lscore = M.verdict_of(M.traits_of(l.flows, m.tls), false)
+            local lv, lscore = M.leg_verdict(l, m.tls)
             local ids = {}
             for _, f in ipairs(l.flows) do ids[#ids + 1] = " " .. flow_id(s, f) end
             o[#o + 1] = sfmt("  Leg %d: flow%s%s   verdict %s (score %d)\n", l.id,
@@ -1254,7 +1599,7 @@ local function json_flow(f, id)
 end
 
 local function json_stream(f, st, fid)
-    local codec, cev = codec_guess(st)
+    local g = stream_guess(st)
     return "{" .. table.concat({
         sfmt('"flow":%d', fid),
         sfmt('"direction":%s', js(st.dir == f["local"] and "local->remote" or "remote->local")),
@@ -1262,8 +1607,10 @@ local function json_stream(f, st, fid)
         sfmt('"dst":%s', js(ep_format(f.ep[1 - st.dir], true))),
         sfmt('"ssrc":%s', js(sfmt("0x%08x", st.ssrc))),
         '"payload_types":[' .. table.concat(pts_list(st), ",") .. "]",
-        sfmt('"media":%s', js(stream_media(st))), sfmt('"clock_rate":%d', st.clock_rate),
-        sfmt('"codec_guess":%s', js(codec)), sfmt('"codec_evidence":%s', js(cev)),
+        sfmt('"media":%s', js(g.media)), sfmt('"clock_rate":%d', st.clock_rate),
+        sfmt('"codec_guess":%s', js(g.codec)),
+        sfmt('"codec_confidence":%s', js(g.confidence_name)),
+        sfmt('"codec_evidence":%s', js(g.evidence)),
         '"srtp":' .. (st.srtp and "true" or "false"),
         sfmt('"packets":%d', st.packets), sfmt('"bytes":%d', st.bytes),
         sfmt('"first":%.3f', st.first_t), sfmt('"last":%.3f', st.last_t),

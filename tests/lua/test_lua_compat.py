@@ -56,6 +56,7 @@ SESSION_FIELDS = ["frame.number", "webrtc.session", "webrtc.leg", "webrtc.verdic
                   "webrtc.codec_guess", "webrtc.server.software", "webrtc.server.product",
                   "webrtc.turn.channel"]
 SRTCP_EXPERT = "Encrypted RTCP Payload - not dissected"
+MALFORMED = "Malformed Packet (Exception occurred)"
 SUMMARIES = [("text -2", ["-2", "-z", "webrtc,summary"]),
              ("json -2", ["-2", "-z", "webrtc,summary,json"]),
              ("text one pass", ["-z", "webrtc,summary"])]
@@ -126,7 +127,10 @@ class LuaCompat(unittest.TestCase):
                 srtcp_frames += 1
                 for f in ("rtcp.pt", "webrtc.srtcp.encrypted"):
                     c[IX[f]] = lua[IX[f]] = ""
-                msgs = [m for m in c[IX["_ws.expert.message"]].split(",") if m != SRTCP_EXPERT]
+                # Expert infos of Wireshark's RTCP dissector on SRTCP (which
+                # Lua does not call) are the C side's only.
+                msgs = [m for m in c[IX["_ws.expert.message"]].split(",")
+                        if m not in (SRTCP_EXPERT, MALFORMED)]
                 c[IX["_ws.expert.message"]] = ",".join(msgs)
             ch_c, ch_lua = c[IX["webrtc.turn.channel"]], lua[IX["webrtc.turn.channel"]]
             if ch_c and not ch_lua:
