@@ -507,8 +507,8 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 
 /* An expert info on the packet that first hit one of the whole-capture
  * model's caps (once per flow and cap; once per capture for the flow and
- * TLS caps). The model records the frames; this only compares, and looks
- * the packet's flow up only once some cap was hit. */
+ * TLS caps). The model records the frames; the packet's flow is looked up
+ * only on those frames. */
 static void add_cap_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                             const wrtc_fact_t *f)
 {
@@ -518,7 +518,7 @@ static void add_cap_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 #define CAP_ITEM() (ti ? ti : (ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA), \
                                proto_item_set_generated(ti), \
                                proto_item_append_text(ti, ": bounded state"), ti))
-    if (!wrtc_model_any_cap(m))
+    if (!wrtc_model_cap_at(m, pinfo->num))
         return;
     if (wrtc_model_cap_frame(m, WRTC_CAP_FLOWS) == pinfo->num)
         expert_add_info(pinfo, CAP_ITEM(), &ei_webrtc_cap_flows);
@@ -584,7 +584,9 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     const wmem_list_t *layers = pinfo->layers;
     gboolean srtp, learn = whole_capture && !PINFO_FD_VISITED(pinfo);
     gboolean fields = whole_capture && session_fields_referenced(tree);
-    gboolean caps = whole_capture && wrtc_model_any_cap(whole_capture);
+    /* On a later pass: this frame hit a cap (on the first, the model learns
+     * it from this very packet, below). */
+    gboolean caps = whole_capture && wrtc_model_cap_at(whole_capture, pinfo->num);
 
     pinfo_pool_for_facts = pinfo->pool;
     if (!learn && !fields && !have_tap_listener(webrtc_tap) &&

@@ -21,7 +21,7 @@ struct wrtc_model {
     GHashTable *tls_keys;     /* flow_key_t -> wrtc_tls_flow_t* */
     uint32_t    dropped_flows;
     uint32_t    cap_frame[4];   /* by wrtc_cap_t: first frame that hit it */
-    bool        any_cap;
+    GHashTable *cap_frames;     /* every frame that hit a cap (set; NULL: none) */
     bool        finished;
     uint32_t    generation;
 };
@@ -223,6 +223,8 @@ void wrtc_model_free(wrtc_model_t *m)
         free_flow(g_ptr_array_index(m->flows, i));
     g_ptr_array_free(m->flows, TRUE);
     g_hash_table_destroy(m->by_key);
+    if (m->cap_frames)
+        g_hash_table_destroy(m->cap_frames);
     for (i = 0; i < m->tls->len; i++) {
         wrtc_tls_flow_t *t = g_ptr_array_index(m->tls, i);
         g_free(t->sni);
@@ -238,12 +240,22 @@ const GPtrArray *wrtc_model_tls_flows(const wrtc_model_t *m)
     return m->tls;
 }
 
+/* Remember a frame that hit a cap, so that the plugin can ask per packet
+ * in O(1) (wrtc_model_cap_at) before looking anything up. */
+static void note_cap_frame(wrtc_model_t *m, uint32_t frame)
+{
+    if (!m->cap_frames)
+        m->cap_frames = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_add(m->cap_frames, GUINT_TO_POINTER(frame));
+}
+
 /* Record that `frame` hit a model-wide cap (once: the first frame). */
 static void model_cap(wrtc_model_t *m, wrtc_cap_t cap, uint32_t frame)
 {
-    if (!m->cap_frame[cap])
+    if (!m->cap_frame[cap]) {
         m->cap_frame[cap] = frame;
-    m->any_cap = true;
+        note_cap_frame(m, frame);
+    }
 }
 
 /* TLS connections are remembered (first packet, SNI) for the web-signaling
@@ -298,8 +310,8 @@ static void list_cap(wrtc_model_t *m, wrtc_flow_t *fl, const char *list, uint32_
     if (!fl->cap_frame[WRTC_CAP_LIST]) {
         fl->cap_frame[WRTC_CAP_LIST] = frame;
         fl->cap_list = list;
+        note_cap_frame(m, frame);
     }
-    m->any_cap = true;
 }
 
 /* A list is allocated on its first entry, with room for the cap. */
@@ -557,9 +569,10 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
         if (!s) {
             if (WRTC_LIST_LEN(fl->stream_list) >= m->cfg.max_streams_per_flow) {
                 fl->dropped_streams++;
-                if (!fl->cap_frame[WRTC_CAP_STREAMS])
+                if (!fl->cap_frame[WRTC_CAP_STREAMS]) {
                     fl->cap_frame[WRTC_CAP_STREAMS] = f->frame;
-                m->any_cap = true;
+                    note_cap_frame(m, f->frame);
+                }
                 continue;
             }
             s = g_new0(wrtc_stream_t, 1);
@@ -1177,9 +1190,9 @@ uint32_t wrtc_model_cap_frame(const wrtc_model_t *m, wrtc_cap_t cap)
     return m->cap_frame[cap];
 }
 
-bool wrtc_model_any_cap(const wrtc_model_t *m)
+bool wrtc_model_cap_at(const wrtc_model_t *m, uint32_t frame)
 {
-    return m->any_cap;
+    return m->cap_frames && g_hash_table_contains(m->cap_frames, GUINT_TO_POINTER(frame));
 }
 
 uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m)

@@ -274,10 +274,10 @@ const GPtrArray *wrtc_model_tls_flows(const wrtc_model_t *m);
 const GPtrArray *wrtc_model_flows(const wrtc_model_t *m);
 uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m);
 /* The frame where a model-wide cap (WRTC_CAP_FLOWS, WRTC_CAP_TLS) was
- * first hit, 0 if never; and whether any cap, per flow or model-wide, was
- * hit at all (a cheap test before looking a packet's flow up). */
+ * first hit, 0 if never; and whether `frame` hit any cap, per flow or
+ * model-wide (O(1): the test before looking a packet's flow up). */
 uint32_t wrtc_model_cap_frame(const wrtc_model_t *m, wrtc_cap_t cap);
-bool wrtc_model_any_cap(const wrtc_model_t *m);
+bool wrtc_model_cap_at(const wrtc_model_t *m, uint32_t frame);
 
 /* The flow a packet belongs to (NULL if untracked), and its session id
  * (0: none). Valid after wrtc_model_finish. */

@@ -718,7 +718,7 @@ static void test_session(void)
     CHECK_EQ(wrtc_model_lookup(m, false, &b1, &a1, 100.0)->first_frame, 3);
     CHECK_EQ(wrtc_model_lookup(m, false, &a1, &b1, 501.0)->first_frame, 3);
     CHECK(wrtc_model_lookup(m, false, &a1, &b1, 600.0) == NULL);
-    CHECK(!wrtc_model_any_cap(m));
+    CHECK(!wrtc_model_cap_at(m, 1) && !wrtc_model_cap_at(m, 3));
     wrtc_model_free(m);
 
     /* Bounded state: flows beyond the limit are counted, not kept. */
@@ -732,7 +732,7 @@ static void test_session(void)
         CHECK_EQ(wrtc_model_flows(m)->len, 2);
         CHECK_EQ(wrtc_model_dropped_flows(m), 3);
         CHECK_EQ(wrtc_model_cap_frame(m, WRTC_CAP_FLOWS), 2);  /* the first dropped */
-        CHECK(wrtc_model_any_cap(m));
+        CHECK(wrtc_model_cap_at(m, 2) && !wrtc_model_cap_at(m, 3));
         wrtc_model_free(m);
     }
     /* Per-flow caps: the first frame beyond each is recorded once; entries
@@ -756,6 +756,8 @@ static void test_session(void)
         CHECK_EQ(WRTC_LIST_LEN(fl->stream_list), 3);
         CHECK_EQ(fl->dropped_streams, 4);      /* SSRCs 3 and 4, twice each */
         CHECK_EQ(fl->cap_frame[WRTC_CAP_STREAMS], 103);
+        CHECK(wrtc_model_cap_at(m, 103) && wrtc_model_cap_at(m, 10 + WRTC_MAX_LIST));
+        CHECK(!wrtc_model_cap_at(m, 104));
         CHECK_EQ(WRTC_LIST_LEN(fl->ice_pairs), 0);     /* never allocated */
         CHECK(fl->ice_pairs == NULL);
         CHECK_EQ(wrtc_model_cap_frame(m, WRTC_CAP_FLOWS), 0);
