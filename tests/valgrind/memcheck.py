@@ -16,8 +16,8 @@ plugin's. Leaks "still reachable" at exit are not reported (tshark exits
 without freeing its dissector tables; valgrind's default).
 
   tests/valgrind/memcheck.sh [--only NAME] [--extra "-V"] [--xml-dir DIR] [--plain]
-Slow (valgrind runs tshark ~30-60x slower): not in the default suite;
-about 10 minutes for the eight test captures on a 2-core machine.
+Slow (valgrind runs tshark 20-50x slower): not in the default suite;
+about 200 s for the eight test captures on a loaded 2-core machine.
 """
 import argparse
 import os

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # valgrind memcheck of tshark with the plugin on every test capture (see
-# memcheck.py; not in the default suite: about 10 minutes).
+# memcheck.py; not in the default suite: about 200 s).
 #   tests/valgrind/memcheck.sh [--only NAME] [--extra "-V"]
 # WEBRTC_PLUGIN_SO selects the plugin (default: build/plugin/webrtc.so, a
 # RelWithDebInfo build, so the plugin's frames have file:line).
