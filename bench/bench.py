@@ -20,7 +20,15 @@ with -X lua_script):
   lua-heur     the Lua fallback with its session model off
   lua-summary  the Lua fallback with -z webrtc,summary as well
 
-Usage: WEBRTC_PLUGIN_SO=build/plugin/webrtc.so bench/bench.py [--packets N] [--runs R] [--lua]
+Scaling (--scale K, e.g. 10): a capture K times as long (K time-shifted
+copies of the first one, deleted afterwards unless --keep-scaled), dissected
+in the plain, plugin and summary configurations --scale-runs times (default
+1: at 10x one run takes a minute or more); the table gives the time and
+peak RSS at 1x and Kx and the time per frame at Kx over the time per frame
+at 1x (1.00 = linear).
+
+Usage: WEBRTC_PLUGIN_SO=build/plugin/webrtc.so bench/bench.py [--packets N] [--runs R]
+           [--scale K [--scale-runs R]] [--lua]
 """
 import argparse
 import os
@@ -69,6 +77,33 @@ def build_capture(packets, workdir):
     return target
 
 
+def build_scaled(capture, k):
+    """K copies of `capture` one after the other (editcap -t, mergecap -a)."""
+    target = capture.replace(".pcapng", "-x%d.pcapng" % k)
+    if os.path.exists(target):
+        return target
+    first, last = None, None
+    out = subprocess.run(["capinfos", "-a", "-e", "-S", capture], capture_output=True,
+                         text=True, check=True).stdout
+    for line in out.splitlines():
+        if "First packet time" in line:
+            first = float(line.split(":", 1)[1])
+        elif "Last packet time" in line:
+            last = float(line.split(":", 1)[1])
+    span = int(last - first) + 60
+    parts = []
+    for r in range(k):
+        part = target + ".part%d" % r
+        subprocess.run(["editcap", "-t", str(r * span), capture, part], check=True)
+        parts.append(part)
+    subprocess.run(["mergecap", "-a", "-w", target + ".tmp"] + parts, check=True)
+    for p in parts:
+        os.unlink(p)
+    os.rename(target + ".tmp", target)
+    os.chmod(target, 0o644)
+    return target
+
+
 def run_once(ts, capture, extra):
     cmd_args = ["-r", capture, "-q", "-z", "io,phs"] + extra
     start = time.monotonic()
@@ -90,6 +125,9 @@ def main():
     ap.add_argument("--packets", type=int, default=1000000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--lua", action="store_true", help="also time the lua-compat fallback")
+    ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--scale-runs", type=int, default=1)
+    ap.add_argument("--keep-scaled", action="store_true")
     ap.add_argument("--workdir", default=os.environ.get("WEBRTC_BENCH_DIR", "/var/tmp/webrtc-bench"))
     args = ap.parse_args()
 
@@ -126,7 +164,37 @@ def main():
         t = statistics.median(w for w, _ in results[name])
         m = statistics.median(x for _, x in results[name])
         print("| %s | %.2f | %.3f | %.0f | %.3f |" % (name, t, t / base_t, m, m / base_m))
+    if args.scale > 1:
+        scaled(args, capture, n, configs, results)
     return 0
+
+
+def scaled(args, capture, n, configs, results):
+    k = args.scale
+    big = build_scaled(capture, k)
+    nk = frames(big)
+    keep = [c for c in configs if c[0] in ("plain", "plugin", "summary")]
+    res = {name: [] for name, _, _ in keep}
+    for _ in range(args.scale_runs):
+        for name, ts, extra in keep:
+            res[name].append(run_once(ts, big, extra))
+    med = {name: (statistics.median(w for w, _ in v), statistics.median(m for _, m in v))
+           for name, v in res.items()}
+    print()
+    print("scaling: %s (%d frames, %dx), %d run(s) each at %dx, median" % (
+        big, nk, k, args.scale_runs, k))
+    print("| configuration | 1x wall s | %dx wall s | per-frame time %dx / 1x | %dx ratio to plain "
+          "| 1x peak RSS MiB | %dx peak RSS MiB | %dx RSS ratio to plain |" % (k, k, k, k, k))
+    print("|---|---|---|---|---|---|---|---|")
+    for name, _, _ in keep:
+        t1 = statistics.median(w for w, _ in results[name])
+        m1 = statistics.median(x for _, x in results[name])
+        tk, mk = med[name]
+        print("| %s | %.2f | %.2f | %.3f | %.3f | %.0f | %.0f | %.3f |" % (
+            name, t1, tk, (tk / nk) / (t1 / n), tk / med["plain"][0], m1, mk,
+            mk / med["plain"][1]))
+    if not args.keep_scaled:
+        os.unlink(big)
 
 
 if __name__ == "__main__":

@@ -79,8 +79,12 @@ def main(kind, count, out):
                 resp = struct.pack("!HHI", 0x0101, 0, 0x2112A442) + tid
                 src = [198, 51, 100, 1 + i % 250]
                 sport = 20000 + i % 41000
-                f.write(record(t, ipv4_udp(src, [203, 0, 113, 1], sport, 34790, req)))
-                f.write(record(t + 0.001, ipv4_udp([203, 0, 113, 1], src, 34790, sport, resp)))
+                # A new server address every 41,000 transactions keeps the
+                # 5-tuples distinct (up to 10,250,000) with the same first
+                # 41,000 as before.
+                dst = [203, 0, 113, 1 + (i // 41000) % 250]
+                f.write(record(t, ipv4_udp(src, dst, sport, 34790, req)))
+                f.write(record(t + 0.001, ipv4_udp(dst, src, 34790, sport, resp)))
                 t += 0.001
         elif kind == "channels":
             for i in range(count):

@@ -41,6 +41,10 @@ expert_field ei_webrtc_event_accepted = EI_INIT;
 expert_field ei_webrtc_event_rejected = EI_INIT;
 expert_field ei_webrtc_in_turn = EI_INIT;
 expert_field ei_webrtc_bad_header = EI_INIT;
+expert_field ei_webrtc_cap_streams = EI_INIT;
+expert_field ei_webrtc_cap_list = EI_INIT;
+expert_field ei_webrtc_cap_flows = EI_INIT;
+expert_field ei_webrtc_cap_tls = EI_INIT;
 
 webrtc_prefs_t webrtc_prefs = {
     .corroborate = TRUE,
@@ -160,6 +164,22 @@ void proto_register_webrtc(void)
         { &ei_webrtc_bad_header,
           { "webrtc.malformed", PI_MALFORMED, PI_ERROR,
             "Malformed packet on a media flow", EXPFILL } },
+        /* Bounded state (docs/robustness.md): each on the packet that first
+         * hits the cap, once per flow (per capture for the model-wide ones);
+         * what is beyond is counted, not kept. */
+        { &ei_webrtc_cap_streams,
+          { "webrtc.cap.streams", PI_SEQUENCE, PI_WARN,
+            "Streams per flow limit reached: further SSRCs are not tracked", EXPFILL } },
+        { &ei_webrtc_cap_list,
+          { "webrtc.cap.list", PI_SEQUENCE, PI_WARN,
+            "Per-flow list limit reached: further entries are not kept", EXPFILL } },
+        { &ei_webrtc_cap_flows,
+          { "webrtc.cap.flows", PI_SEQUENCE, PI_WARN,
+            "Session model flow limit reached: further flows are not tracked", EXPFILL } },
+        { &ei_webrtc_cap_tls,
+          { "webrtc.cap.tls", PI_SEQUENCE, PI_WARN,
+            "TLS connection limit reached: further connections are not remembered",
+            EXPFILL } },
     };
     module_t *module;
     expert_module_t *expert;

@@ -529,7 +529,7 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     if (ssrc) {
         int dir = wrtc_ep_cmp(&f->src, &fl->ep[0]) == 0 ? 0 : 1;
         guint i;
-        for (i = 0; i < fl->stream_list->len; i++) {
+        for (i = 0; i < WRTC_LIST_LEN(fl->stream_list); i++) {
             const wrtc_stream_t *s = g_ptr_array_index(fl->stream_list, i);
             if (s->ssrc == *ssrc && s->dir == dir) {
                 char codec[64], ev[300];
@@ -543,7 +543,7 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
             }
         }
     }
-    if (fl->software->len) {
+    if (WRTC_LIST_LEN(fl->software)) {
         const char *v = g_ptr_array_index(fl->software, 0);
         const char *sw = strchr(v, '\t');
         char prod[96], ver[32];
@@ -556,6 +556,37 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         }
     }
 #undef GEN
+}
+
+/* An expert info on the packet that first hit one of the whole-capture
+ * model's caps (once per flow and cap; once per capture for the flow and
+ * TLS caps). The model records the frames; the packet's flow is looked up
+ * only on those frames. */
+static void add_cap_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                            const wrtc_fact_t *f)
+{
+    wrtc_model_t *m = whole_capture;
+    const wrtc_flow_t *fl;
+    proto_item *ti = NULL;
+#define CAP_ITEM() (ti ? ti : (ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA), \
+                               proto_item_set_generated(ti), \
+                               proto_item_append_text(ti, ": bounded state"), ti))
+    if (!wrtc_model_cap_at(m, pinfo->num))
+        return;
+    if (wrtc_model_cap_frame(m, WRTC_CAP_FLOWS) == pinfo->num)
+        expert_add_info(pinfo, CAP_ITEM(), &ei_webrtc_cap_flows);
+    if (wrtc_model_cap_frame(m, WRTC_CAP_TLS) == pinfo->num)
+        expert_add_info(pinfo, CAP_ITEM(), &ei_webrtc_cap_tls);
+    fl = wrtc_model_lookup(m, f->tcp, &f->src, &f->dst, f->t);
+    if (!fl)
+        return;
+    if (fl->cap_frame[WRTC_CAP_STREAMS] == pinfo->num)
+        expert_add_info(pinfo, CAP_ITEM(), &ei_webrtc_cap_streams);
+    if (fl->cap_frame[WRTC_CAP_LIST] == pinfo->num)
+        expert_add_info_format(pinfo, CAP_ITEM(), &ei_webrtc_cap_list,
+                               "Per-flow list limit reached: %s beyond %d are not kept",
+                               fl->cap_list, WRTC_MAX_LIST);
+#undef CAP_ITEM
 }
 
 /* Fingerprints from clear header fields (see WRTC_FP_* in session.h). */
@@ -608,12 +639,15 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     const wmem_list_t *layers = pinfo->layers;
     gboolean srtp, learn = whole_capture && !PINFO_FD_VISITED(pinfo);
     gboolean fields = whole_capture && session_fields_referenced(tree);
+    /* On a later pass: this frame hit a cap (on the first, the model learns
+     * it from this very packet, below). */
+    gboolean caps = whole_capture && wrtc_model_cap_at(whole_capture, pinfo->num);
 
     pinfo_pool_for_facts = pinfo->pool;
     if (!learn && !fields && !have_tap_listener(webrtc_tap) &&
-        !have_tap_listener(webrtc_packets_tap))
+        !have_tap_listener(webrtc_packets_tap) && !caps)
         return 0;
-    if (!tree)
+    if (!tree && !caps)
         return 0;
     if (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP)
         return 0;
@@ -628,6 +662,12 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     f->t = nstime_to_sec(&pinfo->rel_ts);
     f->tcp = pinfo->ptype == PT_TCP;
     f->bytes = tvb_reported_length(tvb);
+    if (!tree || (!learn && !fields && !have_tap_listener(webrtc_tap) &&
+                  !have_tap_listener(webrtc_packets_tap))) {
+        /* Only the caps' expert infos (the expert tap needs no tree). */
+        add_cap_experts(tvb, pinfo, tree, f);
+        return 0;
+    }
 
     if (proto_is_frame_protocol(layers, "stun"))
         read_stun(tree, f);
@@ -684,6 +724,8 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     }
     if (fields)
         add_session_fields(tvb, pinfo, tree, f);
+    if (whole_capture)
+        add_cap_experts(tvb, pinfo, tree, f);
     if (f->contents && !f->ssrc_only && have_tap_listener(webrtc_tap))
         tap_queue_packet(webrtc_tap, pinfo, f);
     /* The stats tree counts every packet of a flow, content or not. */

@@ -56,6 +56,10 @@ extern expert_field ei_webrtc_event_accepted;
 extern expert_field ei_webrtc_event_rejected;
 extern expert_field ei_webrtc_in_turn;
 extern expert_field ei_webrtc_bad_header;
+extern expert_field ei_webrtc_cap_streams;
+extern expert_field ei_webrtc_cap_list;
+extern expert_field ei_webrtc_cap_flows;
+extern expert_field ei_webrtc_cap_tls;
 
 /* Preferences (Protocols > WebRTC). */
 typedef struct {

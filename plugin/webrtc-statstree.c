@@ -28,7 +28,7 @@ static const wrtc_stream_t *stream_of(const wrtc_flow_t *f, const wrtc_rtp_fact_
 {
     int dir = wrtc_ep_cmp(&fact->src, &f->ep[0]) == 0 ? 0 : 1;
     guint i;
-    for (i = 0; i < f->stream_list->len; i++) {
+    for (i = 0; i < WRTC_LIST_LEN(f->stream_list); i++) {
         const wrtc_stream_t *s = g_ptr_array_index(f->stream_list, i);
         if (s->ssrc == r->ssrc && s->dir == dir)
             return s;

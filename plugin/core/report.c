@@ -90,7 +90,7 @@ static const char *direction(const wrtc_flow_t *f)
 {
     bool out = false, in = false;
     guint i;
-    for (i = 0; i < f->stream_list->len; i++) {
+    for (i = 0; i < WRTC_LIST_LEN(f->stream_list); i++) {
         const wrtc_stream_t *s = g_ptr_array_index(f->stream_list, i);
         if (s->dir == f->local)
             out = true;
@@ -130,7 +130,7 @@ static GPtrArray *session_streams(const wrtc_session_t *s, GArray *flow_of)
     guint i, j;
     for (i = 0; i < s->flows->len; i++) {
         const wrtc_flow_t *f = g_ptr_array_index(s->flows, i);
-        for (j = 0; j < f->stream_list->len; j++) {
+        for (j = 0; j < WRTC_LIST_LEN(f->stream_list); j++) {
             int id = (int)i + 1;
             g_ptr_array_add(out, g_ptr_array_index(f->stream_list, j));
             g_array_append_val(flow_of, id);
@@ -144,7 +144,7 @@ static void servers(const wrtc_session_t *s, GPtrArray *out)
     guint i, j, k;
     for (i = 0; i < s->flows->len; i++) {
         const wrtc_flow_t *f = g_ptr_array_index(s->flows, i);
-        for (j = 0; j < f->software->len; j++) {
+        for (j = 0; j < WRTC_LIST_LEN(f->software); j++) {
             const char *v = g_ptr_array_index(f->software, j);
             bool dup = false;
             for (k = 0; k < out->len; k++)
@@ -234,10 +234,10 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
             if (f->dropped_streams)
                 g_string_append_printf(o, "  %12s %u more SSRCs not tracked (limit of streams per flow)\n",
                                        "", f->dropped_streams);
-            if (f->channels->len) {
+            if (WRTC_LIST_LEN(f->channels)) {
                 guint k;
                 g_string_append_printf(o, "  %12s TURN channels", "");
-                for (k = 0; k < f->channels->len; k++)
+                for (k = 0; k < WRTC_LIST_LEN(f->channels); k++)
                     g_string_append_printf(o, " 0x%04x", g_array_index(f->channels, uint16_t, k));
                 g_string_append_c(o, '\n');
             }
@@ -361,7 +361,7 @@ static void jeps(GString *o, const char *k, const GArray *a, bool *first)
     char buf[80];
     jkey(o, k, first);
     g_string_append_c(o, '[');
-    for (i = 0; i < a->len; i++) {
+    for (i = 0; i < WRTC_LIST_LEN(a); i++) {
         if (i)
             g_string_append_c(o, ',');
         ep(&g_array_index(a, wrtc_ep_t, i), buf, sizeof buf);
@@ -456,7 +456,7 @@ static void json_flow(GString *o, const wrtc_session_t *s, const wrtc_flow_t *f,
     g_string_append(o, f->rtcp_mux ? "true" : "false");
     jkey(o, "turn_channels", &first);
     g_string_append_c(o, '[');
-    for (k = 0; k < f->channels->len; k++)
+    for (k = 0; k < WRTC_LIST_LEN(f->channels); k++)
         g_string_append_printf(o, "%s%u", k ? "," : "", g_array_index(f->channels, uint16_t, k));
     g_string_append_c(o, ']');
     jeps(o, "turn_relayed", f->relayed, &first);

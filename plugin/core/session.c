@@ -9,18 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Per-flow lists are bounded: the model's state grows with flows, not
- * packets (thresholds are documented in docs/summary.md). */
-#define MAX_LIST 8
+/* Per-flow lists are bounded (WRTC_MAX_LIST): the model's state grows with
+ * flows, not packets (caps are documented in docs/robustness.md). */
 
 struct wrtc_model {
     wrtc_model_config_t cfg;
     GPtrArray  *flows;        /* wrtc_flow_t*, creation order */
-    GHashTable *by_key;       /* flow key -> GPtrArray of generations */
+    GHashTable *by_key;       /* flow key -> newest wrtc_flow_t (older: prev_gen) */
     GPtrArray  *sessions;     /* wrtc_session_t* */
     GPtrArray  *tls;          /* wrtc_tls_flow_t*, first-seen order (bounded) */
     GHashTable *tls_keys;     /* flow_key_t -> wrtc_tls_flow_t* */
     uint32_t    dropped_flows;
+    uint32_t    cap_frame[4];   /* by wrtc_cap_t: first frame that hit it */
+    GHashTable *cap_frames;     /* every frame that hit a cap (set; NULL: none) */
     bool        finished;
     uint32_t    generation;
 };
@@ -164,8 +165,7 @@ wrtc_model_t *wrtc_model_new(const wrtc_model_config_t *cfg)
     else
         wrtc_model_config_default(&m->cfg);
     m->flows = g_ptr_array_new();
-    m->by_key = g_hash_table_new_full(key_hash, key_equal, g_free,
-                                      (GDestroyNotify)g_ptr_array_unref);
+    m->by_key = g_hash_table_new_full(key_hash, key_equal, g_free, NULL);
     m->sessions = g_ptr_array_new();
     m->tls = g_ptr_array_new();
     m->tls_keys = g_hash_table_new_full(key_hash, key_equal, g_free, NULL);
@@ -202,18 +202,16 @@ static void clear_sessions(wrtc_model_t *m)
 
 static void free_flow(wrtc_flow_t *f)
 {
-    g_ptr_array_free(f->ice_pairs, TRUE);
-    g_ptr_array_free(f->turn_users, TRUE);
-    g_ptr_array_free(f->software, TRUE);
-    g_ptr_array_free(f->call_ids, TRUE);
-    g_array_free(f->relayed, TRUE);
-    g_array_free(f->peers, TRUE);
-    g_array_free(f->channels, TRUE);
-    g_array_free(f->sdp, TRUE);
-    g_ptr_array_free(f->certs, TRUE);
-    g_ptr_array_free(f->cnames, TRUE);
-    g_hash_table_destroy(f->streams);
-    g_ptr_array_free(f->stream_list, TRUE);
+    GPtrArray *strs[] = { f->ice_pairs, f->turn_users, f->software, f->call_ids, f->certs,
+                          f->cnames, f->stream_list };
+    GArray *arrs[] = { f->relayed, f->peers, f->channels, f->sdp };
+    size_t i;
+    for (i = 0; i < G_N_ELEMENTS(strs); i++)
+        if (strs[i])
+            g_ptr_array_free(strs[i], TRUE);    /* stream_list frees its streams */
+    for (i = 0; i < G_N_ELEMENTS(arrs); i++)
+        if (arrs[i])
+            g_array_free(arrs[i], TRUE);
     g_free(f);
 }
 
@@ -228,6 +226,8 @@ void wrtc_model_free(wrtc_model_t *m)
         free_flow(g_ptr_array_index(m->flows, i));
     g_ptr_array_free(m->flows, TRUE);
     g_hash_table_destroy(m->by_key);
+    if (m->cap_frames)
+        g_hash_table_destroy(m->cap_frames);
     for (i = 0; i < m->tls->len; i++) {
         wrtc_tls_flow_t *t = g_ptr_array_index(m->tls, i);
         g_free(t->sni);
@@ -243,6 +243,24 @@ const GPtrArray *wrtc_model_tls_flows(const wrtc_model_t *m)
     return m->tls;
 }
 
+/* Remember a frame that hit a cap, so that the plugin can ask per packet
+ * in O(1) (wrtc_model_cap_at) before looking anything up. */
+static void note_cap_frame(wrtc_model_t *m, uint32_t frame)
+{
+    if (!m->cap_frames)
+        m->cap_frames = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_add(m->cap_frames, GUINT_TO_POINTER(frame));
+}
+
+/* Record that `frame` hit a model-wide cap (once: the first frame). */
+static void model_cap(wrtc_model_t *m, wrtc_cap_t cap, uint32_t frame)
+{
+    if (!m->cap_frame[cap]) {
+        m->cap_frame[cap] = frame;
+        note_cap_frame(m, frame);
+    }
+}
+
 /* TLS connections are remembered (first packet, SNI) for the web-signaling
  * trait; at most MAX_TLS of them. */
 #define MAX_TLS 4096
@@ -253,8 +271,10 @@ static void add_tls(wrtc_model_t *m, const wrtc_fact_t *f)
     make_key(&key, f->tcp, &f->src, &f->dst);
     t = g_hash_table_lookup(m->tls_keys, &key);
     if (!t) {
-        if (m->tls->len >= MAX_TLS)
+        if (m->tls->len >= MAX_TLS) {
+            model_cap(m, WRTC_CAP_TLS, f->frame);
             return;
+        }
         t = g_new0(wrtc_tls_flow_t, 1);
         t->tcp = f->tcp;
         t->client = f->src;
@@ -281,54 +301,84 @@ static wrtc_flow_t *flow_new(wrtc_model_t *m, const wrtc_fact_t *f)
     fl->ep[1] = f->dst;
     fl->first_t = fl->last_t = f->t;
     fl->first_frame = fl->last_frame = f->frame;
-    fl->ice_pairs = g_ptr_array_new_with_free_func(g_free);
-    fl->turn_users = g_ptr_array_new_with_free_func(g_free);
-    fl->software = g_ptr_array_new_with_free_func(g_free);
-    fl->call_ids = g_ptr_array_new_with_free_func(g_free);
-    fl->relayed = g_array_new(FALSE, FALSE, sizeof(wrtc_ep_t));
-    fl->peers = g_array_new(FALSE, FALSE, sizeof(wrtc_ep_t));
-    fl->channels = g_array_new(FALSE, FALSE, sizeof(uint16_t));
-    fl->sdp = g_array_new(FALSE, FALSE, sizeof(wrtc_ep_t));
-    fl->certs = g_ptr_array_new_with_free_func(g_free);
-    fl->cnames = g_ptr_array_new_with_free_func(g_free);
-    fl->streams = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-    fl->stream_list = g_ptr_array_new();
     fl->leg = fl->session = -1;
     g_ptr_array_add(m->flows, fl);
     return fl;
 }
 
-static void add_string(GPtrArray *a, const char *s)
+/* A new entry for a full list: dropped, and the first time on this flow,
+ * the frame and the list are recorded (an expert info in the plugin). */
+static void list_cap(wrtc_model_t *m, wrtc_flow_t *fl, const char *list, uint32_t frame)
 {
-    guint i;
-    if (!s || !*s || a->len >= MAX_LIST)
-        return;
-    for (i = 0; i < a->len; i++)
-        if (strcmp(g_ptr_array_index(a, i), s) == 0)
-            return;
-    g_ptr_array_add(a, g_strdup(s));
+    if (!fl->cap_frame[WRTC_CAP_LIST]) {
+        fl->cap_frame[WRTC_CAP_LIST] = frame;
+        fl->cap_list = list;
+        note_cap_frame(m, frame);
+    }
 }
 
-static void add_ep(GArray *a, const wrtc_ep_t *e)
+/* A list is allocated on its first entry, with room for the cap. */
+static void add_string(wrtc_model_t *m, wrtc_flow_t *fl, GPtrArray **a, const char *list,
+                       const char *s, uint32_t frame)
 {
     guint i;
-    if (a->len >= MAX_LIST)
+    if (!s || !*s)
         return;
-    for (i = 0; i < a->len; i++)
-        if (wrtc_ep_cmp(&g_array_index(a, wrtc_ep_t, i), e) == 0)
+    for (i = 0; i < WRTC_LIST_LEN(*a); i++)
+        if (strcmp(g_ptr_array_index(*a, i), s) == 0)
             return;
-    g_array_append_val(a, *e);
+    if (WRTC_LIST_LEN(*a) >= WRTC_MAX_LIST) {
+        list_cap(m, fl, list, frame);
+        return;
+    }
+    if (!*a)
+        *a = g_ptr_array_new_full(WRTC_MAX_LIST, g_free);
+    g_ptr_array_add(*a, g_strdup(s));
 }
 
-static void add_u16(GArray *a, uint16_t v)
+static void add_ep(wrtc_model_t *m, wrtc_flow_t *fl, GArray **a, const char *list,
+                   const wrtc_ep_t *e, uint32_t frame)
 {
     guint i;
-    if (a->len >= MAX_LIST)
-        return;
-    for (i = 0; i < a->len; i++)
-        if (g_array_index(a, uint16_t, i) == v)
+    for (i = 0; i < WRTC_LIST_LEN(*a); i++)
+        if (wrtc_ep_cmp(&g_array_index(*a, wrtc_ep_t, i), e) == 0)
             return;
-    g_array_append_val(a, v);
+    if (WRTC_LIST_LEN(*a) >= WRTC_MAX_LIST) {
+        list_cap(m, fl, list, frame);
+        return;
+    }
+    if (!*a)
+        *a = g_array_sized_new(FALSE, FALSE, sizeof(wrtc_ep_t), WRTC_MAX_LIST);
+    g_array_append_val(*a, *e);
+}
+
+static void add_u16(wrtc_model_t *m, wrtc_flow_t *fl, GArray **a, const char *list,
+                    uint16_t v, uint32_t frame)
+{
+    guint i;
+    for (i = 0; i < WRTC_LIST_LEN(*a); i++)
+        if (g_array_index(*a, uint16_t, i) == v)
+            return;
+    if (WRTC_LIST_LEN(*a) >= WRTC_MAX_LIST) {
+        list_cap(m, fl, list, frame);
+        return;
+    }
+    if (!*a)
+        *a = g_array_sized_new(FALSE, FALSE, sizeof(uint16_t), WRTC_MAX_LIST);
+    g_array_append_val(*a, v);
+}
+
+/* The flow's stream of (ssrc, dir): a linear search, as a flow has at
+ * most cfg.max_streams_per_flow (64) streams and usually one to four. */
+static wrtc_stream_t *find_stream(const wrtc_flow_t *fl, uint32_t ssrc, int dir)
+{
+    guint i;
+    for (i = 0; i < WRTC_LIST_LEN(fl->stream_list); i++) {
+        wrtc_stream_t *s = g_ptr_array_index(fl->stream_list, i);
+        if (s->ssrc == ssrc && s->dir == dir)
+            return s;
+    }
+    return NULL;
 }
 
 /* "remote:local" and "local:remote" are the same pair (RFC 8445 §7.2.2). */
@@ -439,8 +489,7 @@ static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, 
 void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
 {
     flow_key_t key;
-    GPtrArray *gens;
-    wrtc_flow_t *fl = NULL;
+    wrtc_flow_t *fl, *newest;
     int dir, i;
 
     if (f->ssrc_only)
@@ -452,23 +501,18 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
     if (!(f->contents & (WRTC_C_CALL | WRTC_C_SIP)))
         return;
     make_key(&key, f->tcp, &f->src, &f->dst);
-    gens = g_hash_table_lookup(m->by_key, &key);
-    if (gens && gens->len) {
-        fl = g_ptr_array_index(gens, gens->len - 1);
-        if (f->t - fl->last_t > m->cfg.idle_gap_s)
-            fl = NULL; /* idle too long: a new flow on the same 5-tuple */
-    }
+    fl = newest = g_hash_table_lookup(m->by_key, &key);
+    if (fl && f->t - fl->last_t > m->cfg.idle_gap_s)
+        fl = NULL; /* idle too long: a new flow on the same 5-tuple */
     if (!fl) {
         if (m->flows->len >= m->cfg.max_flows) {
             m->dropped_flows++;
+            model_cap(m, WRTC_CAP_FLOWS, f->frame);
             return;
         }
         fl = flow_new(m, f);
-        if (!gens) {
-            gens = g_ptr_array_new();
-            g_hash_table_insert(m->by_key, g_memdup2(&key, sizeof key), gens);
-        }
-        g_ptr_array_add(gens, fl);
+        fl->prev_gen = newest;
+        g_hash_table_replace(m->by_key, g_memdup2(&key, sizeof key), fl);
     }
     m->finished = false;
     dir = (wrtc_ep_cmp(&f->src, &fl->ep[0]) == 0) ? 0 : 1;
@@ -500,46 +544,50 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
         if (f->username && (f->contents & WRTC_C_ICE)) {
             char *k = ice_pair_key(f->username);
             if (k) {
-                add_string(fl->ice_pairs, k);
+                add_string(m, fl, &fl->ice_pairs, "ICE ufrag pairs", k, f->frame);
                 g_free(k);
             }
         }
         if (f->username && (f->contents & WRTC_C_TURN) && f->stun_class == 0) {
             char *u = g_strdup_printf("%s@%s", f->username, f->realm ? f->realm : "");
-            add_string(fl->turn_users, u);
+            add_string(m, fl, &fl->turn_users, "TURN users", u, f->frame);
             g_free(u);
         }
         if (f->software) {
             char ep[80], *s;
             wrtc_ep_format(&f->src, true, ep, sizeof ep);
             s = g_strdup_printf("%s\t%s", ep, f->software);
-            add_string(fl->software, s);
+            add_string(m, fl, &fl->software, "SOFTWARE strings", s, f->frame);
             g_free(s);
         }
         if (f->has_relayed)
-            add_ep(fl->relayed, &f->relayed);
+            add_ep(m, fl, &fl->relayed, "relayed addresses", &f->relayed, f->frame);
         for (i = 0; i < f->n_peers && i < WRTC_FACT_MAX_PEERS; i++)
-            add_ep(fl->peers, &f->peers[i]);
+            add_ep(m, fl, &fl->peers, "TURN peers", &f->peers[i], f->frame);
     }
     if (f->channel)
-        add_u16(fl->channels, f->channel);
+        add_u16(m, fl, &fl->channels, "TURN channels", f->channel, f->frame);
     if (f->dtls_version > fl->dtls_version || (f->dtls_version && !fl->dtls_version))
         fl->dtls_version = f->dtls_version;
     if (f->dtls_version == 0xFEFC)
         fl->dtls_version = 0xFEFC;
     for (i = 0; i < f->n_rtp && i < WRTC_FACT_MAX_RTP; i++) {
         const wrtc_rtp_fact_t *r = &f->rtp[i];
-        gint64 k = ((gint64)r->ssrc << 1) | dir;
-        wrtc_stream_t *s = g_hash_table_lookup(fl->streams, &k);
+        wrtc_stream_t *s = find_stream(fl, r->ssrc, dir);
         if (!s) {
-            if (fl->stream_list->len >= m->cfg.max_streams_per_flow) {
+            if (WRTC_LIST_LEN(fl->stream_list) >= m->cfg.max_streams_per_flow) {
                 fl->dropped_streams++;
+                if (!fl->cap_frame[WRTC_CAP_STREAMS]) {
+                    fl->cap_frame[WRTC_CAP_STREAMS] = f->frame;
+                    note_cap_frame(m, f->frame);
+                }
                 continue;
             }
             s = g_new0(wrtc_stream_t, 1);
             s->ssrc = r->ssrc;
             s->dir = (uint8_t)dir;
-            g_hash_table_insert(fl->streams, g_memdup2(&k, sizeof k), s);
+            if (!fl->stream_list)
+                fl->stream_list = g_ptr_array_new_with_free_func(g_free);
             g_ptr_array_add(fl->stream_list, s);
         }
         s->bytes += f->bytes;
@@ -564,13 +612,13 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
         stream_update(s, r, f->t, f->frame);
     }
     if (f->dtls_cert)
-        add_string(fl->certs, f->dtls_cert);
+        add_string(m, fl, &fl->certs, "DTLS certificates", f->dtls_cert, f->frame);
     for (i = 0; i < f->n_cname && i < 4; i++)
-        add_string(fl->cnames, f->cname[i]);
+        add_string(m, fl, &fl->cnames, "CNAMEs", f->cname[i], f->frame);
     if (f->sip_call_id) {
-        add_string(fl->call_ids, f->sip_call_id);
+        add_string(m, fl, &fl->call_ids, "SIP Call-IDs", f->sip_call_id, f->frame);
         for (i = 0; i < f->n_sdp && i < WRTC_FACT_MAX_SDP; i++)
-            add_ep(fl->sdp, &f->sdp[i]);
+            add_ep(m, fl, &fl->sdp, "SDP addresses", &f->sdp[i], f->frame);
     }
 }
 
@@ -667,7 +715,7 @@ static void link_legs(wrtc_model_t *m, uf_t *u, GHashTable *by_ep)
 
     for (i = 0; i < m->flows->len; i++) {
         wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
-        for (j = 0; j < f->ice_pairs->len; j++) {
+        for (j = 0; j < WRTC_LIST_LEN(f->ice_pairs); j++) {
             const char *k = g_ptr_array_index(f->ice_pairs, j);
             gpointer other = g_hash_table_lookup(ice, k);
             if (other) {
@@ -678,12 +726,12 @@ static void link_legs(wrtc_model_t *m, uf_t *u, GHashTable *by_ep)
                 g_hash_table_insert(ice, (gpointer)k, GUINT_TO_POINTER(i + 1));
             }
         }
-        for (j = 0; j < f->relayed->len; j++)
+        for (j = 0; j < WRTC_LIST_LEN(f->relayed); j++)
             g_hash_table_insert(relayed, &g_array_index(f->relayed, wrtc_ep_t, j),
                                 GUINT_TO_POINTER(i + 1));
         /* One client host, one TURN server, one credential: allocations of
          * one call (e.g. an allocation freed once BUNDLE was agreed). */
-        for (j = 0; j < f->turn_users->len; j++) {
+        for (j = 0; j < WRTC_LIST_LEN(f->turn_users); j++) {
             int c = f->turn_req[0] ? 0 : 1, s = 1 - c;
             char *k;
             gpointer other;
@@ -717,7 +765,7 @@ static void link_legs(wrtc_model_t *m, uf_t *u, GHashTable *by_ep)
             }
         }
         /* Permissions, channels and indications name the peer (RFC 8656 §9-11). */
-        for (j = 0; j < f->peers->len; j++) {
+        for (j = 0; j < WRTC_LIST_LEN(f->peers); j++) {
             const wrtc_ep_t *p = &g_array_index(f->peers, wrtc_ep_t, j);
             GPtrArray *others = g_hash_table_lookup(by_ep, p);
             gpointer owner = g_hash_table_lookup(relayed, p);
@@ -863,7 +911,7 @@ void wrtc_model_finish(wrtc_model_t *m)
             }
             g_ptr_array_add(l, GUINT_TO_POINTER(i));
         }
-        for (e = 0; e < (int)f->relayed->len; e++)
+        for (e = 0; e < (int)WRTC_LIST_LEN(f->relayed); e++)
             g_hash_table_add(relayed_eps, &g_array_index(f->relayed, wrtc_ep_t, e));
     }
     link_legs(m, &u, by_ep);
@@ -909,7 +957,7 @@ void wrtc_model_finish(wrtc_model_t *m)
 #define LEG_FIND(x) leg_find(parent, (x))
         for (i = 0; i < m->flows->len; i++) {
             wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
-            for (j = 0; j < f->stream_list->len; j++) {
+            for (j = 0; j < WRTC_LIST_LEN(f->stream_list); j++) {
                 wrtc_stream_t *s = g_ptr_array_index(f->stream_list, j);
                 gpointer other = g_hash_table_lookup(by_ssrc, GUINT_TO_POINTER(s->ssrc));
                 if (!other) {
@@ -935,7 +983,7 @@ void wrtc_model_finish(wrtc_model_t *m)
                 int w;
                 for (w = 0; w < 2; w++) {
                     guint k;
-                    for (k = 0; k < ids[w]->len; k++) {
+                    for (k = 0; k < WRTC_LIST_LEN(ids[w]); k++) {
                         char *key = g_strdup_printf("%d|%s", w,
                                                     (char *)g_ptr_array_index(ids[w], k));
                         gpointer other = g_hash_table_lookup(by_id, key);
@@ -961,8 +1009,8 @@ void wrtc_model_finish(wrtc_model_t *m)
                 }
             }
             /* SDP media endpoints of a SIP call (RTP port, and RTCP on +1). */
-            if (f->call_ids->len == 1) {
-                for (j = 0; j < f->sdp->len; j++) {
+            if (WRTC_LIST_LEN(f->call_ids) == 1) {
+                for (j = 0; j < WRTC_LIST_LEN(f->sdp); j++) {
                     int d;
                     for (d = 0; d <= 1; d++) {
                         wrtc_ep_t *e = g_memdup2(&g_array_index(f->sdp, wrtc_ep_t, j),
@@ -1050,7 +1098,7 @@ void wrtc_model_finish(wrtc_model_t *m)
                     const wrtc_flow_t *x = g_ptr_array_index(s->flows, j);
                     call |= (x->contents & (WRTC_C_ICE | WRTC_C_TURN | WRTC_C_CHANNELDATA |
                                             WRTC_C_DTLS | WRTC_C_ZRTP)) != 0 ||
-                            x->stream_list->len > 0;
+                            WRTC_LIST_LEN(x->stream_list) > 0;
                 }
                 if (call)
                     g_ptr_array_add(m->sessions, s);
@@ -1163,6 +1211,16 @@ const GPtrArray *wrtc_model_flows(const wrtc_model_t *m)
     return m->flows;
 }
 
+uint32_t wrtc_model_cap_frame(const wrtc_model_t *m, wrtc_cap_t cap)
+{
+    return m->cap_frame[cap];
+}
+
+bool wrtc_model_cap_at(const wrtc_model_t *m, uint32_t frame)
+{
+    return m->cap_frames && g_hash_table_contains(m->cap_frames, GUINT_TO_POINTER(frame));
+}
+
 uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m)
 {
     return m->dropped_flows;
@@ -1172,19 +1230,15 @@ const wrtc_flow_t *wrtc_model_lookup(const wrtc_model_t *m, bool tcp, const wrtc
                                      const wrtc_ep_t *dst, double t)
 {
     flow_key_t key;
-    GPtrArray *gens;
-    const wrtc_flow_t *best = NULL;
-    guint i;
+    const wrtc_flow_t *f, *best;
     make_key(&key, tcp, src, dst);
-    gens = g_hash_table_lookup(m->by_key, &key);
-    /* The generation the time falls in; packets before a flow's first fact
-     * (e.g. RTP before it was corroborated) belong to it too. */
-    for (i = 0; gens && i < gens->len; i++) {
-        const wrtc_flow_t *f = g_ptr_array_index(gens, i);
-        best = f;
+    best = g_hash_table_lookup(m->by_key, &key);
+    /* The generation the time falls in: the oldest that ended at or after
+     * it, else the newest; packets before a flow's first fact (e.g. RTP
+     * before it was corroborated) belong to it too. */
+    for (f = best; f; f = f->prev_gen)
         if (t <= f->last_t + 1e-9)
-            break;
-    }
+            best = f;
     if (best && t > best->last_t + m->cfg.idle_gap_s)
         return NULL;
     return best;

@@ -211,6 +211,11 @@ typedef struct wrtc_flow {
     bool      binding_req[2];    /* who sent STUN Binding requests */
     bool      turn_req[2];       /* who sent TURN requests (the client) */
     bool      rtcp_mux;          /* RTCP on a flow that also carries RTP */
+    /* Per-flow lists (at most WRTC_MAX_LIST entries each) are allocated on
+     * their first entry: NULL while empty, so read their length with
+     * WRTC_LIST_LEN. Most flows never fill most of them (a STUN-only or
+     * RTP-only 5-tuple uses one or two), and eleven empty arrays and a hash
+     * table per flow were most of the model's memory. */
     GPtrArray *ice_pairs;        /* normalized "a:b" ufrag pairs (char *) */
     GPtrArray *turn_users;       /* "user@realm" */
     GPtrArray *software;         /* "EP<TAB>SOFTWARE" strings */
@@ -221,9 +226,14 @@ typedef struct wrtc_flow {
     GArray    *sdp;              /* wrtc_ep_t */
     GPtrArray *certs;            /* DTLS certificate serials seen */
     GPtrArray *cnames;           /* RTCP SDES CNAMEs seen */
-    GHashTable *streams;         /* (ssrc<<1|dir) -> wrtc_stream_t* */
-    GPtrArray *stream_list;      /* in first-seen order */
+    GPtrArray *stream_list;      /* wrtc_stream_t*, in first-seen order */
     uint32_t  dropped_streams;
+    /* Caps hit (bounded state): the frame of the first SSRC not tracked
+     * (WRTC_CAP_STREAMS) and of the first list entry not kept
+     * (WRTC_CAP_LIST, in list `cap_list`); 0 while not hit. */
+    uint32_t  cap_frame[2];
+    const char *cap_list;
+    struct wrtc_flow *prev_gen;  /* the earlier flow on the same 5-tuple */
     /* grouping, filled by wrtc_model_finish */
     uint32_t  uf;                /* union-find parent (flow index) */
     int       leg;               /* -1 when not in a session */
@@ -231,6 +241,17 @@ typedef struct wrtc_flow {
     int       local;             /* 0/1: which endpoint is "local" */
     wrtc_role_t remote_role;
 } wrtc_flow_t;
+
+#define WRTC_MAX_LIST 8
+#define WRTC_LIST_LEN(a) ((a) ? (a)->len : 0u)
+
+/* The caps of the model's state (docs/robustness.md). */
+typedef enum {
+    WRTC_CAP_STREAMS = 0,        /* per flow: cfg.max_streams_per_flow SSRCs */
+    WRTC_CAP_LIST,               /* per flow: WRTC_MAX_LIST entries per list */
+    WRTC_CAP_FLOWS,              /* per model: cfg.max_flows flows */
+    WRTC_CAP_TLS                 /* per model: WRTC_MAX_TLS TLS connections */
+} wrtc_cap_t;
 
 typedef struct {
     int      id;                 /* 1-based within the session */
@@ -265,6 +286,11 @@ uint32_t wrtc_model_generation(const wrtc_model_t *m);
 const GPtrArray *wrtc_model_tls_flows(const wrtc_model_t *m);
 const GPtrArray *wrtc_model_flows(const wrtc_model_t *m);
 uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m);
+/* The frame where a model-wide cap (WRTC_CAP_FLOWS, WRTC_CAP_TLS) was
+ * first hit, 0 if never; and whether `frame` hit any cap, per flow or
+ * model-wide (O(1): the test before looking a packet's flow up). */
+uint32_t wrtc_model_cap_frame(const wrtc_model_t *m, wrtc_cap_t cap);
+bool wrtc_model_cap_at(const wrtc_model_t *m, uint32_t frame);
 
 /* The flow a packet belongs to (NULL if untracked), and its session id
  * (0: none). Valid after wrtc_model_finish. */

@@ -80,7 +80,7 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
             set(t, WRTC_TRAIT_TURN, first_frame(f, b),
                 b == WRTC_C_TURN ? "TURN request/indication" : "TURN ChannelData");
         }
-        for (j = 0; j < f->stream_list->len; j++) {
+        for (j = 0; j < WRTC_LIST_LEN(f->stream_list); j++) {
             const wrtc_stream_t *s = g_ptr_array_index(f->stream_list, j);
             t->rtp = true;
             audio |= strcmp(kind(s), "audio") == 0;

@@ -12,6 +12,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import wstest  # noqa: E402
 
 GEN = os.path.join(wstest.REPO, "bench", "gen_bounded.py")
+CAPS = "webrtc.cap.streams || webrtc.cap.list || webrtc.cap.flows || webrtc.cap.tls"
 
 
 class Bounded(unittest.TestCase):
@@ -29,6 +30,12 @@ class Bounded(unittest.TestCase):
         out = self.ts.out(["-r", cap, "-2", "-q", "-z", "webrtc,summary,json"])
         return json.loads(out[out.index("{"):out.rindex("}") + 1])
 
+    def cap_experts(self, cap, extra=("-2",)):
+        """(frame, expert message) of every packet with a cap expert info."""
+        rows = self.ts.fields(cap, ["frame.number", "_ws.expert.message"], CAPS,
+                              extra=list(extra))
+        return [(int(r[0]), [m for m in r[1].split(",") if "limit" in m]) for r in rows]
+
     def test_distinct_tuples_take_nothing(self):
         cap = self.make("tuples", 20000)
         self.assertEqual(self.summary(cap)["sessions"], [])
@@ -40,6 +47,7 @@ class Bounded(unittest.TestCase):
         cap = self.make("churn", 5000)
         self.assertEqual(self.summary(cap)["sessions"], [])
         self.assertEqual(len(self.ts.fields(cap, ["frame.number"], "rtp", extra=["-2"])), 0)
+        self.assertEqual(self.cap_experts(cap), [])   # nothing kept, no cap reached
 
     def test_plain_stun_transactions_are_not_calls(self):
         cap = self.make("stun", 5000)
@@ -60,6 +68,19 @@ class Bounded(unittest.TestCase):
         self.assertEqual(len(s[0]["streams"]), 64)          # streams per flow cap
         self.assertEqual(s[0]["flows"][0]["dropped_streams"], 5000 - 64)  # counted, not kept
         self.assertEqual(s[0]["flows"][0]["turn_channels"].__len__(), 8)  # list cap
+        # One expert info per cap on the flow, on the packet that hit it:
+        # SSRC i is in frame i+1, so SSRC 64 (frame 65) is the first not
+        # tracked; channel 0x4000+i likewise, the 9th (frame 9) the first
+        # not kept. The same with one pass and with two.
+        want = [(9, ["Per-flow list limit reached: TURN channels beyond 8 are not kept"]),
+                (65, ["Streams per flow limit reached: further SSRCs are not tracked"])]
+        self.assertEqual(self.cap_experts(cap), want)
+        self.assertEqual(self.cap_experts(cap, extra=()), want)
+
+    def test_test_captures_reach_no_cap(self):
+        for name in wstest.capture_names():
+            with self.subTest(capture=name):
+                self.assertEqual(self.cap_experts(self.ts.capture(name)), [])
 
 
 if __name__ == "__main__":

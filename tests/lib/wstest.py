@@ -106,8 +106,9 @@ class Tshark:
             os.chmod(dst, 0o644)
         return dst
 
-    def run(self, args, check=True, env=None, timeout=None):
-        cmd = ["tshark"] + list(args)
+    def run(self, args, check=True, env=None, timeout=None, prefix=()):
+        """tshark ARGS as nobody; `prefix` goes before tshark (e.g. valgrind)."""
+        cmd = list(prefix) + ["tshark"] + list(args)
         e = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": self.home,
              "WIRESHARK_PLUGIN_DIR": self.plugins, "WIRESHARK_EXTCAP_DIR": self.extcap,
              "LC_ALL": "C.UTF-8",

@@ -733,6 +733,12 @@ static void test_session(void)
     ss = wrtc_model_sessions(m);
     CHECK_EQ(ss->len, 3);
     CHECK_EQ(((wrtc_session_t *)g_ptr_array_index(ss, 0))->related->len, 1);
+    /* Lookup picks the generation the time falls in (newest after it). */
+    CHECK_EQ(wrtc_model_lookup(m, false, &a1, &b1, 0.01)->first_frame, 1);
+    CHECK_EQ(wrtc_model_lookup(m, false, &b1, &a1, 100.0)->first_frame, 3);
+    CHECK_EQ(wrtc_model_lookup(m, false, &a1, &b1, 501.0)->first_frame, 3);
+    CHECK(wrtc_model_lookup(m, false, &a1, &b1, 600.0) == NULL);
+    CHECK(!wrtc_model_cap_at(m, 1) && !wrtc_model_cap_at(m, 3));
     wrtc_model_free(m);
 
     /* Bounded state: flows beyond the limit are counted, not kept. */
@@ -745,8 +751,48 @@ static void test_session(void)
             add_rtp(m, (uint32_t)i, 0.0, ep4(1, 1, 1, 1, (uint16_t)(100 + i)), b1, 9, 1, 0);
         CHECK_EQ(wrtc_model_flows(m)->len, 2);
         CHECK_EQ(wrtc_model_dropped_flows(m), 3);
+        CHECK_EQ(wrtc_model_cap_frame(m, WRTC_CAP_FLOWS), 2);  /* the first dropped */
+        CHECK(wrtc_model_cap_at(m, 2) && !wrtc_model_cap_at(m, 3));
         wrtc_model_free(m);
     }
+    /* Per-flow caps: the first frame beyond each is recorded once; entries
+     * already kept never count (a repeated channel is not a new one). */
+    {
+        wrtc_model_config_t c;
+        const wrtc_flow_t *fl;
+        wrtc_model_config_default(&c);
+        c.max_streams_per_flow = 3;
+        m = wrtc_model_new(&c);
+        for (i = 0; i < 12; i++) {
+            wrtc_fact_t cf = fact(10 + (uint32_t)i, 0.01 * i, a1, b1, WRTC_C_CHANNELDATA);
+            cf.channel = (uint16_t)(0x4000 + (i < 10 ? i : 0));
+            wrtc_model_add(m, &cf);
+            add_rtp(m, 100 + (uint32_t)i, 0.01 * i, a1, b1, (uint32_t)(i % 5), (uint16_t)i, 0);
+        }
+        fl = wrtc_model_lookup(m, false, &a1, &b1, 0.0);
+        CHECK_EQ(WRTC_LIST_LEN(fl->channels), WRTC_MAX_LIST);
+        CHECK_EQ(fl->cap_frame[WRTC_CAP_LIST], 10 + WRTC_MAX_LIST);
+        CHECK(strcmp(fl->cap_list, "TURN channels") == 0);
+        CHECK_EQ(WRTC_LIST_LEN(fl->stream_list), 3);
+        CHECK_EQ(fl->dropped_streams, 4);      /* SSRCs 3 and 4, twice each */
+        CHECK_EQ(fl->cap_frame[WRTC_CAP_STREAMS], 103);
+        CHECK(wrtc_model_cap_at(m, 103) && wrtc_model_cap_at(m, 10 + WRTC_MAX_LIST));
+        CHECK(!wrtc_model_cap_at(m, 104));
+        CHECK_EQ(WRTC_LIST_LEN(fl->ice_pairs), 0);     /* never allocated */
+        CHECK(fl->ice_pairs == NULL);
+        CHECK_EQ(wrtc_model_cap_frame(m, WRTC_CAP_FLOWS), 0);
+        wrtc_model_free(m);
+    }
+    /* TLS connections beyond the limit: the first one dropped is recorded. */
+    m = wrtc_model_new(NULL);
+    for (i = 0; i < 4100; i++) {
+        wrtc_fact_t tf = fact(1 + (uint32_t)i, 0.0, ep4(10, 0, (uint8_t)(i >> 8), (uint8_t)i, 4000),
+                             b1, WRTC_C_TLS);
+        wrtc_model_add(m, &tf);
+    }
+    CHECK_EQ(wrtc_model_tls_flows(m)->len, 4096);
+    CHECK_EQ(wrtc_model_cap_frame(m, WRTC_CAP_TLS), 4097);
+    wrtc_model_free(m);
 }
 
 /* ----------------------------------------------------------- software */
