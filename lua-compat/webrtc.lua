@@ -126,8 +126,22 @@ local ei = {
     bad_header = ProtoExpert.new("webrtc.malformed", "Malformed packet on a media flow",
         expert.group.MALFORMED, expert.severity.ERROR),
 }
+-- Bounded state (docs/robustness.md): on the packet that first hits a cap.
+ei.cap_streams = ProtoExpert.new("webrtc.cap.streams",
+    "Streams per flow limit reached: further SSRCs are not tracked",
+    expert.group.SEQUENCE, expert.severity.WARN)
+ei.cap_list = ProtoExpert.new("webrtc.cap.list",
+    "Per-flow list limit reached: further entries are not kept",
+    expert.group.SEQUENCE, expert.severity.WARN)
+ei.cap_flows = ProtoExpert.new("webrtc.cap.flows",
+    "Session model flow limit reached: further flows are not tracked",
+    expert.group.SEQUENCE, expert.severity.WARN)
+ei.cap_tls = ProtoExpert.new("webrtc.cap.tls",
+    "TLS connection limit reached: further connections are not remembered",
+    expert.group.SEQUENCE, expert.severity.WARN)
 webrtc.experts = { ei.rtp_detected, ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
-                   ei.event_rejected, ei.in_turn, ei.bad_header }
+                   ei.event_rejected, ei.in_turn, ei.bad_header, ei.cap_streams, ei.cap_list,
+                   ei.cap_flows, ei.cap_tls }
 
 -- Protocols > WebRTC, `-o webrtc.NAME:TRUE|FALSE` (same names as the C plugin).
 webrtc.prefs.corroborate = Pref.bool("Find RTP without signaling by corroboration", true,
@@ -854,7 +868,7 @@ local function call_rtp(tvb, pinfo, tree, f, p, len, ti)
     end
     st[#st + 1] = { ssrc = h.ssrc, pt = h.pt, seq = h.seq, ts = h.ts, marker = h.marker,
                     padding = h.padding, payload_len = plen, srtp = f.srtp,
-                    head = head }
+                    head = head, media_frame = f.media_frame }
     current.frame, current.tvb_off, current.flow, current.pt = pinfo.number, tvb:offset(), f,
         h.pt
     local n = call("rtp", tvb, pinfo, tree)
@@ -1570,11 +1584,10 @@ function session_post.init()
 end
 
 -- Facts for the replay of pending RTP go to the whole-capture model too.
+-- (as the C plugin does: a replayed frame's own facts, without RTP, are
+-- added when the frame is read, so the replay does not mark it seen).
 replay_sinks[#replay_sinks + 1] = function(f)
-    if whole.model and not whole.seen[f.frame] then
-        whole.seen[f.frame] = true
-        Model.add(whole.model, f)
-    end
+    if whole.model then Model.add(whole.model, f) end
 end
 
 local trait_hf = { hf.trait_ice, hf.trait_turn, hf.trait_srtp, hf.trait_dtls_srtp,
@@ -1657,10 +1670,72 @@ local function add_session_fields(tvb, pinfo, tree, f)
     end
 end
 
+-- An expert info on the packet that first hit one of the whole-capture
+-- model's caps (webrtc-facts.c add_cap_experts).
+local function add_cap_experts(tvb, pinfo, tree)
+    local m = whole.model
+    if not Model.cap_at(m, pinfo.number) then return end
+    local ti
+    local function item()
+        if not ti then
+            ti = tree:add(webrtc, tvb(0, 0))
+            ti:set_generated()
+            ti:append_text(": bounded state")
+        end
+        return ti
+    end
+    local CAP = Model.CAP
+    if Model.cap_frame(m, CAP.FLOWS) == pinfo.number then
+        item():add_proto_expert_info(ei.cap_flows)
+    end
+    if Model.cap_frame(m, CAP.TLS) == pinfo.number then
+        item():add_proto_expert_info(ei.cap_tls)
+    end
+    local pt = pinfo.port_type
+    local src = Model.ep_from_text(tostring(pinfo.src), pinfo.src_port)
+    local dst = Model.ep_from_text(tostring(pinfo.dst), pinfo.dst_port)
+    if not src or not dst then return end
+    local fl = Model.lookup(m, pt == PT_TCP, src, dst, pinfo.rel_ts)
+    if not fl then return end
+    if fl.cap_frame[CAP.STREAMS] == pinfo.number then
+        item():add_proto_expert_info(ei.cap_streams)
+    end
+    if fl.cap_frame[CAP.LIST] == pinfo.number then
+        item():add_proto_expert_info(ei.cap_list, string.format(
+            "Per-flow list limit reached: %s beyond %d are not kept", fl.cap_list,
+            Model.MAX_LIST))
+    end
+end
+
+local function sh_rtp_before_claim(f)
+    for _, r in ipairs(f.rtp) do
+        if r.media_frame and r.media_frame > f.frame then return true end
+    end
+    return false
+end
+
 function session_post.dissector(tvb, pinfo, tree)
     if not whole.model then return 0 end
+    -- On a later pass: this frame hit a cap (on the first, the model learns
+    -- it from this very packet, below).
+    local caps_before = Model.cap_at(whole.model, pinfo.number)
     local f = facts_of(pinfo, tvb)
+    if not f then
+        if caps_before then add_cap_experts(tvb, pinfo, tree) end
+        return 0
+    end
     if not f then return 0 end
+    if pinfo.visited and sh_rtp_before_claim(f) then
+        -- Learning on a later pass (tshark's first pass had no tree): the
+        -- C plugin's model saw this frame on its first pass, before the flow
+        -- was claimed, so not as RTP (its RTP came with the replay).
+        local keep = {}
+        for _, r in ipairs(f.rtp) do
+            if not (r.media_frame and r.media_frame > f.frame) then keep[#keep + 1] = r end
+        end
+        f.rtp = keep
+        if #keep == 0 then f.contents = band(f.contents, bitlib.bnot(bor(CC.RTP, CC.SRTP))) end
+    end
     if not whole.seen[f.frame] and f.contents ~= 0 then
         whole.seen[f.frame] = true
         -- RTP that Wireshark decoded without us: keep the SSRC for passes
@@ -1670,6 +1745,7 @@ function session_post.dissector(tvb, pinfo, tree)
         if pinfo.visited then whole.visited = true else whole.unvisited = true end
         Model.add(whole.model, f)
     end
+    add_cap_experts(tvb, pinfo, tree)
     add_session_fields(tvb, pinfo, tree, f)
     return 0
 end

@@ -200,14 +200,39 @@ end
 function M.new(idle_gap_s)
     return { idle_gap_s = idle_gap_s or 60.0, max_flows = 200000, max_streams_per_flow = 64,
              flows = {}, by_key = {}, sessions = {}, tls = {}, tls_keys = {},
-             dropped_flows = 0, finished = false, generation = 0 }
+             dropped_flows = 0, finished = false, generation = 0,
+             cap_frame = {}, cap_frames = {} }
 end
+
+-- Bounded state (session.c): the frames that hit a cap, for the expert
+-- infos. CAP: 1 streams per flow, 2 per-flow list, 3 flows, 4 TLS.
+local CAP_STREAMS, CAP_LIST, CAP_FLOWS, CAP_TLS = 1, 2, 3, 4
+M.CAP = { STREAMS = CAP_STREAMS, LIST = CAP_LIST, FLOWS = CAP_FLOWS, TLS = CAP_TLS }
+local function model_cap(m, cap, frame)
+    if not m.cap_frame[cap] then
+        m.cap_frame[cap] = frame
+        m.cap_frames[frame] = true
+    end
+end
+local function list_cap(m, fl, list, frame)
+    if not fl.cap_frame[CAP_LIST] then
+        fl.cap_frame[CAP_LIST] = frame
+        fl.cap_list = list
+        m.cap_frames[frame] = true
+    end
+end
+function M.cap_at(m, frame) return m.cap_frames[frame] == true end
+function M.cap_frame(m, cap) return m.cap_frame[cap] end
+M.MAX_LIST = MAX_LIST
 
 local function add_tls(m, f)
     local key = flow_key(f.tcp, f.src, f.dst)
     local t = m.tls_keys[key]
     if not t then
-        if #m.tls >= MAX_TLS then return end
+        if #m.tls >= MAX_TLS then
+            model_cap(m, CAP_TLS, f.frame)
+            return
+        end
         t = { tcp = f.tcp, client = f.src, server = f.dst, first_t = f.t, first_frame = f.frame }
         m.tls_keys[key] = t
         m.tls[#m.tls + 1] = t
@@ -227,27 +252,30 @@ local function flow_new(m, f)
                  dtls_version = 0, binding_req = {}, turn_req = {}, rtcp_mux = false,
                  ice_pairs = {}, turn_users = {}, software = {}, call_ids = {},
                  relayed = {}, peers = {}, channels = {}, sdp = {}, certs = {}, cnames = {},
-                 streams = {}, stream_list = {}, dropped_streams = 0,
+                 streams = {}, stream_list = {}, dropped_streams = 0, cap_frame = {},
                  uf = 0, leg = -1, session = -1, ["local"] = 0, remote_role = ROLE.PEER }
     m.flows[#m.flows + 1] = fl
     return fl
 end
 
-local function add_string(a, s)
-    if not s or s == "" or #a >= MAX_LIST then return end
+-- Per-flow lists hold at most MAX_LIST entries; a new entry for a full list
+-- is dropped and, the first time on the flow, recorded as a cap.
+local function add_string(m, fl, a, list, s, frame)
+    if not s or s == "" then return end
     for _, x in ipairs(a) do if x == s then return end end
+    if #a >= MAX_LIST then list_cap(m, fl, list, frame); return end
     a[#a + 1] = s
 end
 
-local function add_ep(a, e)
-    if #a >= MAX_LIST then return end
+local function add_ep(m, fl, a, list, e, frame)
     for _, x in ipairs(a) do if x.key == e.key then return end end
+    if #a >= MAX_LIST then list_cap(m, fl, list, frame); return end
     a[#a + 1] = e
 end
 
-local function add_u16(a, v)
-    if #a >= MAX_LIST then return end
+local function add_u16(m, fl, a, list, v, frame)
     for _, x in ipairs(a) do if x == v then return end end
+    if #a >= MAX_LIST then list_cap(m, fl, list, frame); return end
     a[#a + 1] = v
 end
 
@@ -695,6 +723,7 @@ function M.add(m, f)
     if not fl then
         if #m.flows >= m.max_flows then
             m.dropped_flows = m.dropped_flows + 1
+            model_cap(m, CAP_FLOWS, f.frame)
             return
         end
         fl = flow_new(m, f)
@@ -724,18 +753,22 @@ function M.add(m, f)
         if has(f.contents, C.TURN) and f.stun_class == 0 then fl.turn_req[dir] = true end
         if f.username and has(f.contents, C.ICE) then
             local k = ice_pair_key(f.username)
-            if k then add_string(fl.ice_pairs, k) end
+            if k then add_string(m, fl, fl.ice_pairs, "ICE ufrag pairs", k, f.frame) end
         end
         if f.username and has(f.contents, C.TURN) and f.stun_class == 0 then
-            add_string(fl.turn_users, f.username .. "@" .. (f.realm or ""))
+            add_string(m, fl, fl.turn_users, "TURN users", f.username .. "@" .. (f.realm or ""),
+                       f.frame)
         end
         if f.software then
-            add_string(fl.software, ep_format(f.src, true) .. "\t" .. f.software)
+            add_string(m, fl, fl.software, "SOFTWARE strings",
+                       ep_format(f.src, true) .. "\t" .. f.software, f.frame)
         end
-        if f.relayed then add_ep(fl.relayed, f.relayed) end
-        for _, p in ipairs(f.peers) do add_ep(fl.peers, p) end
+        if f.relayed then add_ep(m, fl, fl.relayed, "relayed addresses", f.relayed, f.frame) end
+        for _, p in ipairs(f.peers) do add_ep(m, fl, fl.peers, "TURN peers", p, f.frame) end
     end
-    if f.channel and f.channel ~= 0 then add_u16(fl.channels, f.channel) end
+    if f.channel and f.channel ~= 0 then
+        add_u16(m, fl, fl.channels, "TURN channels", f.channel, f.frame)
+    end
     if f.dtls_version > fl.dtls_version or (f.dtls_version ~= 0 and fl.dtls_version == 0) then
         fl.dtls_version = f.dtls_version
     end
@@ -747,6 +780,10 @@ function M.add(m, f)
         if not s then
             if #fl.stream_list >= m.max_streams_per_flow then
                 fl.dropped_streams = fl.dropped_streams + 1
+                if not fl.cap_frame[CAP_STREAMS] then
+                    fl.cap_frame[CAP_STREAMS] = f.frame
+                    m.cap_frames[f.frame] = true
+                end
                 skip = true
             else
                 s = { ssrc = r.ssrc, dir = dir, pts = {}, first_pt = 0, srtp = false,
@@ -780,11 +817,11 @@ function M.add(m, f)
             stream_update(s, r, f.t, f.frame)
         end
     end
-    if f.dtls_cert then add_string(fl.certs, f.dtls_cert) end
-    for _, c in ipairs(f.cnames) do add_string(fl.cnames, c) end
+    if f.dtls_cert then add_string(m, fl, fl.certs, "DTLS certificates", f.dtls_cert, f.frame) end
+    for _, c in ipairs(f.cnames) do add_string(m, fl, fl.cnames, "CNAMEs", c, f.frame) end
     if f.sip_call_id then
-        add_string(fl.call_ids, f.sip_call_id)
-        for _, e in ipairs(f.sdp) do add_ep(fl.sdp, e) end
+        add_string(m, fl, fl.call_ids, "SIP Call-IDs", f.sip_call_id, f.frame)
+        for _, e in ipairs(f.sdp) do add_ep(m, fl, fl.sdp, "SDP addresses", e, f.frame) end
     end
 end
 
