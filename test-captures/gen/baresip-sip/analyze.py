@@ -1,7 +1,13 @@
 #!/usr/bin/python3
 """Build and verify the ground truth of the baresip SIP capture.
 
-  analyze.py WORKDIR CAPTURE JSON_OUT DIGITS
+  analyze.py WORKDIR CAPTURE JSON_OUT DIGITS [GENERATOR [MEDIAENC]]
+
+With MEDIAENC (srtp-mand: SDES SRTP, RFC 4568) the SDPs must be RTP/SAVP
+with a=crypto lines; the key of each direction is recorded in the ground
+truth ("keys", GROUND-TRUTH.md) and proven with ../lib/srtp_check.py: every
+SRTP/SRTCP packet must authenticate under it and the decrypted RFC 4733
+events must be the digits sent.
 
 Sources, in order of authority:
   * baresip's own SIP trace (-s) in WORKDIR/alice.log / bob.log: the SDP offer
@@ -16,6 +22,7 @@ Then every number is compared with what plain tshark reports (Wireshark
 follows the SDP in the capture by itself): `-z rtp,streams`, `-Y rtpevent`,
 `-Y rtcp`, `-Y sip`. Any disagreement exits non-zero and no JSON is written.
 """
+import base64
 import datetime
 import json
 import os
@@ -23,6 +30,9 @@ import re
 import struct
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import srtp_check  # noqa: E402
 
 EVENT_CHARS = "0123456789*#ABCD"
 
@@ -160,6 +170,9 @@ def parse_sdp(sdp):
 
 def main():
     workdir, capture, json_out, digits_sent = sys.argv[1:5]
+    generator = sys.argv[5] if len(sys.argv) > 5 else "gen/baresip-sip/generate.sh"
+    mediaenc = sys.argv[6] if len(sys.argv) > 6 else ""
+    srtp = bool(mediaenc)
     alice_log = open(os.path.join(workdir, "alice.log"), errors="replace").read()
     bob_log = open(os.path.join(workdir, "bob.log"), errors="replace").read()
 
@@ -194,8 +207,12 @@ def main():
     for s, m in (("offer", om), ("answer", am)):
         if any(a.startswith("rtcp-mux") for a in m["attrs"]) or any(a.startswith("rtcp:") for a in m["attrs"]):
             die("%s has rtcp-mux or a=rtcp; the capture is meant to use port+1" % s)
-        if m["proto"] != "RTP/AVP":
-            die("%s is %s, expected plain RTP/AVP" % (s, m["proto"]))
+        want_proto = "RTP/SAVP" if srtp else "RTP/AVP"
+        if m["proto"] != want_proto:
+            die("%s is %s, expected %s" % (s, m["proto"], want_proto))
+        cryptos = [a for a in m["attrs"] if a.startswith("crypto:")]
+        if bool(cryptos) != srtp:
+            die("%s: a=crypto lines %s, SRTP %s" % (s, cryptos, "expected" if srtp else "not expected"))
     common = [pt for pt in am["fmts"] if pt in om["fmts"]]
     event_pts = sorted(pt for pt in common
                        if am["rtpmap"].get(pt, "").lower().startswith("telephone-event/"))
@@ -254,7 +271,7 @@ def main():
                 die("SSRC 0x%08x seen in two directions" % ssrc)
             st["n"] += 1
             st["pts"][pt] = st["pts"].get(pt, 0) + 1
-            if pt in event_pts:
+            if pt in event_pts and not srtp:
                 cc = payload[0] & 15
                 ev = payload[12 + 4 * cc]
                 events.setdefault(ssrc, []).append((ts, ev))
@@ -284,9 +301,68 @@ def main():
                 out += EVENT_CHARS[ev] if ev < 16 else "?"
         return out
 
+    # ---- SDES keys (RFC 4568 §6.1: each side's a=crypto carries the key it
+    # sends with; the answer picks the offer's crypto tag), proven by
+    # decrypting every packet of each direction.
+    keys = []
+    if srtp:
+        datagrams = srtp_check.udp_datagrams(capture)
+        ans = [srtp_check.parse_crypto(a) for a in am["attrs"] if a.startswith("crypto:")]
+        if len(ans) != 1:
+            die("answer has %d a=crypto lines, expected 1" % len(ans))
+        offs = [srtp_check.parse_crypto(a) for a in om["attrs"] if a.startswith("crypto:")]
+        off = [c for c in offs if c["tag"] == ans[0]["tag"]]
+        if len(off) != 1 or off[0]["suite"] != ans[0]["suite"]:
+            die("answer crypto %s matches no offered crypto %s" % (ans[0], offs))
+        sdp_frames = {}
+        for what, flt in (("offer", 'sip.Method == "INVITE" && sdp'),
+                          ("answer", 'sip.Status-Code == 200 && sip.CSeq.method == "INVITE" && sdp')):
+            r = subprocess.run(["tshark", "-r", capture, "-Y", flt, "-T", "fields", "-e", "frame.number"],
+                               capture_output=True, text=True, timeout=120)
+            fr = r.stdout.split()
+            if len(fr) != 1:
+                die("tshark finds %d SIP %s frames with SDP" % (len(fr), what))
+            sdp_frames[what] = int(fr[0])
+        for (src, dst, rsrc, rdst, cr, what, sender) in (
+                (a_rtp, b_rtp, a_rtcp, b_rtcp, off[0], "offer", "caller"),
+                (b_rtp, a_rtp, b_rtcp, a_rtcp, ans[0], "answer", "callee")):
+            ctx = srtp_check.Context(cr["suite"], base64.b64decode(cr["key_salt_b64"]))
+            rtp_res = srtp_check.check_direction(datagrams, src, dst, ctx, event_pts)
+            rtcp_res = srtp_check.check_direction(datagrams, rsrc, rdst, ctx, event_pts)
+            ssrc = "0x%08x" % wire[src]
+            if rtp_res["srtp_failed"] or rtcp_res["srtcp_failed"] or rtcp_res["srtp_ok"]:
+                die("%s key: SRTP failures %s, SRTCP failures %d (frames %s)"
+                    % (what, rtp_res["srtp_failed"], rtcp_res["srtcp_failed"],
+                       (rtp_res["failed_frames"] + rtcp_res["failed_frames"])[:10]))
+            if rtp_res["srtp_ok"] != {ssrc: rtp[wire[src]]["n"]}:
+                die("%s key decrypts %s, capture has %s packets of %s"
+                    % (what, rtp_res["srtp_ok"], rtp[wire[src]]["n"], ssrc))
+            if rtcp_res["srtcp_ok"] == 0:
+                die("%s key: no SRTCP packet authenticates" % what)
+            if rtp_res["digits"]:
+                events[wire[src]] = rtp_res["digits"][ssrc]
+            keys.append({
+                "source": "sdes",
+                "flow": "%s -> %s" % (src, dst),
+                "rtcp_flow": "%s -> %s" % (rsrc, rdst),
+                "ssrcs": [ssrc],
+                "suite": cr["suite"],
+                "key_salt_b64": cr["key_salt_b64"],
+                "mki": cr["mki"],
+                "lifetime": cr["lifetime"],
+                "provenance": "SDP %s (%s's send key, RFC 4568 §6.1) in SIP frame %d: a=crypto:%d %s inline:..."
+                              % (what, sender, sdp_frames[what], cr["tag"], cr["suite"]),
+                "sdp_frame": sdp_frames[what],
+                "srtp_packets": sum(rtp_res["srtp_ok"].values()),
+                "srtcp_packets": rtcp_res["srtcp_ok"],
+                "srtcp_encrypted": rtcp_res["srtcp_encrypted"],
+                "rtcp_plain_packets": rtcp_res["rtcp_plain"],
+                "rtcp_plain_types": rtcp_res["rtcp_plain_types"],
+            })
+
     ev_records = []
     for ssrc in sorted(events):
-        digs = wire_digits(events[ssrc])
+        digs = events[ssrc] if srtp else wire_digits(events[ssrc])
         ev_pt = [pt for pt in rtp[ssrc]["pts"] if pt in event_pts]
         ev_records.append({"ssrc": "0x%08x" % ssrc, "pt": ev_pt[0], "digits": digs})
     if [e["digits"] for e in ev_records if e["ssrc"] == "0x%08x" % wire[a_rtp]] != [digits_sent]:
@@ -303,13 +379,13 @@ def main():
         # telephone-event packets of an audio SSRC get their own entry.
         streams.append({
             "ssrc": "0x%08x" % ssrc, "pt": chosen_pt, "media": "audio",
-            "codec": chosen_codec, "kind": "media", "encrypted": False,
+            "codec": chosen_codec, "kind": "media", "encrypted": srtp,
             "flow": "%s -> %s" % (st["src"], st["dst"]), "packets": st["pts"][chosen_pt],
         })
         for pt in sorted(p for p in st["pts"] if p in event_pts):
             streams.append({
                 "ssrc": "0x%08x" % ssrc, "pt": pt, "media": "audio",
-                "codec": "telephone-event/8000", "kind": "event", "encrypted": False,
+                "codec": "telephone-event/8000", "kind": "event", "encrypted": srtp,
                 "flow": "%s -> %s" % (st["src"], st["dst"]), "packets": st["pts"][pt],
             })
 
@@ -322,8 +398,12 @@ def main():
     rtp_count = flows.get(("udp", rtp_pair), 0)
     flows_out = [
         flow(sip_a, sip_b, "sip", ["sip"], sip_count),
-        flow(a_rtp, b_rtp, "media-rtp", ["rtp"], rtp_count),
-        flow(a_rtcp, b_rtcp, "media-rtcp", ["rtcp"], rtcp_frames),
+        flow(a_rtp, b_rtp, "media-rtp", ["srtp"] if srtp else ["rtp"], rtp_count),
+        # SRTCP, plus the plain RTCP packets baresip sends on it (the first
+        # APP and the final BYE, CAPTURE-RECIPES.md)
+        flow(a_rtcp, b_rtcp, "media-rtcp",
+             (["rtcp"] if not srtp or any(k["rtcp_plain_packets"] for k in keys) else [])
+             + (["srtcp"] if srtp else []), rtcp_frames),
     ]
     accounted = sip_count + rtp_count + rtcp_frames
     other = {"%s %s" % (k[0], sorted(k[1])): v for k, v in flows.items()
@@ -381,13 +461,13 @@ def main():
     for ssrc, ts, ev in ev_lines:
         ts_events.setdefault(ssrc, []).append((int(ts), int(ev)))
     ts_digits = {k: wire_digits(v) for k, v in ts_events.items()}
-    if ts_digits != {e["ssrc"]: e["digits"] for e in ev_records}:
+    if ts_digits != ({} if srtp else {e["ssrc"]: e["digits"] for e in ev_records}):
         die("tshark rtpevent digits %s != ours %s" % (ts_digits, ev_records))
     # RTCP and SIP frame counts
-    n_rtcp = len([l for l in tshark("-Y", "rtcp and not icmp", "-T", "fields", "-e", "frame.number").split("\n") if l.strip()])
+    n_rtcp = len([l for l in tshark("-Y", "(rtcp or srtcp) and not icmp", "-T", "fields", "-e", "frame.number").split("\n") if l.strip()])
     if n_rtcp != rtcp_frames:
         die("tshark sees %d RTCP frames, we count %d" % (n_rtcp, rtcp_frames))
-    rtcp_ports = set(tshark("-Y", "rtcp and not icmp", "-T", "fields", "-e", "udp.srcport", "-e", "udp.dstport").split())
+    rtcp_ports = set(tshark("-Y", "(rtcp or srtcp) and not icmp", "-T", "fields", "-e", "udp.srcport", "-e", "udp.dstport").split())
     if rtcp_ports != {a_rtcp.split(":")[1], b_rtcp.split(":")[1]}:
         die("RTCP not on port+1: %s" % rtcp_ports)
     if len([l for l in tshark("-Y", "icmp", "-T", "fields", "-e", "frame.number").split("\n") if l.strip()]) != icmp:
@@ -397,7 +477,20 @@ def main():
     n_sip = len([l for l in tshark("-Y", "sip", "-T", "fields", "-e", "frame.number").split("\n") if l.strip()])
     if n_sip != sip_count:
         die("tshark sees %d SIP frames, we count %d" % (n_sip, sip_count))
-    if tshark("-Y", "dtls or stun or sdp.key_mgmt or sdp.media_attr contains \"crypto\" or sdp.media.proto contains \"SAVP\"").strip():
+    if srtp:
+        if tshark("-Y", "dtls or stun or sdp.key_mgmt").strip():
+            die("tshark finds DTLS/STUN/key-mgmt in an SDES capture")
+        # Wireshark's SDP dissector splits each inline key: it must be the
+        # key||salt recorded, in the frame recorded.
+        rows = [l.split("\t") for l in tshark(
+            "-Y", "sdp.crypto.crypto_suite && sdp.media.proto == \"RTP/SAVP\"", "-T", "fields",
+            "-e", "frame.number", "-e", "sdp.crypto.crypto_suite", "-e", "sdp.crypto.master_key",
+            "-e", "sdp.crypto.master_salt").splitlines() if l.strip()]
+        got = sorted((int(r[0]), r[1], base64.b64encode(bytes.fromhex(r[2] + r[3])).decode()) for r in rows)
+        want = sorted((k["sdp_frame"], k["suite"], k["key_salt_b64"]) for k in keys)
+        if got != want:
+            die("tshark's SDP a=crypto %s != recorded keys %s" % (got, want))
+    elif tshark("-Y", "dtls or stun or sdp.key_mgmt or sdp.media_attr contains \"crypto\" or sdp.media.proto contains \"SAVP\"").strip():
         die("tshark finds SRTP/DTLS/STUN/crypto in a plain-RTP capture")
     sdp_ssrcs = tshark("-Y", "sdp", "-T", "fields", "-e", "sdp.media", "-e", "sdp.media.format").strip()
     if not sdp_ssrcs:
@@ -415,7 +508,7 @@ def main():
     gt = {
         "schema_version": 1,
         "capture": os.path.basename(capture),
-        "generator": "gen/baresip-sip/generate.sh",
+        "generator": generator,
         "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "software": versions,
         "packets": total,
@@ -424,21 +517,26 @@ def main():
             "id": "call-1",
             "description": ("baresip to baresip, direct SIP over UDP (Call-ID %s, no registrar), "
                             "audio from a WAV via aufile; offer %s, answer %s; %s chosen; "
-                            "RTCP on port+1 (no rtcp-mux), plain RTP/AVP; RFC 4733 digits %r "
+                            "RTCP on port+1 (no rtcp-mux), %s; RFC 4733 digits %r "
                             "sent by the caller via ctrl_tcp sndcode; besides the flows: %d ARP frame(s), "
                             "%d ICMP port-unreachable frame(s) quoting late RTCP"
                             % (call_id, " ".join("%d=%s" % (pt, om["rtpmap"].get(pt, "?")) for pt in om["fmts"]),
                                " ".join("%d=%s" % (pt, am["rtpmap"].get(pt, "?")) for pt in am["fmts"]),
-                               chosen_codec, digits_sent, non_ip, icmp)),
+                               chosen_codec,
+                               ("SDES SRTP RTP/SAVP (mediaenc=%s, keys in the SDP a=crypto lines)" % mediaenc
+                                if srtp else "plain RTP/AVP"),
+                               digits_sent, non_ip, icmp)),
             "flows": flows_out,
             "streams": streams,
             "event_pts": event_pts,
             "events": ev_records,
-            "traits": {"ice": False, "turn": False, "srtp": False, "dtls_srtp": False,
-                       "sdes": False, "bundle": False, "rtcp_mux": False, "web_signaling": False},
+            "traits": {"ice": False, "turn": False, "srtp": srtp, "dtls_srtp": False,
+                       "sdes": srtp, "bundle": False, "rtcp_mux": False, "web_signaling": False},
             "verdict": "not-webrtc",
         }],
     }
+    if keys:
+        gt["calls"][0]["keys"] = keys
     if accounted + non_ip + icmp != total:
         die("frame accounting mismatch")
     with open(json_out + ".tmp", "w") as f:

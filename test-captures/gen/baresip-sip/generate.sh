@@ -8,12 +8,20 @@
 # and alice sends the RFC 4733 digits below through the ctrl_tcp module.
 # dumpcap records alice's veth end. analyze.py builds the ground truth from
 # baresip's SIP trace and logs plus the capture, and checks it with tshark.
+#
+# MEDIAENC=srtp-mand (used by ../baresip-sdes/generate.sh) loads baresip's
+# srtp module and makes both accounts require SDES SRTP (RFC 4568 a=crypto
+# in the SDP, RTP/SAVP); NAME names the capture, NS_TAG prefixes the
+# namespaces.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUTDIR=$(cd "$HERE/../.." && pwd)
-PCAP="$OUTDIR/baresip-sip.pcapng"
-JSON="$OUTDIR/baresip-sip.json"
+NAME=${NAME:-baresip-sip}
+MEDIAENC=${MEDIAENC:-}
+NS_TAG=${NS_TAG:-wrtc}
+PCAP="$OUTDIR/$NAME.pcapng"
+JSON="$OUTDIR/$NAME.json"
 DIGITS=${DIGITS:-1234#}
 CALL_SECONDS=${CALL_SECONDS:-12}
 PY=/usr/bin/python3
@@ -32,8 +40,8 @@ finish() {
 }
 trap finish EXIT
 
-NS_A=wrtc-sip-alice
-NS_B=wrtc-sip-bob
+NS_A=$NS_TAG-sip-alice
+NS_B=$NS_TAG-sip-bob
 IP_A=192.0.2.1
 IP_B=192.0.2.2
 
@@ -75,8 +83,14 @@ module_app		menu.so
 module_app		ctrl_tcp.so
 ctrl_tcp_listen		127.0.0.1:4444
 EOF
-    # No registrar (regint=0), auto-answer, PCMU then PCMA; no mediaenc/medianat.
-    echo "<sip:$3@$2>;regint=0;answermode=auto;audio_codecs=PCMU/8000,PCMA/8000" > "$1/accounts"
+    local enc=""
+    if [ -n "$MEDIAENC" ]; then
+        echo "module			srtp.so" >> "$1/config"
+        enc=";mediaenc=$MEDIAENC"
+    fi
+    # No registrar (regint=0), auto-answer, PCMU then PCMA; no medianat;
+    # mediaenc only when MEDIAENC is set.
+    echo "<sip:$3@$2>;regint=0;answermode=auto;audio_codecs=PCMU/8000,PCMA/8000$enc" > "$1/accounts"
     : > "$1/contacts"
 }
 mkconf "$WORK/alice" "$IP_A" alice veth-alice
@@ -113,7 +127,8 @@ wait "$PID_B" || true
 wrtc_capture_stop
 
 # --- ground truth -----------------------------------------------------------
-"$PY" "$HERE/analyze.py" "$WORK" "$WORK/capture.pcapng" "$WORK/ground-truth.json" "$DIGITS"
+"$PY" "$HERE/analyze.py" "$WORK" "$WORK/capture.pcapng" "$WORK/ground-truth.json" "$DIGITS" \
+    "gen/$NAME/generate.sh" "$MEDIAENC"
 # analyze.py names the capture after its argument: fix the name, then install.
 "$PY" - "$WORK/ground-truth.json" "$(basename "$PCAP")" <<'EOF'
 import json, sys
