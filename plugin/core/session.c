@@ -358,9 +358,16 @@ static uint32_t median_clock(const wrtc_stream_t *s)
     return wrtc_clock_match((int64_t)r[s->n_rates / 2], 1.0);
 }
 
-static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, uint32_t frame)
+static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, uint32_t frame,
+                          const char *key)
 {
     s->packets++;
+    if (r->decrypt == WRTC_DECRYPT_OK)
+        s->decrypted++;
+    else if (r->decrypt == WRTC_DECRYPT_AUTH_FAILED)
+        s->auth_failed++;
+    if (r->decrypt != WRTC_DECRYPT_NONE && key)
+        g_strlcpy(s->key_source, key, sizeof s->key_source);
     s->pt_bitmap[r->pt / 8] |= (uint8_t)(1u << (r->pt % 8));
     s->payload_bytes += r->payload_len;
     if (r->payload_len == 0)
@@ -535,7 +542,7 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
             g_ptr_array_add(fl->stream_list, s);
         }
         s->bytes += f->bytes;
-        stream_update(s, r, f->t, f->frame);
+        stream_update(s, r, f->t, f->frame, f->srtp_key);
     }
     if (f->dtls_cert)
         add_string(fl->certs, f->dtls_cert);

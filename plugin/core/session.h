@@ -77,7 +77,15 @@ typedef struct {
     uint16_t seq;
     uint32_t ts;
     uint32_t payload_len;
+    uint8_t  decrypt;            /* WRTC_DECRYPT_*: SRTP decryption of this packet */
 } wrtc_rtp_fact_t;
+
+/* What SRTP decryption did with an RTP packet (plugin: webrtc-srtp.c). */
+enum {
+    WRTC_DECRYPT_NONE = 0,       /* no key applied */
+    WRTC_DECRYPT_OK,             /* authenticated and decrypted */
+    WRTC_DECRYPT_AUTH_FAILED     /* a key applied, its tag did not verify */
+};
 
 /* Everything the model learns from one packet. Strings are copied. */
 typedef struct {
@@ -103,6 +111,7 @@ typedef struct {
     /* RTP / RTCP */
     uint8_t   n_rtp;
     wrtc_rtp_fact_t rtp[WRTC_FACT_MAX_RTP];
+    const char *srtp_key;        /* where the SRTP key used/tried came from */
     uint8_t   n_rtcp;
     uint32_t  rtcp_ssrc[WRTC_FACT_MAX_RTCP];
     /* SIP/SDP */
@@ -181,6 +190,9 @@ typedef struct {
     uint8_t  n_rates;
     uint32_t clock_rate;         /* estimated (0: unknown) */
     bool     seq_init;
+    /* SRTP decryption (only when a key applied) */
+    uint32_t decrypted, auth_failed;
+    char     key_source[96];     /* the last key used (or tried) */
 } wrtc_stream_t;
 
 typedef struct wrtc_flow {

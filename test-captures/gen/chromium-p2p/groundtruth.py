@@ -315,6 +315,13 @@ def stack_view(res):
                 continue
             sec = next(x for x in pc["local"]["sections"] if x["mid"] == s["mid"])
             codec = pc["stats"].get(s.get("codecId"), {})
+            if "rtxSsrc" not in s:
+                # Firefox's outbound-rtp has no rtxSsrc: the sender's SDP
+                # ssrc-group:FID pairs the media SSRC with its RTX SSRC
+                # (RFC 4588 §8.1).
+                fid = [g[1] for g in sec["fid"] if g[0] == s["ssrc"]]
+                if fid:
+                    s["rtxSsrc"] = fid[0]
             outbound.append((name, s, sec, codec))
             ssrc_owner[s["ssrc"]] = (name, sec, "media")
             if "rtxSsrc" in s:

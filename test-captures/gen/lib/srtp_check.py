@@ -208,16 +208,29 @@ def udp_datagrams(capture, display_filter="udp && !icmp"):
     return res
 
 
-def check_direction(datagrams, src, dst, ctx, event_pts=()):
+def red_primary_pt(payload):
+    """RFC 2198 §3: the block headers of a RED payload; the last (F=0,
+    one byte) names the primary encoding. None if malformed."""
+    off = 0
+    while off < len(payload):
+        if payload[off] & 0x80:
+            off += 4
+            continue
+        return payload[off] & 0x7F
+    return None
+
+
+def check_direction(datagrams, src, dst, ctx, event_pts=(), red_pts=()):
     """Decrypt every RTP/RTCP-shaped datagram from src to dst (RFC 7983
     first byte 128-191; RFC 5761 §4 second byte 192-223 = RTCP).
 
     Returns a dict: srtp packets (ok / failed) per SSRC, srtcp ok/failed,
     plain RTCP packets (RTCP compound without trailer that fails SRTCP),
-    and the RFC 4733 digits per SSRC (one per event timestamp)."""
+    the RFC 4733 digits per SSRC (one per event timestamp) and, for RED
+    payload types, the primary payload types found inside (per SSRC)."""
     r = {"srtp_ok": {}, "srtp_failed": {}, "srtcp_ok": 0, "srtcp_failed": 0,
          "srtcp_encrypted": 0, "rtcp_plain": 0, "rtcp_plain_types": [],
-         "digits": {}, "first_frame": None, "failed_frames": []}
+         "digits": {}, "red_inner": {}, "first_frame": None, "failed_frames": []}
     ev_ts = {}
     for frame, s, d, p in datagrams:
         if (s, d) != (src, dst) or len(p) < 2 or not 128 <= p[0] <= 191:
@@ -244,6 +257,16 @@ def check_direction(datagrams, src, dst, ctx, event_pts=()):
             r["first_frame"] = frame
         r["srtp_ok"][ssrc] = r["srtp_ok"].get(ssrc, 0) + 1
         pt = p[1] & 0x7F
+        if pt in red_pts:
+            cc = plain[0] & 15
+            hlen = 12 + 4 * cc
+            if plain[0] & 0x10:
+                hlen += 4 + 4 * struct.unpack_from("!H", plain, hlen + 2)[0]
+            pad = plain[-1] if plain[0] & 0x20 else 0
+            inner = red_primary_pt(plain[hlen:len(plain) - pad])
+            if inner is not None:
+                d = r["red_inner"].setdefault(ssrc, {})
+                d[inner] = d.get(inner, 0) + 1
         if pt in event_pts:
             cc = plain[0] & 15
             hlen = 12 + 4 * cc
