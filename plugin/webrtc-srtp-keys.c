@@ -150,7 +150,7 @@ static gboolean decode_key(const char *b64, const wrtc_srtp_suite_info_t *s, gui
     return ok;
 }
 
-static gboolean row_update(void *r, char **err)
+static webrtc_uat_ret_t row_update(void *r, char **err)
 {
     key_row_t *k = (key_row_t *)r;
     const wrtc_srtp_suite_info_t *s;
@@ -201,15 +201,70 @@ static gboolean row_update(void *r, char **err)
 /* ---- the key store (file scope) ----------------------------------------- */
 
 static GPtrArray *keys;      /* webrtc_srtp_key_t*, learnt in frame order */
+/* The keys by sender endpoint (a packet only looks at its sender's keys,
+ * however many calls the capture has), and those for any sender port. */
+static GHashTable *by_sender;  /* sender_t* -> GPtrArray of keys */
+static GPtrArray *any_sender;
+
+typedef struct {
+    address addr;
+    guint32 port;
+} sender_t;
+
+static guint sender_hash(gconstpointer p)
+{
+    const sender_t *s = (const sender_t *)p;
+    return add_address_to_hash(s->port, &s->addr);
+}
+
+static gboolean sender_equal(gconstpointer a, gconstpointer b)
+{
+    const sender_t *x = (const sender_t *)a, *y = (const sender_t *)b;
+    return x->port == y->port && addresses_equal(&x->addr, &y->addr);
+}
 
 guint webrtc_srtp_key_count(void)
 {
     return keys ? keys->len : 0;
 }
 
-webrtc_srtp_key_t *webrtc_srtp_key_get(guint i)
+void webrtc_srtp_key_candidates(const packet_info *pinfo, const GPtrArray **sender,
+                                const GPtrArray **any)
 {
-    return (webrtc_srtp_key_t *)g_ptr_array_index(keys, i);
+    sender_t k;
+    k.addr = pinfo->src;
+    k.port = pinfo->srcport;
+    *sender = by_sender ? (const GPtrArray *)g_hash_table_lookup(by_sender, &k) : NULL;
+    *any = any_sender;
+}
+
+static void index_under(webrtc_srtp_key_t *k, guint32 port)
+{
+    sender_t look, *nk;
+    GPtrArray *a;
+    look.addr = k->src;
+    look.port = port;
+    a = (GPtrArray *)g_hash_table_lookup(by_sender, &look);
+    if (!a) {
+        nk = wmem_new(wmem_file_scope(), sender_t);
+        copy_address_wmem(wmem_file_scope(), &nk->addr, &k->src);
+        nk->port = port;
+        a = g_ptr_array_new();
+        g_hash_table_insert(by_sender, nk, a);
+    }
+    g_ptr_array_add(a, k);
+}
+
+/* Once its match criteria are set. */
+static void key_index(webrtc_srtp_key_t *k)
+{
+    if (k->src.type == AT_NONE || !k->src_port) {
+        g_ptr_array_add(any_sender, k);
+        return;
+    }
+    index_under(k, k->src_port);
+    if (k->src_rtcp_plus1)
+        index_under(k, k->src_port + 1);
 }
 
 static webrtc_srtp_key_t *key_add(webrtc_key_source_t source, guint32 frame, const char *desc,
@@ -251,6 +306,7 @@ static void keys_from_table(void)
         }
         (void)parse_endpoint(r->src, &k->src, &k->src_port, wmem_file_scope());
         (void)parse_endpoint(r->dst, &k->dst, &k->dst_port, wmem_file_scope());
+        key_index(k);
     }
 }
 
@@ -435,6 +491,7 @@ static void dtls_add_keys(packet_info *pinfo, handshake_t *h, const wrtc_srtp_su
         k->src_port = side == 0 ? h->client_port : h->server_port;
         k->dst_port = side == 0 ? h->server_port : h->client_port;
         k->trial = trial;
+        key_index(k);
     }
     memset(cks, 0, sizeof cks);
     memset(sks, 0, sizeof sks);
@@ -551,6 +608,7 @@ static void sdes_commit(packet_info *pinfo, sdes_state_t *st)
             k->src_port = st->media_port;
             k->src_rtcp_plus1 = TRUE;
             k->trial = st->n > 1;
+            key_index(k);
             any = TRUE;
         }
         /* SDP-negotiated SRTP reaches us only through its conversation:
@@ -728,6 +786,9 @@ static void keys_init(void)
     GArray *wanted;
     int i;
     keys = g_ptr_array_new();
+    any_sender = g_ptr_array_new();
+    by_sender = g_hash_table_new_full(sender_hash, sender_equal, NULL,
+                                      (GDestroyNotify)g_ptr_array_unref);
     handshakes = g_ptr_array_new();
     keys_from_table();
     keylog_loaded = FALSE;
@@ -757,6 +818,12 @@ static void keys_cleanup(void)
         wrtc_srtp_ctx_free(&((webrtc_srtp_key_t *)g_ptr_array_index(keys, i))->ctx);
     if (keys)
         g_ptr_array_free(keys, TRUE);
+    if (by_sender)
+        g_hash_table_destroy(by_sender);
+    if (any_sender)
+        g_ptr_array_free(any_sender, TRUE);
+    by_sender = NULL;
+    any_sender = NULL;
     if (handshakes)
         g_ptr_array_free(handshakes, TRUE);
     keys = NULL;

@@ -148,47 +148,53 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
     guint16 seq = 0;
     stream_t *s;
     webrtc_srtp_key_t *tried = NULL;
+    const GPtrArray *lists[2];
     guint8 *out;
     size_t olen;
-    guint i, n = webrtc_srtp_key_count();
+    guint i, l;
     outcome_t *o;
     int pass;
+    gboolean applies = FALSE;
 
     if (len < (rtcp ? 8u : 12u))
         return &not_keyed;
     ssrc = rtcp ? pntoh32(p + 4) : pntoh32(p + 8);
     if (!rtcp)
         seq = pntoh16(p + 2);
-    for (i = 0; i < n; i++)
-        if (key_applies(webrtc_srtp_key_get(i), pinfo, ssrc, rtcp, later_keys))
-            break;
-    if (i == n)
+    webrtc_srtp_key_candidates(pinfo, &lists[0], &lists[1]);
+    for (l = 0; l < 2 && !applies; l++)
+        for (i = 0; lists[l] && i < lists[l]->len && !applies; i++)
+            applies = key_applies((webrtc_srtp_key_t *)g_ptr_array_index(lists[l], i), pinfo,
+                                  ssrc, rtcp, later_keys);
+    if (!applies)
         return &not_keyed;
 
     s = stream_of(pinfo, ssrc, rtcp);
     o = wmem_new0(wmem_file_scope(), outcome_t);
     out = (guint8 *)wmem_alloc(pinfo->pool, len);
-    /* Pass 0: the stream's key; pass 1: the others, newest first (a
-     * re-INVITE or a new handshake re-keys). */
+    /* Pass 0: the stream's key; pass 1: the others, the sender's newest
+     * first (a re-INVITE or a new handshake re-keys), then the table's. */
     for (pass = 0; pass < 2; pass++) {
-        for (i = n; i-- > 0;) {
-            webrtc_srtp_key_t *k = webrtc_srtp_key_get(i);
-            guint32 roc;
-            if ((pass == 0) != (k == s->key) || !key_applies(k, pinfo, ssrc, rtcp, later_keys))
-                continue;
-            roc = rtcp ? 0 : wrtc_srtp_index_guess(&s->index, seq);
-            if (!tried || k == s->key)
-                tried = k;
-            if (transform(k, p, len, rtcp, roc, out, &olen) == WRTC_SRTP_OK) {
-                if (s->key != k && s->key && !rtcp)
-                    memset(&s->index, 0, sizeof s->index);   /* a new crypto context */
-                s->key = k;
-                if (!rtcp)
-                    wrtc_srtp_index_update(&s->index, seq, roc);
-                o->state = WEBRTC_SRTP_DECRYPTED;
-                o->key = k;
-                o->roc = roc;
-                return o;
+        for (l = 0; l < 2; l++) {
+            for (i = lists[l] ? lists[l]->len : 0; i-- > 0;) {
+                webrtc_srtp_key_t *k = (webrtc_srtp_key_t *)g_ptr_array_index(lists[l], i);
+                guint32 roc;
+                if ((pass == 0) != (k == s->key) || !key_applies(k, pinfo, ssrc, rtcp, later_keys))
+                    continue;
+                roc = rtcp ? 0 : wrtc_srtp_index_guess(&s->index, seq);
+                if (!tried || k == s->key)
+                    tried = k;
+                if (transform(k, p, len, rtcp, roc, out, &olen) == WRTC_SRTP_OK) {
+                    if (s->key != k && s->key && !rtcp)
+                        memset(&s->index, 0, sizeof s->index);   /* a new crypto context */
+                    s->key = k;
+                    if (!rtcp)
+                        wrtc_srtp_index_update(&s->index, seq, roc);
+                    o->state = WEBRTC_SRTP_DECRYPTED;
+                    o->key = k;
+                    o->roc = roc;
+                    return o;
+                }
             }
         }
     }

@@ -61,7 +61,10 @@ void webrtc_srtp_keys_register(module_t *module);
 void webrtc_srtp_keys_handoff(void);
 /* The keys that exist so far (first pass: those learnt up to this frame). */
 guint webrtc_srtp_key_count(void);
-webrtc_srtp_key_t *webrtc_srtp_key_get(guint i);
+/* The keys that may apply to a packet: those of its sender endpoint, and
+ * those for any sender (either array may be NULL); in the order learnt. */
+void webrtc_srtp_key_candidates(const packet_info *pinfo, const GPtrArray **sender,
+                                const GPtrArray **any);
 
 /* ---- webrtc-srtp.c --------------------------------------------------- */
 void webrtc_srtp_register(void);

@@ -13,7 +13,8 @@ With the plugin and default preferences, two-pass dissection:
   (RFC 5761 §4: first byte 128-191, second 192-223) of a UDP media flow is
   dissected as RTCP or SRTCP;
 - RTP EVENT appears only on ground-truth telephone-event streams that are in
-  the clear, on all of their packets, with the ground-truth digits.
+  the clear (or SRTP keyed by SDES in the capture itself, decrypted by
+  default), on all of their packets, with the ground-truth digits.
 """
 import collections
 import os
