@@ -255,6 +255,26 @@ static void index_under(webrtc_srtp_key_t *k, guint32 port)
     g_ptr_array_add(a, k);
 }
 
+/* The same key for the same sender again (an SDP repeated in a re-INVITE,
+ * a retransmitted 200 OK): the first one serves. */
+static gboolean key_known(const address *src, guint32 port, const wrtc_srtp_suite_info_t *s,
+                          const guint8 *material, guint8 mki_len)
+{
+    sender_t look;
+    const GPtrArray *a;
+    guint i;
+    look.addr = *src;
+    look.port = port;
+    a = (const GPtrArray *)g_hash_table_lookup(by_sender, &look);
+    for (i = 0; a && i < a->len; i++) {
+        const webrtc_srtp_key_t *k = (const webrtc_srtp_key_t *)g_ptr_array_index(a, i);
+        if (k->ctx.suite == s && k->ctx.mki_len == mki_len && k->src_port == port &&
+            memcmp(k->material, material, (size_t)s->key_len + s->salt_len) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* Once its match criteria are set. */
 static void key_index(webrtc_srtp_key_t *k)
 {
@@ -274,6 +294,7 @@ static webrtc_srtp_key_t *key_add(webrtc_key_source_t source, guint32 frame, con
     webrtc_srtp_key_t *k = wmem_new0(wmem_file_scope(), webrtc_srtp_key_t);
     if (!wrtc_srtp_ctx_init(&k->ctx, s->id, key_salt, (size_t)s->key_len + s->salt_len, mki_len))
         return NULL;
+    memcpy(k->material, key_salt, (size_t)s->key_len + s->salt_len);
     k->source = source;
     k->frame = frame;
     k->desc = wmem_strdup(wmem_file_scope(), desc);
@@ -322,6 +343,12 @@ typedef struct {
 static GHashTable *keylog;   /* client random hex (lower case) -> keylog_entry_t */
 static gboolean keylog_loaded;
 
+static void keylog_entry_free(gpointer p)
+{
+    memset(p, 0, sizeof(keylog_entry_t));   /* secrets do not linger */
+    g_free(p);
+}
+
 static const char *keylog_path(void)
 {
     if (pref_keylog && *pref_keylog)
@@ -358,7 +385,7 @@ static void keylog_load(void)
     char line[512];
 
     if (!keylog)
-        keylog = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        keylog = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, keylog_entry_free);
     keylog_loaded = TRUE;
     if (!path || !(fp = fopen(path, "r")))
         return;
@@ -600,6 +627,10 @@ static void sdes_commit(packet_info *pinfo, sdes_state_t *st)
             char desc[64];
             if (!c->suite || c->have != (guint)c->suite->key_len + c->suite->salt_len)
                 continue;
+            if (key_known(a, st->media_port, c->suite, c->key, c->mki_len)) {
+                any = TRUE;
+                continue;
+            }
             snprintf(desc, sizeof desc, "SDES in frame %u", pinfo->num);
             k = key_add(WEBRTC_KEY_SDES, pinfo->num, desc, c->suite, c->key, c->mki_len);
             if (!k)
@@ -814,8 +845,11 @@ static void keys_init(void)
 static void keys_cleanup(void)
 {
     guint i;
-    for (i = 0; keys && i < keys->len; i++)
-        wrtc_srtp_ctx_free(&((webrtc_srtp_key_t *)g_ptr_array_index(keys, i))->ctx);
+    for (i = 0; keys && i < keys->len; i++) {
+        webrtc_srtp_key_t *k = (webrtc_srtp_key_t *)g_ptr_array_index(keys, i);
+        wrtc_srtp_ctx_free(&k->ctx);
+        memset(k->material, 0, sizeof k->material);   /* secrets do not linger */
+    }
     if (keys)
         g_ptr_array_free(keys, TRUE);
     if (by_sender)

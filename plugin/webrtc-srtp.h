@@ -35,6 +35,7 @@ typedef struct {
     gboolean has_ssrc;
     guint32  ssrc;
     gboolean trial;              /* one of several candidate profiles (DTLS 1.3) */
+    guint8   material[WRTC_SRTP_MAX_KEYSALT];  /* master key || salt (to spot repeats) */
 } webrtc_srtp_key_t;
 
 /* What happened to one packet (webrtc.srtp.*), kept per frame. */
