@@ -26,6 +26,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lib"))
+import bench  # noqa: E402  (this folder)
 import wstest  # noqa: E402
 
 WORK = os.environ.get("WEBRTC_BENCH_DIR", "/var/tmp/webrtc-bench")
@@ -52,15 +53,7 @@ def build(name, copies):
 
 
 def cpu_once(ts, capture, extra):
-    cmd = ["tshark", "-r", capture, "-q", "-z", "io,phs"] + extra
-    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": ts.home,
-           "WIRESHARK_PLUGIN_DIR": ts.plugins, "LC_ALL": "C.UTF-8"}
-    if os.geteuid() == 0:
-        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, ru = os.wait4(p.pid, 0)
-    if status != 0:
-        raise RuntimeError("tshark failed: %s" % p.stderr.read().decode()[-2000:])
+    _, ru = bench.dissect(ts, capture, extra)
     return ru.ru_utime + ru.ru_stime
 
 

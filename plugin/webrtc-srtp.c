@@ -25,7 +25,6 @@
 #include <epan/conversation.h>
 #include <epan/exceptions.h>
 #include <epan/proto_data.h>
-#include <wsutil/pint.h>
 #include <epan/dissectors/packet-rtcp.h>
 #include <epan/dissectors/packet-rtp.h>
 
@@ -116,6 +115,12 @@ static gboolean key_applies(const webrtc_srtp_key_t *k, packet_info *pinfo, guin
     return TRUE;
 }
 
+/* Big-endian reads (wsutil's pntoh32 became pntohu32 in 4.6). */
+static guint32 be32(const guint8 *p)
+{
+    return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
+}
+
 /* ---- the per-frame outcome ------------------------------------------- */
 
 typedef struct {
@@ -158,9 +163,9 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
 
     if (len < (rtcp ? 8u : 12u))
         return &not_keyed;
-    ssrc = rtcp ? pntoh32(p + 4) : pntoh32(p + 8);
+    ssrc = rtcp ? be32(p + 4) : be32(p + 8);
     if (!rtcp)
-        seq = pntoh16(p + 2);
+        seq = (guint16)((p[2] << 8) | p[3]);
     webrtc_srtp_key_candidates(pinfo, &lists[0], &lists[1]);
     for (l = 0; l < 2 && !applies; l++)
         for (i = 0; lists[l] && i < lists[l]->len && !applies; i++)
@@ -232,8 +237,8 @@ int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
                                  conversation_pt_to_conversation_type(pinfo->ptype),
                                  pinfo->destport, pinfo->srcport, NO_ADDR_B);
         if (conv) {
-            struct _rtp_conversation_info *d =
-                (struct _rtp_conversation_info *)conversation_get_proto_data(conv, proto_rtp_id);
+            struct webrtc_rtp_conv_info *d =
+                (struct webrtc_rtp_conv_info *)conversation_get_proto_data(conv, proto_rtp_id);
             if (d)
                 slot = &d->srtp_info;
         }
