@@ -291,7 +291,11 @@ static webrtc_srtp_key_t *key_add(webrtc_key_source_t source, guint32 frame, con
                                   const wrtc_srtp_suite_info_t *s, const guint8 *key_salt,
                                   guint8 mki_len)
 {
-    webrtc_srtp_key_t *k = wmem_new0(wmem_file_scope(), webrtc_srtp_key_t);
+    webrtc_srtp_key_t *k;
+    /* Bounded state: a capture cannot make us hold more keys than this. */
+    if (keys->len >= WEBRTC_SRTP_MAX_KEYS)
+        return NULL;
+    k = wmem_new0(wmem_file_scope(), webrtc_srtp_key_t);
     if (!wrtc_srtp_ctx_init(&k->ctx, s->id, key_salt, (size_t)s->key_len + s->salt_len, mki_len))
         return NULL;
     memcpy(k->material, key_salt, (size_t)s->key_len + s->salt_len);

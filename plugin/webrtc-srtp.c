@@ -87,6 +87,13 @@ static stream_t *stream_of(packet_info *pinfo, guint32 ssrc, gboolean rtcp)
     s = (stream_t *)wmem_map_lookup(streams, &k);
     if (s)
         return s;
+    if (wmem_map_size(streams) >= WEBRTC_SRTP_MAX_STREAMS) {
+        /* Beyond the bound a stream keeps no state: each packet is tried
+         * with ROC 0 against its sender's keys. */
+        static stream_t scratch;
+        memset(&scratch, 0, sizeof scratch);
+        return &scratch;
+    }
     nk = wmem_new(wmem_file_scope(), stream_key_t);
     *nk = k;
     copy_address_wmem(wmem_file_scope(), &nk->src, &pinfo->src);

@@ -54,6 +54,10 @@ typedef struct {
     const char *key_desc;        /* key used / tried (file scope), or NULL */
 } webrtc_srtp_packet_t;
 
+/* Bounded state (docs/decryption.md): keys held, streams followed. */
+#define WEBRTC_SRTP_MAX_KEYS    4096
+#define WEBRTC_SRTP_MAX_STREAMS 65536
+
 #define WEBRTC_PDATA_SRTP_STATE 3   /* pinfo->pool, webrtc_srtp_packet_t */
 #define WEBRTC_PDATA_SRTP_CACHE 0x100 /* file scope, + tvb offset in the frame */
 
