@@ -271,7 +271,8 @@ static int call_rtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc
         expert_add_info_format(pinfo, ti, &ei_webrtc_rtcp_paired,
                                "RTCP on RTP port + 1: %s", f->evidence);
     if (f->srtp) {
-        int r = webrtc_srtp_dissect(tvb, pinfo, tree, proto_item_get_subtree(ti), TRUE);
+        int r = webrtc_srtp_dissect(tvb, pinfo, tree, proto_item_get_subtree(ti), TRUE,
+                                    NULL, "WebRTC");
         if (r >= 0)
             return r;
     }
@@ -330,7 +331,7 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
                 "payload type %u rejected as RFC 4733: %s", ev->pt, ev->reason);
     }
     if (plain) {
-        webrtc_srtp_call_plain(plain, pinfo, tree, FALSE);
+        webrtc_srtp_call_plain(plain, pinfo, tree, FALSE, f->dyn, "WebRTC");
         return (int)tvb_reported_length(tvb);
     }
     return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);

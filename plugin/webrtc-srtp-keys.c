@@ -569,13 +569,14 @@ static void dtls_derive(packet_info *pinfo, handshake_t *h)
 
 enum {
     K_SDP, K_SDP_CONN_ADDR, K_SDP_MEDIA_PORT, K_SDP_SUITE, K_SDP_MASTER_KEY, K_SDP_MASTER_SALT,
-    K_SDP_KEY_AND_SALT, K_SDP_MKI_LEN,
+    K_SDP_KEY_AND_SALT, K_SDP_MKI_LEN, K_SDP_FORMAT, K_SDP_MIME, K_SDP_RATE,
     K_DTLS_HS_TYPE, K_DTLS_RANDOM, K_DTLS_PROFILE, K_DTLS_MKI_LEN, K_DTLS_SUITE, K_DTLS_VERSION,
     K_COUNT
 };
 static const char *const k_names[K_COUNT] = {
     "sdp", "sdp.connection_info.address", "sdp.media.port", "sdp.crypto.crypto_suite",
     "sdp.crypto.master_key", "sdp.crypto.master_salt", "sdp.key_and_salt", "sdp.crypto.mki_length",
+    "sdp.media.format", "sdp.mime.type", "sdp.sample_rate",
     "dtls.handshake.type", "dtls.handshake.random", "dtls.use_srtp.protection_profile",
     "dtls.use_srtp.mki_length", "dtls.handshake.ciphersuite",
     "dtls.handshake.extensions.supported_version",
@@ -611,13 +612,52 @@ typedef struct {
 } sdes_crypto_t;
 
 #define MAX_CRYPTO 8
+#define MAX_RTPMAP 32
 typedef struct {
     address  session_addr, media_addr;
     guint32  media_port;
     gboolean in_media;
     sdes_crypto_t c[MAX_CRYPTO];
     guint    n;
+    /* a=rtpmap of the media: payload type, encoding name, clock rate */
+    const char *last_format;
+    struct { guint8 pt; const char *name; guint32 rate; } map[MAX_RTPMAP];
+    guint    n_map;
 } sdes_state_t;
+
+/* The payload types of each SDP-negotiated media endpoint we took, so that
+ * RTP names the decrypted payloads as the SDP said (sender_t -> dyn). */
+static GHashTable *sdp_payload_types;
+
+static void dyn_unref(gpointer d)
+{
+    rtp_dyn_payload_free((rtp_dyn_payload_t *)d);
+}
+
+rtp_dyn_payload_t *webrtc_srtp_sdp_payload_types(const packet_info *pinfo)
+{
+    sender_t k;
+    k.addr = pinfo->src;
+    k.port = pinfo->srcport;
+    return sdp_payload_types ? (rtp_dyn_payload_t *)g_hash_table_lookup(sdp_payload_types, &k)
+                             : NULL;
+}
+
+static void remember_payload_types(const sdes_state_t *st, const address *a)
+{
+    rtp_dyn_payload_t *dyn;
+    sender_t *k;
+    guint i;
+    if (!st->n_map)
+        return;
+    dyn = rtp_dyn_payload_new();
+    for (i = 0; i < st->n_map; i++)
+        webrtc_rtp_dyn_payload_insert(dyn, st->map[i].pt, st->map[i].name, st->map[i].rate, 1);
+    k = wmem_new(wmem_file_scope(), sender_t);
+    copy_address_wmem(wmem_file_scope(), &k->addr, a);
+    k->port = st->media_port;
+    g_hash_table_replace(sdp_payload_types, k, dyn);
+}
 
 static void sdes_commit(packet_info *pinfo, sdes_state_t *st)
 {
@@ -648,11 +688,15 @@ static void sdes_commit(packet_info *pinfo, sdes_state_t *st)
         }
         /* SDP-negotiated SRTP reaches us only through its conversation:
          * take it when its own keys or the user's table may apply. */
-        if (any || (st->n && n_rows))
+        if (any || (st->n && n_rows)) {
             webrtc_srtp_take_sdp_endpoint(pinfo, a, st->media_port);
+            remember_payload_types(st, a);
+        }
     }
     memset(st->c, 0, sizeof st->c);
     st->n = 0;
+    st->n_map = 0;
+    st->last_format = NULL;
 }
 
 static void set_addr(wmem_allocator_t *pool, address *dst, const char *s)
@@ -739,6 +783,31 @@ static void read_tree(packet_info *pinfo, proto_tree *tree, gboolean sdp, gboole
             if (c)
                 bytes_into(c, fi, TRUE);
             break;
+        case K_SDP_FORMAT:
+            if (have_sdp && st.in_media)
+                st.last_format = fi_string(fi);
+            break;
+        case K_SDP_MIME:
+            /* a=rtpmap:PT NAME/RATE: the format just before is the PT. */
+            if (have_sdp && st.in_media && st.last_format && st.n_map < MAX_RTPMAP) {
+                char *end;
+                unsigned long pt = strtoul(st.last_format, &end, 10);
+                const char *name = fi_string(fi);
+                if (*end == '\0' && end != st.last_format && pt < 128 && name) {
+                    st.map[st.n_map].pt = (guint8)pt;
+                    st.map[st.n_map].name = name;
+                    st.map[st.n_map].rate = 0;
+                    st.n_map++;
+                }
+                st.last_format = NULL;
+            }
+            break;
+        case K_SDP_RATE:
+            if (have_sdp && st.n_map) {
+                const char *r = fi_string(fi);
+                st.map[st.n_map - 1].rate = r ? (guint32)strtoul(r, NULL, 10) : 0;
+            }
+            break;
         case K_SDP_MKI_LEN:
             if (c) {
                 const char *s = fi_string(fi);
@@ -824,6 +893,7 @@ static void keys_init(void)
     any_sender = g_ptr_array_new();
     by_sender = g_hash_table_new_full(sender_hash, sender_equal, NULL,
                                       (GDestroyNotify)g_ptr_array_unref);
+    sdp_payload_types = g_hash_table_new_full(sender_hash, sender_equal, NULL, dyn_unref);
     handshakes = g_ptr_array_new();
     keys_from_table();
     keylog_loaded = FALSE;
@@ -838,7 +908,7 @@ static void keys_init(void)
     if (want_sdes || want_dtls) {
         wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
         for (i = 0; i < K_COUNT; i++) {
-            gboolean is_sdp = i <= K_SDP_MKI_LEN;
+            gboolean is_sdp = i <= K_SDP_RATE;
             if (k_id[i] > 0 && (is_sdp ? want_sdes : want_dtls))
                 g_array_append_val(wanted, k_id[i]);
         }
@@ -862,6 +932,9 @@ static void keys_cleanup(void)
         g_ptr_array_free(any_sender, TRUE);
     by_sender = NULL;
     any_sender = NULL;
+    if (sdp_payload_types)
+        g_hash_table_destroy(sdp_payload_types);
+    sdp_payload_types = NULL;
     if (handshakes)
         g_ptr_array_free(handshakes, TRUE);
     keys = NULL;

@@ -52,6 +52,11 @@ typedef struct {
 typedef struct {
     webrtc_srtp_key_t *key;      /* bound once a packet authenticated */
     wrtc_srtp_index_t  index;    /* SRTP only */
+    /* RTP's extended sequence number and timestamp of the stream, as the RTP
+     * dissector counts them (it starts one cycle up, packet-rtp.c). */
+    guint32 ext_seq;
+    guint64 ext_ts;
+    gboolean ext_init;
 } stream_t;
 
 static wmem_map_t *streams;
@@ -219,9 +224,57 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
     return o;
 }
 
-/* Call RTP/RTCP on a plain packet of a conversation set up as SRTP: clear
- * the conversation's srtp_info for the call (see the file comment). */
-int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gboolean rtcp)
+/* RTP: the packet's RTP data ("conversation info" per packet, the same
+ * members in 4.0's struct _rtp_conversation_info and 4.4's struct
+ * _rtp_packet_info) made here on the first pass, without srtp_info, before
+ * RTP dissects the plaintext: RTP uses per-packet data when it exists, and
+ * on every later pass. The conversation's own data (private to RTP from
+ * 4.4 on) is never touched. Its extended numbers are kept per stream as
+ * RTP keeps them (packet-rtp.c calculate_extended_seqno/_timestamp). */
+static void rtp_packet_data(tvbuff_t *plain, packet_info *pinfo, rtp_dyn_payload_t *dyn,
+                            const char *method)
+{
+    struct webrtc_rtp_conv_info *pd;
+    conversation_t *conv;
+    stream_t *s;
+    guint32 seq, ext;
+    guint64 ts, ets;
+
+    if (p_get_proto_data(wmem_file_scope(), pinfo, proto_rtp_id, 0) ||
+        tvb_captured_length(plain) < 12)
+        return;
+    pd = wmem_new0(wmem_file_scope(), struct webrtc_rtp_conv_info);
+    conv = find_conversation(pinfo->num, &pinfo->net_dst, &pinfo->net_src,
+                             conversation_pt_to_conversation_type(pinfo->ptype),
+                             pinfo->destport, pinfo->srcport, NO_ADDR_B);
+    (void)g_strlcpy(pd->method, method, sizeof pd->method);
+    pd->frame_number = conv ? conv->setup_frame : pinfo->num;
+    pd->rtp_dyn_payload = dyn;
+    s = stream_of(pinfo, tvb_get_ntohl(plain, 8), FALSE);
+    if (!s->ext_init) {
+        s->ext_init = TRUE;
+        s->ext_seq = 0x10000;
+        s->ext_ts = G_GUINT64_CONSTANT(0x100000000);
+    }
+    seq = tvb_get_ntohs(plain, 2);
+    ext = (s->ext_seq & 0xffff0000u) | seq;
+    if (ext + 0x8000u < s->ext_seq)
+        ext += 0x10000;
+    else if (s->ext_seq + 0x8000u < ext)
+        ext -= 0x10000;
+    s->ext_seq = pd->extended_seqno = ext;
+    ts = tvb_get_ntohl(plain, 4);
+    ets = (s->ext_ts & G_GUINT64_CONSTANT(0xffffffff00000000)) | ts;
+    if (ets + 0x80000000u < s->ext_ts)
+        ets += G_GUINT64_CONSTANT(0x100000000);
+    else if (s->ext_ts + 0x80000000u < ets)
+        ets -= G_GUINT64_CONSTANT(0x100000000);
+    s->ext_ts = pd->extended_timestamp = ets;
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_rtp_id, 0, pd);
+}
+
+int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gboolean rtcp,
+                           rtp_dyn_payload_t *dyn, const char *method)
 {
     conversation_t *conv;
     /* volatile: kept across the exception handler's longjmp */
@@ -229,33 +282,28 @@ int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     struct srtp_info *volatile saved = NULL;
     volatile int ret = 0;
 
-    if (rtcp) {
-        conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst,
-                                 conversation_pt_to_conversation_type(pinfo->ptype),
-                                 pinfo->srcport, pinfo->destport, NO_ADDR_B);
-        if (conv) {
-            struct _rtcp_conversation_info *d =
-                (struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp_id);
-            if (d)
-                slot = &d->srtcp_info;
-        }
-    } else {
-        conv = find_conversation(pinfo->num, &pinfo->net_dst, &pinfo->net_src,
-                                 conversation_pt_to_conversation_type(pinfo->ptype),
-                                 pinfo->destport, pinfo->srcport, NO_ADDR_B);
-        if (conv) {
-            struct webrtc_rtp_conv_info *d =
-                (struct webrtc_rtp_conv_info *)conversation_get_proto_data(conv, proto_rtp_id);
-            if (d)
-                slot = &d->srtp_info;
-        }
+    if (!rtcp) {
+        rtp_packet_data(tvb, pinfo, dyn, method);
+        return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
+    }
+    /* RTCP reads the SRTCP set-up from the conversation on every pass
+     * (struct _rtcp_conversation_info, public in every release): cleared
+     * for the one call. */
+    conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst,
+                             conversation_pt_to_conversation_type(pinfo->ptype),
+                             pinfo->srcport, pinfo->destport, NO_ADDR_B);
+    if (conv) {
+        struct _rtcp_conversation_info *d =
+            (struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp_id);
+        if (d)
+            slot = &d->srtcp_info;
     }
     if (slot) {
         saved = *slot;
         *slot = NULL;
     }
     TRY {
-        ret = call_dissector(rtcp ? webrtc_handles.rtcp : webrtc_handles.rtp, tvb, pinfo, tree);
+        ret = call_dissector(webrtc_handles.rtcp, tvb, pinfo, tree);
     }
     CATCH_ALL {
         if (slot)
@@ -350,13 +398,14 @@ tvbuff_t *webrtc_srtp_decrypt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *wtr
 }
 
 int webrtc_srtp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                        proto_tree *wtree, gboolean rtcp)
+                        proto_tree *wtree, gboolean rtcp, rtp_dyn_payload_t *dyn,
+                        const char *method)
 {
     webrtc_srtp_state_t st;
     tvbuff_t *plain = webrtc_srtp_decrypt(tvb, pinfo, wtree, rtcp, &st);
     if (!plain)
         return -1;
-    webrtc_srtp_call_plain(plain, pinfo, tree, rtcp);
+    webrtc_srtp_call_plain(plain, pinfo, tree, rtcp, dyn, method);
     return (int)tvb_reported_length(tvb);
 }
 
@@ -381,7 +430,8 @@ static int dissect_sdes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gbo
     proto_item_set_generated(ti);
     proto_item_append_text(ti, ", %s (SDP-negotiated SRTP)", rtcp ? "SRTCP" : "SRTP");
     wt = proto_item_add_subtree(ti, ett_webrtc);
-    r = webrtc_srtp_dissect(tvb, pinfo, tree, wt, rtcp);
+    r = webrtc_srtp_dissect(tvb, pinfo, tree, wt, rtcp, webrtc_srtp_sdp_payload_types(pinfo),
+                            "SDP");
     if (r >= 0)
         return r;
     return call_dissector(rtcp ? webrtc_handles.rtcp : webrtc_handles.rtp, tvb, pinfo, tree);

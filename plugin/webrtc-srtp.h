@@ -11,6 +11,8 @@
 
 #include "webrtc-plugin.h"
 
+#include <epan/dissectors/packet-rtp.h>
+
 #include "srtp.h"
 
 /* Where a key came from (webrtc.srtp.key_source). */
@@ -66,6 +68,9 @@ void webrtc_srtp_keys_register(module_t *module);
 void webrtc_srtp_keys_handoff(void);
 /* The keys that exist so far (first pass: those learnt up to this frame). */
 guint webrtc_srtp_key_count(void);
+/* The payload types (a=rtpmap) of the SDP that set up the packet's sender
+ * endpoint, or NULL. */
+rtp_dyn_payload_t *webrtc_srtp_sdp_payload_types(const packet_info *pinfo);
 /* The keys that may apply to a packet: those of its sender endpoint, and
  * those for any sender (either array may be NULL); in the order learnt. */
 void webrtc_srtp_key_candidates(const packet_info *pinfo, const GPtrArray **sender,
@@ -82,8 +87,10 @@ void webrtc_srtp_handoff(void);
 tvbuff_t *webrtc_srtp_decrypt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *wtree,
                               gboolean rtcp, webrtc_srtp_state_t *state);
 
-/* Hand a plain packet of an SRTP-set-up conversation to RTP/RTCP. */
-int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gboolean rtcp);
+/* Hand a plain packet of an SRTP-set-up conversation to RTP/RTCP; RTP
+ * names payload types from `dyn` and shows "Stream setup by `method`". */
+int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gboolean rtcp,
+                           rtp_dyn_payload_t *dyn, const char *method);
 
 /* Both: try to decrypt an SRTP (rtcp FALSE) or SRTCP packet; when it worked,
  * hand the plaintext to RTP/RTCP and return the bytes consumed. Returns -1
@@ -91,7 +98,8 @@ int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
  * caller dissects it as before); an expert info and the webrtc.srtp.* fields
  * are added to `wtree` either way once a key applies. */
 int webrtc_srtp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                        proto_tree *wtree, gboolean rtcp);
+                        proto_tree *wtree, gboolean rtcp, rtp_dyn_payload_t *dyn,
+                        const char *method);
 
 /* The SDP set the media endpoint up as SRTP and gave keys: make packets of
  * that endpoint (RTP, and RTCP on port + 1) come to us first. */

@@ -73,7 +73,12 @@ class Decryption(unittest.TestCase):
     @classmethod
     def dissect(cls, prefs):
         rows = cls.ts.fields(cls.cap, FIELDS, "udp && !icmp", extra=["-2"] + prefs)
-        return [r + [""] * (len(FIELDS) - len(r)) for r in rows]
+        rows = [r + [""] * (len(FIELDS) - len(r)) for r in rows]
+        # tshark 4.0 prints booleans as 1/0, 4.4 and later as True/False.
+        for r in rows:
+            for f in ("webrtc.srtp.decrypted", "webrtc.srtp.auth_ok"):
+                r[F[f]] = {"True": "1", "False": "0"}.get(r[F[f]], r[F[f]])
+        return rows
 
     @staticmethod
     def flow_of(r):
