@@ -14,9 +14,9 @@
  * The plaintext is a new data source ("Decrypted SRTP"/"Decrypted SRTCP")
  * given to the "rtp"/"rtcp" dissectors as plain RTP, so payload dissectors,
  * RTP EVENT, the RTP streams and the RTP player see the media. Those
- * dissectors take SRTP-ness from the conversation's srtp_info; for the one
- * call it is cleared (RTP copies it per packet on the first pass, RTCP reads
- * it each time).
+ * dissectors take SRTP-ness from their set-up data: RTP from per-packet data
+ * (made here for a decrypted packet, without srtp_info), RTCP from the
+ * conversation's srtcp_info (cleared for the one call).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
