@@ -15,6 +15,7 @@
 #include <epan/tap.h>
 
 #include "webrtc-flow.h"
+#include "webrtc-srtp.h"
 #include "session.h"
 #include "software.h"
 #include "stun_sig.h"
@@ -638,6 +639,7 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     wrtc_fact_t *f;
     const wmem_list_t *layers = pinfo->layers;
     gboolean srtp, learn = whole_capture && !PINFO_FD_VISITED(pinfo);
+    const webrtc_srtp_packet_t *sp;
     gboolean fields = whole_capture && session_fields_referenced(tree);
     /* On a later pass: this frame hit a cap (on the first, the model learns
      * it from this very packet, below). */
@@ -677,15 +679,26 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     }
     if (proto_is_frame_protocol(layers, "zrtp"))
         f->contents |= WRTC_C_ZRTP;
-    srtp = first(tree, F_SRTP_PAYLOAD) != NULL;
+    /* SRTP that the plugin decrypted (webrtc-srtp.c) is dissected as plain
+     * RTP/RTCP, but on the wire it is SRTP/SRTCP. */
+    sp = (const webrtc_srtp_packet_t *)p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                                        WEBRTC_PDATA_SRTP_STATE);
+    srtp = first(tree, F_SRTP_PAYLOAD) != NULL ||
+           (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED);
     if (proto_is_frame_protocol(layers, "rtp")) {
         f->contents |= srtp ? (WRTC_C_RTP | WRTC_C_SRTP) : WRTC_C_RTP;
         read_rtp(tree, f, srtp);
+        if (sp && !sp->rtcp && f->n_rtp) {
+            f->rtp[0].decrypt = sp->state == WEBRTC_SRTP_DECRYPTED ? WRTC_DECRYPT_OK
+                              : sp->state == WEBRTC_SRTP_AUTH_FAILED ? WRTC_DECRYPT_AUTH_FAILED
+                              : WRTC_DECRYPT_NONE;
+            f->srtp_key = sp->key_desc;
+        }
     }
     /* SRTCP drawn by the plugin (webrtc-srtcp.c) has rtcp.* fields but no
      * RTCP layer, so the fields decide. */
     if (proto_is_frame_protocol(layers, "srtcp") || first(tree, F_SRTCP_ENCRYPTED) ||
-        first(tree, F_SRTCP_E))
+        first(tree, F_SRTCP_E) || (sp && sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED))
         f->contents |= WRTC_C_SRTCP | WRTC_C_RTCP;
     else if (proto_is_frame_protocol(layers, "rtcp") || first(tree, F_RTCP_PT))
         f->contents |= WRTC_C_RTCP;
