@@ -252,7 +252,9 @@ static field_info *payload_after(proto_tree *tree, const field_info *ssrc, gint 
     return NULL;
 }
 
-static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp)
+/* `readable`: the payload is plaintext, clear RTP or SRTP the plugin
+ * decrypted (then the rtp.* fields are in the "Decrypted SRTP" data source). */
+static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp, gboolean readable)
 {
     GPtrArray *ssrc = get(tree, F_RTP_SSRC), *pt = get(tree, F_RTP_PT), *seq = get(tree, F_RTP_SEQ),
               *ts = get(tree, F_RTP_TS), *mk = get(tree, F_RTP_MARKER);
@@ -280,8 +282,8 @@ static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp)
         pl = payload_after(tree, s, next, &clear);
         r->payload_len = pl ? (guint32)pl->length : 0;
         r->srtp = srtp;
-        if (pl && clear && !srtp) {
-            /* The first bytes of a clear payload, for the codec's payload
+        if (pl && clear && readable) {
+            /* The first bytes of a clear (or decrypted) payload, for the codec's payload
              * header checks (codec_guess.c); within what was captured. */
             gint avail = tvb_captured_length_remaining(pl->ds_tvb, pl->start);
             gint take = MIN(MIN(pl->length, avail), WRTC_CG_HEAD);
@@ -687,7 +689,8 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
            (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED);
     if (proto_is_frame_protocol(layers, "rtp")) {
         f->contents |= srtp ? (WRTC_C_RTP | WRTC_C_SRTP) : WRTC_C_RTP;
-        read_rtp(tree, f, srtp);
+        read_rtp(tree, f, srtp,
+                 !srtp || (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED));
         if (sp && !sp->rtcp && f->n_rtp) {
             f->rtp[0].decrypt = sp->state == WEBRTC_SRTP_DECRYPTED ? WRTC_DECRYPT_OK
                               : sp->state == WEBRTC_SRTP_AUTH_FAILED ? WRTC_DECRYPT_AUTH_FAILED

@@ -441,8 +441,14 @@ static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, 
     if (r->srtp)
         s->srtp = true;
     {
-        wrtc_cg_pkt_t p = { r->pt, r->marker, r->padding, r->srtp, r->seq, r->ts,
-                            r->payload_len, r->head_len, r->head };
+        /* A decrypted SRTP payload is read like a clear one: the codec
+         * guess can then be proved by the plaintext (docs/decryption.md).
+         * Only the stream's first payload type is the codec's; another PT
+         * on the SSRC (RFC 4733 events, RFC 4733 §2.1) is not its payload. */
+        bool codec_pt = !s->seq_init || r->pt == s->first_pt;
+        wrtc_cg_pkt_t p = { r->pt, r->marker, r->padding,
+                            r->srtp && r->decrypt != WRTC_DECRYPT_OK, r->seq, r->ts,
+                            r->payload_len, codec_pt ? r->head_len : 0, r->head };
         wrtc_cg_packet(&s->cg, &p);
     }
     if (!s->seq_init) {

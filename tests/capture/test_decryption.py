@@ -173,6 +173,18 @@ class Decryption(unittest.TestCase):
                 self.assertEqual(st["decrypted_packets"], st["packets"])
                 self.assertEqual(st["auth_failures"], 0)
                 self.check_key_source(k, {st["key_source"]})
+        # The plaintext proves the codec where its payload has a header the
+        # guess checks: every decrypted Opus stream's TOCs (RFC 6716 §3.1)
+        # make it certain (encrypted, the same streams are only "likely").
+        opus = {int(t["ssrc"], 16) for c in self.gt["calls"] for t in c["streams"]
+                if t["codec"].lower().startswith("opus/")}
+        keyed = {int(x, 16) for k in self.keys for x in k["ssrcs"]}
+        for ssrc in sorted(opus & keyed):
+            with self.subTest(ssrc="0x%08x" % ssrc):
+                st = streams[ssrc]
+                self.assertEqual((st["codec_guess"], st["codec_confidence"]), ("Opus", "certain"))
+                self.assertTrue(st["codec_evidence"].startswith("Opus TOC durations"),
+                                st["codec_evidence"])
 
     def wrong_key_prefs(self):
         """Key sources that are all wrong: the SDES key with one bit of the
