@@ -104,7 +104,9 @@ def build_scaled(capture, k):
     return target
 
 
-def run_once(ts, capture, extra):
+def dissect(ts, capture, extra):
+    """Full dissection of `capture` by tshark in sandbox `ts` (as nobody when
+    root): (wall seconds, resource usage of the tshark process)."""
     cmd_args = ["-r", capture, "-q", "-z", "io,phs"] + extra
     start = time.monotonic()
     cmd = ["tshark"] + cmd_args
@@ -117,6 +119,11 @@ def run_once(ts, capture, extra):
     wall = time.monotonic() - start
     if status != 0:
         raise RuntimeError("tshark failed: %s" % p.stderr.read().decode()[-2000:])
+    return wall, ru
+
+
+def run_once(ts, capture, extra):
+    wall, ru = dissect(ts, capture, extra)
     return wall, ru.ru_maxrss / 1024.0
 
 

@@ -75,6 +75,23 @@ typedef void webrtc_stat_init_ret_t;
 #define WEBRTC_STAT_INIT_RETURN(ok) do { if (!(ok)) exit(1); return; } while (0)
 #endif
 
+/* A UAT record's update callback returns gboolean up to 4.0 and bool from
+ * 4.2 on (epan/uat.h uat_update_cb_t; verified 4.4 and 4.6: bool). */
+#if WEBRTC_WS_AT_LEAST(4, 2)
+typedef bool webrtc_uat_ret_t;
+#else
+typedef gboolean webrtc_uat_ret_t;
+#endif
+
+/* The RTP dissector's conversation data (whose srtp_info says "SRTP") is
+ * struct _rtp_conversation_info in 4.0 and struct _rtp_packet_info in 4.4
+ * and 4.6 (epan/dissectors/packet-rtp.h), same members. */
+#if WEBRTC_WS_AT_LEAST(4, 4)
+#define webrtc_rtp_conv_info _rtp_packet_info
+#else
+#define webrtc_rtp_conv_info _rtp_conversation_info
+#endif
+
 /* field_info.value became a pointer (fvalue_t *) in 4.2 (epan/proto.h). */
 #if WEBRTC_WS_AT_LEAST(4, 2)
 #define WEBRTC_FVALUE(fi) ((fi)->value)

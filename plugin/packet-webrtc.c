@@ -10,6 +10,7 @@
 
 #include "webrtc-flow.h"
 #include "webrtc-srtcp.h"
+#include "webrtc-srtp.h"
 #include "demux.h"
 
 int proto_webrtc = -1;
@@ -194,6 +195,7 @@ void proto_register_webrtc(void)
         webrtc_dissect_conversation, proto_webrtc);
     webrtc_tcp_register();
     webrtc_facts_register();
+    webrtc_srtp_register();
 
     /* Protocols > WebRTC; `-o webrtc.NAME:TRUE|FALSE` in tshark. */
     module = prefs_register_protocol(proto_webrtc, NULL);
@@ -235,6 +237,7 @@ void proto_register_webrtc(void)
         "A 5-tuple silent for longer than this starts a new flow in the session model "
         "(ports are reused by later calls).",
         10, &webrtc_prefs.flow_idle_gap_s);
+    webrtc_srtp_keys_register(module);
 }
 
 void proto_reg_handoff_webrtc(void)
@@ -245,6 +248,8 @@ void proto_reg_handoff_webrtc(void)
     webrtc_handles.rtp = find_dissector_add_dependency("rtp", proto_webrtc);
     webrtc_handles.rtcp = find_dissector_add_dependency("rtcp", proto_webrtc);
     webrtc_srtcp_init();
+    webrtc_srtp_handoff();
+    webrtc_srtp_keys_handoff();
     webrtc_facts_handoff();
     webrtc_summary_register();
     webrtc_statstree_register();

@@ -18,6 +18,7 @@
 
 #include "webrtc-flow.h"
 #include "webrtc-srtcp.h"
+#include "webrtc-srtp.h"
 #include "demux.h"
 
 /* Per-packet marks (pinfo->pool) that stop a payload from being counted
@@ -269,6 +270,12 @@ static int call_rtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc
     if (f->is_rtcp_only && pinfo->num == f->rtcp_pair_frame)
         expert_add_info_format(pinfo, ti, &ei_webrtc_rtcp_paired,
                                "RTCP on RTP port + 1: %s", f->evidence);
+    if (f->srtp) {
+        int r = webrtc_srtp_dissect(tvb, pinfo, tree, proto_item_get_subtree(ti), TRUE,
+                                    NULL, "WebRTC");
+        if (r >= 0)
+            return r;
+    }
     if (!webrtc_srtcp_wireshark_can_show(f, p, len))
         return webrtc_srtcp_dissect(tvb, pinfo, tree, f);
     return call_dissector(webrtc_handles.rtcp, tvb, pinfo, tree);
@@ -280,6 +287,8 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
     wrtc_rtp_hdr_t h;
     wrtc_rtp_status_t st = wrtc_rtp_parse(p, len, f->srtp, &h);
     wrtc_events_t *ev;
+    tvbuff_t *plain = NULL;
+    webrtc_srtp_state_t sst;
 
     if (st != WRTC_RTP_OK) {
         /* Cut by the capture's snaplen: not malformed; Wireshark's RTP
@@ -298,7 +307,20 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
         *ssrc = h.ssrc;
         p_set_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC, ssrc);
     }
-    ev = webrtc_flow_payload_type(pinfo, f, &h, p + h.header_len);
+    /* SRTP with a key: decrypted first, so that the RFC 4733 validation
+     * below judges the plaintext (encrypted DTMF becomes readable). */
+    if (f->srtp)
+        plain = webrtc_srtp_decrypt(tvb, pinfo, proto_item_get_subtree(ti), FALSE, &sst);
+    if (plain) {
+        size_t dlen = tvb_captured_length(plain);
+        const guint8 *dp = tvb_get_ptr(plain, 0, (gint)dlen);
+        wrtc_rtp_hdr_t dh;
+        ev = wrtc_rtp_parse(dp, dlen, FALSE, &dh) == WRTC_RTP_OK
+           ? webrtc_flow_payload_type(pinfo, f, &dh, dp + dh.header_len, TRUE)
+           : webrtc_flow_payload_type(pinfo, f, &h, p + h.header_len, FALSE);
+    } else {
+        ev = webrtc_flow_payload_type(pinfo, f, &h, p + h.header_len, FALSE);
+    }
     if (ev && ev->decided_frame == pinfo->num) {
         if (ev->verdict == WRTC_EVENTS_YES)
             expert_add_info_format(pinfo, ti, &ei_webrtc_event_accepted,
@@ -307,6 +329,10 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
         else if (ev->verdict == WRTC_EVENTS_NO)
             expert_add_info_format(pinfo, ti, &ei_webrtc_event_rejected,
                 "payload type %u rejected as RFC 4733: %s", ev->pt, ev->reason);
+    }
+    if (plain) {
+        webrtc_srtp_call_plain(plain, pinfo, tree, FALSE, f->dyn, "WebRTC");
+        return (int)tvb_reported_length(tvb);
     }
     return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
 }

@@ -15,6 +15,7 @@
 #include <epan/tap.h>
 
 #include "webrtc-flow.h"
+#include "webrtc-srtp.h"
 #include "session.h"
 #include "software.h"
 #include "stun_sig.h"
@@ -251,7 +252,9 @@ static field_info *payload_after(proto_tree *tree, const field_info *ssrc, gint 
     return NULL;
 }
 
-static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp)
+/* `readable`: the payload is plaintext, clear RTP or SRTP the plugin
+ * decrypted (then the rtp.* fields are in the "Decrypted SRTP" data source). */
+static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp, gboolean readable)
 {
     GPtrArray *ssrc = get(tree, F_RTP_SSRC), *pt = get(tree, F_RTP_PT), *seq = get(tree, F_RTP_SEQ),
               *ts = get(tree, F_RTP_TS), *mk = get(tree, F_RTP_MARKER);
@@ -279,8 +282,8 @@ static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp)
         pl = payload_after(tree, s, next, &clear);
         r->payload_len = pl ? (guint32)pl->length : 0;
         r->srtp = srtp;
-        if (pl && clear && !srtp) {
-            /* The first bytes of a clear payload, for the codec's payload
+        if (pl && clear && readable) {
+            /* The first bytes of a clear (or decrypted) payload, for the codec's payload
              * header checks (codec_guess.c); within what was captured. */
             gint avail = tvb_captured_length_remaining(pl->ds_tvb, pl->start);
             gint take = MIN(MIN(pl->length, avail), WRTC_CG_HEAD);
@@ -638,6 +641,7 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     wrtc_fact_t *f;
     const wmem_list_t *layers = pinfo->layers;
     gboolean srtp, learn = whole_capture && !PINFO_FD_VISITED(pinfo);
+    const webrtc_srtp_packet_t *sp;
     gboolean fields = whole_capture && session_fields_referenced(tree);
     /* On a later pass: this frame hit a cap (on the first, the model learns
      * it from this very packet, below). */
@@ -677,15 +681,27 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     }
     if (proto_is_frame_protocol(layers, "zrtp"))
         f->contents |= WRTC_C_ZRTP;
-    srtp = first(tree, F_SRTP_PAYLOAD) != NULL;
+    /* SRTP that the plugin decrypted (webrtc-srtp.c) is dissected as plain
+     * RTP/RTCP, but on the wire it is SRTP/SRTCP. */
+    sp = (const webrtc_srtp_packet_t *)p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                                        WEBRTC_PDATA_SRTP_STATE);
+    srtp = first(tree, F_SRTP_PAYLOAD) != NULL ||
+           (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED);
     if (proto_is_frame_protocol(layers, "rtp")) {
         f->contents |= srtp ? (WRTC_C_RTP | WRTC_C_SRTP) : WRTC_C_RTP;
-        read_rtp(tree, f, srtp);
+        read_rtp(tree, f, srtp,
+                 !srtp || (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED));
+        if (sp && !sp->rtcp && f->n_rtp) {
+            f->rtp[0].decrypt = sp->state == WEBRTC_SRTP_DECRYPTED ? WRTC_DECRYPT_OK
+                              : sp->state == WEBRTC_SRTP_AUTH_FAILED ? WRTC_DECRYPT_AUTH_FAILED
+                              : WRTC_DECRYPT_NONE;
+            f->srtp_key = sp->key_desc;
+        }
     }
     /* SRTCP drawn by the plugin (webrtc-srtcp.c) has rtcp.* fields but no
      * RTCP layer, so the fields decide. */
     if (proto_is_frame_protocol(layers, "srtcp") || first(tree, F_SRTCP_ENCRYPTED) ||
-        first(tree, F_SRTCP_E))
+        first(tree, F_SRTCP_E) || (sp && sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED))
         f->contents |= WRTC_C_SRTCP | WRTC_C_RTCP;
     else if (proto_is_frame_protocol(layers, "rtcp") || first(tree, F_RTCP_PT))
         f->contents |= WRTC_C_RTCP;

@@ -234,7 +234,8 @@ static wrtc_events_t *events_slot(webrtc_flow_t *f, guint8 pt)
 }
 
 wrtc_events_t *webrtc_flow_payload_type(packet_info *pinfo, webrtc_flow_t *f,
-                                        const wrtc_rtp_hdr_t *h, const guint8 *payload)
+                                        const wrtc_rtp_hdr_t *h, const guint8 *payload,
+                                        gboolean decrypted)
 {
     wrtc_events_t *ev;
     guint8 pt = h->pt;
@@ -250,7 +251,7 @@ wrtc_events_t *webrtc_flow_payload_type(packet_info *pinfo, webrtc_flow_t *f,
         webrtc_rtp_dyn_payload_insert(f->dyn, pt, name, 0, 1);
         f->dyn_seen[pt / 8] |= (guint8)(1u << (pt % 8));
     }
-    if (!webrtc_prefs.validate_events || f->srtp)
+    if (!webrtc_prefs.validate_events || (f->srtp && !decrypted))
         return NULL;
     ev = events_slot(f, pt);
     if (!ev)

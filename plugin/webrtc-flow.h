@@ -126,10 +126,11 @@ void webrtc_flow_claim_rtcp(packet_info *pinfo, webrtc_flow_t *f, const webrtc_f
 webrtc_flow_t *webrtc_flow_rtp_of_rtcp(packet_info *pinfo, const webrtc_flow_t *f);
 
 /* Enter a dynamic payload type into the flow's map (first sight) and feed
- * the RFC 4733 validator; updates the map when it decides. Returns the
+ * the RFC 4733 validator (plain RTP, or SRTP the plugin `decrypted`); updates the map when it decides. Returns the
  * validator state for the PT, or NULL when the PT is not tracked. */
 wrtc_events_t *webrtc_flow_payload_type(packet_info *pinfo, webrtc_flow_t *f,
-                                        const wrtc_rtp_hdr_t *h, const guint8 *payload);
+                                        const wrtc_rtp_hdr_t *h, const guint8 *payload,
+                                        gboolean decrypted);
 
 /* Apply a decided SRTCP trailer layout to the flow's SRTCP info. */
 void webrtc_flow_srtcp_layout(webrtc_flow_t *f, const guint8 *p, size_t len);

@@ -270,6 +270,13 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
                                    (unsigned long long)st->bytes, st->first_t, st->last_t,
                                    st->last_t - st->first_t, bitrate_kbps(st),
                                    wrtc_stream_loss(st) * 100.0, wrtc_stream_jitter_ms(st));
+            if (st->decrypted || st->auth_failed)
+                g_string_append_printf(o, "  %23s decrypted: %s (%u of %llu pkts), key: %s, "
+                                       "auth failures: %u\n", "",
+                                       st->decrypted ? "yes" : "no", st->decrypted,
+                                       (unsigned long long)st->packets,
+                                       st->key_source ? st->key_source : "?",
+                                       st->auth_failed);
             g_string_free(pts, TRUE);
         }
         servers(s, sw);
@@ -500,6 +507,18 @@ static void json_stream(GString *o, const wrtc_flow_t *f, const wrtc_stream_t *s
     jstr(o, "codec_evidence", g.evidence, &first);
     jkey(o, "srtp", &first);
     g_string_append(o, st->srtp ? "true" : "false");
+    /* SRTP decryption: packets decrypted, where the key came from (null:
+     * no key applied), packets whose tag did not verify. */
+    jkey(o, "decrypted", &first);
+    g_string_append(o, st->decrypted ? "true" : "false");
+    jint(o, "decrypted_packets", st->decrypted, &first);
+    if (st->decrypted || st->auth_failed) {
+        jstr(o, "key_source", st->key_source ? st->key_source : "?", &first);
+    } else {
+        jkey(o, "key_source", &first);
+        g_string_append(o, "null");
+    }
+    jint(o, "auth_failures", st->auth_failed, &first);
     jint(o, "packets", (long long)st->packets, &first);
     jint(o, "bytes", (long long)st->bytes, &first);
     jnum(o, "first", st->first_t, &first);

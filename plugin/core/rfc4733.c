@@ -97,18 +97,27 @@ wrtc_events_verdict_t wrtc_events_update(wrtc_events_t *e, const uint8_t *p, siz
         if (e->cur_ended && !end)
             return reject(e, "event continues after its end bit", frame);
     }
-    if (e->packets == 0 || rtp_ts != e->cur_ts) {
-        e->events++;
-        e->cur_ts = rtp_ts;
+    if (e->packets > 0 && rtp_ts == e->cur_ts && end && e->cur_ended &&
+        duration == e->cur_duration) {
+        /* RFC 4733 §2.5.1.4: the final packet is sent three times, often
+         * within a millisecond (Firefox): a repeat is no update and does
+         * not count for the update rate below. */
+        e->end_repeats++;
+    } else {
+        if (e->packets == 0 || rtp_ts != e->cur_ts) {
+            e->events++;
+            e->cur_ts = rtp_ts;
+        }
+        e->cur_duration = duration;
+        e->cur_ended = end;
+        e->last_time = t;
     }
-    e->cur_duration = duration;
-    e->cur_ended = end;
     e->end_bits += end;
     e->packets++;
-    e->last_time = t;
 
     if (e->packets >= WRTC_EVENT_MIN_PACKETS && e->end_bits > 0) {
-        double mean = (e->last_time - e->first_time) / (e->packets - 1);
+        uint32_t updates = e->packets - e->end_repeats;
+        double mean = updates > 1 ? (e->last_time - e->first_time) / (updates - 1) : 1.0;
         if (mean < WRTC_EVENT_MIN_INTERVAL_S)
             return reject(e, "packet rate too high for event updates", frame);
         e->verdict = WRTC_EVENTS_YES;

@@ -31,6 +31,7 @@ typedef struct {
     uint32_t packets;        /* valid event packets seen */
     uint32_t events;         /* distinct events (RTP timestamps) */
     uint32_t end_bits;       /* packets with the E bit */
+    uint32_t end_repeats;    /* repeated final packets (§2.5.1.4), sent back to back */
     uint32_t cur_ts;
     uint16_t cur_duration;
     bool     cur_ended;

@@ -368,6 +368,14 @@ static void add_u16(wrtc_model_t *m, wrtc_flow_t *fl, GArray **a, const char *li
     g_array_append_val(*a, v);
 }
 
+/* A stream and what it owns (the key source string of a keyed stream). */
+static void stream_free(gpointer p)
+{
+    wrtc_stream_t *s = p;
+    g_free(s->key_source);
+    g_free(s);
+}
+
 /* The flow's stream of (ssrc, dir): a linear search, as a flow has at
  * most cfg.max_streams_per_flow (64) streams and usually one to four. */
 static wrtc_stream_t *find_stream(const wrtc_flow_t *fl, uint32_t ssrc, int dir)
@@ -411,9 +419,19 @@ static uint32_t median_clock(const wrtc_stream_t *s)
     return wrtc_clock_match((int64_t)r[s->n_rates / 2], 1.0);
 }
 
-static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, uint32_t frame)
+static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, uint32_t frame,
+                          const char *key)
 {
     s->packets++;
+    if (r->decrypt == WRTC_DECRYPT_OK)
+        s->decrypted++;
+    else if (r->decrypt == WRTC_DECRYPT_AUTH_FAILED)
+        s->auth_failed++;
+    if (r->decrypt != WRTC_DECRYPT_NONE && key &&
+        (!s->key_source || strcmp(s->key_source, key) != 0)) {
+        g_free(s->key_source);
+        s->key_source = g_strdup(key);
+    }
     s->pt_bitmap[r->pt / 8] |= (uint8_t)(1u << (r->pt % 8));
     s->payload_bytes += r->payload_len;
     if (r->payload_len == 0)
@@ -423,8 +441,14 @@ static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, 
     if (r->srtp)
         s->srtp = true;
     {
-        wrtc_cg_pkt_t p = { r->pt, r->marker, r->padding, r->srtp, r->seq, r->ts,
-                            r->payload_len, r->head_len, r->head };
+        /* A decrypted SRTP payload is read like a clear one: the codec
+         * guess can then be proved by the plaintext (docs/decryption.md).
+         * Only the stream's first payload type is the codec's; another PT
+         * on the SSRC (RFC 4733 events, RFC 4733 §2.1) is not its payload. */
+        bool codec_pt = !s->seq_init || r->pt == s->first_pt;
+        wrtc_cg_pkt_t p = { r->pt, r->marker, r->padding,
+                            r->srtp && r->decrypt != WRTC_DECRYPT_OK, r->seq, r->ts,
+                            r->payload_len, codec_pt ? r->head_len : 0, r->head };
         wrtc_cg_packet(&s->cg, &p);
     }
     if (!s->seq_init) {
@@ -587,7 +611,7 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
             s->ssrc = r->ssrc;
             s->dir = (uint8_t)dir;
             if (!fl->stream_list)
-                fl->stream_list = g_ptr_array_new_with_free_func(g_free);
+                fl->stream_list = g_ptr_array_new_with_free_func(stream_free);
             g_ptr_array_add(fl->stream_list, s);
         }
         s->bytes += f->bytes;
@@ -609,7 +633,7 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
             }
             wrtc_cg_sibling_done(&s->cg, best);
         }
-        stream_update(s, r, f->t, f->frame);
+        stream_update(s, r, f->t, f->frame, f->srtp_key);
     }
     if (f->dtls_cert)
         add_string(m, fl, &fl->certs, "DTLS certificates", f->dtls_cert, f->frame);

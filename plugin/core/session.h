@@ -85,7 +85,15 @@ typedef struct {
     bool     padding;            /* the P bit */
     uint8_t  head_len;           /* first bytes of a clear payload (0: SRTP/unknown) */
     uint8_t  head[WRTC_CG_HEAD];
+    uint8_t  decrypt;            /* WRTC_DECRYPT_*: SRTP decryption of this packet */
 } wrtc_rtp_fact_t;
+
+/* What SRTP decryption did with an RTP packet (plugin: webrtc-srtp.c). */
+enum {
+    WRTC_DECRYPT_NONE = 0,       /* no key applied */
+    WRTC_DECRYPT_OK,             /* authenticated and decrypted */
+    WRTC_DECRYPT_AUTH_FAILED     /* a key applied, its tag did not verify */
+};
 
 /* Everything the model learns from one packet. Strings are copied. */
 typedef struct {
@@ -111,6 +119,7 @@ typedef struct {
     /* RTP / RTCP */
     uint8_t   n_rtp;
     wrtc_rtp_fact_t rtp[WRTC_FACT_MAX_RTP];
+    const char *srtp_key;        /* where the SRTP key used/tried came from */
     uint8_t   n_rtcp;
     uint32_t  rtcp_ssrc[WRTC_FACT_MAX_RTCP];
     /* SIP/SDP */
@@ -194,6 +203,11 @@ typedef struct wrtc_stream {
      * stay near (RTX evidence). A pointer: streams are allocated one by one
      * and live as long as their flow, so it stays valid. */
     const struct wrtc_stream *clock_peer;
+    /* SRTP decryption (only when a key applied) */
+    uint32_t decrypted, auth_failed;
+    char    *key_source;         /* the last key used (or tried); NULL: none.
+                                  * Heap, only on keyed streams: most streams
+                                  * have no key and pay one pointer. */
 } wrtc_stream_t;
 
 typedef struct wrtc_flow {

@@ -11,8 +11,8 @@
 COMPAT_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 COMPAT_CACHE=${WEBRTC_COMPAT_CACHE:-/var/cache/webrtc-compat}
 COMPAT_MIRROR=${WEBRTC_COMPAT_MIRROR:-http://deb.debian.org/debian}
-COMPAT_PACKAGES=(libwireshark-dev wireshark-dev tshark cmake gcc make python3
-                 pkg-config libglib2.0-dev util-linux file)
+COMPAT_PACKAGES=(libwireshark-dev wireshark-dev tshark cmake gcc make python3 python3-cryptography
+                 pkg-config libglib2.0-dev libgcrypt20-dev util-linux file)
 COMPAT_MOUNTS=()
 
 # compat_suite 4.4|4.6 -> Debian suite that ships that Wireshark release.
@@ -88,6 +88,21 @@ compat_prepare() {
         compat_mount "$root"
         COMPAT_TIMEOUT=600 compat_chroot "$root" apt-get update -q >&2
         COMPAT_TIMEOUT=1800 compat_chroot "$root" apt-get dist-upgrade -y -q >&2
+        compat_chroot "$root" apt-get clean
+        compat_umount_all
+    fi
+    # A chroot made before a package joined COMPAT_PACKAGES gets it now.
+    local p missing=()
+    for p in "${COMPAT_PACKAGES[@]}"; do
+        compat_chroot "$root" dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
+            | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "== $suite chroot: installing ${missing[*]}" >&2
+        compat_mount "$root"
+        COMPAT_TIMEOUT=600 compat_chroot "$root" apt-get update -q >&2
+        COMPAT_TIMEOUT=1800 compat_chroot "$root" apt-get install -y -q --no-install-recommends \
+            "${missing[@]}" >&2
         compat_chroot "$root" apt-get clean
         compat_umount_all
     fi

@@ -19,7 +19,48 @@
 #include "software.h"
 #include "srtcp_layout.h"
 #include "stun_sig.h"
+#include "srtp.h"
+#include "srtp_index.h"
 #include "verdict.h"
+
+/* The SRTP/SRTCP transforms on the input with fixed keys of every suite,
+ * with and without an MKI: they must never read or write out of bounds. */
+static void srtp_single(const uint8_t *p, size_t n)
+{
+    static wrtc_srtp_ctx_t ctx[8];
+    static bool ready;
+    static const wrtc_srtp_suite_t ids[4] = {
+        WRTC_SRTP_AES128_CM_HMAC_SHA1_80, WRTC_SRTP_AES128_CM_HMAC_SHA1_32,
+        WRTC_SRTP_AEAD_AES_128_GCM, WRTC_SRTP_AEAD_AES_256_GCM };
+    uint8_t out[2048];
+    size_t olen, i;
+    uint32_t idx;
+    bool enc;
+    if (!ready) {
+        uint8_t ks[WRTC_SRTP_MAX_KEYSALT];
+        for (i = 0; i < sizeof ks; i++)
+            ks[i] = (uint8_t)i;
+        for (i = 0; i < 8; i++) {
+            const wrtc_srtp_suite_info_t *s = wrtc_srtp_suite_info(ids[i % 4]);
+            (void)wrtc_srtp_ctx_init(&ctx[i], ids[i % 4], ks, (size_t)s->key_len + s->salt_len,
+                                     i < 4 ? 0 : 4);
+        }
+        ready = true;
+    }
+    if (n > sizeof out)
+        return;
+    for (i = 0; i < 8; i++) {
+        (void)wrtc_srtp_unprotect(&ctx[i], p, n, 0, out, &olen);
+        (void)wrtc_srtcp_unprotect(&ctx[i], p, n, out, &olen, &idx, &enc);
+    }
+    {
+        wrtc_srtp_index_t ix = { 0, 0, false };
+        for (i = 0; i + 1 < n; i += 2) {
+            uint16_t seq = (uint16_t)((p[i] << 8) | p[i + 1]);
+            wrtc_srtp_index_update(&ix, seq, wrtc_srtp_index_guess(&ix, seq));
+        }
+    }
+}
 
 static void single(const uint8_t *p, size_t n)
 {
@@ -44,6 +85,7 @@ static void single(const uint8_t *p, size_t n)
     (void)wrtc_cg_opus_ticks(p, n);
     if (n >= 2)
         (void)wrtc_stun_ms_attribute((uint32_t)(p[0] << 8 | p[1]));
+    srtp_single(p, n);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -11,7 +11,7 @@ mkdir -p "$work/corpus" "$work/crashes"
 command -v clang >/dev/null || { echo "needs clang (apt-get install clang)" >&2; exit 2; }
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -Iplugin/core tests/fuzz/fuzz_core.c plugin/core/*.c \
-    $(pkg-config --cflags --libs glib-2.0) -lm -o "$work/fuzz_core"
+    $(pkg-config --cflags --libs glib-2.0 libgcrypt) -lm -o "$work/fuzz_core"
 if [ -z "$(ls -A "$work/corpus")" ]; then
     for cap in test-captures/*.pcapng; do
         tshark -r "$cap" -T fields -e udp.payload -Y udp 2>/dev/null | head -300 |

@@ -8,7 +8,7 @@ WEBRTC_BUILD=${WEBRTC_BUILD:-$WEBRTC_REPO/build}
 
 # Everything the build and the tests need, by Debian package name.
 WEBRTC_PACKAGES=(tshark libwireshark-dev wireshark-dev cmake gcc make pkg-config
-                 libglib2.0-dev python3 python3-cryptography util-linux
+                 libglib2.0-dev libgcrypt20-dev python3 python3-cryptography util-linux
                  wireshark-qt xvfb xdotool x11-utils imagemagick)  # the GUI test
 
 webrtc_install_packages() {

@@ -434,6 +434,24 @@ static void test_rfc4733(void)
     CHECK_EQ(e.decided_frame, 4);
     CHECK_EQ(e.events, 1);
 
+    /* Firefox: a short digit, start then its end sent three times within a
+     * millisecond (RFC 4733 §2.5.1.4 repeats are no updates: not a rate
+     * violation); decided with the second digit. Frames as in
+     * test-captures/firefox-dtls12 (615-620, 668). */
+    wrtc_events_init(&e, 101);
+    CHECK_EQ(wrtc_events_update(&e, event(1, false, 10, 960), 4, 3000, 4.9753, 615), WRTC_EVENTS_UNDECIDED);
+    CHECK_EQ(wrtc_events_update(&e, event(1, true, 10, 1760), 4, 3000, 4.9869, 618), WRTC_EVENTS_UNDECIDED);
+    CHECK_EQ(wrtc_events_update(&e, event(1, true, 10, 1760), 4, 3000, 4.9871, 619), WRTC_EVENTS_YES);
+    CHECK_EQ(e.decided_frame, 619);
+    CHECK_EQ(wrtc_events_update(&e, event(1, true, 10, 1760), 4, 3000, 4.9871, 620), WRTC_EVENTS_YES);
+    CHECK_EQ(e.end_repeats, 2);
+    CHECK_EQ(e.events, 1);
+    /* Updates that really come too fast still fail. */
+    wrtc_events_init(&e, 101);
+    CHECK_EQ(wrtc_events_update(&e, event(1, false, 10, 160), 4, 3000, 1.000, 1), WRTC_EVENTS_UNDECIDED);
+    CHECK_EQ(wrtc_events_update(&e, event(1, false, 10, 320), 4, 3000, 1.001, 2), WRTC_EVENTS_UNDECIDED);
+    CHECK_EQ(wrtc_events_update(&e, event(1, true, 10, 480), 4, 3000, 1.002, 3), WRTC_EVENTS_NO);
+
     /* Video on PT 101: large payloads. */
     wrtc_events_init(&e, 101);
     CHECK_EQ(wrtc_events_update(&e, red, 1000, 0, 0, 9), WRTC_EVENTS_NO);

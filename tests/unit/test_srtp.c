@@ -1,0 +1,278 @@
+/* Unit tests of the SRTP/SRTCP core (plugin/core/srtp*.c) and the DTLS-SRTP
+ * exporters, with published vectors (RFC 3711 Appendix B.2/B.3, RFC 7714
+ * §16-§17, the TLS 1.2 PRF vector of the IETF TLS list, RFC 8448 §3) and
+ * packets protected by libsrtp (srtp_vectors.h, see gen_srtp_vectors.py).
+ *
+ * Usage: test_srtp [group...]   (no argument: every group) */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "dtls_srtp_export.h"
+#include "srtp.h"
+#include "srtp_index.h"
+#include "srtp_vectors.h"
+
+static size_t unhex(const char *s, uint8_t *out)
+{
+    size_t n = 0;
+    while (s[0] && s[1]) {
+        unsigned v;
+        if (s[0] == ' ') { s++; continue; }
+        sscanf(s, "%2x", &v);
+        out[n++] = (uint8_t)v;
+        s += 2;
+    }
+    return n;
+}
+
+#define CHECK_HEX(buf, len, hex) do { \
+    uint8_t _want[512]; size_t _n = unhex(hex, _want); \
+    CHECK_EQ((len), _n); \
+    CHECK(memcmp((buf), _want, _n) == 0); \
+} while (0)
+
+/* ------------------------------------------------------------- RFC 3711 B */
+static void test_kdf(void)
+{
+    uint8_t mk[16], ms[14], out[94];
+    /* B.2: AES-CM keystream, session key and salt given */
+    unhex("2B7E151628AED2A6ABF7158809CF4F3C", mk);
+    unhex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD", ms);
+    /* The KDF with label 0 over salt F0..FD is exactly the B.2 keystream
+     * (IV = salt * 2^16, counter in the low 16 bits). */
+    CHECK(wrtc_srtp_kdf(mk, 16, ms, 14, 0, out, 48));
+    CHECK_HEX(out, 48, "E03EAD0935C95E80E166B16DD92B4EB4 D23513162B02D0F72A43A2FE4A5F97AB"
+                       "41E95B3BB0A2E8DD477901E4FCA894C0");
+    /* B.3: key derivation */
+    unhex("E1F97A0D3E018BE0D64FA32C06DE4139", mk);
+    unhex("0EC675AD498AFEEBB6960B3AABE6", ms);
+    CHECK(wrtc_srtp_kdf(mk, 16, ms, 14, 0, out, 16));
+    CHECK_HEX(out, 16, "C61E7A93744F39EE10734AFE3FF7A087");
+    CHECK(wrtc_srtp_kdf(mk, 16, ms, 14, 2, out, 14));
+    CHECK_HEX(out, 14, "30CBBC08863D8C85D49DB34A9AE1");
+    CHECK(wrtc_srtp_kdf(mk, 16, ms, 14, 1, out, 94));
+    CHECK_HEX(out, 94, "CEBE321F6FF7716B6FD4AB49AF256A15 6D38BAA48F0A0ACF3C34E2359E6CDBCE"
+                       "E049646C43D9327AD175578EF7227098 6371C10C9A369AC2F94A8C5FBCDDDC25"
+                       "6D6E919A48B610EF17C2041E47403576 6B68642C59BBFC2F34DB60DBDFB2");
+    /* Bad lengths are refused. */
+    CHECK(!wrtc_srtp_kdf(mk, 15, ms, 14, 0, out, 16));
+    CHECK(!wrtc_srtp_kdf(mk, 16, ms, 15, 0, out, 16));
+}
+
+static void test_suites(void)
+{
+    const wrtc_srtp_suite_info_t *s = wrtc_srtp_suite_by_name("AES_CM_128_HMAC_SHA1_32", 23);
+    CHECK(s && s->id == WRTC_SRTP_AES128_CM_HMAC_SHA1_32 && s->rtp_tag_len == 4 && s->rtcp_tag_len == 10);
+    s = wrtc_srtp_suite_by_name("AEAD_AES_256_GCM", 16);
+    CHECK(s && s->key_len == 32 && s->salt_len == 12 && s->aead);
+    CHECK(wrtc_srtp_suite_by_name("AEAD_AES_256_GC", 15) == NULL);
+    CHECK(wrtc_srtp_suite_info((wrtc_srtp_suite_t)5) == NULL);
+    CHECK(wrtc_srtp_suite_info(WRTC_SRTP_AES128_CM_HMAC_SHA1_80)->auth_key_len == 20);
+}
+
+/* ------------------------------------------------------ RFC 7714 §16-§17 */
+#define GCM_RTP_PLAIN "8040f17b8041f8d35501a0b247616c6c696120657374206f6d6e69732064697669736120696e207061727465732074726573"
+#define GCM_RTCP_PLAIN "81c8000d4d6172734e5450314e545032525450200000042a0000e9304c756e61deadbeefdeadbeefdeadbeefdeadbeefdeadbeef"
+
+static void gcm_case(wrtc_srtp_suite_t suite, const char *key_hex, const char *srtp_hex,
+                     const char *srtcp_hex)
+{
+    wrtc_srtp_ctx_t c;
+    uint8_t key[32], salt[12], pkt[128], out[128];
+    size_t n, olen = 0;
+    uint32_t idx = 0;
+    bool enc = false;
+
+    unhex(key_hex, key);
+    unhex("517569642070726f2071756f", salt);
+    CHECK(wrtc_srtp_ctx_init_session(&c, suite, key, salt, NULL));
+    n = unhex(srtp_hex, pkt);
+    CHECK_EQ(wrtc_srtp_unprotect(&c, pkt, n, 0, out, &olen), WRTC_SRTP_OK);
+    CHECK_HEX(out, olen, GCM_RTP_PLAIN);
+    /* The wrong ROC changes the IV: the tag no longer verifies. */
+    CHECK_EQ(wrtc_srtp_unprotect(&c, pkt, n, 1, out, &olen), WRTC_SRTP_AUTH_FAIL);
+    /* A flipped bit anywhere (header = AAD, payload, tag) fails. */
+    pkt[1] ^= 1;
+    CHECK_EQ(wrtc_srtp_unprotect(&c, pkt, n, 0, out, &olen), WRTC_SRTP_AUTH_FAIL);
+    pkt[1] ^= 1;
+    pkt[n - 1] ^= 0x80;
+    CHECK_EQ(wrtc_srtp_unprotect(&c, pkt, n, 0, out, &olen), WRTC_SRTP_AUTH_FAIL);
+    CHECK_EQ(wrtc_srtp_unprotect(&c, pkt, 12 + 15, 0, out, &olen), WRTC_SRTP_TOO_SHORT);
+
+    n = unhex(srtcp_hex, pkt);
+    CHECK_EQ(wrtc_srtcp_unprotect(&c, pkt, n, out, &olen, &idx, &enc), WRTC_SRTP_OK);
+    CHECK_HEX(out, olen, GCM_RTCP_PLAIN);
+    CHECK_EQ(idx, 0x5d4);
+    CHECK(enc);
+    pkt[n - 1] ^= 1;   /* the index is AAD */
+    CHECK_EQ(wrtc_srtcp_unprotect(&c, pkt, n, out, &olen, &idx, &enc), WRTC_SRTP_AUTH_FAIL);
+    wrtc_srtp_ctx_free(&c);
+}
+
+static void test_gcm(void)
+{
+    /* §16.1.1 / §17.1.1: AEAD_AES_128_GCM */
+    gcm_case(WRTC_SRTP_AEAD_AES_128_GCM, "000102030405060708090a0b0c0d0e0f",
+             "8040f17b8041f8d35501a0b2f24de3a3fb34de6cacba861c9d7e4bcabe633bd50d294e6f42a5f47a51c7d19b36de3adf8833899d7f27beb16a9152cf765ee4390cce",
+             "81c8000d4d61727363e94885dcdab67ca727d7662f6b7e997ff5c0f76c06f32dc676a5f1730d6fda4ce09b4686303ded0bb9275bc84aa45896cf4d2fc5abf87245d9eade800005d4");
+    /* §16.2.1 / §17.2.1: AEAD_AES_256_GCM */
+    gcm_case(WRTC_SRTP_AEAD_AES_256_GCM, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+             "8040f17b8041f8d35501a0b232b1de78a822fe12ef9f78fa332e33aab18012389a58e2f3b50b2a0276ffae0f1ba63799b87b7aa3db36dfffd6b0f9bb7878d7a76c13",
+             "81c8000d4d617273d50ae4d1f5ce5d304ba297e47d470c282c3ece5dbffe0a50a2eaa5c1110555be8415f658c61de0476f1b6fad1d1eb30c4446839f57ff6f6cb26ac3be800005d4");
+}
+
+/* ------------------------------------------------- libsrtp-made packets */
+static void libsrtp_case(wrtc_srtp_suite_t suite, const uint8_t *key, size_t key_len,
+                         const srtp_vec_t *rtp, size_t n_rtp, const srtp_vec_t *rtcp, size_t n_rtcp)
+{
+    wrtc_srtp_ctx_t c, wrong, mki;
+    wrtc_srtp_index_t ix = { 0, 0, false };
+    uint8_t bad[WRTC_SRTP_MAX_KEYSALT], out[128], pkt[128];
+    size_t i, olen;
+    uint32_t idx;
+    bool enc;
+    const wrtc_srtp_suite_info_t *s = wrtc_srtp_suite_info(suite);
+
+    CHECK(wrtc_srtp_ctx_init(&c, suite, key, key_len, 0));
+    CHECK(!wrtc_srtp_ctx_init(&wrong, suite, key, key_len - 1, 0));
+    memcpy(bad, key, key_len);
+    bad[key_len - 1] ^= 1;   /* last salt byte */
+    CHECK(wrtc_srtp_ctx_init(&wrong, suite, bad, key_len, 0));
+    CHECK(wrtc_srtp_ctx_init(&mki, suite, key, key_len, 4));
+
+    for (i = 0; i < n_rtp; i++) {
+        uint32_t v = wrtc_srtp_index_guess(&ix, rtp[i].seq);
+        size_t at;
+        CHECK_EQ(v, rtp[i].roc);
+        olen = 0;
+        CHECK_EQ(wrtc_srtp_unprotect(&c, rtp[i].prot, rtp[i].clen, v, out, &olen), WRTC_SRTP_OK);
+        CHECK_EQ(olen, rtp[i].plen);
+        CHECK(memcmp(out, rtp[i].plain, rtp[i].plen) == 0);
+        wrtc_srtp_index_update(&ix, rtp[i].seq, v);
+        CHECK_EQ(wrtc_srtp_unprotect(&wrong, rtp[i].prot, rtp[i].clen, v, out, &olen), WRTC_SRTP_AUTH_FAIL);
+        /* With a 4-byte MKI (RFC 3711 §3.1: not authenticated), before the
+         * tag for HMAC suites, after it for AEAD (RFC 7714 §8.1). */
+        at = s->aead ? rtp[i].clen : rtp[i].clen - s->rtp_tag_len;
+        memcpy(pkt, rtp[i].prot, at);
+        memcpy(pkt + at, "\x00\x00\x00\x01", 4);
+        memcpy(pkt + at + 4, rtp[i].prot + at, rtp[i].clen - at);
+        CHECK_EQ(wrtc_srtp_unprotect(&mki, pkt, rtp[i].clen + 4, v, out, &olen), WRTC_SRTP_OK);
+        CHECK_EQ(olen, rtp[i].plen);
+        CHECK(memcmp(out, rtp[i].plain, rtp[i].plen) == 0);
+    }
+    for (i = 0; i < n_rtcp; i++) {
+        olen = 0;
+        CHECK_EQ(wrtc_srtcp_unprotect(&c, rtcp[i].prot, rtcp[i].clen, out, &olen, &idx, &enc), WRTC_SRTP_OK);
+        CHECK_EQ(olen, rtcp[i].plen);
+        CHECK(memcmp(out, rtcp[i].plain, rtcp[i].plen) == 0);
+        CHECK(enc);
+        CHECK_EQ(idx, i + 1);   /* libsrtp numbers SRTCP packets from 1 */
+        CHECK_EQ(wrtc_srtcp_unprotect(&wrong, rtcp[i].prot, rtcp[i].clen, out, &olen, &idx, &enc),
+                 WRTC_SRTP_AUTH_FAIL);
+    }
+    /* A packet of an unrelated stream: the RTP header is fine, the tag not. */
+    CHECK_EQ(wrtc_srtp_unprotect(&c, rtp[1].prot, rtp[1].clen, 7, out, &olen), WRTC_SRTP_AUTH_FAIL);
+    wrtc_srtp_ctx_free(&c);
+    wrtc_srtp_ctx_free(&wrong);
+    wrtc_srtp_ctx_free(&mki);
+}
+
+#define LIBSRTP_CASE(id, name) libsrtp_case(id, vk_##name, sizeof vk_##name, \
+    vrtp_##name, sizeof vrtp_##name / sizeof vrtp_##name[0], \
+    vrtcp_##name, sizeof vrtcp_##name / sizeof vrtcp_##name[0])
+
+static void test_libsrtp(void)
+{
+    LIBSRTP_CASE(WRTC_SRTP_AES128_CM_HMAC_SHA1_80, AES128_CM_HMAC_SHA1_80);
+    LIBSRTP_CASE(WRTC_SRTP_AES128_CM_HMAC_SHA1_32, AES128_CM_HMAC_SHA1_32);
+    LIBSRTP_CASE(WRTC_SRTP_AEAD_AES_128_GCM, AEAD_AES_128_GCM);
+    LIBSRTP_CASE(WRTC_SRTP_AEAD_AES_256_GCM, AEAD_AES_256_GCM);
+}
+
+/* --------------------------------------------------------- packet index */
+static void test_index(void)
+{
+    wrtc_srtp_index_t ix = { 0, 0, false };
+    CHECK_EQ(wrtc_srtp_index_guess(&ix, 40000), 0);
+    wrtc_srtp_index_update(&ix, 40000, 0);
+    CHECK_EQ(wrtc_srtp_index_guess(&ix, 40001), 0);
+    CHECK_EQ(wrtc_srtp_index_guess(&ix, 7000), 1);       /* 40000-32768 > 7000: wrapped */
+    CHECK_EQ(wrtc_srtp_index_guess(&ix, 7300), 0);       /* not wrapped yet */
+    wrtc_srtp_index_update(&ix, 65535, 0);
+    CHECK_EQ(wrtc_srtp_index_guess(&ix, 0), 1);
+    wrtc_srtp_index_update(&ix, 0, 1);
+    CHECK_EQ(ix.roc, 1);
+    CHECK_EQ(ix.s_l, 0);
+    CHECK_EQ(wrtc_srtp_index_guess(&ix, 65535), 0);      /* late packet from ROC 0 */
+    wrtc_srtp_index_update(&ix, 65535, 0);               /* does not move s_l back */
+    CHECK_EQ(ix.roc, 1);
+    CHECK_EQ(ix.s_l, 0);
+    CHECK_EQ(wrtc_srtp_index_guess(&ix, 10), 1);
+    /* ROC 0 has no earlier cycle: a far-ahead number stays in ROC 0. */
+    ix.roc = 0; ix.s_l = 5;
+    CHECK_EQ(wrtc_srtp_index_guess(&ix, 60000), 0);
+    ix.roc = 0xffffffffu; ix.s_l = 65000;
+    CHECK_EQ(wrtc_srtp_index_guess(&ix, 3), 0);          /* 2^32 wrap of the ROC */
+}
+
+/* ------------------------------------------------------------ exporters */
+static void test_export(void)
+{
+    uint8_t secret[48], seed[32], out[128], early[32], h0[32];
+    size_t n;
+    /* TLS 1.2 PRF with SHA-256 (IETF TLS list vector, "test label"). */
+    n = unhex("9bbe436ba940f017b17652849a71db35", secret);
+    unhex("a0ba9f936cda311827a6f796ffd5198c", seed);
+    CHECK(wrtc_tls12_prf(GCRY_MD_SHA256, secret, n, "test label", seed, 16, out, 100));
+    CHECK_HEX(out, 100, "e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a"
+                        "6b301791e90d35c9c9a46b4e14baf9af0fa022f7077def17abfd3797c0564bab"
+                        "4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff701"
+                        "87347b66");
+    /* RFC 8448 §3: Derive-Secret(early_secret, "derived", "") is
+     * HKDF-Expand-Label(early, "derived", Hash(""), 32) with "tls13 ". */
+    unhex("33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a", early);
+    gcry_md_hash_buffer(GCRY_MD_SHA256, h0, "", 0);
+    CHECK(wrtc_hkdf_expand_label(GCRY_MD_SHA256, early, 32, "tls13 ", "derived", h0, 32, out, 32));
+    CHECK_HEX(out, 32, "6f2615a108c702c5678f54fc9dbab69716c076189c48250cebeac3576c3611ba");
+    /* The exporter's first step is that same Derive-Secret: with the tls13
+     * prefix, exporter(early, "derived") = Expand-Label(6f26..., "exporter",
+     * Hash(""), L); a different prefix gives different keys. */
+    {
+        uint8_t a[60], b[60], d[32];
+        CHECK(wrtc_tls13_exporter(early, 32, "tls13 ", "derived", a, sizeof a));
+        unhex("6f2615a108c702c5678f54fc9dbab69716c076189c48250cebeac3576c3611ba", d);
+        CHECK(wrtc_hkdf_expand_label(GCRY_MD_SHA256, d, 32, "tls13 ", "exporter", h0, 32, b, sizeof b));
+        CHECK(memcmp(a, b, sizeof a) == 0);
+        CHECK(wrtc_dtls13_srtp_material(early, 32, b, sizeof b));
+        CHECK(wrtc_tls13_exporter(early, 32, "dtls13", WRTC_DTLS_SRTP_LABEL, a, sizeof a));
+        CHECK(memcmp(a, b, sizeof a) == 0);
+        CHECK(wrtc_tls13_exporter(early, 32, "tls13 ", WRTC_DTLS_SRTP_LABEL, a, sizeof a));
+        CHECK(memcmp(a, b, sizeof a) != 0);
+        CHECK(!wrtc_tls13_exporter(early, 31, "dtls13", WRTC_DTLS_SRTP_LABEL, a, sizeof a));
+    }
+    /* RFC 5764 §4.2 layout: keys first, then salts. */
+    {
+        uint8_t m[56], ck[28], sk[28];
+        size_t i;
+        for (i = 0; i < sizeof m; i++)
+            m[i] = (uint8_t)i;
+        wrtc_dtls_srtp_split(wrtc_srtp_suite_info(WRTC_SRTP_AEAD_AES_128_GCM), m, ck, sk);
+        CHECK_EQ(ck[0], 0); CHECK_EQ(ck[15], 15); CHECK_EQ(ck[16], 32); CHECK_EQ(ck[27], 43);
+        CHECK_EQ(sk[0], 16); CHECK_EQ(sk[15], 31); CHECK_EQ(sk[16], 44); CHECK_EQ(sk[27], 55);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const check_group_t groups[] = {
+        { "srtp_kdf", test_kdf },
+        { "srtp_suites", test_suites },
+        { "srtp_gcm", test_gcm },
+        { "srtp_libsrtp", test_libsrtp },
+        { "srtp_index", test_index },
+        { "dtls_export", test_export },
+    };
+    wrtc_srtp_crypto_init();
+    return check_main(argc, argv, groups, sizeof groups / sizeof groups[0]);
+}
