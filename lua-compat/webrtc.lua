@@ -103,6 +103,14 @@ local hf = {
         "Product named by the SOFTWARE attribute"),
     turn_channel = ProtoField.uint16("webrtc.turn.channel", "TURN channel", base.HEX, nil,
         nil, "TURN channel number carrying this packet"),
+    -- SRTP decryption (plugin/webrtc-srtp.c): registered so that filters
+    -- and columns naming them work; Lua does not decrypt (docs/lua-compat.md).
+    srtp_decrypted = ProtoField.bool("webrtc.srtp.decrypted", "Decrypted", base.NONE, nil, nil,
+        "The SRTP/SRTCP packet authenticated and is shown decrypted"),
+    srtp_key_source = ProtoField.string("webrtc.srtp.key_source", "Key source", base.NONE,
+        "Where the master key used (or tried) came from"),
+    srtp_auth_ok = ProtoField.bool("webrtc.srtp.auth_ok", "Authentication OK", base.NONE, nil,
+        nil, "The authentication tag verified with the key"),
 }
 local hf_list = {}
 for _, f in pairs(hf) do hf_list[#hf_list + 1] = f end
@@ -139,7 +147,12 @@ ei.cap_flows = ProtoExpert.new("webrtc.cap.flows",
 ei.cap_tls = ProtoExpert.new("webrtc.cap.tls",
     "TLS connection limit reached: further connections are not remembered",
     expert.group.SEQUENCE, expert.severity.WARN)
-webrtc.experts = { ei.rtp_detected, ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
+ei.srtp_auth_failed = ProtoExpert.new("webrtc.srtp.auth_failed", "SRTP authentication failed",
+    expert.group.DECRYPTION, expert.severity.WARN)
+ei.srtp_plain_rtcp = ProtoExpert.new("webrtc.srtp.plain_rtcp",
+    "Plain RTCP (no SRTCP trailer) on an SRTP session", expert.group.PROTOCOL,
+    expert.severity.NOTE)
+webrtc.experts = { ei.srtp_auth_failed, ei.srtp_plain_rtcp, ei.rtp_detected, ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
                    ei.event_rejected, ei.in_turn, ei.bad_header, ei.cap_streams, ei.cap_list,
                    ei.cap_flows, ei.cap_tls }
 
@@ -534,17 +547,26 @@ local function events_update(e, p, off, len, rtp_ts, t, frame)
             return ev_reject(e, "event continues after its end bit", frame)
         end
     end
-    if e.packets == 0 or rtp_ts ~= e.cur_ts then
-        e.events = e.events + 1
-        e.cur_ts = rtp_ts
+    if e.packets > 0 and rtp_ts == e.cur_ts and ended and e.cur_ended and
+       duration == e.cur_duration then
+        -- RFC 4733 §2.5.1.4: the final packet is sent three times, often
+        -- within a millisecond: a repeat is no update and does not count
+        -- for the update rate below.
+        e.end_repeats = e.end_repeats + 1
+    else
+        if e.packets == 0 or rtp_ts ~= e.cur_ts then
+            e.events = e.events + 1
+            e.cur_ts = rtp_ts
+        end
+        e.cur_duration = duration
+        e.cur_ended = ended
+        e.last_time = t
     end
-    e.cur_duration = duration
-    e.cur_ended = ended
     if ended then e.end_bits = e.end_bits + 1 end
     e.packets = e.packets + 1
-    e.last_time = t
     if e.packets >= T.EVENT_MIN_PACKETS and e.end_bits > 0 then
-        local mean = (e.last_time - e.first_time) / (e.packets - 1)
+        local updates = e.packets - e.end_repeats
+        local mean = updates > 1 and (e.last_time - e.first_time) / (updates - 1) or 1.0
         if mean < T.EVENT_MIN_INTERVAL_S then
             return ev_reject(e, "packet rate too high for event updates", frame)
         end
@@ -818,7 +840,7 @@ local function events_slot(f, pt)
     local e = f.events[pt]
     if e then return e end
     if f.n_events == T.MAX_PT_TRACKED then return nil end
-    e = { pt = pt, verdict = EV_UNDECIDED, packets = 0, events = 0, end_bits = 0,
+    e = { pt = pt, verdict = EV_UNDECIDED, packets = 0, events = 0, end_bits = 0, end_repeats = 0,
           cur_ts = 0, cur_duration = 0, cur_ended = false, first_time = 0, last_time = 0,
           decided_frame = 0 }
     f.events[pt] = e

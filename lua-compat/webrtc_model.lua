@@ -1649,6 +1649,8 @@ local function json_stream(f, st, fid)
         sfmt('"codec_confidence":%s', js(g.confidence_name)),
         sfmt('"codec_evidence":%s', js(g.evidence)),
         '"srtp":' .. (st.srtp and "true" or "false"),
+        -- SRTP decryption: the Lua fallback decrypts nothing (docs/lua-compat.md).
+        '"decrypted":false', '"decrypted_packets":0', '"key_source":null', '"auth_failures":0',
         sfmt('"packets":%d', st.packets), sfmt('"bytes":%d', st.bytes),
         sfmt('"first":%.3f', st.first_t), sfmt('"last":%.3f', st.last_t),
         sfmt('"duration":%.3f', st.last_t - st.first_t),
