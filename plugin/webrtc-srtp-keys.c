@@ -939,8 +939,12 @@ static void keys_cleanup(void)
         g_ptr_array_free(handshakes, TRUE);
     keys = NULL;
     handshakes = NULL;
+    /* Destroyed, not emptied: the plugin may be unloaded after the last
+     * file (plugins_cleanup), and keylog_load() makes it again. Its entries
+     * are wiped by keylog_entry_free. */
     if (keylog)
-        g_hash_table_remove_all(keylog);
+        g_hash_table_destroy(keylog);
+    keylog = NULL;
 }
 
 void webrtc_srtp_keys_register(module_t *module)

@@ -96,6 +96,9 @@ def main():
         xml = os.path.join(ts.files, os.path.basename(name) + ".memcheck.xml")
         vg = ["valgrind", "--tool=memcheck", "--leak-check=full",
               "--show-leak-kinds=definite,indirect,possible", "--errors-for-leak-kinds=definite,indirect",
+              # The plugin is dlclose()d at exit (plugins_cleanup): without
+              # --keep-debuginfo its frames in leak stacks have no object name.
+              "--keep-debuginfo=yes",
               "--num-callers=30", "--xml=yes", "--xml-file=" + xml] + \
              ["--suppressions=" + s for s in supp]
         targs = ["-r", cap, "-2", "-q", "-z", "io,phs" if args.plain else "webrtc,summary"] + \
