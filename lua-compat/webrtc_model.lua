@@ -650,7 +650,12 @@ local function stream_update(s, r, t, frame)
     if r.payload_len == 0 then s.padding_only = s.padding_only + 1 end
     if r.marker then s.markers = s.markers + 1 end
     if r.srtp then s.srtp = true end
-    cg_packet(s.cg, r)
+    -- Only the stream's first payload type is the codec's: another PT on the
+    -- SSRC (RFC 4733 events, §2.1) is not its payload (session.c).
+    local codec_pt = not s.seq_init or r.pt == s.first_pt
+    cg_packet(s.cg, { pt = r.pt, marker = r.marker, padding = r.padding, srtp = r.srtp,
+                      seq = r.seq, ts = r.ts, payload_len = r.payload_len,
+                      head = codec_pt and r.head or nil })
     if not s.seq_init then
         s.seq_init = true
         s.first_pt = r.pt
