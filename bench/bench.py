@@ -77,8 +77,26 @@ def build_capture(packets, workdir):
     return target
 
 
+def concat_shifted(src, k, gap, target):
+    """`target`: K copies of `src`, copy i shifted by i * GAP seconds
+    (editcap -t), appended (mergecap -a); made once, then reused."""
+    if os.path.exists(target):
+        return target
+    parts = []
+    for r in range(k):
+        part = "%s.part%d" % (target, r)
+        subprocess.run(["editcap", "-t", str(r * gap), src, part], check=True)
+        parts.append(part)
+    subprocess.run(["mergecap", "-a", "-w", target + ".tmp"] + parts, check=True)
+    for p in parts:
+        os.unlink(p)
+    os.rename(target + ".tmp", target)
+    os.chmod(target, 0o644)
+    return target
+
+
 def build_scaled(capture, k):
-    """K copies of `capture` one after the other (editcap -t, mergecap -a)."""
+    """K copies of `capture` one after the other, 60 s apart."""
     target = capture.replace(".pcapng", "-x%d.pcapng" % k)
     if os.path.exists(target):
         return target
@@ -90,18 +108,7 @@ def build_scaled(capture, k):
             first = float(line.split(":", 1)[1])
         elif "Last packet time" in line:
             last = float(line.split(":", 1)[1])
-    span = int(last - first) + 60
-    parts = []
-    for r in range(k):
-        part = target + ".part%d" % r
-        subprocess.run(["editcap", "-t", str(r * span), capture, part], check=True)
-        parts.append(part)
-    subprocess.run(["mergecap", "-a", "-w", target + ".tmp"] + parts, check=True)
-    for p in parts:
-        os.unlink(p)
-    os.rename(target + ".tmp", target)
-    os.chmod(target, 0o644)
-    return target
+    return concat_shifted(capture, k, int(last - first) + 60, target)
 
 
 def dissect(ts, capture, extra):

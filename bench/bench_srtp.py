@@ -34,22 +34,9 @@ WORK = os.environ.get("WEBRTC_BENCH_DIR", "/var/tmp/webrtc-bench")
 
 def build(name, copies):
     os.makedirs(WORK, exist_ok=True)
-    target = os.path.join(WORK, "srtp-%s-x%d.pcapng" % (name, copies))
-    if os.path.exists(target):
-        return target
-    src = os.path.join(wstest.CAPTURES, name + ".pcapng")
-    gap = wstest.ground_truth(name)["duration_s"] + 60
-    parts = []
-    for i in range(copies):
-        part = os.path.join(WORK, "srtp-part-%d-%s.pcapng" % (i, name))
-        subprocess.run(["editcap", "-t", str(i * gap), src, part], check=True)
-        parts.append(part)
-    subprocess.run(["mergecap", "-a", "-w", target + ".tmp"] + parts, check=True)
-    for p in parts:
-        os.unlink(p)
-    os.rename(target + ".tmp", target)
-    os.chmod(target, 0o644)
-    return target
+    return bench.concat_shifted(os.path.join(wstest.CAPTURES, name + ".pcapng"), copies,
+                                wstest.ground_truth(name)["duration_s"] + 60,
+                                os.path.join(WORK, "srtp-%s-x%d.pcapng" % (name, copies)))
 
 
 def cpu_once(ts, capture, extra):

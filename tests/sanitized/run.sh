@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The plugin's suite once more with the plugin and the core built with
+# AddressSanitizer + UndefinedBehaviorSanitizer (docs/robustness.md). ctest
+# runs it in the default build as the test `sanitized.suite`, so CI (which
+# runs ./test.sh) checks every capture, the decryption, the fuzz smoke and
+# the unit tests under the sanitizers on every change.
+#   tests/sanitized/run.sh BUILD_DIR [ctest args...]
+# Left out here (they do not exercise the plugin's C code in another way):
+# the Lua fallback's tests (lua.*: tshark without the C plugin) and the GUI
+# test (gui.*, under Xvfb); `WEBRTC_SANITIZE=1 ./test.sh` runs those too.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:?usage: run.sh BUILD_DIR [ctest args...]}
+shift
+echo "== sanitized build in $build"
+cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWEBRTC_SANITIZE=ON >/dev/null
+cmake --build "$build" -j "$(nproc)" >/dev/null
+cd "$build"
+ctest -j "$(nproc)" -E '^(lua|gui)\.' --output-on-failure "$@"
