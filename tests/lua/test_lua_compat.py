@@ -105,6 +105,12 @@ def structure(summary):
     return out
 
 
+
+def is_true(value):
+    """A boolean field's occurrences: tshark 4.0 prints 1/0, 4.4 and later
+    True/False."""
+    return any(v in ("1", "True") for v in value.split(","))
+
 class LuaCompat(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -163,7 +169,7 @@ class LuaCompat(unittest.TestCase):
                     if not m.startswith(DECRYPTION_EXPERTS)]
             c[IX["_ws.expert.message"]] = ",".join(msgs)
             self.assertEqual(lua[IX["webrtc.srtp.decrypted"]], "", "frame %d" % frame)
-            if "1" in c[IX["webrtc.srtp.decrypted"]].split(","):
+            if is_true(c[IX["webrtc.srtp.decrypted"]]):
                 for f in DECRYPTED_FIELDS:
                     c[IX[f]] = lua[IX[f]] = ""
             c[IX["webrtc.srtp.decrypted"]] = ""
@@ -176,7 +182,7 @@ class LuaCompat(unittest.TestCase):
             self.assertEqual(dict(zip(FIELDS, lua)), dict(zip(FIELDS, c)), "frame %d" % frame)
         want_srtcp = sum(1 for r in self.c_rows
                          if "7" in r[IX["webrtc.class"]].split(",") and
-                         "1" in r[IX["webrtc.flow.srtp"]].split(","))
+                         is_true(r[IX["webrtc.flow.srtp"]]))
         self.assertEqual(srtcp_frames, want_srtcp)
 
     def test_session_fields_parity(self):
