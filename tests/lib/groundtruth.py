@@ -321,7 +321,7 @@ def verify_keys(gt, ts):
     dgrams = _datagrams(ts, gt["capture"])
     for call, k in keyed:
         w = "%s key %s" % (call["id"], k.get("flow"))
-        if k.get("source") not in ("sdes", "dtls-keylog") or k.get("suite") not in srtp_check.SUITES:
+        if k.get("source") not in ("sdes", "dtls-keylog", "table") or k.get("suite") not in srtp_check.SUITES:
             bad.append("%s: source %r suite %r" % (w, k.get("source"), k.get("suite")))
             continue
         key = base64.b64decode(k["key_salt_b64"])
