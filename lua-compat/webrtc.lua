@@ -604,7 +604,7 @@ local function flow_get(pinfo, inner, create)
               media_frame = 0, reason = REASON.NONE, is_rtcp_only = false, srtp = false,
               rtcp_mux_frame = 0, first_rtp_frame = 0, turn_media_frame = 0,
               turn_channel = 0, track = { {}, {} }, corroborated_frame = 0,
-              rtcp_pending_frame = 0, rtcp_pair_frame = 0, events = {}, n_events = 0 }
+              rtcp_pending_frame = 0, rtcp_pending_srtcp = false, rtcp_pair_frame = 0, events = {}, n_events = 0 }
         flows[key] = f
     end
     return f
@@ -657,7 +657,8 @@ local function claim_media(pinfo, f, why, evidence)
     if prefs.rtcp_pair and why == REASON.CORROBORATED and f.ptype == PT_UDP and
        f.port[1] < 65535 and f.port[2] < 65535 then
         local rtcp = port_pair_flow(f, 1)
-        if rtcp and rtcp.rtcp_pending_frame ~= 0 and rtcp.media_frame == 0 then
+        if rtcp and rtcp.rtcp_pending_frame ~= 0 and rtcp.media_frame == 0 and
+           (not rtcp.rtcp_pending_srtcp or f.srtp) then
             claim_rtcp(pinfo, rtcp, f)
         end
     end
@@ -1027,12 +1028,17 @@ local function demux_payload(tvb, pinfo, tree, f)
             if has_context(f) and (f.dtls_frame ~= 0 or f.zrtp_frame ~= 0) then
                 local _, why = decide_srtp(f, nil, 0, 0)
                 claim_media(pinfo, f, context_reason(f), context_evidence(f) .. "; " .. why)
-            elseif not has_context(f) and shape == "plain" and prefs.rtcp_pair then
+            elseif not has_context(f) and prefs.rtcp_pair then
+                -- SRTCP-shaped pairs only with an RTP flow judged encrypted
+                -- (plugin/webrtc-demux.c)
                 local rtp = rtp_of_rtcp(f)
-                if rtp and rtp.media_frame ~= 0 and not rtp.is_rtcp_only then
+                local srtcp = shape == "srtcp"
+                if rtp and rtp.media_frame ~= 0 and not rtp.is_rtcp_only and
+                   (not srtcp or rtp.srtp) then
                     claim_rtcp(pinfo, f, rtp)
                 elseif f.rtcp_pending_frame == 0 then
                     f.rtcp_pending_frame = pinfo.number
+                    f.rtcp_pending_srtcp = srtcp
                 end
             end
         end

@@ -186,7 +186,8 @@ void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason
         f->port[0] < 65535 &&
         f->port[1] < 65535) {
         rtcp = port_pair_flow(pinfo, f, 1);
-        if (rtcp && rtcp->rtcp_pending_frame && !rtcp->media_frame)
+        if (rtcp && rtcp->rtcp_pending_frame && !rtcp->media_frame &&
+            (!rtcp->rtcp_pending_srtcp || f->srtp))
             webrtc_flow_claim_rtcp(pinfo, rtcp, f);
     }
 }

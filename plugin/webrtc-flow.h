@@ -80,6 +80,7 @@ typedef struct webrtc_flow {
     wrtc_entropy_t *entropy;     /* while SRTP vs RTP is undecided */
     guint32  corroborated_frame;
     guint32  rtcp_pending_frame; /* RTCP seen before its RTP flow was found */
+    gboolean rtcp_pending_srtcp; /* ... and it was SRTCP-shaped */
     wmem_array_t *pending_rtp;   /* webrtc_pending_rtp_t of RTP before the claim */
     /* The packet that started each direction's candidate track: kept inline
      * and moved to pending_rtp once a second packet agrees, so that random
