@@ -230,6 +230,22 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
         replay_rtp(pinfo, f);
         return;
     }
+    {
+        /* An SRTP key the user or the capture gave (SDES to another
+         * address, the key table) whose HMAC/GCM tag verifies on this very
+         * packet (RFC 3711 §3.4, RFC 7714 §9): SRTP, certainly, from its
+         * first packet, without waiting for the headers to corroborate. */
+        const char *key = webrtc_srtp_authenticates(tvb, pinfo);
+        if (key) {
+            f->srtp = TRUE;
+            remember_rtp(pinfo, f, &h, TRUE);
+            webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_SRTP_KEY,
+                wmem_strdup_printf(pinfo->pool, "SSRC 0x%08x: SRTP authenticated with key from %s",
+                                   h.ssrc, key));
+            replay_rtp(pinfo, f);
+            return;
+        }
+    }
     if (!webrtc_prefs.corroborate)
         return;
     {
@@ -252,7 +268,6 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
             replay_rtp(pinfo, f);
         }
     }
-    (void)tvb;
 }
 
 static int call_rtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_flow_t *f,

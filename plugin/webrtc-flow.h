@@ -26,7 +26,8 @@ typedef enum {
     WEBRTC_REASON_ZRTP,          /* ZRTP on the 5-tuple (RFC 6189) */
     WEBRTC_REASON_TURN,          /* inside a TURN channel or indication */
     WEBRTC_REASON_CORROBORATED,  /* RTP headers agreed across packets */
-    WEBRTC_REASON_RTCP_PAIR      /* RTCP on port+1 of a found RTP flow */
+    WEBRTC_REASON_RTCP_PAIR,     /* RTCP on port+1 of a found RTP flow */
+    WEBRTC_REASON_SRTP_KEY       /* a configured SRTP key authenticates it */
 } webrtc_reason_t;
 
 extern const value_string webrtc_reason_vals[];

@@ -52,9 +52,6 @@ typedef struct {
 typedef struct {
     webrtc_srtp_key_t *key;      /* bound once a packet authenticated */
     wrtc_srtp_index_t  index;    /* SRTP only */
-    /* The index at the stream's first authenticated packet (first pass):
-     * the reference for packets decided only on a later pass (below). */
-    wrtc_srtp_index_t  first;
     /* RTP's extended sequence number and timestamp of the stream, as the RTP
      * dissector counts them (it starts one cycle up, packet-rtp.c). */
     guint32 ext_seq;
@@ -160,17 +157,9 @@ static wrtc_srtp_status_t transform(const webrtc_srtp_key_t *k, const guint8 *p,
 /* Decide a packet. On the first pass only keys learnt so far exist;
  * `later_keys` (SRTCP on a later pass) also lets keys from later frames
  * apply: an SDP answer's key protects the SRTCP its author sent before the
- * answer was captured, and SRTCP carries its index, so no state is needed.
- *
- * `late` (SRTP on a later pass, a frame the first pass never brought here):
- * RTP found without signaling is only claimed after some packets agree
- * (webrtc-demux.c), so the first packets of such a stream reach this file
- * on the second pass only. Their ROC is guessed against the stream's first
- * authenticated packet (RFC 3711 §3.3.1, they are its neighbours), the
- * stream's state is left alone, and only a verified tag counts: a packet
- * that does not authenticate stays as it was, without a verdict. */
+ * answer was captured, and SRTCP carries its index, so no state is needed. */
 static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboolean rtcp,
-                         gboolean later_keys, gboolean late)
+                         gboolean later_keys)
 {
     guint32 ssrc;
     guint16 seq = 0;
@@ -198,9 +187,7 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
         return &not_keyed;
 
     s = stream_of(pinfo, ssrc, rtcp);
-    if (late && (rtcp || !s->first.started || !s->key))
-        return &not_keyed;
-    o = late ? NULL : wmem_new0(wmem_file_scope(), outcome_t);
+    o = wmem_new0(wmem_file_scope(), outcome_t);
     out = (guint8 *)wmem_alloc(pinfo->pool, len);
     /* Pass 0: the stream's key; pass 1: the others, the sender's newest
      * first (a re-INVITE or a new handshake re-keys), then the table's. */
@@ -209,28 +196,17 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
             for (i = lists[l] ? lists[l]->len : 0; i-- > 0;) {
                 webrtc_srtp_key_t *k = (webrtc_srtp_key_t *)g_ptr_array_index(lists[l], i);
                 guint32 roc;
-                if ((pass == 0) != (k == s->key) || !key_applies(k, pinfo, ssrc, rtcp, later_keys)
-                    || (late && k != s->key))
+                if ((pass == 0) != (k == s->key) || !key_applies(k, pinfo, ssrc, rtcp, later_keys))
                     continue;
-                roc = rtcp ? 0 : wrtc_srtp_index_guess(late ? &s->first : &s->index, seq);
+                roc = rtcp ? 0 : wrtc_srtp_index_guess(&s->index, seq);
                 if (!tried || k == s->key)
                     tried = k;
                 if (transform(k, p, len, rtcp, roc, out, &olen) == WRTC_SRTP_OK) {
-                    if (late) {
-                        o = wmem_new0(wmem_file_scope(), outcome_t);
-                        o->state = WEBRTC_SRTP_DECRYPTED;
-                        o->key = k;
-                        o->roc = roc;
-                        return o;
-                    }
                     if (s->key != k && s->key && !rtcp)
                         memset(&s->index, 0, sizeof s->index);   /* a new crypto context */
                     s->key = k;
-                    if (!rtcp) {
+                    if (!rtcp)
                         wrtc_srtp_index_update(&s->index, seq, roc);
-                        if (!s->first.started)
-                            s->first = s->index;
-                    }
                     o->state = WEBRTC_SRTP_DECRYPTED;
                     o->key = k;
                     o->roc = roc;
@@ -239,8 +215,6 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
             }
         }
     }
-    if (late)
-        return &not_keyed;
     o->key = tried;
     /* RFC 3711 makes SRTCP mandatory, yet some stacks send a first APP or a
      * final BYE without the trailer: a compound that parses as plain RTCP
@@ -342,6 +316,34 @@ int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     return ret;
 }
 
+/* The frame's outcome, kept per tvb offset (a frame may hold several). */
+static outcome_t *cached(tvbuff_t *tvb, packet_info *pinfo, guint32 *cache_key)
+{
+    *cache_key = WEBRTC_PDATA_SRTP_CACHE + (guint32)tvb_raw_offset(tvb);
+    return (outcome_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_webrtc, *cache_key);
+}
+
+const char *webrtc_srtp_authenticates(tvbuff_t *tvb, packet_info *pinfo)
+{
+    guint32 cache_key;
+    outcome_t *o;
+    size_t len;
+
+    if (webrtc_srtp_key_count() == 0 || PINFO_FD_VISITED(pinfo) || pinfo->flags.in_error_pkt)
+        return NULL;
+    len = tvb_captured_length(tvb);
+    if (len == 0 || len != tvb_reported_length(tvb))
+        return NULL;
+    o = cached(tvb, pinfo, &cache_key);
+    if (!o) {
+        /* A failure is kept too: if the flow is found later anyway, this
+         * packet shows the key that did not verify, like the ones after. */
+        o = decide(pinfo, tvb_get_ptr(tvb, 0, (gint)len), len, FALSE, FALSE);
+        p_set_proto_data(wmem_file_scope(), pinfo, proto_webrtc, cache_key, o);
+    }
+    return o->state == WEBRTC_SRTP_DECRYPTED ? o->key->desc : NULL;
+}
+
 tvbuff_t *webrtc_srtp_decrypt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *wtree,
                               gboolean rtcp, webrtc_srtp_state_t *state)
 {
@@ -358,13 +360,13 @@ tvbuff_t *webrtc_srtp_decrypt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *wtr
     len = tvb_captured_length(tvb);
     if (len == 0 || len != tvb_reported_length(tvb))
         return NULL;             /* cut by the snaplen: the tag is not there */
-    cache_key = WEBRTC_PDATA_SRTP_CACHE + (guint32)tvb_raw_offset(tvb);
-    o = (outcome_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_webrtc, cache_key);
+    o = cached(tvb, pinfo, &cache_key);
     p = tvb_get_ptr(tvb, 0, (gint)len);
     if (!o || (o == &not_keyed && rtcp && PINFO_FD_VISITED(pinfo))) {
         outcome_t *d;
-        d = decide(pinfo, p, len, rtcp, PINFO_FD_VISITED(pinfo),
-                   PINFO_FD_VISITED(pinfo) && !rtcp);
+        if (PINFO_FD_VISITED(pinfo) && !rtcp)
+            return NULL;
+        d = decide(pinfo, p, len, rtcp, PINFO_FD_VISITED(pinfo));
         if (!o || d != &not_keyed)
             p_set_proto_data(wmem_file_scope(), pinfo, proto_webrtc, cache_key, d);
         o = d;
