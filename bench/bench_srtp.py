@@ -65,6 +65,7 @@ def main():
             shutil.copy(os.path.join(wstest.CAPTURES, log), dst)
             os.chmod(dst, 0o644)
             keyed += ["-o", "webrtc.srtp_keylog:" + dst]
+        keyed += wstest.table_key_prefs(keys)   # keys the generator set
         confs = [(plain, []), (plug, ["-o", "webrtc.srtp_sdes:FALSE"]), (plug, keyed),
                  (plug, keyed + ["-o", "webrtc.session_model:FALSE"])]
         times = [[] for _ in confs]

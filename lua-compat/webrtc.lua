@@ -86,7 +86,7 @@ local hf = {
     trait_dtls_srtp = ProtoField.bool("webrtc.trait.dtls_srtp", "DTLS-SRTP", base.NONE, nil,
         nil, "SRTP keyed by DTLS on the media 5-tuple (RFC 5764)"),
     trait_sdes = ProtoField.bool("webrtc.trait.sdes", "SDES", base.NONE, nil, nil,
-        "SRTP without DTLS or ZRTP on its 5-tuple (keys from signaling)"),
+        "SRTP without DTLS or ZRTP on a 5-tuple an SDP names (keys from signaling)"),
     trait_bundle = ProtoField.bool("webrtc.trait.bundle", "BUNDLE", base.NONE, nil, nil,
         "Audio and video on one 5-tuple (RFC 9143)"),
     trait_rtcp_mux = ProtoField.bool("webrtc.trait.rtcp_mux", "rtcp-mux", base.NONE, nil,

@@ -32,6 +32,25 @@ def capture_names():
                   for p in glob.glob(os.path.join(CAPTURES, "*.json")))
 
 
+def table_key_prefs(keys, flip=False):
+    """tshark -o options that type a ground truth's "table" keys (keys the
+    generator set, not on the wire) into the SRTP keys table, one row per
+    sender endpoint (RTP and RTCP ports); flip=True flips one bit of each
+    master key (a wrong key)."""
+    import base64
+    prefs = []
+    for k in keys:
+        if k["source"] != "table":
+            continue
+        raw = bytearray(base64.b64decode(k["key_salt_b64"]))
+        if flip:
+            raw[0] ^= 1
+        for src in sorted({k["flow"].split(" -> ")[0], k["rtcp_flow"].split(" -> ")[0]}):
+            prefs += ["-o", 'uat:webrtc_srtp_keys:"","%s","","%s","%s",""' % (
+                src, k["suite"], base64.b64encode(bytes(raw)).decode())]
+    return prefs
+
+
 def ground_truth(name):
     with open(os.path.join(CAPTURES, name + ".json")) as f:
         return json.load(f)
