@@ -27,9 +27,12 @@ import srtp_check  # noqa: E402
 
 CAPTURE, KEYS, SENDER, RECEIVER, OUT, LASTRUN = sys.argv[1:7]
 CAPNAME = "gst-srtp-aes256.pcapng"
-DESCRIPTION = ("SRTP/SRTCP without signaling from GStreamer srtpenc (libsrtp2): Opus PT 100 "
-               "AES_256_CM_HMAC_SHA1_80, VP8 PT 101 AES_256_CM_HMAC_SHA1_32, Opus PT 102 "
-               "AEAD_AES_256_GCM; keys set by the generator")
+# One call per RTP session: the three sessions share one sender and one
+# receiver, but what would join them (the RTCP SDES CNAME, RFC 3550 §6.5.1)
+# is inside SRTCP and there is no signaling, so nothing in the clear does.
+DESCRIPTION = ("RTP session %s of a GStreamer rtpbin pair with srtpenc/srtpdec (libsrtp2), "
+               "%s %s PT %d, %s, no signaling (keys set by the generator); the sessions' common "
+               "CNAME is only in the encrypted SRTCP")
 errors = []
 
 
@@ -67,7 +70,7 @@ check(len(dgrams) + protos["arp"] == len(frames),
       "%d frames: %d UDP datagrams + %d ARP" % (len(frames), len(dgrams), protos["arp"]))
 pair_frames = collections.Counter(tuple(sorted((s, d))) for _, s, d, _ in dgrams)
 
-flows, streams, key_entries, summary = [], [], [], []
+calls, summary = [], []
 accounted = 0
 for s in snd["sessions"]:
     i, port, suite = str(s["id"]), s["port"], s["suite"]
@@ -139,11 +142,12 @@ for s in snd["sessions"]:
     accounted += n + s2r["srtcp_ok"] + r2s["srtcp_ok"]
 
     codec = "opus/48000/2" if s["enc"] == "OPUS" else "%s/%d" % (s["enc"], s["clock"])
+    flows, key_entries = [], []
     flows += [{"a": S, "b": R, "transport": "udp", "role": "media-rtp", "contents": ["srtp"], "packets": n},
               {"a": SC, "b": RC, "transport": "udp", "role": "media-rtcp", "contents": ["srtcp"],
                "packets": s2r["srtcp_ok"] + r2s["srtcp_ok"]}]
-    streams.append({"ssrc": "0x%08x" % ssrc, "pt": s["pt"], "media": s["media"], "codec": codec,
-                    "kind": "media", "encrypted": True, "flow": "%s -> %s" % (S, R), "packets": n})
+    streams = [{"ssrc": "0x%08x" % ssrc, "pt": s["pt"], "media": s["media"], "codec": codec,
+                    "kind": "media", "encrypted": True, "flow": "%s -> %s" % (S, R), "packets": n}]
     for who, flow, rflow, ssrcs, np, rc in (
             ("sender", "%s -> %s" % (S, R), "%s -> %s" % (SC, RC), ["0x%08x" % ssrc], n, s2r),
             ("receiver", "%s -> %s" % (R, S), "%s -> %s" % (RC, SC), [], 0, r2s)):
@@ -156,6 +160,18 @@ for s in snd["sessions"]:
                           "into the SRTP keys table" % (who, suite),
             "srtp_packets": np, "srtcp_packets": rc["srtcp_ok"], "srtcp_encrypted": rc["srtcp_encrypted"],
             "rtcp_plain_packets": 0, "rtcp_plain_types": []})
+    calls.append({
+        "id": "call-%d" % (int(i) + 1),
+        "description": DESCRIPTION % (i, s["media"], s["enc"].capitalize() if s["enc"] == "OPUS"
+                                      else s["enc"], s["pt"], suite),
+        "flows": flows,
+        "streams": streams,
+        "event_pts": [],
+        "traits": {"ice": False, "turn": False, "srtp": True, "dtls_srtp": False, "sdes": False,
+                   "bundle": False, "rtcp_mux": False, "web_signaling": False},
+        "verdict": "not-webrtc",
+        "keys": key_entries,
+    })
     summary.append("session %s %-23s %s SSRC 0x%08x pt %d: %d SRTP; SRTCP %d s->r (%s), %d r->s (RR, SSRC 0x%08x)"
                    % (i, suite, s["media"], ssrc, s["pt"], n, s2r["srtcp_ok"], ", ".join(types[200]),
                       r2s["srtcp_ok"], r_ssrc))
@@ -193,17 +209,10 @@ truth = {
     "software": {k: v for k, v in software.items() if v},
     "packets": len(frames),
     "duration_s": round(duration, 3),
-    "calls": [{
-        "id": "call-1",
-        "description": DESCRIPTION,
-        "flows": flows,
-        "streams": streams,
-        "event_pts": [],
-        "traits": {"ice": False, "turn": False, "srtp": True, "dtls_srtp": False, "sdes": False,
-                   "bundle": False, "rtcp_mux": False, "web_signaling": False},
-        "verdict": "not-webrtc",
-        "keys": key_entries,
-    }],
+    "description": ("one GStreamer rtpbin sender and receiver (srtpenc/srtpdec, libsrtp2), three RTP "
+                    "sessions on their own ports with their own keys: Opus AES_256_CM_HMAC_SHA1_80, "
+                    "VP8 AES_256_CM_HMAC_SHA1_32, Opus AEAD_AES_256_GCM; SRTCP both ways"),
+    "calls": calls,
 }
 with open(OUT, "w") as f:
     json.dump(truth, f, indent=2)
@@ -213,6 +222,6 @@ with open(LASTRUN, "w") as f:
             % (len(frames), protos["arp"], duration, os.path.getsize(CAPTURE)))
     for line in summary:
         f.write(line + "\n")
-print("verified: %d frames (%d ARP), %d flows" % (len(frames), protos["arp"], len(flows)), file=sys.stderr)
+print("verified: %d frames (%d ARP), %d calls" % (len(frames), protos["arp"], len(calls)), file=sys.stderr)
 for line in summary:
     print("  " + line, file=sys.stderr)
