@@ -15,7 +15,6 @@ writes nothing.
 """
 import base64
 import collections
-import datetime
 import json
 import os
 import struct
@@ -23,6 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import gen_info  # noqa: E402
 import srtp_check  # noqa: E402
 
 CAPTURE, KEYS, SENDER, RECEIVER, OUT, LASTRUN = sys.argv[1:7]
@@ -49,15 +49,13 @@ def tshark(*args):
     return [line for line in r.stdout.splitlines() if line.strip()]
 
 
-keys = json.load(open(KEYS))
-snd = json.load(open(SENDER))
-rcv = json.load(open(RECEIVER))
-for side in (snd, rcv):
-    check(not side.get("errors"), "%s reported errors: %s" % (side["role"], side.get("errors")))
-check(snd.get("eos") is True, "sender pipeline never reached EOS")
+keys, snd, rcv = (json.load(open(path)) for path in (KEYS, SENDER, RECEIVER))
 SIP, RIP = snd["local"], snd["remote"]
-check(rcv["local"] == RIP and rcv["remote"] == SIP, "sender/receiver addresses disagree")
-check(snd["suites"] == rcv["suites"], "the two sides used different suites")
+for side, addrs in ((snd, (SIP, RIP)), (rcv, (RIP, SIP))):
+    check(not side.get("errors") and (side["local"], side["remote"]) == addrs,
+          "%s: errors %s, %s -> %s" % (side["role"], side.get("errors"), side["local"], side["remote"]))
+check(snd.get("eos") is True and snd["suites"] == rcv["suites"],
+      "sender EOS %s, suites %s / %s" % (snd.get("eos"), snd["suites"], rcv["suites"]))
 
 frames = tshark("-T", "fields", "-e", "frame.number", "-e", "frame.protocols", "-e", "frame.time_epoch")
 # frame.protocols: "eth:ethertype:ip:udp:data" or "eth:ethertype:arp"
@@ -182,38 +180,20 @@ if errors:
     sys.exit(1)
 
 
-def dpkg_version(pkg):
-    r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True)
-    return r.stdout.strip() or None
-
-
-software = {
-    "gstreamer": snd["gstreamer"],
-    "gstreamer1.0-plugins-base": dpkg_version("gstreamer1.0-plugins-base"),
-    "gstreamer1.0-plugins-good": dpkg_version("gstreamer1.0-plugins-good"),
-    "gstreamer1.0-plugins-bad": dpkg_version("gstreamer1.0-plugins-bad"),
-    "libsrtp2": dpkg_version("libsrtp2-1"),
-    "libopus": dpkg_version("libopus0"),
-    "libvpx": dpkg_version("libvpx7"),
-    "python3-gi": dpkg_version("python3-gi"),
-    "python3-cryptography": dpkg_version("python3-cryptography"),
-    "dumpcap": dpkg_version("wireshark-common"),
-    "tshark": dpkg_version("tshark"),
-    "kernel": os.uname().release,
-}
-truth = {
-    "schema_version": 1,
-    "capture": CAPNAME,
-    "generator": "gen/gst-srtp-aes256/generate.sh",
-    "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    "software": {k: v for k, v in software.items() if v},
-    "packets": len(frames),
-    "duration_s": round(duration, 3),
+software = gen_info.software(
+    [("gstreamer1.0-plugins-base", "gstreamer1.0-plugins-base"),
+     ("gstreamer1.0-plugins-good", "gstreamer1.0-plugins-good"),
+     ("gstreamer1.0-plugins-bad", "gstreamer1.0-plugins-bad"), ("libsrtp2", "libsrtp2-1"),
+     ("libopus", "libopus0"), ("libvpx", "libvpx7"), ("python3-gi", "python3-gi"),
+     ("python3-cryptography", "python3-cryptography")],
+    gstreamer=snd["gstreamer"])
+truth = gen_info.truth_head(CAPNAME, "gen/gst-srtp-aes256/generate.sh", software, len(frames), duration)
+truth.update({
     "description": ("one GStreamer rtpbin sender and receiver (srtpenc/srtpdec, libsrtp2), three RTP "
                     "sessions on their own ports with their own keys: Opus AES_256_CM_HMAC_SHA1_80, "
                     "VP8 AES_256_CM_HMAC_SHA1_32, Opus AEAD_AES_256_GCM; SRTCP both ways"),
     "calls": calls,
-}
+})
 with open(OUT, "w") as f:
     json.dump(truth, f, indent=2)
     f.write("\n")

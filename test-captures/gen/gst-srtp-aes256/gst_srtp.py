@@ -23,7 +23,6 @@ receiver's master key || salt (hex); the receiver protects its RTCP
 receiver reports with its own key, as an SDES answerer would (RFC 4568 §6.1).
 srtpdec learns the peer's key through its "request-key" signal.
 """
-import argparse
 import importlib.util
 import json
 import os
@@ -142,15 +141,8 @@ class SrtpSide(gst_rtp.Side):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("role", choices=["send", "recv"])
-    ap.add_argument("--keys", required=True)
-    ap.add_argument("--dir", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--local", required=True)
-    ap.add_argument("--remote", required=True)
-    ap.add_argument("--duration", type=float, default=11.0)
-    ap.add_argument("--max-wait", type=float, default=60.0)
+    ap = gst_rtp.arg_parser()
+    ap.add_argument("--keys", required=True, help="KEYS.json written by generate.sh")
     args = ap.parse_args()
     with open(args.keys) as f:
         keys = json.load(f)
@@ -158,11 +150,7 @@ def main():
     gst_rtp.SESSIONS = SESSIONS
     gst_rtp.SEND_PIPE = send_pipe(keys)
     gst_rtp.RECV_PIPE = recv_pipe(keys)
-    side = SrtpSide(args, keys)
-    if args.role == "send":
-        side.run_send()
-    else:
-        side.run_recv()
+    gst_rtp.run(SrtpSide(args, keys))
 
 
 if __name__ == "__main__":
