@@ -1,7 +1,9 @@
 /* Unit tests of the SRTP/SRTCP core (plugin/core/srtp*.c) and the DTLS-SRTP
  * exporters, with published vectors (RFC 3711 Appendix B.2/B.3, RFC 7714
  * §16-§17, RFC 6188 §7, the TLS 1.2 PRF vector of the IETF TLS list, RFC 8448 §3) and
- * packets protected by libsrtp (srtp_vectors.h, see gen_srtp_vectors.py).
+ * packets protected by libsrtp (srtp_vectors.h, see gen_srtp_vectors.py; the
+ * AES-256-CM ones from GStreamer's srtpenc in a test capture,
+ * srtp_capture_vectors.h, see gen_srtp_capture_vectors.py).
  *
  * Usage: test_srtp [group...]   (no argument: every group) */
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include "srtp.h"
 #include "srtp_index.h"
 #include "srtp_vectors.h"
+#include "srtp_capture_vectors.h"
 
 static size_t unhex(const char *s, uint8_t *out)
 {
@@ -255,8 +258,44 @@ static void libsrtp_case(wrtc_srtp_suite_t suite, const uint8_t *key, size_t key
     vrtp_##name, sizeof vrtp_##name / sizeof vrtp_##name[0], \
     vrtcp_##name, sizeof vrtcp_##name / sizeof vrtcp_##name[0])
 
+/* AES-256-CM packets from libsrtp via GStreamer srtpenc (3 SRTP + 1 SRTCP). */
+static void capture_case(wrtc_srtp_suite_t suite, const uint8_t *key, size_t key_len,
+                         const cap_vec_t *v)
+{
+    wrtc_srtp_ctx_t c;
+    uint8_t out[256], bad[256];
+    size_t olen = 0, i;
+    uint32_t idx = 0;
+    bool enc = false;
+
+    CHECK(wrtc_srtp_ctx_init(&c, suite, key, key_len, 0));
+    for (i = 0; i < 4; i++) {
+        wrtc_srtp_status_t st;
+        CHECK(v[i].clen <= sizeof bad);
+        if (v[i].clen > sizeof bad)
+            continue;
+        st = i < 3 ? wrtc_srtp_unprotect(&c, v[i].prot, v[i].clen, v[i].roc, out, &olen)
+                   : wrtc_srtcp_unprotect(&c, v[i].prot, v[i].clen, out, &olen, &idx, &enc);
+        CHECK_EQ(st, WRTC_SRTP_OK);
+        CHECK_EQ(olen, v[i].plen);
+        CHECK(memcmp(out, v[i].plain, v[i].plen) == 0);
+        /* One bit of the tag: the packet is refused. */
+        memcpy(bad, v[i].prot, v[i].clen);
+        bad[v[i].clen - 1] ^= 1;
+        st = i < 3 ? wrtc_srtp_unprotect(&c, bad, v[i].clen, v[i].roc, out, &olen)
+                   : wrtc_srtcp_unprotect(&c, bad, v[i].clen, out, &olen, &idx, &enc);
+        CHECK_EQ(st, WRTC_SRTP_AUTH_FAIL);
+    }
+    CHECK(enc);
+    wrtc_srtp_ctx_free(&c);
+}
+
 static void test_libsrtp(void)
 {
+    capture_case(WRTC_SRTP_AES256_CM_HMAC_SHA1_80, ck_AES_256_CM_HMAC_SHA1_80_call_1,
+                 sizeof ck_AES_256_CM_HMAC_SHA1_80_call_1, cv_AES_256_CM_HMAC_SHA1_80_call_1);
+    capture_case(WRTC_SRTP_AES256_CM_HMAC_SHA1_32, ck_AES_256_CM_HMAC_SHA1_32_call_2,
+                 sizeof ck_AES_256_CM_HMAC_SHA1_32_call_2, cv_AES_256_CM_HMAC_SHA1_32_call_2);
     LIBSRTP_CASE(WRTC_SRTP_AES128_CM_HMAC_SHA1_80, AES128_CM_HMAC_SHA1_80);
     LIBSRTP_CASE(WRTC_SRTP_AES128_CM_HMAC_SHA1_32, AES128_CM_HMAC_SHA1_32);
     LIBSRTP_CASE(WRTC_SRTP_AEAD_AES_128_GCM, AEAD_AES_128_GCM);
