@@ -47,12 +47,14 @@ local class_names = { [0] = "unknown", "STUN", "ZRTP", "DTLS", "TURN ChannelData
 local class_vals = { [0] = "Unknown", "STUN (0-3)", "ZRTP (16-19)", "DTLS (20-63)",
                      "TURN ChannelData (64-79)", "QUIC (80-127)", "RTP (128-191)",
                      "RTCP (128-191, type 192-223)" }
+-- 7 (SRTP_KEY: a configured key's tag verifies) needs decryption, which
+-- the fallback does not do: listed for the same field, never set.
 local REASON = { NONE = 0, ICE = 1, DTLS = 2, ZRTP = 3, TURN = 4, CORROBORATED = 5,
-                 RTCP_PAIR = 6 }
+                 RTCP_PAIR = 6, SRTP_KEY = 7 }
 local reason_vals = { [0] = "not media", "ICE (STUN on the 5-tuple)",
                       "DTLS-SRTP (DTLS on the 5-tuple)", "ZRTP on the 5-tuple",
                       "inside TURN", "RTP headers corroborated across packets",
-                      "RTCP on RTP port + 1" }
+                      "RTCP on RTP port + 1", "SRTP authenticated with a configured key" }
 
 local hf = {
     class = ProtoField.uint8("webrtc.class", "RFC 7983 class", base.DEC, class_vals, nil,
