@@ -872,14 +872,17 @@ static void read_tree(packet_info *pinfo, proto_tree *tree, gboolean sdp, gboole
 }
 
 static gboolean want_sdes, want_dtls;
+static int layer_ids[2];          /* sdp, dtls (webrtc_layer_set) */
 
 static int dissect_keys(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     gboolean sdp, dtls;
+    guint32 layers;
     if (PINFO_FD_VISITED(pinfo) || !tree || !(want_sdes || want_dtls))
         return 0;
-    sdp = want_sdes && proto_is_frame_protocol(pinfo->layers, "sdp");
-    dtls = want_dtls && proto_is_frame_protocol(pinfo->layers, "dtls");
+    layers = webrtc_layer_set(pinfo->layers, layer_ids, 2);
+    sdp = want_sdes && (layers & 1);
+    dtls = want_dtls && (layers & 2);
     if (sdp || dtls)
         read_tree(pinfo, tree, sdp, dtls);
     return 0;
@@ -988,5 +991,7 @@ void webrtc_srtp_keys_handoff(void)
     for (i = 0; i < K_COUNT; i++)
         k_id[i] = i == K_SDP ? proto_get_id_by_filter_name(k_names[i])
                              : proto_registrar_get_id_byname(k_names[i]);
+    layer_ids[0] = proto_get_id_by_filter_name("sdp");
+    layer_ids[1] = proto_get_id_by_filter_name("dtls");
     register_postdissector(keys_handle);
 }
