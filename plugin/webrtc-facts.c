@@ -407,6 +407,18 @@ void webrtc_facts_add_pending_rtp(const struct webrtc_flow *fl, const void *pend
     wrtc_model_add(whole_capture, &f);
 }
 
+/* webrtc-srtp.c decrypted, after the first pass, an SRTP packet the first
+ * pass had not taken for RTP yet: the whole-capture model counts it. */
+void webrtc_facts_decrypted_late(packet_info *pinfo, guint32 ssrc)
+{
+    wrtc_ep_t src, dst;
+    if (!whole_capture || !ep_from_address(&pinfo->src, pinfo->srcport, &src) ||
+        !ep_from_address(&pinfo->dst, pinfo->destport, &dst))
+        return;
+    wrtc_model_decrypted_late(whole_capture, pinfo->ptype == PT_TCP, &src, &dst,
+                              nstime_to_sec(&pinfo->rel_ts), ssrc);
+}
+
 gboolean webrtc_whole_capture_building(void)
 {
     return whole_capture != NULL;

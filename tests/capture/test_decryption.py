@@ -57,6 +57,15 @@ class Decryption(unittest.TestCase):
         assert len(logs) <= 1
         for log in logs:
             cls.prefs += ["-o", "webrtc.srtp_keylog:" + cls.keyfile(log)]
+        # Keys with no exchange on the wire: typed into the table by SSRC,
+        # in this order (row numbers, check_key_source).
+        cls.table_rows = []
+        for k in cls.keys:
+            if k["source"] == "table":
+                for ssrc in k["ssrcs"]:
+                    cls.table_rows.append(ssrc)
+                    cls.prefs += ["-o", 'uat:webrtc_srtp_keys:"%s","","","%s","%s",""' % (
+                        ssrc, k["suite"], k["key_salt_b64"])]
         cls.rows = cls.dissect(cls.prefs)
 
     @classmethod
@@ -118,6 +127,9 @@ class Decryption(unittest.TestCase):
         src = sources.pop()
         if k["source"] == "sdes":
             self.assertEqual(src, "SDES in frame %d" % k["sdp_frame"])
+        elif k["source"] == "table":
+            self.assertEqual(src, "SRTP keys table row %d" % (
+                self.table_rows.index(k["ssrcs"][0]) + 1))
         else:
             d = k["dtls"]
             label = "EXPORTER_SECRET" if d["version"] == "1.3" else "CLIENT_RANDOM"
@@ -191,7 +203,7 @@ class Decryption(unittest.TestCase):
         master key flipped, in the user table (SDES from the SDP off); or a
         key log whose secrets are altered."""
         k = self.keys[0]
-        if k["source"] == "sdes":
+        if k["source"] in ("sdes", "table"):
             prefs = ["-o", "webrtc.srtp_sdes:FALSE"]
             for key in self.keys:
                 raw = bytearray(base64.b64decode(key["key_salt_b64"]))

@@ -127,7 +127,7 @@ static void libsrtp_case(wrtc_srtp_suite_t suite, const uint8_t *key, size_t key
                          const srtp_vec_t *rtp, size_t n_rtp, const srtp_vec_t *rtcp, size_t n_rtcp)
 {
     wrtc_srtp_ctx_t c, wrong, mki;
-    wrtc_srtp_index_t ix = { 0, 0, false };
+    wrtc_srtp_index_t ix = { 0, 0, false, 0 };
     uint8_t bad[WRTC_SRTP_MAX_KEYSALT], out[128], pkt[128];
     size_t i, olen;
     uint32_t idx;
@@ -171,6 +171,23 @@ static void libsrtp_case(wrtc_srtp_suite_t suite, const uint8_t *key, size_t key
         CHECK_EQ(wrtc_srtcp_unprotect(&wrong, rtcp[i].prot, rtcp[i].clen, out, &olen, &idx, &enc),
                  WRTC_SRTP_AUTH_FAIL);
     }
+    /* A receiver that starts after the wrap (ROC 1): the guess 0 fails, the
+     * search finds 1 (srtp_index.h) and nothing else authenticates. */
+    for (i = 0; i < n_rtp; i++) {
+        wrtc_srtp_index_t late = { 0, 0, false, 0 };
+        uint32_t t, found = 0, hits = 0;
+        if (rtp[i].roc == 0)
+            continue;
+        for (t = 0; t < wrtc_srtp_index_span(&late); t++)
+            if (wrtc_srtp_unprotect(&c, rtp[i].prot, rtp[i].clen,
+                                    wrtc_srtp_index_trial(&late, rtp[i].seq, t), out,
+                                    &olen) == WRTC_SRTP_OK) {
+                found = wrtc_srtp_index_trial(&late, rtp[i].seq, t);
+                hits++;
+            }
+        CHECK_EQ(hits, 1);
+        CHECK_EQ(found, rtp[i].roc);
+    }
     /* A packet of an unrelated stream: the RTP header is fine, the tag not. */
     CHECK_EQ(wrtc_srtp_unprotect(&c, rtp[1].prot, rtp[1].clen, 7, out, &olen), WRTC_SRTP_AUTH_FAIL);
     wrtc_srtp_ctx_free(&c);
@@ -193,7 +210,7 @@ static void test_libsrtp(void)
 /* --------------------------------------------------------- packet index */
 static void test_index(void)
 {
-    wrtc_srtp_index_t ix = { 0, 0, false };
+    wrtc_srtp_index_t ix = { 0, 0, false, 0 };
     CHECK_EQ(wrtc_srtp_index_guess(&ix, 40000), 0);
     wrtc_srtp_index_update(&ix, 40000, 0);
     CHECK_EQ(wrtc_srtp_index_guess(&ix, 40001), 0);
@@ -214,6 +231,31 @@ static void test_index(void)
     CHECK_EQ(wrtc_srtp_index_guess(&ix, 60000), 0);
     ix.roc = 0xffffffffu; ix.s_l = 65000;
     CHECK_EQ(wrtc_srtp_index_guess(&ix, 3), 0);          /* 2^32 wrap of the ROC */
+
+    /* ROC search before a stream's first authenticated packet (capture
+     * started mid-stream): 0 first, then 1..WRTC_SRTP_ROC_SEARCH, on at
+     * most WRTC_SRTP_ROC_SEARCH_PACKETS packets; none once started. */
+    {
+        wrtc_srtp_index_t fresh = { 0, 0, false, 0 };
+        int k;
+        CHECK_EQ(wrtc_srtp_index_span(&fresh), WRTC_SRTP_ROC_SEARCH + 1);
+        CHECK_EQ(wrtc_srtp_index_trial(&fresh, 9, 0), 0);
+        CHECK_EQ(wrtc_srtp_index_trial(&fresh, 9, 1), 1);
+        CHECK_EQ(wrtc_srtp_index_trial(&fresh, 9, WRTC_SRTP_ROC_SEARCH), WRTC_SRTP_ROC_SEARCH);
+        for (k = 0; k < WRTC_SRTP_ROC_SEARCH_PACKETS - 1; k++)
+            wrtc_srtp_index_failed(&fresh);
+        CHECK_EQ(wrtc_srtp_index_span(&fresh), WRTC_SRTP_ROC_SEARCH + 1);
+        wrtc_srtp_index_failed(&fresh);
+        CHECK_EQ(wrtc_srtp_index_span(&fresh), 1);          /* spent: the guess only */
+        wrtc_srtp_index_failed(&fresh);
+        CHECK_EQ(fresh.searches, WRTC_SRTP_ROC_SEARCH_PACKETS);
+        fresh.searches = 0;
+        wrtc_srtp_index_update(&fresh, 65530, 3);           /* found ROC 3 */
+        CHECK_EQ(wrtc_srtp_index_span(&fresh), 1);
+        CHECK_EQ(wrtc_srtp_index_trial(&fresh, 2, 0), 4);   /* then wraps to 4 */
+        wrtc_srtp_index_failed(&fresh);                     /* started: no effect */
+        CHECK_EQ(fresh.searches, 0);
+    }
 }
 
 /* ------------------------------------------------------------ exporters */
