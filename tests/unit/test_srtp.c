@@ -11,6 +11,7 @@
 #include "dtls_srtp_export.h"
 #include "srtp.h"
 #include "srtp_index.h"
+#include "sdes_params.h"
 #include "srtp_vectors.h"
 
 static size_t unhex(const char *s, uint8_t *out)
@@ -305,6 +306,52 @@ static void test_export(void)
     }
 }
 
+/* --------------------------------------- RFC 4568 §6.3 session params */
+static void sdes_case(const char *line, int kdr, bool unenc, bool unenc_rtcp, bool unauth,
+                      const char *why)
+{
+    wrtc_sdes_params_t p;
+    char buf[32];
+    const char *w;
+    wrtc_sdes_params_parse(line, strlen(line), &p);
+    CHECK_EQ(p.kdr, kdr);
+    CHECK_EQ(p.unencrypted_srtp, unenc);
+    CHECK_EQ(p.unencrypted_srtcp, unenc_rtcp);
+    CHECK_EQ(p.unauthenticated_srtp, unauth);
+    w = wrtc_sdes_params_unsupported(&p, buf, sizeof buf);
+    if (why)
+        CHECK(w && strcmp(w, why) == 0);
+    else
+        CHECK(w == NULL);
+}
+
+static void test_sdes_params(void)
+{
+    const char *k = "AES_CM_128_HMAC_SHA1_80 inline:17OJ7DCqc32KmWnYgAbnXW+PqthrrM/4FzIG+fdK";
+    char line[256];
+    sdes_case(k, -1, false, false, false, NULL);                       /* baresip's */
+    snprintf(line, sizeof line, "%s|2^20|1:4", k);
+    sdes_case(line, -1, false, false, false, NULL);                    /* lifetime, MKI */
+    snprintf(line, sizeof line, "%s KDR=1", k);
+    sdes_case(line, 1, false, false, false, "KDR=1");
+    snprintf(line, sizeof line, "%s KDR=0 UNENCRYPTED_SRTCP", k);      /* rate 0 */
+    sdes_case(line, 0, false, true, false, NULL);
+    snprintf(line, sizeof line, "%s  WSH=64 UNENCRYPTED_SRTP\r\nm=video", k);
+    sdes_case(line, -1, true, false, false, "UNENCRYPTED_SRTP");
+    snprintf(line, sizeof line, "%s UNAUTHENTICATED_SRTP", k);
+    sdes_case(line, -1, false, false, true, "UNAUTHENTICATED_SRTP");
+    snprintf(line, sizeof line, "%s KDR=99", k);
+    sdes_case(line, 99, false, false, false, "KDR (not 1-24)");
+    snprintf(line, sizeof line, "%s KDR=x", k);
+    sdes_case(line, 100, false, false, false, "KDR (not 1-24)");
+    /* The line ends at CR/LF: what follows is another attribute. */
+    snprintf(line, sizeof line, "%s\r\na=x KDR=5", k);
+    sdes_case(line, -1, false, false, false, NULL);
+    /* The suite and key parameters are never read as session parameters. */
+    sdes_case("UNENCRYPTED_SRTP KDR=3", -1, false, false, false, NULL);
+    sdes_case("", -1, false, false, false, NULL);
+}
+
 int main(int argc, char **argv)
 {
     static const check_group_t groups[] = {
@@ -314,6 +361,7 @@ int main(int argc, char **argv)
         { "srtp_libsrtp", test_libsrtp },
         { "srtp_index", test_index },
         { "dtls_export", test_export },
+        { "sdes_params", test_sdes_params },
     };
     wrtc_srtp_crypto_init();
     return check_main(argc, argv, groups, sizeof groups / sizeof groups[0]);
