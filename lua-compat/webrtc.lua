@@ -153,10 +153,13 @@ ei.srtp_auth_failed = ProtoExpert.new("webrtc.srtp.auth_failed", "SRTP authentic
     expert.group.DECRYPTION, expert.severity.WARN)
 ei.srtp_roc_found = ProtoExpert.new("webrtc.srtp.roc_found",
     "SRTP rollover counter found by trial", expert.group.DECRYPTION, expert.severity.NOTE)
+ei.srtp_sdes_refused = ProtoExpert.new("webrtc.srtp.sdes_refused",
+    "SDES key not used: a session parameter changes the SRTP transform",
+    expert.group.DECRYPTION, expert.severity.NOTE)
 ei.srtp_plain_rtcp = ProtoExpert.new("webrtc.srtp.plain_rtcp",
     "Plain RTCP (no SRTCP trailer) on an SRTP session", expert.group.PROTOCOL,
     expert.severity.NOTE)
-webrtc.experts = { ei.srtp_auth_failed, ei.srtp_roc_found, ei.srtp_plain_rtcp, ei.rtp_detected,
+webrtc.experts = { ei.srtp_auth_failed, ei.srtp_roc_found, ei.srtp_sdes_refused, ei.srtp_plain_rtcp, ei.rtp_detected,
                    ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
                    ei.event_rejected, ei.in_turn, ei.bad_header, ei.cap_streams, ei.cap_list,
                    ei.cap_flows, ei.cap_tls }
