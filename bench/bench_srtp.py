@@ -9,12 +9,14 @@ three configurations, --runs times interleaved, median:
   plain    no plugin
   nokey    the plugin, no key source (SDES off, no key log): what a user
            without keys pays
-  keyed    the plugin decrypting: SDES from the capture, or the capture's
-           NSS key log (-o webrtc.srtp_keylog:...)
+  keyed    the plugin decrypting: SDES from the capture, the capture's
+           NSS key log (-o webrtc.srtp_keylog:...), or the keys table rows
+           of a "table" key (-o uat:webrtc_srtp_keys:...)
   keyed-nm the same with the session model off (-o webrtc.session_model:FALSE):
            decryption and the heuristics without the whole-capture model
 The copies repeat the same calls (same SSRCs, keys and sequence numbers,
-later in time); every copy decrypts (the stream's key, the ROC stays 0).
+later in time); every copy decrypts (the stream's key; the ROC stays 0,
+for gst-srtp-wrap, RFC 3711 Appendix A places each copy at ROC 0 then 1 again).
 
 Usage: WEBRTC_PLUGIN_SO=build/plugin/webrtc.so bench/bench_srtp.py [--copies N] [--runs R]
 """
@@ -65,7 +67,7 @@ def main():
             shutil.copy(os.path.join(wstest.CAPTURES, log), dst)
             os.chmod(dst, 0o644)
             keyed += ["-o", "webrtc.srtp_keylog:" + dst]
-        keyed += wstest.table_key_prefs(keys)   # keys the generator set
+        keyed += [x for _, row in wstest.table_key_rows(keys) for x in ("-o", row)]
         confs = [(plain, []), (plug, ["-o", "webrtc.srtp_sdes:FALSE"]), (plug, keyed),
                  (plug, keyed + ["-o", "webrtc.session_model:FALSE"])]
         times = [[] for _ in confs]

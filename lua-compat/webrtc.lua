@@ -113,6 +113,8 @@ local hf = {
         "Where the master key used (or tried) came from"),
     srtp_auth_ok = ProtoField.bool("webrtc.srtp.auth_ok", "Authentication OK", base.NONE, nil,
         nil, "The authentication tag verified with the key"),
+    srtp_roc = ProtoField.uint32("webrtc.srtp.roc", "Rollover counter", base.DEC, nil, nil,
+        "The SRTP packet index's rollover counter (RFC 3711 §3.3.1), shown when not 0"),
 }
 local hf_list = {}
 for _, f in pairs(hf) do hf_list[#hf_list + 1] = f end
@@ -151,10 +153,16 @@ ei.cap_tls = ProtoExpert.new("webrtc.cap.tls",
     expert.group.SEQUENCE, expert.severity.WARN)
 ei.srtp_auth_failed = ProtoExpert.new("webrtc.srtp.auth_failed", "SRTP authentication failed",
     expert.group.DECRYPTION, expert.severity.WARN)
+ei.srtp_roc_found = ProtoExpert.new("webrtc.srtp.roc_found",
+    "SRTP rollover counter found by trial", expert.group.DECRYPTION, expert.severity.NOTE)
+ei.srtp_sdes_refused = ProtoExpert.new("webrtc.srtp.sdes_refused",
+    "SDES key not used: a session parameter changes the SRTP transform",
+    expert.group.DECRYPTION, expert.severity.NOTE)
 ei.srtp_plain_rtcp = ProtoExpert.new("webrtc.srtp.plain_rtcp",
     "Plain RTCP (no SRTCP trailer) on an SRTP session", expert.group.PROTOCOL,
     expert.severity.NOTE)
-webrtc.experts = { ei.srtp_auth_failed, ei.srtp_plain_rtcp, ei.rtp_detected, ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
+webrtc.experts = { ei.srtp_auth_failed, ei.srtp_roc_found, ei.srtp_sdes_refused, ei.srtp_plain_rtcp, ei.rtp_detected,
+                   ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
                    ei.event_rejected, ei.in_turn, ei.bad_header, ei.cap_streams, ei.cap_list,
                    ei.cap_flows, ei.cap_tls }
 

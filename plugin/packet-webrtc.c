@@ -72,6 +72,23 @@ static const value_string webrtc_class_vals[] = {
     { 0, NULL }
 };
 
+/* Which of the protocols `ids[0..n)` (n <= 32) are among a frame's layers,
+ * as bit i for ids[i]: one walk comparing protocol ids (pinfo->layers holds
+ * ids), where proto_is_frame_protocol() compares filter names per call. */
+guint32 webrtc_layer_set(const wmem_list_t *layers, const int *ids, int n)
+{
+    wmem_list_frame_t *it;
+    guint32 set = 0;
+    int i;
+    for (it = wmem_list_head((wmem_list_t *)layers); it; it = wmem_list_frame_next(it)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(it));
+        for (i = 0; i < n; i++)
+            if (ids[i] >= 0 && id == ids[i])
+                set |= 1u << i;
+    }
+    return set;
+}
+
 void proto_register_webrtc(void)
 {
     static hf_register_info hf[] = {

@@ -54,6 +54,20 @@ static const char *const field_names[F_COUNT] = {
 };
 static int field_id[F_COUNT];
 
+/* The protocols whose presence among the frame's layers decides what is read.
+ * Looked up once by filter name at hand-off; a packet's layers are then
+ * walked once comparing ids (webrtc_layer_set(); proto_is_frame_protocol()
+ * compares filter names, and ten calls per packet cost more than the rest
+ * of the facts). */
+enum { L_ICMP, L_ICMPV6, L_STUN, L_DTLS, L_ZRTP, L_RTP, L_SRTCP, L_RTCP, L_SIP, L_TLS, L_WEBRTC,
+       L_COUNT };
+static const char *const layer_names[L_COUNT] = {
+    "icmp", "icmpv6", "stun", "dtls", "zrtp", "rtp", "srtcp", "rtcp", "sip", "tls", "webrtc",
+};
+static int layer_id[L_COUNT];
+#define HAS(set, l) (((set) >> (l)) & 1u)
+
+
 /* Strings made for a fact live as long as the packet. */
 static wmem_allocator_t *pinfo_pool_for_facts;
 
@@ -393,6 +407,18 @@ void webrtc_facts_add_pending_rtp(const struct webrtc_flow *fl, const void *pend
     wrtc_model_add(whole_capture, &f);
 }
 
+/* webrtc-srtp.c decrypted, after the first pass, an SRTP packet the first
+ * pass had not taken for RTP yet: the whole-capture model counts it. */
+void webrtc_facts_decrypted_late(packet_info *pinfo, guint32 ssrc)
+{
+    wrtc_ep_t src, dst;
+    if (!whole_capture || !ep_from_address(&pinfo->src, pinfo->srcport, &src) ||
+        !ep_from_address(&pinfo->dst, pinfo->destport, &dst))
+        return;
+    wrtc_model_decrypted_late(whole_capture, pinfo->ptype == PT_TCP, &src, &dst,
+                              nstime_to_sec(&pinfo->rel_ts), ssrc);
+}
+
 gboolean webrtc_whole_capture_building(void)
 {
     return whole_capture != NULL;
@@ -593,11 +619,11 @@ static void add_cap_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 }
 
 /* Fingerprints from clear header fields (see WRTC_FP_* in session.h). */
-static void read_fingerprints(proto_tree *tree, wrtc_fact_t *f)
+static void read_fingerprints(proto_tree *tree, wrtc_fact_t *f, guint32 layers)
 {
     GPtrArray *a;
     guint i;
-    if ((a = get(tree, F_RTP_EXT_PROFILE)))
+    if (HAS(layers, L_RTP) && (a = get(tree, F_RTP_EXT_PROFILE)))
         for (i = 0; i < a->len; i++) {
             guint32 prof = uval(g_ptr_array_index(a, i));
             if (prof == 0xBEDE)
@@ -605,18 +631,20 @@ static void read_fingerprints(proto_tree *tree, wrtc_fact_t *f)
             else if ((prof & 0xFFF0) == 0x1000)
                 f->fingerprints |= WRTC_FP_HDREXT_TWO_BYTE;
         }
-    if ((a = get(tree, F_RTPFB_FMT)))
-        for (i = 0; i < a->len; i++) {
-            guint32 fmt = uval(g_ptr_array_index(a, i));
-            f->fingerprints |= fmt == 15 ? WRTC_FP_TRANSPORT_CC : fmt == 1 ? WRTC_FP_NACK : 0;
-        }
-    if ((a = get(tree, F_PSFB_FMT)))
-        for (i = 0; i < a->len; i++) {
-            guint32 fmt = uval(g_ptr_array_index(a, i));
-            f->fingerprints |= fmt == 1 ? WRTC_FP_PLI : fmt == 4 ? WRTC_FP_FIR :
-                               fmt == 15 ? WRTC_FP_REMB : 0;
-        }
-    if ((a = get(tree, F_STUN_ATT_TYPE)))
+    if (f->contents & WRTC_C_RTCP) {   /* feedback formats (RFC 4585 §6) */
+        if ((a = get(tree, F_RTPFB_FMT)))
+            for (i = 0; i < a->len; i++) {
+                guint32 fmt = uval(g_ptr_array_index(a, i));
+                f->fingerprints |= fmt == 15 ? WRTC_FP_TRANSPORT_CC : fmt == 1 ? WRTC_FP_NACK : 0;
+            }
+        if ((a = get(tree, F_PSFB_FMT)))
+            for (i = 0; i < a->len; i++) {
+                guint32 fmt = uval(g_ptr_array_index(a, i));
+                f->fingerprints |= fmt == 1 ? WRTC_FP_PLI : fmt == 4 ? WRTC_FP_FIR :
+                                   fmt == 15 ? WRTC_FP_REMB : 0;
+            }
+    }
+    if (HAS(layers, L_STUN) && (a = get(tree, F_STUN_ATT_TYPE)))
         for (i = 0; i < a->len; i++) {
             guint32 t = uval(g_ptr_array_index(a, i));
             if (t >= 0xC057 && t <= 0xC05F)
@@ -624,7 +652,7 @@ static void read_fingerprints(proto_tree *tree, wrtc_fact_t *f)
             else if (wrtc_stun_ms_attribute(t))
                 f->fingerprints |= WRTC_FP_MS_STUN;
         }
-    {
+    if (HAS(layers, L_DTLS) || HAS(layers, L_TLS)) {
         int w[2] = { F_X509_PRINTABLE, F_X509_UTF8 }, k;
         for (k = 0; k < 2; k++)
             if ((a = get(tree, w[k])))
@@ -639,7 +667,7 @@ static void read_fingerprints(proto_tree *tree, wrtc_fact_t *f)
 static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     wrtc_fact_t *f;
-    const wmem_list_t *layers = pinfo->layers;
+    guint32 layers;
     gboolean srtp, learn = whole_capture && !PINFO_FD_VISITED(pinfo);
     const webrtc_srtp_packet_t *sp;
     gboolean fields = whole_capture && session_fields_referenced(tree);
@@ -655,7 +683,8 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         return 0;
     if (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP)
         return 0;
-    if (proto_is_frame_protocol(layers, "icmp") || proto_is_frame_protocol(layers, "icmpv6"))
+    layers = webrtc_layer_set(pinfo->layers, layer_id, L_COUNT);
+    if (HAS(layers, L_ICMP) || HAS(layers, L_ICMPV6))
         return 0;
     f = wmem_new(pinfo->pool, wrtc_fact_t);
     wrtc_fact_init(f);
@@ -673,21 +702,21 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         return 0;
     }
 
-    if (proto_is_frame_protocol(layers, "stun"))
+    if (HAS(layers, L_STUN))
         read_stun(tree, f);
-    if (proto_is_frame_protocol(layers, "dtls")) {
+    if (HAS(layers, L_DTLS)) {
         f->contents |= WRTC_C_DTLS;
         read_dtls(tree, f);
     }
-    if (proto_is_frame_protocol(layers, "zrtp"))
+    if (HAS(layers, L_ZRTP))
         f->contents |= WRTC_C_ZRTP;
     /* SRTP that the plugin decrypted (webrtc-srtp.c) is dissected as plain
      * RTP/RTCP, but on the wire it is SRTP/SRTCP. */
     sp = (const webrtc_srtp_packet_t *)p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
                                                         WEBRTC_PDATA_SRTP_STATE);
-    srtp = first(tree, F_SRTP_PAYLOAD) != NULL ||
-           (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED);
-    if (proto_is_frame_protocol(layers, "rtp")) {
+    if (HAS(layers, L_RTP)) {
+        srtp = first(tree, F_SRTP_PAYLOAD) != NULL ||
+               (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED);
         f->contents |= srtp ? (WRTC_C_RTP | WRTC_C_SRTP) : WRTC_C_RTP;
         read_rtp(tree, f, srtp,
                  !srtp || (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED));
@@ -699,20 +728,20 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         }
     }
     /* SRTCP drawn by the plugin (webrtc-srtcp.c) has rtcp.* fields but no
-     * RTCP layer, so the fields decide. */
-    if (proto_is_frame_protocol(layers, "srtcp") || first(tree, F_SRTCP_ENCRYPTED) ||
-        first(tree, F_SRTCP_E) || (sp && sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED))
+     * RTCP layer (only the plugin's), so there the fields decide. */
+    if (HAS(layers, L_SRTCP) || (sp && sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED) ||
+        (HAS(layers, L_WEBRTC) && (first(tree, F_SRTCP_ENCRYPTED) || first(tree, F_SRTCP_E))))
         f->contents |= WRTC_C_SRTCP | WRTC_C_RTCP;
-    else if (proto_is_frame_protocol(layers, "rtcp") || first(tree, F_RTCP_PT))
+    else if (HAS(layers, L_RTCP) || (HAS(layers, L_WEBRTC) && first(tree, F_RTCP_PT)))
         f->contents |= WRTC_C_RTCP;
     if (f->contents & WRTC_C_RTCP)
         read_rtcp(tree, f);
-    if (proto_is_frame_protocol(layers, "sip")) {
+    if (HAS(layers, L_SIP)) {
         f->contents |= WRTC_C_SIP;
         read_sip(tree, f);
     }
-    read_fingerprints(tree, f);
-    if (proto_is_frame_protocol(layers, "tls")) {
+    read_fingerprints(tree, f, layers);
+    if (HAS(layers, L_TLS)) {
         f->contents |= WRTC_C_TLS;
         f->tls_sni = sval(first(tree, F_TLS_SNI));
     }
@@ -766,6 +795,8 @@ void webrtc_facts_handoff(void)
     facts_handle = create_dissector_handle(dissect_facts, proto_webrtc);
     for (i = 0; i < F_COUNT; i++)
         field_id[i] = proto_registrar_get_id_byname(field_names[i]);
+    for (i = 0; i < L_COUNT; i++)
+        layer_id[i] = proto_get_id_by_filter_name(layer_names[i]);
     register_postdissector(facts_handle);
 }
 

@@ -98,6 +98,8 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 extern int webrtc_tap;
 void webrtc_facts_register(void);
 void webrtc_facts_handoff(void);
+void webrtc_facts_decrypted_late(packet_info *pinfo, guint32 ssrc);
+guint32 webrtc_layer_set(const wmem_list_t *layers, const int *ids, int n);
 void webrtc_facts_want(gboolean want);
 char *webrtc_facts_filter(const char *user_filter); /* g_free() it */
 struct wrtc_model;

@@ -32,6 +32,7 @@
 #include <wsutil/inet_addr.h>
 
 #include "dtls_srtp_export.h"
+#include "sdes_params.h"
 
 /* ---- preferences -------------------------------------------------------- */
 
@@ -608,7 +609,14 @@ typedef struct {
     guint8 key[WRTC_SRTP_MAX_KEYSALT];
     guint  have;                 /* bytes of key||salt collected */
     guint8 mki_len;
+    const char *unsupported;     /* a session parameter the transform lacks */
+    char   why[32];
 } sdes_crypto_t;
+
+/* a=crypto lines whose key was not used, by frame: the reason is shown on
+ * the SDP packet on every pass (sdes_params.h). */
+static wmem_map_t *sdes_refused;
+static expert_field ei_webrtc_sdes_refused = EI_INIT;
 
 #define MAX_CRYPTO 8
 #define MAX_RTPMAP 32
@@ -662,7 +670,7 @@ static void sdes_commit(packet_info *pinfo, sdes_state_t *st)
 {
     const address *a = st->media_addr.type != AT_NONE ? &st->media_addr : &st->session_addr;
     guint i;
-    gboolean any = FALSE;
+    gboolean any = FALSE, refused = FALSE;
     if (st->in_media && st->media_port && a->type != AT_NONE) {
         for (i = 0; pref_sdes && i < st->n; i++) {
             const sdes_crypto_t *c = &st->c[i];
@@ -670,6 +678,15 @@ static void sdes_commit(packet_info *pinfo, sdes_state_t *st)
             char desc[64];
             if (!c->suite || c->have != (guint)c->suite->key_len + c->suite->salt_len)
                 continue;
+            if (c->unsupported) {
+                if (!sdes_refused)
+                    sdes_refused = wmem_map_new(wmem_file_scope(), g_direct_hash,
+                                                g_direct_equal);
+                wmem_map_insert(sdes_refused, GUINT_TO_POINTER(pinfo->num),
+                                wmem_strdup(wmem_file_scope(), c->unsupported));
+                refused = TRUE;
+                continue;
+            }
             if (key_known(a, st->media_port, c->suite, c->key, c->mki_len)) {
                 any = TRUE;
                 continue;
@@ -686,8 +703,10 @@ static void sdes_commit(packet_info *pinfo, sdes_state_t *st)
             any = TRUE;
         }
         /* SDP-negotiated SRTP reaches us only through its conversation:
-         * take it when its own keys or the user's table may apply. */
-        if (any || (st->n && n_rows)) {
+         * take it when its own keys, the other side's or the user's table
+         * may apply (RTP looks a packet's conversation up by either end, so
+         * the peer's SRTP can arrive through this endpoint's). */
+        if (any || refused || (st->n && n_rows)) {
             webrtc_srtp_take_sdp_endpoint(pinfo, a, st->media_port);
             remember_payload_types(st, a);
         }
@@ -731,6 +750,24 @@ static void bytes_into(sdes_crypto_t *c, field_info *fi, gboolean whole)
     c->have += n;
 }
 
+/* The session parameters after the key parameters, which the SDP dissector
+ * does not split out: read from the line's text, from the suite to the end
+ * of the line (sdes_params.h). */
+static void sdes_session_params(sdes_crypto_t *c, const field_info *suite)
+{
+    wrtc_sdes_params_t prm;
+    gint rem;
+    if (!suite->ds_tvb || suite->start < 0)
+        return;
+    rem = tvb_captured_length_remaining(suite->ds_tvb, suite->start);
+    if (rem <= 0)
+        return;
+    rem = MIN(rem, 1024);   /* an a=crypto line; the parser stops at its end */
+    wrtc_sdes_params_parse((const char *)tvb_get_ptr(suite->ds_tvb, suite->start, rem),
+                           (size_t)rem, &prm);
+    c->unsupported = wrtc_sdes_params_unsupported(&prm, c->why, sizeof c->why);
+}
+
 static void read_tree(packet_info *pinfo, proto_tree *tree, gboolean sdp, gboolean dtls)
 {
     GPtrArray *all = proto_all_finfos(tree);
@@ -771,6 +808,7 @@ static void read_tree(packet_info *pinfo, proto_tree *tree, gboolean sdp, gboole
                 const char *name = fi_string(fi);
                 c = &st.c[st.n++];
                 c->suite = name ? wrtc_srtp_suite_by_name(name, strlen(name)) : NULL;
+                sdes_session_params(c, fi);
             }
             break;
         case K_SDP_MASTER_KEY:
@@ -871,14 +909,27 @@ static void read_tree(packet_info *pinfo, proto_tree *tree, gboolean sdp, gboole
 }
 
 static gboolean want_sdes, want_dtls;
+static int layer_ids[2];          /* sdp, dtls (webrtc_layer_set) */
 
-static int dissect_keys(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static int dissect_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     gboolean sdp, dtls;
+    guint32 layers;
+    const char *refused = sdes_refused ? (const char *)wmem_map_lookup(
+        sdes_refused, GUINT_TO_POINTER(pinfo->num)) : NULL;
+    if (refused) {
+        proto_item *ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(ti);
+        expert_add_info_format(pinfo, ti, &ei_webrtc_sdes_refused,
+                               "SDES key not used for decryption: %s (the plugin derives "
+                               "keys with rate 0 and shows only authenticated, encrypted "
+                               "SRTP; RFC 4568 §6.3)", refused);
+    }
     if (PINFO_FD_VISITED(pinfo) || !tree || !(want_sdes || want_dtls))
         return 0;
-    sdp = want_sdes && proto_is_frame_protocol(pinfo->layers, "sdp");
-    dtls = want_dtls && proto_is_frame_protocol(pinfo->layers, "dtls");
+    layers = webrtc_layer_set(pinfo->layers, layer_ids, 2);
+    sdp = want_sdes && (layers & 1);
+    dtls = want_dtls && (layers & 2);
     if (sdp || dtls)
         read_tree(pinfo, tree, sdp, dtls);
     return 0;
@@ -888,6 +939,7 @@ static void keys_init(void)
 {
     GArray *wanted;
     int i;
+    sdes_refused = NULL;         /* file scope: released with the capture */
     keys = g_ptr_array_new();
     any_sender = g_ptr_array_new();
     by_sender = g_hash_table_new_full(sender_hash, sender_equal, NULL,
@@ -978,6 +1030,16 @@ void webrtc_srtp_keys_register(module_t *module)
         &pref_keylog, FALSE);
     register_init_routine(keys_init);
     register_cleanup_routine(keys_cleanup);
+    {
+        static ei_register_info ei[] = {
+            { &ei_webrtc_sdes_refused,
+              { "webrtc.srtp.sdes_refused", PI_DECRYPTION, PI_NOTE,
+                "SDES key not used: a session parameter changes the SRTP transform",
+                EXPFILL } },
+        };
+        expert_register_field_array(expert_register_protocol(proto_webrtc), ei,
+                                    array_length(ei));
+    }
 }
 
 void webrtc_srtp_keys_handoff(void)
@@ -987,5 +1049,7 @@ void webrtc_srtp_keys_handoff(void)
     for (i = 0; i < K_COUNT; i++)
         k_id[i] = i == K_SDP ? proto_get_id_by_filter_name(k_names[i])
                              : proto_registrar_get_id_byname(k_names[i]);
+    layer_ids[0] = proto_get_id_by_filter_name("sdp");
+    layer_ids[1] = proto_get_id_by_filter_name("dtls");
     register_postdissector(keys_handle);
 }

@@ -34,7 +34,9 @@
 int hf_webrtc_srtp_decrypted = -1;
 int hf_webrtc_srtp_key_source = -1;
 int hf_webrtc_srtp_auth_ok = -1;
+static int hf_webrtc_srtp_roc = -1;
 static expert_field ei_webrtc_srtp_auth_failed = EI_INIT;
+static expert_field ei_webrtc_srtp_roc_found = EI_INIT;
 static expert_field ei_webrtc_srtp_plain_rtcp = EI_INIT;
 
 static int proto_rtp_id = -1, proto_rtcp_id = -1;
@@ -51,7 +53,9 @@ typedef struct {
 
 typedef struct {
     webrtc_srtp_key_t *key;      /* bound once a packet authenticated */
+    webrtc_srtp_key_t *tried;    /* before that: the key tried last */
     wrtc_srtp_index_t  index;    /* SRTP only */
+    wrtc_srtp_index_t  first;    /* the index after its first authenticated packet */
     /* RTP's extended sequence number and timestamp of the stream, as the RTP
      * dissector counts them (it starts one cycle up, packet-rtp.c). */
     guint32 ext_seq;
@@ -97,6 +101,7 @@ static stream_t *stream_of(packet_info *pinfo, guint32 ssrc, gboolean rtcp)
          * with ROC 0 against its sender's keys. */
         static stream_t scratch;
         memset(&scratch, 0, sizeof scratch);
+        scratch.index.searches = WRTC_SRTP_ROC_SEARCH_PACKETS;   /* no ROC search */
         return &scratch;
     }
     nk = wmem_new(wmem_file_scope(), stream_key_t);
@@ -137,11 +142,12 @@ static guint32 be32(const guint8 *p)
 
 typedef struct {
     guint8 state;                /* webrtc_srtp_state_t */
+    gboolean roc_found;          /* the ROC (> 0) was found by trial */
     webrtc_srtp_key_t *key;      /* used, or tried last */
     guint32 roc;
 } outcome_t;
 
-static outcome_t not_keyed = { WEBRTC_SRTP_NOT_KEYED, NULL, 0 };
+static outcome_t not_keyed = { WEBRTC_SRTP_NOT_KEYED, FALSE, NULL, 0 };
 
 static wrtc_srtp_status_t transform(const webrtc_srtp_key_t *k, const guint8 *p, size_t len,
                                     gboolean rtcp, guint32 roc, guint8 *out, size_t *olen)
@@ -172,6 +178,7 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
     outcome_t *o;
     int pass;
     gboolean applies = FALSE;
+    guint32 span, t;
 
     if (len < (rtcp ? 8u : 12u))
         return &not_keyed;
@@ -187,6 +194,9 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
         return &not_keyed;
 
     s = stream_of(pinfo, ssrc, rtcp);
+    /* SRTCP carries its index; SRTP's ROC is guessed, or searched for before
+     * the stream's first authenticated packet (srtp_index.h). */
+    span = rtcp ? 1 : wrtc_srtp_index_span(&s->index);
     o = wmem_new0(wmem_file_scope(), outcome_t);
     out = (guint8 *)wmem_alloc(pinfo->pool, len);
     /* Pass 0: the stream's key; pass 1: the others, the sender's newest
@@ -195,19 +205,24 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
         for (l = 0; l < 2; l++) {
             for (i = lists[l] ? lists[l]->len : 0; i-- > 0;) {
                 webrtc_srtp_key_t *k = (webrtc_srtp_key_t *)g_ptr_array_index(lists[l], i);
-                guint32 roc;
                 if ((pass == 0) != (k == s->key) || !key_applies(k, pinfo, ssrc, rtcp, later_keys))
                     continue;
-                roc = rtcp ? 0 : wrtc_srtp_index_guess(&s->index, seq);
                 if (!tried || k == s->key)
                     tried = k;
-                if (transform(k, p, len, rtcp, roc, out, &olen) == WRTC_SRTP_OK) {
+                for (t = 0; t < span; t++) {
+                    guint32 roc = rtcp ? 0 : wrtc_srtp_index_trial(&s->index, seq, t);
+                    if (transform(k, p, len, rtcp, roc, out, &olen) != WRTC_SRTP_OK)
+                        continue;
                     if (s->key != k && s->key && !rtcp)
                         memset(&s->index, 0, sizeof s->index);   /* a new crypto context */
                     s->key = k;
-                    if (!rtcp)
+                    if (!rtcp) {
                         wrtc_srtp_index_update(&s->index, seq, roc);
+                        if (!s->first.started)
+                            s->first = s->index;
+                    }
                     o->state = WEBRTC_SRTP_DECRYPTED;
+                    o->roc_found = t > 0;
                     o->key = k;
                     o->roc = roc;
                     return o;
@@ -216,11 +231,49 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
         }
     }
     o->key = tried;
+    if (!rtcp) {
+        wrtc_srtp_index_failed(&s->index);
+        s->tried = tried;
+    }
     /* RFC 3711 makes SRTCP mandatory, yet some stacks send a first APP or a
      * final BYE without the trailer: a compound that parses as plain RTCP
      * to its last byte is shown as such, not as a failure. */
     o->state = rtcp && wrtc_rtcp_parse(p, len, NULL) == WRTC_RTCP_PLAIN
              ? WEBRTC_SRTP_PLAIN_RTCP : WEBRTC_SRTP_AUTH_FAILED;
+    return o;
+}
+
+/* An SRTP packet first dissected on a later pass: one the first pass did not
+ * take for RTP, before the flow was recognised without signaling (the
+ * corroboration's first packets, webrtc-demux.c). Its stream authenticated
+ * later packets, so its ROC is guessed (RFC 3711 Appendix A) from the
+ * stream's first authenticated packet, a few packets away, under the
+ * stream's key; the stream's state is not touched, so the outcome does not
+ * depend on the order in which a GUI user visits the frames. A stream that
+ * never authenticated fails here as it failed on the first pass, with the
+ * key it was tried with (ROC 0). */
+static outcome_t *decide_late(packet_info *pinfo, const guint8 *p, size_t len)
+{
+    stream_t *s;
+    outcome_t *o;
+    guint8 *out;
+    size_t olen;
+    guint16 seq;
+
+    if (len < 12 || !streams)
+        return &not_keyed;
+    s = stream_of(pinfo, be32(p + 8), FALSE);
+    if (!(s->key && s->first.started) && !s->tried)
+        return &not_keyed;
+    seq = (guint16)((p[2] << 8) | p[3]);
+    o = wmem_new0(wmem_file_scope(), outcome_t);
+    o->key = s->key ? s->key : s->tried;
+    o->roc = s->key ? wrtc_srtp_index_guess(&s->first, seq) : 0;
+    out = (guint8 *)wmem_alloc(pinfo->pool, len);
+    o->state = transform(o->key, p, len, FALSE, o->roc, out, &olen) == WRTC_SRTP_OK
+             ? WEBRTC_SRTP_DECRYPTED : WEBRTC_SRTP_AUTH_FAILED;
+    if (o->state == WEBRTC_SRTP_DECRYPTED)
+        webrtc_facts_decrypted_late(pinfo, be32(p + 8));
     return o;
 }
 
@@ -365,8 +418,9 @@ tvbuff_t *webrtc_srtp_decrypt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *wtr
     if (!o || (o == &not_keyed && rtcp && PINFO_FD_VISITED(pinfo))) {
         outcome_t *d;
         if (PINFO_FD_VISITED(pinfo) && !rtcp)
-            return NULL;
-        d = decide(pinfo, p, len, rtcp, PINFO_FD_VISITED(pinfo));
+            d = decide_late(pinfo, p, len);
+        else
+            d = decide(pinfo, p, len, rtcp, PINFO_FD_VISITED(pinfo));
         if (!o || d != &not_keyed)
             p_set_proto_data(wmem_file_scope(), pinfo, proto_webrtc, cache_key, d);
         o = d;
@@ -408,6 +462,16 @@ tvbuff_t *webrtc_srtp_decrypt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *wtr
     if (o->state == WEBRTC_SRTP_PLAIN_RTCP) {
         expert_add_info(pinfo, it, &ei_webrtc_srtp_plain_rtcp);
         return tvb;
+    }
+    if (o->roc) {
+        /* Only where it is not 0: the rollover counter of the packet index
+         * (RFC 3711 §3.3.1). */
+        it = proto_tree_add_uint(wtree, hf_webrtc_srtp_roc, tvb, 0, 0, o->roc);
+        proto_item_set_generated(it);
+        if (o->roc_found)
+            expert_add_info_format(pinfo, it, &ei_webrtc_srtp_roc_found,
+                                   "Rollover counter %u found by trial: the stream started "
+                                   "before the capture (RFC 3711 §3.3.1)", o->roc);
     }
     {
         guint8 *out = (guint8 *)wmem_alloc(pinfo->pool, len);
@@ -512,11 +576,18 @@ void webrtc_srtp_register(void)
         { &hf_webrtc_srtp_auth_ok,
           { "Authentication OK", "webrtc.srtp.auth_ok", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "The authentication tag verified with the key", HFILL } },
+        { &hf_webrtc_srtp_roc,
+          { "Rollover counter", "webrtc.srtp.roc", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The SRTP packet index's rollover counter (RFC 3711 §3.3.1), shown when not 0",
+            HFILL } },
     };
     static ei_register_info ei[] = {
         { &ei_webrtc_srtp_auth_failed,
           { "webrtc.srtp.auth_failed", PI_DECRYPTION, PI_WARN,
             "SRTP authentication failed", EXPFILL } },
+        { &ei_webrtc_srtp_roc_found,
+          { "webrtc.srtp.roc_found", PI_DECRYPTION, PI_NOTE,
+            "SRTP rollover counter found by trial", EXPFILL } },
         { &ei_webrtc_srtp_plain_rtcp,
           { "webrtc.srtp.plain_rtcp", PI_PROTOCOL, PI_NOTE,
             "Plain RTCP (no SRTCP trailer) on an SRTP session", EXPFILL } },

@@ -1269,6 +1269,20 @@ const wrtc_flow_t *wrtc_model_lookup(const wrtc_model_t *m, bool tcp, const wrtc
     return best;
 }
 
+/* An SRTP packet decrypted after the first pass: one from before its flow
+ * was recognised without signaling (webrtc-srtp.c, decide_late), which the
+ * model counted among the stream's packets (replayed from the
+ * corroboration) but not as decrypted. The caller calls this once per frame. */
+void wrtc_model_decrypted_late(wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
+                               const wrtc_ep_t *dst, double t, uint32_t ssrc)
+{
+    const wrtc_flow_t *fl = wrtc_model_lookup(m, tcp, src, dst, t);
+    wrtc_stream_t *s = fl ? find_stream(fl, ssrc, wrtc_ep_cmp(src, &fl->ep[0]) == 0 ? 0 : 1)
+                          : NULL;
+    if (s && s->decrypted + s->auth_failed < s->packets)
+        s->decrypted++;
+}
+
 /* --------------------------------------------------------- stream facts */
 
 void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g)

@@ -309,6 +309,8 @@ bool wrtc_model_cap_at(const wrtc_model_t *m, uint32_t frame);
 
 /* The flow a packet belongs to (NULL if untracked), and its session id
  * (0: none). Valid after wrtc_model_finish. */
+void wrtc_model_decrypted_late(wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
+                               const wrtc_ep_t *dst, double t, uint32_t ssrc);
 const wrtc_flow_t *wrtc_model_lookup(const wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
                                      const wrtc_ep_t *dst, double t);
 

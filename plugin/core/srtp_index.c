@@ -21,6 +21,23 @@ uint32_t wrtc_srtp_index_guess(const wrtc_srtp_index_t *st, uint16_t seq)
     return st->roc;
 }
 
+uint32_t wrtc_srtp_index_span(const wrtc_srtp_index_t *st)
+{
+    return st->started || st->searches >= WRTC_SRTP_ROC_SEARCH_PACKETS
+         ? 1 : WRTC_SRTP_ROC_SEARCH + 1;
+}
+
+uint32_t wrtc_srtp_index_trial(const wrtc_srtp_index_t *st, uint16_t seq, uint32_t i)
+{
+    return i == 0 ? wrtc_srtp_index_guess(st, seq) : i;
+}
+
+void wrtc_srtp_index_failed(wrtc_srtp_index_t *st)
+{
+    if (!st->started && st->searches < WRTC_SRTP_ROC_SEARCH_PACKETS)
+        st->searches++;
+}
+
 void wrtc_srtp_index_update(wrtc_srtp_index_t *st, uint16_t seq, uint32_t v)
 {
     if (!st->started) {

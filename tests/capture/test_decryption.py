@@ -59,7 +59,11 @@ class Decryption(unittest.TestCase):
         assert len(logs) <= 1
         for log in logs:
             cls.prefs += ["-o", "webrtc.srtp_keylog:" + cls.keyfile(log)]
-        cls.prefs += wstest.table_key_prefs(cls.keys)
+        # Keys with no exchange on the wire: the table, one row per SSRC (a
+        # key with no SSRC, e.g. an RTP receiver's for its reports: per
+        # sender endpoint); row numbers for check_key_source.
+        cls.table_rows = wstest.table_key_rows(cls.keys)
+        cls.prefs += [x for _, row in cls.table_rows for x in ("-o", row)]
         cls.rows = cls.dissect(cls.prefs)
 
     @classmethod
@@ -123,7 +127,8 @@ class Decryption(unittest.TestCase):
         if k["source"] == "sdes":
             self.assertEqual(src, "SDES in frame %d" % k["sdp_frame"])
         elif k["source"] == "table":
-            self.assertRegex(src, r"^SRTP keys table row [0-9]+$")
+            self.assertIn(src, {"SRTP keys table row %d" % (i + 1)
+                                for i, (key, _) in enumerate(self.table_rows) if key is k})
         else:
             d = k["dtls"]
             label = "EXPORTER_SECRET" if d["version"] == "1.3" else "CLIENT_RANDOM"
@@ -202,9 +207,7 @@ class Decryption(unittest.TestCase):
         master key flipped, in the user table (SDES from the SDP off); or a
         key log whose secrets are altered."""
         k = self.keys[0]
-        if k["source"] == "table":
-            return wstest.table_key_prefs(self.keys, flip=True), "the SRTP keys table row"
-        if k["source"] == "sdes":
+        if k["source"] in ("sdes", "table"):
             prefs = ["-o", "webrtc.srtp_sdes:FALSE"]
             for key in self.keys:
                 raw = bytearray(base64.b64decode(key["key_salt_b64"]))

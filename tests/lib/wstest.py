@@ -32,23 +32,22 @@ def capture_names():
                   for p in glob.glob(os.path.join(CAPTURES, "*.json")))
 
 
-def table_key_prefs(keys, flip=False):
-    """tshark -o options that type a ground truth's "table" keys (keys the
-    generator set, not on the wire) into the SRTP keys table, one row per
-    sender endpoint (RTP and RTCP ports); flip=True flips one bit of each
-    master key (a wrong key)."""
-    import base64
-    prefs = []
+def table_key_rows(keys):
+    """[(key, uat string)]: a ground truth's "table" keys (chosen by the
+    generator, not on the wire) as SRTP keys table rows (-o VALUE), one per
+    SSRC; a key with no SSRC (an RTP receiver's, for its SRTCP reports) gets
+    one per sender endpoint of its RTCP instead."""
+    rows = []
     for k in keys:
         if k["source"] != "table":
             continue
-        raw = bytearray(base64.b64decode(k["key_salt_b64"]))
-        if flip:
-            raw[0] ^= 1
-        for src in sorted({k["flow"].split(" -> ")[0], k["rtcp_flow"].split(" -> ")[0]}):
-            prefs += ["-o", 'uat:webrtc_srtp_keys:"","%s","","%s","%s",""' % (
-                src, k["suite"], base64.b64encode(bytes(raw)).decode())]
-    return prefs
+        cols = [("%s" % ssrc, "") for ssrc in k["ssrcs"]]
+        if not cols and k.get("rtcp_flow"):
+            cols = [("", k["rtcp_flow"].split(" -> ")[0])]
+        for ssrc, src in cols:
+            rows.append((k, 'uat:webrtc_srtp_keys:"%s","%s","","%s","%s",""' % (
+                ssrc, src, k["suite"], k["key_salt_b64"])))
+    return rows
 
 
 def ground_truth(name):

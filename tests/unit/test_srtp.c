@@ -13,6 +13,7 @@
 #include "dtls_srtp_export.h"
 #include "srtp.h"
 #include "srtp_index.h"
+#include "sdes_params.h"
 #include "srtp_vectors.h"
 #include "srtp_capture_vectors.h"
 
@@ -203,7 +204,7 @@ static void libsrtp_case(wrtc_srtp_suite_t suite, const uint8_t *key, size_t key
                          const srtp_vec_t *rtp, size_t n_rtp, const srtp_vec_t *rtcp, size_t n_rtcp)
 {
     wrtc_srtp_ctx_t c, wrong, mki;
-    wrtc_srtp_index_t ix = { 0, 0, false };
+    wrtc_srtp_index_t ix = { 0, 0, false, 0 };
     uint8_t bad[WRTC_SRTP_MAX_KEYSALT], out[128], pkt[128];
     size_t i, olen;
     uint32_t idx;
@@ -246,6 +247,23 @@ static void libsrtp_case(wrtc_srtp_suite_t suite, const uint8_t *key, size_t key
         CHECK_EQ(idx, i + 1);   /* libsrtp numbers SRTCP packets from 1 */
         CHECK_EQ(wrtc_srtcp_unprotect(&wrong, rtcp[i].prot, rtcp[i].clen, out, &olen, &idx, &enc),
                  WRTC_SRTP_AUTH_FAIL);
+    }
+    /* A receiver that starts after the wrap (ROC 1): the guess 0 fails, the
+     * search finds 1 (srtp_index.h) and nothing else authenticates. */
+    for (i = 0; i < n_rtp; i++) {
+        wrtc_srtp_index_t late = { 0, 0, false, 0 };
+        uint32_t t, found = 0, hits = 0;
+        if (rtp[i].roc == 0)
+            continue;
+        for (t = 0; t < wrtc_srtp_index_span(&late); t++)
+            if (wrtc_srtp_unprotect(&c, rtp[i].prot, rtp[i].clen,
+                                    wrtc_srtp_index_trial(&late, rtp[i].seq, t), out,
+                                    &olen) == WRTC_SRTP_OK) {
+                found = wrtc_srtp_index_trial(&late, rtp[i].seq, t);
+                hits++;
+            }
+        CHECK_EQ(hits, 1);
+        CHECK_EQ(found, rtp[i].roc);
     }
     /* A packet of an unrelated stream: the RTP header is fine, the tag not. */
     CHECK_EQ(wrtc_srtp_unprotect(&c, rtp[1].prot, rtp[1].clen, 7, out, &olen), WRTC_SRTP_AUTH_FAIL);
@@ -305,7 +323,7 @@ static void test_libsrtp(void)
 /* --------------------------------------------------------- packet index */
 static void test_index(void)
 {
-    wrtc_srtp_index_t ix = { 0, 0, false };
+    wrtc_srtp_index_t ix = { 0, 0, false, 0 };
     CHECK_EQ(wrtc_srtp_index_guess(&ix, 40000), 0);
     wrtc_srtp_index_update(&ix, 40000, 0);
     CHECK_EQ(wrtc_srtp_index_guess(&ix, 40001), 0);
@@ -326,6 +344,31 @@ static void test_index(void)
     CHECK_EQ(wrtc_srtp_index_guess(&ix, 60000), 0);
     ix.roc = 0xffffffffu; ix.s_l = 65000;
     CHECK_EQ(wrtc_srtp_index_guess(&ix, 3), 0);          /* 2^32 wrap of the ROC */
+
+    /* ROC search before a stream's first authenticated packet (capture
+     * started mid-stream): 0 first, then 1..WRTC_SRTP_ROC_SEARCH, on at
+     * most WRTC_SRTP_ROC_SEARCH_PACKETS packets; none once started. */
+    {
+        wrtc_srtp_index_t fresh = { 0, 0, false, 0 };
+        int k;
+        CHECK_EQ(wrtc_srtp_index_span(&fresh), WRTC_SRTP_ROC_SEARCH + 1);
+        CHECK_EQ(wrtc_srtp_index_trial(&fresh, 9, 0), 0);
+        CHECK_EQ(wrtc_srtp_index_trial(&fresh, 9, 1), 1);
+        CHECK_EQ(wrtc_srtp_index_trial(&fresh, 9, WRTC_SRTP_ROC_SEARCH), WRTC_SRTP_ROC_SEARCH);
+        for (k = 0; k < WRTC_SRTP_ROC_SEARCH_PACKETS - 1; k++)
+            wrtc_srtp_index_failed(&fresh);
+        CHECK_EQ(wrtc_srtp_index_span(&fresh), WRTC_SRTP_ROC_SEARCH + 1);
+        wrtc_srtp_index_failed(&fresh);
+        CHECK_EQ(wrtc_srtp_index_span(&fresh), 1);          /* spent: the guess only */
+        wrtc_srtp_index_failed(&fresh);
+        CHECK_EQ(fresh.searches, WRTC_SRTP_ROC_SEARCH_PACKETS);
+        fresh.searches = 0;
+        wrtc_srtp_index_update(&fresh, 65530, 3);           /* found ROC 3 */
+        CHECK_EQ(wrtc_srtp_index_span(&fresh), 1);
+        CHECK_EQ(wrtc_srtp_index_trial(&fresh, 2, 0), 4);   /* then wraps to 4 */
+        wrtc_srtp_index_failed(&fresh);                     /* started: no effect */
+        CHECK_EQ(fresh.searches, 0);
+    }
 }
 
 /* ------------------------------------------------------------ exporters */
@@ -375,6 +418,52 @@ static void test_export(void)
     }
 }
 
+/* --------------------------------------- RFC 4568 §6.3 session params */
+static void sdes_case(const char *line, int kdr, bool unenc, bool unenc_rtcp, bool unauth,
+                      const char *why)
+{
+    wrtc_sdes_params_t p;
+    char buf[32];
+    const char *w;
+    wrtc_sdes_params_parse(line, strlen(line), &p);
+    CHECK_EQ(p.kdr, kdr);
+    CHECK_EQ(p.unencrypted_srtp, unenc);
+    CHECK_EQ(p.unencrypted_srtcp, unenc_rtcp);
+    CHECK_EQ(p.unauthenticated_srtp, unauth);
+    w = wrtc_sdes_params_unsupported(&p, buf, sizeof buf);
+    if (why)
+        CHECK(w && strcmp(w, why) == 0);
+    else
+        CHECK(w == NULL);
+}
+
+static void test_sdes_params(void)
+{
+    const char *k = "AES_CM_128_HMAC_SHA1_80 inline:17OJ7DCqc32KmWnYgAbnXW+PqthrrM/4FzIG+fdK";
+    char line[256];
+    sdes_case(k, -1, false, false, false, NULL);                       /* baresip's */
+    snprintf(line, sizeof line, "%s|2^20|1:4", k);
+    sdes_case(line, -1, false, false, false, NULL);                    /* lifetime, MKI */
+    snprintf(line, sizeof line, "%s KDR=1", k);
+    sdes_case(line, 1, false, false, false, "KDR=1");
+    snprintf(line, sizeof line, "%s KDR=0 UNENCRYPTED_SRTCP", k);      /* rate 0 */
+    sdes_case(line, 0, false, true, false, NULL);
+    snprintf(line, sizeof line, "%s  WSH=64 UNENCRYPTED_SRTP\r\nm=video", k);
+    sdes_case(line, -1, true, false, false, "UNENCRYPTED_SRTP");
+    snprintf(line, sizeof line, "%s UNAUTHENTICATED_SRTP", k);
+    sdes_case(line, -1, false, false, true, "UNAUTHENTICATED_SRTP");
+    snprintf(line, sizeof line, "%s KDR=99", k);
+    sdes_case(line, 99, false, false, false, "KDR (not 1-24)");
+    snprintf(line, sizeof line, "%s KDR=x", k);
+    sdes_case(line, 100, false, false, false, "KDR (not 1-24)");
+    /* The line ends at CR/LF: what follows is another attribute. */
+    snprintf(line, sizeof line, "%s\r\na=x KDR=5", k);
+    sdes_case(line, -1, false, false, false, NULL);
+    /* The suite and key parameters are never read as session parameters. */
+    sdes_case("UNENCRYPTED_SRTP KDR=3", -1, false, false, false, NULL);
+    sdes_case("", -1, false, false, false, NULL);
+}
+
 int main(int argc, char **argv)
 {
     static const check_group_t groups[] = {
@@ -385,6 +474,7 @@ int main(int argc, char **argv)
         { "srtp_libsrtp", test_libsrtp },
         { "srtp_index", test_index },
         { "dtls_export", test_export },
+        { "sdes_params", test_sdes_params },
     };
     wrtc_srtp_crypto_init();
     return check_main(argc, argv, groups, sizeof groups / sizeof groups[0]);
