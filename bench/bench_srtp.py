@@ -67,10 +67,7 @@ def main():
             shutil.copy(os.path.join(wstest.CAPTURES, log), dst)
             os.chmod(dst, 0o644)
             keyed += ["-o", "webrtc.srtp_keylog:" + dst]
-        for k in keys:
-            if k["source"] == "table":        # no exchange on the wire: the keys table
-                keyed += ["-o", 'uat:webrtc_srtp_keys:"%s","","","%s","%s",""' % (
-                    k["ssrcs"][0], k["suite"], k["key_salt_b64"])]
+        keyed += [x for _, row in wstest.table_key_rows(keys) for x in ("-o", row)]
         confs = [(plain, []), (plug, ["-o", "webrtc.srtp_sdes:FALSE"]), (plug, keyed),
                  (plug, keyed + ["-o", "webrtc.session_model:FALSE"])]
         times = [[] for _ in confs]

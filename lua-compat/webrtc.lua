@@ -47,12 +47,14 @@ local class_names = { [0] = "unknown", "STUN", "ZRTP", "DTLS", "TURN ChannelData
 local class_vals = { [0] = "Unknown", "STUN (0-3)", "ZRTP (16-19)", "DTLS (20-63)",
                      "TURN ChannelData (64-79)", "QUIC (80-127)", "RTP (128-191)",
                      "RTCP (128-191, type 192-223)" }
+-- 7 (SRTP_KEY: a configured key's tag verifies) needs decryption, which
+-- the fallback does not do: listed for the same field, never set.
 local REASON = { NONE = 0, ICE = 1, DTLS = 2, ZRTP = 3, TURN = 4, CORROBORATED = 5,
-                 RTCP_PAIR = 6 }
+                 RTCP_PAIR = 6, SRTP_KEY = 7 }
 local reason_vals = { [0] = "not media", "ICE (STUN on the 5-tuple)",
                       "DTLS-SRTP (DTLS on the 5-tuple)", "ZRTP on the 5-tuple",
                       "inside TURN", "RTP headers corroborated across packets",
-                      "RTCP on RTP port + 1" }
+                      "RTCP on RTP port + 1", "SRTP authenticated with a configured key" }
 
 local hf = {
     class = ProtoField.uint8("webrtc.class", "RFC 7983 class", base.DEC, class_vals, nil,
@@ -86,7 +88,7 @@ local hf = {
     trait_dtls_srtp = ProtoField.bool("webrtc.trait.dtls_srtp", "DTLS-SRTP", base.NONE, nil,
         nil, "SRTP keyed by DTLS on the media 5-tuple (RFC 5764)"),
     trait_sdes = ProtoField.bool("webrtc.trait.sdes", "SDES", base.NONE, nil, nil,
-        "SRTP without DTLS or ZRTP on its 5-tuple (keys from signaling)"),
+        "SRTP without DTLS or ZRTP on a 5-tuple an SDP names (keys from signaling)"),
     trait_bundle = ProtoField.bool("webrtc.trait.bundle", "BUNDLE", base.NONE, nil, nil,
         "Audio and video on one 5-tuple (RFC 9143)"),
     trait_rtcp_mux = ProtoField.bool("webrtc.trait.rtcp_mux", "rtcp-mux", base.NONE, nil,
@@ -612,7 +614,7 @@ local function flow_get(pinfo, inner, create)
               media_frame = 0, reason = REASON.NONE, is_rtcp_only = false, srtp = false,
               rtcp_mux_frame = 0, first_rtp_frame = 0, turn_media_frame = 0,
               turn_channel = 0, track = { {}, {} }, corroborated_frame = 0,
-              rtcp_pending_frame = 0, rtcp_pair_frame = 0, events = {}, n_events = 0 }
+              rtcp_pending_frame = 0, rtcp_pending_srtcp = false, rtcp_pair_frame = 0, events = {}, n_events = 0 }
         flows[key] = f
     end
     return f
@@ -665,7 +667,8 @@ local function claim_media(pinfo, f, why, evidence)
     if prefs.rtcp_pair and why == REASON.CORROBORATED and f.ptype == PT_UDP and
        f.port[1] < 65535 and f.port[2] < 65535 then
         local rtcp = port_pair_flow(f, 1)
-        if rtcp and rtcp.rtcp_pending_frame ~= 0 and rtcp.media_frame == 0 then
+        if rtcp and rtcp.rtcp_pending_frame ~= 0 and rtcp.media_frame == 0 and
+           (not rtcp.rtcp_pending_srtcp or f.srtp) then
             claim_rtcp(pinfo, rtcp, f)
         end
     end
@@ -1035,12 +1038,17 @@ local function demux_payload(tvb, pinfo, tree, f)
             if has_context(f) and (f.dtls_frame ~= 0 or f.zrtp_frame ~= 0) then
                 local _, why = decide_srtp(f, nil, 0, 0)
                 claim_media(pinfo, f, context_reason(f), context_evidence(f) .. "; " .. why)
-            elseif not has_context(f) and shape == "plain" and prefs.rtcp_pair then
+            elseif not has_context(f) and prefs.rtcp_pair then
+                -- SRTCP-shaped pairs only with an RTP flow judged encrypted
+                -- (plugin/webrtc-demux.c)
                 local rtp = rtp_of_rtcp(f)
-                if rtp and rtp.media_frame ~= 0 and not rtp.is_rtcp_only then
+                local srtcp = shape == "srtcp"
+                if rtp and rtp.media_frame ~= 0 and not rtp.is_rtcp_only and
+                   (not srtcp or rtp.srtp) then
                     claim_rtcp(pinfo, f, rtp)
                 elseif f.rtcp_pending_frame == 0 then
                     f.rtcp_pending_frame = pinfo.number
+                    f.rtcp_pending_srtcp = srtcp
                 end
             end
         end

@@ -1068,6 +1068,7 @@ function M.finish(m)
         for e = 0, 1 do
             local sip = sdp_eps[f.ep[e].key]
             if sip and sip ~= f then
+                f.sdp_named = true   -- for the sdes trait
                 join(sip.leg, f.leg, sfmt("SIP Call-ID %s: SDP names the media endpoints",
                                           sip.call_ids[1]))
             end
@@ -1267,8 +1268,8 @@ function M.traits_of(flows, tls)
                 local d = sfmt("DTLS%s%s handshake on the SRTP 5-tuple", v ~= 0 and " " or "",
                                v == 0xFEFC and "1.3" or (v ~= 0 and "1.2" or ""))
                 set_trait(t, TRAIT.DTLS_SRTP, f.content_frame[bit_index(C.DTLS)] or 0, d)
-            elseif not has(f.contents, C.ZRTP) then
-                set_trait(t, TRAIT.SDES, srtp_frame, "SRTP without DTLS or ZRTP on its 5-tuple")
+            elseif not has(f.contents, C.ZRTP) and f.sdp_named then
+                set_trait(t, TRAIT.SDES, srtp_frame, "SRTP without DTLS or ZRTP on a 5-tuple an SDP names")
             end
         end
         if audio and video then

@@ -136,7 +136,7 @@ void proto_register_webrtc(void)
         { &hf_webrtc_trait[3], { "DTLS-SRTP", "webrtc.trait.dtls_srtp", FT_BOOLEAN, BASE_NONE,
             NULL, 0x0, "SRTP keyed by DTLS on the media 5-tuple (RFC 5764)", HFILL } },
         { &hf_webrtc_trait[4], { "SDES", "webrtc.trait.sdes", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-            "SRTP without DTLS or ZRTP on its 5-tuple (keys from signaling)", HFILL } },
+            "SRTP without DTLS or ZRTP on a 5-tuple an SDP names (keys from signaling)", HFILL } },
         { &hf_webrtc_trait[5], { "BUNDLE", "webrtc.trait.bundle", FT_BOOLEAN, BASE_NONE, NULL,
             0x0, "Audio and video on one 5-tuple (RFC 9143)", HFILL } },
         { &hf_webrtc_trait[6], { "rtcp-mux", "webrtc.trait.rtcp_mux", FT_BOOLEAN, BASE_NONE,

@@ -230,6 +230,22 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
         replay_rtp(pinfo, f);
         return;
     }
+    {
+        /* An SRTP key the user or the capture gave (SDES to another
+         * address, the key table) whose HMAC/GCM tag verifies on this very
+         * packet (RFC 3711 §3.4, RFC 7714 §9): SRTP, certainly, from its
+         * first packet, without waiting for the headers to corroborate. */
+        const char *key = webrtc_srtp_authenticates(tvb, pinfo);
+        if (key) {
+            f->srtp = TRUE;
+            remember_rtp(pinfo, f, &h, TRUE);
+            webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_SRTP_KEY,
+                wmem_strdup_printf(pinfo->pool, "SSRC 0x%08x: SRTP authenticated with key from %s",
+                                   h.ssrc, key));
+            replay_rtp(pinfo, f);
+            return;
+        }
+    }
     if (!webrtc_prefs.corroborate)
         return;
     {
@@ -252,7 +268,6 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
             replay_rtp(pinfo, f);
         }
     }
-    (void)tvb;
 }
 
 static int call_rtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_flow_t *f,
@@ -437,12 +452,20 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                 (void)decide_srtp(f, NULL, 0, &why);
                 webrtc_flow_claim_media(pinfo, f, context_reason(f),
                     wmem_strdup_printf(pinfo->pool, "%s; %s", context_evidence(f), why));
-            } else if (!has_context(f) && shape == WRTC_RTCP_PLAIN && webrtc_prefs.rtcp_pair) {
+            } else if (!has_context(f) && webrtc_prefs.rtcp_pair) {
+                /* RFC 3550 §11: RTCP on the ports after RTP's. SRTCP keeps
+                 * only its first 8 bytes in the clear (RFC 3711 §3.4), so an
+                 * SRTCP-shaped datagram pairs only with an RTP flow already
+                 * judged encrypted: SRTP sent without signaling (keys set
+                 * out of band, e.g. GStreamer srtpenc) has its SRTCP there. */
                 webrtc_flow_t *rtp = webrtc_flow_rtp_of_rtcp(pinfo, f);
-                if (rtp && rtp->media_frame && !rtp->is_rtcp_only)
+                gboolean srtcp = shape == WRTC_RTCP_SRTCP;
+                if (rtp && rtp->media_frame && !rtp->is_rtcp_only && (!srtcp || rtp->srtp))
                     webrtc_flow_claim_rtcp(pinfo, f, rtp);
-                else if (!f->rtcp_pending_frame)
+                else if (!f->rtcp_pending_frame) {
                     f->rtcp_pending_frame = pinfo->num;
+                    f->rtcp_pending_srtcp = srtcp;
+                }
             }
         }
         if (!f->media_frame)

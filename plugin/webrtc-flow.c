@@ -18,6 +18,7 @@ const value_string webrtc_reason_vals[] = {
     { WEBRTC_REASON_TURN,         "inside TURN" },
     { WEBRTC_REASON_CORROBORATED, "RTP headers corroborated across packets" },
     { WEBRTC_REASON_RTCP_PAIR,    "RTCP on RTP port + 1" },
+    { WEBRTC_REASON_SRTP_KEY,     "SRTP authenticated with a configured key" },
     { 0, NULL }
 };
 
@@ -182,11 +183,13 @@ void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason
     webrtc_flow_take_conversation(pinfo, f);
 
     /* RTCP on port + 1 seen before this flow was found (RFC 3550 §11). */
-    if (webrtc_prefs.rtcp_pair && why == WEBRTC_REASON_CORROBORATED && f->ptype == PT_UDP &&
+    if (webrtc_prefs.rtcp_pair && (why == WEBRTC_REASON_CORROBORATED || why == WEBRTC_REASON_SRTP_KEY) &&
+        f->ptype == PT_UDP &&
         f->port[0] < 65535 &&
         f->port[1] < 65535) {
         rtcp = port_pair_flow(pinfo, f, 1);
-        if (rtcp && rtcp->rtcp_pending_frame && !rtcp->media_frame)
+        if (rtcp && rtcp->rtcp_pending_frame && !rtcp->media_frame &&
+            (!rtcp->rtcp_pending_srtcp || f->srtp))
             webrtc_flow_claim_rtcp(pinfo, rtcp, f);
     }
 }

@@ -26,7 +26,8 @@ typedef enum {
     WEBRTC_REASON_ZRTP,          /* ZRTP on the 5-tuple (RFC 6189) */
     WEBRTC_REASON_TURN,          /* inside a TURN channel or indication */
     WEBRTC_REASON_CORROBORATED,  /* RTP headers agreed across packets */
-    WEBRTC_REASON_RTCP_PAIR      /* RTCP on port+1 of a found RTP flow */
+    WEBRTC_REASON_RTCP_PAIR,     /* RTCP on port+1 of a found RTP flow */
+    WEBRTC_REASON_SRTP_KEY       /* a configured SRTP key authenticates it */
 } webrtc_reason_t;
 
 extern const value_string webrtc_reason_vals[];
@@ -80,6 +81,7 @@ typedef struct webrtc_flow {
     wrtc_entropy_t *entropy;     /* while SRTP vs RTP is undecided */
     guint32  corroborated_frame;
     guint32  rtcp_pending_frame; /* RTCP seen before its RTP flow was found */
+    gboolean rtcp_pending_srtcp; /* ... and it was SRTCP-shaped */
     wmem_array_t *pending_rtp;   /* webrtc_pending_rtp_t of RTP before the claim */
     /* The packet that started each direction's candidate track: kept inline
      * and moved to pending_rtp once a second packet agrees, so that random

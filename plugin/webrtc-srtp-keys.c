@@ -162,8 +162,7 @@ static webrtc_uat_ret_t row_update(void *r, char **err)
 
     s = k->suite ? wrtc_srtp_suite_by_name(k->suite, strlen(k->suite)) : NULL;
     if (!s) {
-        *err = g_strdup("Suite must be AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32, "
-                        "AEAD_AES_128_GCM or AEAD_AES_256_GCM");
+        *err = g_strdup("Suite must be " WRTC_SRTP_SUITE_NAMES);
         return FALSE;
     }
     if (!decode_key(k->key, s, ks)) {
@@ -1006,7 +1005,7 @@ void webrtc_srtp_keys_register(module_t *module)
         UAT_FLD_CSTRING(rows, src, "Source", "Sender address[:port], empty: any"),
         UAT_FLD_CSTRING(rows, dst, "Destination", "Receiver address[:port], empty: any"),
         UAT_FLD_CSTRING(rows, suite, "Suite",
-                        "AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32, AEAD_AES_128_GCM, AEAD_AES_256_GCM"),
+                        WRTC_SRTP_SUITE_NAMES),
         UAT_FLD_CSTRING(rows, key, "Key (base64)",
                         "Master key || master salt in base64, as in a=crypto inline:"),
         UAT_FLD_CSTRING(rows, mki_len, "MKI length", "Bytes of MKI in each packet, empty: 0"),

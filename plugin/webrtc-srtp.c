@@ -369,6 +369,34 @@ int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     return ret;
 }
 
+/* The frame's outcome, kept per tvb offset (a frame may hold several). */
+static outcome_t *cached(tvbuff_t *tvb, packet_info *pinfo, guint32 *cache_key)
+{
+    *cache_key = WEBRTC_PDATA_SRTP_CACHE + (guint32)tvb_raw_offset(tvb);
+    return (outcome_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_webrtc, *cache_key);
+}
+
+const char *webrtc_srtp_authenticates(tvbuff_t *tvb, packet_info *pinfo)
+{
+    guint32 cache_key;
+    outcome_t *o;
+    size_t len;
+
+    if (webrtc_srtp_key_count() == 0 || PINFO_FD_VISITED(pinfo) || pinfo->flags.in_error_pkt)
+        return NULL;
+    len = tvb_captured_length(tvb);
+    if (len == 0 || len != tvb_reported_length(tvb))
+        return NULL;
+    o = cached(tvb, pinfo, &cache_key);
+    if (!o) {
+        /* A failure is kept too: if the flow is found later anyway, this
+         * packet shows the key that did not verify, like the ones after. */
+        o = decide(pinfo, tvb_get_ptr(tvb, 0, (gint)len), len, FALSE, FALSE);
+        p_set_proto_data(wmem_file_scope(), pinfo, proto_webrtc, cache_key, o);
+    }
+    return o->state == WEBRTC_SRTP_DECRYPTED ? o->key->desc : NULL;
+}
+
 tvbuff_t *webrtc_srtp_decrypt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *wtree,
                               gboolean rtcp, webrtc_srtp_state_t *state)
 {
@@ -385,8 +413,7 @@ tvbuff_t *webrtc_srtp_decrypt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *wtr
     len = tvb_captured_length(tvb);
     if (len == 0 || len != tvb_reported_length(tvb))
         return NULL;             /* cut by the snaplen: the tag is not there */
-    cache_key = WEBRTC_PDATA_SRTP_CACHE + (guint32)tvb_raw_offset(tvb);
-    o = (outcome_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_webrtc, cache_key);
+    o = cached(tvb, pinfo, &cache_key);
     p = tvb_get_ptr(tvb, 0, (gint)len);
     if (!o || (o == &not_keyed && rtcp && PINFO_FD_VISITED(pinfo))) {
         outcome_t *d;

@@ -68,6 +68,11 @@ void webrtc_srtp_keys_register(module_t *module);
 void webrtc_srtp_keys_handoff(void);
 /* The keys that exist so far (first pass: those learnt up to this frame). */
 guint webrtc_srtp_key_count(void);
+
+/* First pass, an RTP-shaped packet of a flow not found yet: the
+ * description of the key whose tag verifies on it (the outcome is kept for
+ * the frame, as webrtc_srtp_decrypt would keep it), or NULL. */
+const char *webrtc_srtp_authenticates(tvbuff_t *tvb, packet_info *pinfo);
 /* The payload types (a=rtpmap) of the SDP that set up the packet's sender
  * endpoint, or NULL. */
 rtp_dyn_payload_t *webrtc_srtp_sdp_payload_types(const packet_info *pinfo);

@@ -1054,6 +1054,7 @@ void wrtc_model_finish(wrtc_model_t *m)
             for (e = 0; e < 2; e++) {
                 wrtc_flow_t *sip = g_hash_table_lookup(sdp_eps, &f->ep[e]);
                 if (sip && sip != f) {
+                    f->sdp_named = true;   /* for the sdes trait (verdict.c) */
                     guint a = LEG_FIND((guint)sip->leg), b = LEG_FIND((guint)f->leg);
                     if (a != b) {
                         guint root = a < b ? a : b, o = a < b ? b : a;

@@ -254,6 +254,7 @@ typedef struct wrtc_flow {
     int       session;
     int       local;             /* 0/1: which endpoint is "local" */
     wrtc_role_t remote_role;
+    bool      sdp_named;         /* a SIP call's SDP names one of its endpoints */
 } wrtc_flow_t;
 
 #define WRTC_MAX_LIST 8

@@ -10,6 +10,13 @@ static const wrtc_srtp_suite_info_t suites[] = {
     /* RFC 3711 §5 / RFC 4568 §6.2.1-§6.2.2 */
     { WRTC_SRTP_AES128_CM_HMAC_SHA1_80, "AES_CM_128_HMAC_SHA1_80", 16, 14, 20, 10, 10, false },
     { WRTC_SRTP_AES128_CM_HMAC_SHA1_32, "AES_CM_128_HMAC_SHA1_32", 16, 14, 20, 4, 10, false },
+    /* RFC 6188 §6-§7.1: same transforms with 192/256-bit keys; the salt
+     * stays 112 bits, the session auth key 160 bits, and the _32 suites keep
+     * an 80-bit SRTCP tag as RFC 4568 §6.2.2 does for AES_CM_128. */
+    { WRTC_SRTP_AES192_CM_HMAC_SHA1_80, "AES_192_CM_HMAC_SHA1_80", 24, 14, 20, 10, 10, false },
+    { WRTC_SRTP_AES192_CM_HMAC_SHA1_32, "AES_192_CM_HMAC_SHA1_32", 24, 14, 20, 4, 10, false },
+    { WRTC_SRTP_AES256_CM_HMAC_SHA1_80, "AES_256_CM_HMAC_SHA1_80", 32, 14, 20, 10, 10, false },
+    { WRTC_SRTP_AES256_CM_HMAC_SHA1_32, "AES_256_CM_HMAC_SHA1_32", 32, 14, 20, 4, 10, false },
     /* RFC 7714 §12, §14.1 */
     { WRTC_SRTP_AEAD_AES_128_GCM, "AEAD_AES_128_GCM", 16, 12, 0, 16, 16, true },
     { WRTC_SRTP_AEAD_AES_256_GCM, "AEAD_AES_256_GCM", 32, 12, 0, 16, 16, true },
@@ -43,7 +50,7 @@ void wrtc_srtp_crypto_init(void)
 
 static int aes_algo(size_t key_len)
 {
-    return key_len == 32 ? GCRY_CIPHER_AES256 : GCRY_CIPHER_AES128;
+    return key_len == 32 ? GCRY_CIPHER_AES256 : key_len == 24 ? GCRY_CIPHER_AES192 : GCRY_CIPHER_AES128;
 }
 
 bool wrtc_srtp_kdf(const uint8_t *master_key, size_t key_len,
@@ -54,7 +61,9 @@ bool wrtc_srtp_kdf(const uint8_t *master_key, size_t key_len,
     uint8_t iv[16] = { 0 };
     bool ok;
 
-    if ((key_len != 16 && key_len != 32) || salt_len > 14)
+    /* RFC 6188 §5.1: the AES_192/256_CM_PRF is the same keystream under
+     * the longer master key, the IV still built from the 112-bit salt. */
+    if ((key_len != 16 && key_len != 24 && key_len != 32) || salt_len > 14)
         return false;
     /* x = key_id XOR master_salt with key_id = label || r (r = 0 at kdr 0),
      * a 56-bit value aligned to the low end of the 112-bit salt; a 96-bit
@@ -133,7 +142,7 @@ bool wrtc_srtp_ctx_init(wrtc_srtp_ctx_t *c, wrtc_srtp_suite_t suite,
 {
     const wrtc_srtp_suite_info_t *s = wrtc_srtp_suite_info(suite);
     /* RFC 3711 §4.3.2 labels: 0-2 SRTP enc/auth/salt, 3-5 SRTCP. */
-    uint8_t k[2][32], a[2][20], n[2][14];
+    uint8_t k[2][32], a[2][20], n[2][14];   /* longest: AES-256 key */
     const uint8_t *mk = key_salt, *ms;
     int i;
     bool ok = true;

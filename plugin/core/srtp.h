@@ -1,8 +1,9 @@
 /* srtp.h — SRTP/SRTCP decryption (RFC 3711, RFC 7714) for a capture reader.
  *
  * A receiver-side implementation: key derivation with the AES-CM PRF
- * (RFC 3711 §4.3, key derivation rate 0), AES-CM + HMAC-SHA1 (RFC 3711
- * §4.1.1, §4.2.1) and AEAD AES-GCM (RFC 7714 §8-§9). The authentication tag
+ * (RFC 3711 §4.3, key derivation rate 0; AES-192/256 PRF of RFC 6188 §5.1),
+ * AES-CM + HMAC-SHA1 (RFC 3711 §4.1.1, §4.2.1; 192/256-bit keys RFC 6188
+ * §3-§4) and AEAD AES-GCM (RFC 7714 §8-§9). The authentication tag
  * is always checked before any plaintext is written out: a wrong key never
  * yields "decrypted" garbage. The packet index (rollover counter) is kept by
  * the caller with srtp_index.h, because a capture reader sees each packet
@@ -22,13 +23,20 @@
 #include <gcrypt.h>
 
 /* Protection profiles, numbered as the DTLS use_srtp registry numbers them
- * (RFC 5764 §4.1.2, RFC 7714 §14.2), so that use_srtp values map directly. */
+ * (RFC 5764 §4.1.2, RFC 7714 §14.2), so that use_srtp values map directly.
+ * RFC 6188's AES-192/256-CM suites have SDES names (RFC 6188 §7.1 / IANA
+ * "SRTP Crypto Suite Registrations") but no DTLS-SRTP profile: they get
+ * numbers above 0xffff, which no 16-bit use_srtp value can ever reach. */
 typedef enum {
     WRTC_SRTP_NONE = 0,
     WRTC_SRTP_AES128_CM_HMAC_SHA1_80 = 0x0001,
     WRTC_SRTP_AES128_CM_HMAC_SHA1_32 = 0x0002,
     WRTC_SRTP_AEAD_AES_128_GCM = 0x0007,
-    WRTC_SRTP_AEAD_AES_256_GCM = 0x0008
+    WRTC_SRTP_AEAD_AES_256_GCM = 0x0008,
+    WRTC_SRTP_AES192_CM_HMAC_SHA1_80 = 0x10001,   /* SDES / key table only */
+    WRTC_SRTP_AES192_CM_HMAC_SHA1_32 = 0x10002,
+    WRTC_SRTP_AES256_CM_HMAC_SHA1_80 = 0x10003,
+    WRTC_SRTP_AES256_CM_HMAC_SHA1_32 = 0x10004
 } wrtc_srtp_suite_t;
 
 typedef struct {
@@ -41,6 +49,13 @@ typedef struct {
     uint8_t rtcp_tag_len;    /* RFC 4568 §6.2.2: _32 keeps an 80-bit SRTCP tag */
     bool    aead;
 } wrtc_srtp_suite_info_t;
+
+/* Every accepted name, for the key table's help and error texts. */
+#define WRTC_SRTP_SUITE_NAMES \
+    "AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32, " \
+    "AES_192_CM_HMAC_SHA1_80, AES_192_CM_HMAC_SHA1_32, " \
+    "AES_256_CM_HMAC_SHA1_80, AES_256_CM_HMAC_SHA1_32, " \
+    "AEAD_AES_128_GCM or AEAD_AES_256_GCM"
 
 /* NULL when unknown. Names match case-sensitively as SDP writes them. */
 const wrtc_srtp_suite_info_t *wrtc_srtp_suite_info(wrtc_srtp_suite_t id);

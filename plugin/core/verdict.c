@@ -98,8 +98,12 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
                          f->dtls_version ? " " : "",
                          f->dtls_version == 0xFEFC ? "1.3" : f->dtls_version ? "1.2" : "");
                 set(t, WRTC_TRAIT_DTLS_SRTP, first_frame(f, WRTC_C_DTLS), d);
-            } else if (!(f->contents & WRTC_C_ZRTP)) {
-                set(t, WRTC_TRAIT_SDES, srtp_frame, "SRTP without DTLS or ZRTP on its 5-tuple");
+            } else if (!(f->contents & WRTC_C_ZRTP) && f->sdp_named) {
+                /* RFC 4568 keys travel in the SDP: only when an SDP in the
+                 * capture names this 5-tuple. SRTP without any signaling
+                 * (keys set out of band) is no evidence of SDES. */
+                set(t, WRTC_TRAIT_SDES, srtp_frame,
+                    "SRTP without DTLS or ZRTP on a 5-tuple an SDP names");
             }
         }
         if (audio && video)

@@ -4,7 +4,8 @@ Usage: test_decryption.py NAME   (test-captures/NAME.pcapng + NAME.json with
 "keys"; a dtls-keylog key names its NAME.keys NSS key log)
 
 Two-pass dissection with the plugin, the key sources as a user would set
-them (SDES: nothing to set; DTLS: -o webrtc.srtp_keylog:NAME.keys):
+them (SDES: nothing to set; DTLS: -o webrtc.srtp_keylog:NAME.keys; keys the
+generator set, "table": the SRTP keys table, one row per sender endpoint):
 - every SRTP packet of each keyed direction authenticates and is shown
   decrypted (webrtc.srtp.decrypted, webrtc.srtp.auth_ok, the key source),
   and exactly the ground truth's number; every SRTCP packet likewise; RTCP
@@ -13,7 +14,8 @@ them (SDES: nothing to set; DTLS: -o webrtc.srtp_keylog:NAME.keys):
 - the decrypted RTP has the ground truth's payload types per SSRC, RFC 4733
   events give the sent digits, RED carries the sent primary payload type;
 - the summary reports each keyed stream decrypted, its key source and 0
-  authentication failures;
+  authentication failures; decrypted Opus and VP8 streams are "certain"
+  from their plaintext;
 - the same capture with a wrong key (user table, or a key log with altered
   secrets) shows 0 packets decrypted, every SRTP/SRTCP packet with the
   expert info "... authentication failed with key from ..." and the media
@@ -57,15 +59,11 @@ class Decryption(unittest.TestCase):
         assert len(logs) <= 1
         for log in logs:
             cls.prefs += ["-o", "webrtc.srtp_keylog:" + cls.keyfile(log)]
-        # Keys with no exchange on the wire: typed into the table by SSRC,
-        # in this order (row numbers, check_key_source).
-        cls.table_rows = []
-        for k in cls.keys:
-            if k["source"] == "table":
-                for ssrc in k["ssrcs"]:
-                    cls.table_rows.append(ssrc)
-                    cls.prefs += ["-o", 'uat:webrtc_srtp_keys:"%s","","","%s","%s",""' % (
-                        ssrc, k["suite"], k["key_salt_b64"])]
+        # Keys with no exchange on the wire: the table, one row per SSRC (a
+        # key with no SSRC, e.g. an RTP receiver's for its reports: per
+        # sender endpoint); row numbers for check_key_source.
+        cls.table_rows = wstest.table_key_rows(cls.keys)
+        cls.prefs += [x for _, row in cls.table_rows for x in ("-o", row)]
         cls.rows = cls.dissect(cls.prefs)
 
     @classmethod
@@ -101,14 +99,15 @@ class Decryption(unittest.TestCase):
                 rtp = [r for r in self.rows if self.flow_of(r) == k["flow"] and r[F["rtp.ssrc"]]
                        and int(r[F["rtp.ssrc"]], 16) in ssrcs]
                 self.assertEqual(len(rtp), k["srtp_packets"])
+                # (a receiver that sends only SRTCP has no SRTP: empty sets)
                 self.assertEqual({(r[F["webrtc.srtp.decrypted"]], r[F["webrtc.srtp.auth_ok"]])
-                                  for r in rtp}, {("1", "1")})
+                                  for r in rtp}, {("1", "1")} if rtp else set())
                 self.assertEqual([r for r in rtp if r[F["srtp.enc_payload"]]], [])
-                self.check_key_source(k, {r[F["webrtc.srtp.key_source"]] for r in rtp})
 
                 rtcp = [r for r in self.rows if self.flow_of(r) == k["rtcp_flow"]
                         and r[F["rtcp.pt"]] and not r[F["rtp.ssrc"]]]
                 dec = [r for r in rtcp if r[F["webrtc.srtp.decrypted"]] == "1"]
+                self.check_key_source(k, {r[F["webrtc.srtp.key_source"]] for r in (rtp or dec)})
                 plain = [r for r in rtcp if r[F["webrtc.srtp.decrypted"]] == "0"]
                 self.assertEqual(len(dec), k["srtcp_packets"])
                 self.assertEqual(len(rtcp), k["srtcp_packets"] + k["rtcp_plain_packets"])
@@ -128,8 +127,8 @@ class Decryption(unittest.TestCase):
         if k["source"] == "sdes":
             self.assertEqual(src, "SDES in frame %d" % k["sdp_frame"])
         elif k["source"] == "table":
-            self.assertEqual(src, "SRTP keys table row %d" % (
-                self.table_rows.index(k["ssrcs"][0]) + 1))
+            self.assertIn(src, {"SRTP keys table row %d" % (i + 1)
+                                for i, (key, _) in enumerate(self.table_rows) if key is k})
         else:
             d = k["dtls"]
             label = "EXPORTER_SECRET" if d["version"] == "1.3" else "CLIENT_RANDOM"
@@ -188,15 +187,20 @@ class Decryption(unittest.TestCase):
         # The plaintext proves the codec where its payload has a header the
         # guess checks: every decrypted Opus stream's TOCs (RFC 6716 §3.1)
         # make it certain (encrypted, the same streams are only "likely").
-        opus = {int(t["ssrc"], 16) for c in self.gt["calls"] for t in c["streams"]
-                if t["codec"].lower().startswith("opus/")}
+        checks = {"opus/": ("Opus", "Opus TOC durations"),
+                  "vp8/": ("VP8", "VP8 payload descriptor (RFC 7741 §4.2) valid in ")}
         keyed = {int(x, 16) for k in self.keys for x in k["ssrcs"]}
-        for ssrc in sorted(opus & keyed):
-            with self.subTest(ssrc="0x%08x" % ssrc):
-                st = streams[ssrc]
-                self.assertEqual((st["codec_guess"], st["codec_confidence"]), ("Opus", "certain"))
-                self.assertTrue(st["codec_evidence"].startswith("Opus TOC durations"),
-                                st["codec_evidence"])
+        for c in self.gt["calls"]:
+            for t in c["streams"]:
+                want = [v for p, v in checks.items() if t["codec"].lower().startswith(p)]
+                if not want or int(t["ssrc"], 16) not in keyed or t["kind"] != "media":
+                    continue
+                with self.subTest(ssrc=t["ssrc"]):
+                    st = streams[int(t["ssrc"], 16)]
+                    self.assertEqual((st["codec_guess"], st["codec_confidence"]),
+                                     (want[0][0], "certain"))
+                    self.assertTrue(st["codec_evidence"].startswith(want[0][1]),
+                                    st["codec_evidence"])
 
     def wrong_key_prefs(self):
         """Key sources that are all wrong: the SDES key with one bit of the

@@ -96,10 +96,10 @@ class Rollover(unittest.TestCase):
                 self.assertEqual({(r[2], r[3]) for r in mine}, {("1", "1")})
                 found = [r for r in mine if TRIAL in r[4]]
                 self.assertEqual(len(found), 1)
-                # The stream's first packet decided on the first pass: the
-                # one after the corroboration's packets (the earlier ones
-                # come before it in the capture).
-                self.assertGreater(mine.index(found[0]), 0)
+                # The table key's tag verifies (after the ROC search) on the
+                # stream's very first packet, which finds the flow there
+                # (webrtc.flow.reason 7): the search happens on that packet.
+                self.assertEqual(mine.index(found[0]), 0)
         out = self.ts.out(["-r", self.cut, "-2", "-q", "-z", "webrtc,summary,json"] +
                           table(self.keys))
         data = json.loads(out[out.index("{"):out.rindex("}") + 1])

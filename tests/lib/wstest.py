@@ -32,6 +32,24 @@ def capture_names():
                   for p in glob.glob(os.path.join(CAPTURES, "*.json")))
 
 
+def table_key_rows(keys):
+    """[(key, uat string)]: a ground truth's "table" keys (chosen by the
+    generator, not on the wire) as SRTP keys table rows (-o VALUE), one per
+    SSRC; a key with no SSRC (an RTP receiver's, for its SRTCP reports) gets
+    one per sender endpoint of its RTCP instead."""
+    rows = []
+    for k in keys:
+        if k["source"] != "table":
+            continue
+        cols = [("%s" % ssrc, "") for ssrc in k["ssrcs"]]
+        if not cols and k.get("rtcp_flow"):
+            cols = [("", k["rtcp_flow"].split(" -> ")[0])]
+        for ssrc, src in cols:
+            rows.append((k, 'uat:webrtc_srtp_keys:"%s","%s","","%s","%s",""' % (
+                ssrc, src, k["suite"], k["key_salt_b64"])))
+    return rows
+
+
 def ground_truth(name):
     with open(os.path.join(CAPTURES, name + ".json")) as f:
         return json.load(f)

@@ -1,7 +1,9 @@
 /* Unit tests of the SRTP/SRTCP core (plugin/core/srtp*.c) and the DTLS-SRTP
  * exporters, with published vectors (RFC 3711 Appendix B.2/B.3, RFC 7714
- * §16-§17, the TLS 1.2 PRF vector of the IETF TLS list, RFC 8448 §3) and
- * packets protected by libsrtp (srtp_vectors.h, see gen_srtp_vectors.py).
+ * §16-§17, RFC 6188 §7, the TLS 1.2 PRF vector of the IETF TLS list, RFC 8448 §3) and
+ * packets protected by libsrtp (srtp_vectors.h, see gen_srtp_vectors.py; the
+ * AES-256-CM ones from GStreamer's srtpenc in a test capture,
+ * srtp_capture_vectors.h, see gen_srtp_capture_vectors.py).
  *
  * Usage: test_srtp [group...]   (no argument: every group) */
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include "srtp_index.h"
 #include "sdes_params.h"
 #include "srtp_vectors.h"
+#include "srtp_capture_vectors.h"
 
 static size_t unhex(const char *s, uint8_t *out)
 {
@@ -59,6 +62,79 @@ static void test_kdf(void)
     /* Bad lengths are refused. */
     CHECK(!wrtc_srtp_kdf(mk, 15, ms, 14, 0, out, 16));
     CHECK(!wrtc_srtp_kdf(mk, 16, ms, 15, 0, out, 16));
+}
+
+/* ------------------------------------------------------------ RFC 6188 §7 */
+static void rfc6188_keystream(size_t key_len, const char *key_hex, const char *first, const char *last)
+{
+    /* §7.1 / §7.3: the session key's keystream for index 0 (IV = salt *
+     * 2^16), its first and last three of 65282 blocks. The KDF with label 0
+     * and salt F0..FD computes exactly that keystream (as in test_kdf). */
+    enum { N = 65282 * 16 };
+    uint8_t mk[32], ms[14];
+    uint8_t *out = malloc(N);
+    CHECK(out != NULL);
+    if (!out)
+        return;
+    unhex(key_hex, mk);
+    unhex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD", ms);
+    CHECK(wrtc_srtp_kdf(mk, key_len, ms, 14, 0, out, N));
+    CHECK_HEX(out, 48, first);
+    CHECK_HEX(out + N - 48, 48, last);
+    free(out);
+}
+
+static void rfc6188_kdf(size_t key_len, const char *mk_hex, const char *ms_hex,
+                        const char *k_e, const char *k_a, const char *k_s)
+{
+    uint8_t mk[32], ms[14], out[32];
+    unhex(mk_hex, mk);
+    unhex(ms_hex, ms);
+    CHECK(wrtc_srtp_kdf(mk, key_len, ms, 14, 0, out, key_len));
+    CHECK_HEX(out, key_len, k_e);
+    CHECK(wrtc_srtp_kdf(mk, key_len, ms, 14, 1, out, 20));   /* auth key: 160 bits */
+    CHECK_HEX(out, 20, k_a);
+    CHECK(wrtc_srtp_kdf(mk, key_len, ms, 14, 2, out, 14));
+    CHECK_HEX(out, 14, k_s);
+}
+
+static void test_rfc6188(void)
+{
+    const wrtc_srtp_suite_info_t *s;
+    rfc6188_keystream(32, "57f82fe3613fd170a85ec93c40b1f0922ec4cb0dc025b58272147cc438944a98",
+                      "92bdd28a93c3f52511c677d08b5515a49da71b2378a854f67050756ded165bac"
+                      "63c4868b7096d88421b563b8c94c9a31",
+                      "cea518c90fd91ced9cbb18c078a547113dbc4814f4da5f00a08772b63c6a046d"
+                      "6eb246913062a16891433e97dd01a57f");
+    rfc6188_kdf(32, "f0f04914b513f2763a1b1fa130f10e2998f6f6e43e4309d1e622a0e332b9f1b6",
+                "3b04803de51ee7c96423ab5b78d2",
+                "5ba1064e30ec51613cad926c5a28ef731ec7fb397f70a960653caf06554cd8c4",
+                "fd9c32d39ed5fbb5a9dc96b30818454d1313dc05", "fa31791685ca444a9e07c6c64e93");
+    rfc6188_keystream(24, "eab234764e517b2d3d160d587d8c86219740f65f99b6bcf7",
+                      "35096cba4610028dc1b57503804ce37c5de986291dcce161d5165ec4568f5c9a"
+                      "474a40c77894bc17180202272a4c264d",
+                      "d108d1a31a00bad6367ec23eb044b415c8f57129fdeb970b59f917b257662d4c"
+                      "a5dab625811034e8cebdfeb6dc158dd3");
+    rfc6188_kdf(24, "73edc66c4fa15776fb57f9505c17136550ffda71f3e8e5f1", "c8522f3acd4ce86d5add78edbb11",
+                "31874736a8f1143870c26e4857d8a5b2c4a354407faadabb",
+                "355b10973cd95b9eacf4061c7e1a7151e7cfbfcb", "2372b82d639b6d8503a47adc0a6c");
+    /* §6 / IANA SDES names; no DTLS-SRTP profile number reaches them. */
+    s = wrtc_srtp_suite_by_name("AES_256_CM_HMAC_SHA1_80", 23);
+    CHECK(s && s->id == WRTC_SRTP_AES256_CM_HMAC_SHA1_80 && s->key_len == 32 && s->salt_len == 14
+          && s->auth_key_len == 20 && s->rtp_tag_len == 10 && s->rtcp_tag_len == 10 && !s->aead);
+    s = wrtc_srtp_suite_by_name("AES_256_CM_HMAC_SHA1_32", 23);
+    CHECK(s && s->id == WRTC_SRTP_AES256_CM_HMAC_SHA1_32 && s->rtp_tag_len == 4 && s->rtcp_tag_len == 10);
+    s = wrtc_srtp_suite_by_name("AES_192_CM_HMAC_SHA1_32", 23);
+    CHECK(s && s->key_len == 24 && s->rtp_tag_len == 4);
+    CHECK(wrtc_srtp_suite_by_name("AES_CM_256_HMAC_SHA1_80", 23) == NULL);
+    {
+        uint32_t v;
+        for (v = 0; v <= 0xffff; v++) {
+            s = wrtc_srtp_suite_info((wrtc_srtp_suite_t)v);
+            if (s)
+                CHECK(s->key_len == 16 || s->aead);
+        }
+    }
 }
 
 static void test_suites(void)
@@ -200,8 +276,44 @@ static void libsrtp_case(wrtc_srtp_suite_t suite, const uint8_t *key, size_t key
     vrtp_##name, sizeof vrtp_##name / sizeof vrtp_##name[0], \
     vrtcp_##name, sizeof vrtcp_##name / sizeof vrtcp_##name[0])
 
+/* AES-256-CM packets from libsrtp via GStreamer srtpenc (3 SRTP + 1 SRTCP). */
+static void capture_case(wrtc_srtp_suite_t suite, const uint8_t *key, size_t key_len,
+                         const cap_vec_t *v)
+{
+    wrtc_srtp_ctx_t c;
+    uint8_t out[256], bad[256];
+    size_t olen = 0, i;
+    uint32_t idx = 0;
+    bool enc = false;
+
+    CHECK(wrtc_srtp_ctx_init(&c, suite, key, key_len, 0));
+    for (i = 0; i < 4; i++) {
+        wrtc_srtp_status_t st;
+        CHECK(v[i].clen <= sizeof bad);
+        if (v[i].clen > sizeof bad)
+            continue;
+        st = i < 3 ? wrtc_srtp_unprotect(&c, v[i].prot, v[i].clen, v[i].roc, out, &olen)
+                   : wrtc_srtcp_unprotect(&c, v[i].prot, v[i].clen, out, &olen, &idx, &enc);
+        CHECK_EQ(st, WRTC_SRTP_OK);
+        CHECK_EQ(olen, v[i].plen);
+        CHECK(memcmp(out, v[i].plain, v[i].plen) == 0);
+        /* One bit of the tag: the packet is refused. */
+        memcpy(bad, v[i].prot, v[i].clen);
+        bad[v[i].clen - 1] ^= 1;
+        st = i < 3 ? wrtc_srtp_unprotect(&c, bad, v[i].clen, v[i].roc, out, &olen)
+                   : wrtc_srtcp_unprotect(&c, bad, v[i].clen, out, &olen, &idx, &enc);
+        CHECK_EQ(st, WRTC_SRTP_AUTH_FAIL);
+    }
+    CHECK(enc);
+    wrtc_srtp_ctx_free(&c);
+}
+
 static void test_libsrtp(void)
 {
+    capture_case(WRTC_SRTP_AES256_CM_HMAC_SHA1_80, ck_AES_256_CM_HMAC_SHA1_80_call_1,
+                 sizeof ck_AES_256_CM_HMAC_SHA1_80_call_1, cv_AES_256_CM_HMAC_SHA1_80_call_1);
+    capture_case(WRTC_SRTP_AES256_CM_HMAC_SHA1_32, ck_AES_256_CM_HMAC_SHA1_32_call_2,
+                 sizeof ck_AES_256_CM_HMAC_SHA1_32_call_2, cv_AES_256_CM_HMAC_SHA1_32_call_2);
     LIBSRTP_CASE(WRTC_SRTP_AES128_CM_HMAC_SHA1_80, AES128_CM_HMAC_SHA1_80);
     LIBSRTP_CASE(WRTC_SRTP_AES128_CM_HMAC_SHA1_32, AES128_CM_HMAC_SHA1_32);
     LIBSRTP_CASE(WRTC_SRTP_AEAD_AES_128_GCM, AEAD_AES_128_GCM);
@@ -358,6 +470,7 @@ int main(int argc, char **argv)
         { "srtp_kdf", test_kdf },
         { "srtp_suites", test_suites },
         { "srtp_gcm", test_gcm },
+        { "srtp_rfc6188", test_rfc6188 },
         { "srtp_libsrtp", test_libsrtp },
         { "srtp_index", test_index },
         { "dtls_export", test_export },

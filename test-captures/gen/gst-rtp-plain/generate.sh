@@ -65,18 +65,9 @@ wrtc_capture_stop
     "$WORK/$NAME.json" "$HERE/sdp"
 
 # The project's independent checker (plain tshark, Decode As on the flows'
-# ports), run on a scratch copy of test-captures/ before anything is installed.
-mkdir -p "$WORK/repo/test-captures"
-cp "$PCAP" "$WORK/$NAME.json" "$WORK/repo/test-captures/"
-WEBRTC_REPO=$WORK/repo "$PY" "$REPO/tests/lib/groundtruth.py" \
-    "$WORK/repo/test-captures/$NAME.json"
-
-size=$(stat -c %s "$PCAP")
-[ "$size" -lt 3000000 ] || { echo "capture too large: $size bytes" >&2; exit 1; }
-
-install -m 0644 "$PCAP" "$CAPDIR/$NAME.pcapng"
-install -m 0644 "$WORK/$NAME.json" "$CAPDIR/$NAME.json"
-echo "wrote $CAPDIR/$NAME.pcapng ($size bytes) and $CAPDIR/$NAME.json" >&2
+# ports), run on a scratch copy of test-captures/ (with gen/lib, which it
+# imports) before anything is installed; then the size limit.
+wrtc_verify_install "$REPO" "$NAME" "$PCAP" "$WORK/$NAME.json" 3000000
 
 # What plain tshark shows (the README's motivation), for the record.
 F=$CAPDIR/$NAME.pcapng

@@ -333,8 +333,8 @@ class Side:
             raise SystemExit("receiver failed: %s" % self.errors)
 
 
-def main():
-    global ROLE
+def arg_parser():
+    """The command line of one side (also ../gst-srtp-aes256/gst_srtp.py's)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("role", choices=["send", "recv"])
     ap.add_argument("--dir", required=True)
@@ -343,13 +343,21 @@ def main():
     ap.add_argument("--remote", required=True)
     ap.add_argument("--duration", type=float, default=11.0)
     ap.add_argument("--max-wait", type=float, default=60.0)
-    args = ap.parse_args()
-    ROLE = args.role
-    side = Side(args)
-    if args.role == "send":
+    return ap
+
+
+def run(side):
+    if side.args.role == "send":
         side.run_send()
     else:
         side.run_recv()
+
+
+def main():
+    global ROLE
+    args = arg_parser().parse_args()
+    ROLE = args.role
+    run(Side(args))
 
 
 ROLE = "?"

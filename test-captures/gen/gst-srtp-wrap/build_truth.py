@@ -88,8 +88,9 @@ def stream(pcap, datagrams, spec, media, pt, codec, suite, seq_offset):
 
 def call(cid, what, flow, strm, key, seq_offset):
     """One stream = one call: SRTP without signaling; its keys were given out
-    of band, so the `sdes` trait as docs/verdict.md defines it (SRTP on a
-    flow with neither DTLS nor ZRTP: keyed outside the media path) holds."""
+    of band, and no SDP names the flow, so the `sdes` trait as docs/verdict.md
+    defines it (SRTP on a flow with neither DTLS nor ZRTP that an SDP in the
+    capture names) does not hold."""
     return {
         "id": cid,
         "description": "SRTP without signaling from GStreamer srtpenc (libsrtp), %s; the "
@@ -98,7 +99,7 @@ def call(cid, what, flow, strm, key, seq_offset):
         "streams": [strm],
         "event_pts": [],
         "traits": {"ice": False, "turn": False, "srtp": True, "dtls_srtp": False,
-                   "sdes": True, "bundle": False, "rtcp_mux": False, "web_signaling": False},
+                   "sdes": False, "bundle": False, "rtcp_mux": False, "web_signaling": False},
         "verdict": "not-webrtc",
         "keys": [key],
     }

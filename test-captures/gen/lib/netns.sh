@@ -145,3 +145,42 @@ EOF
     echo "turnserver not listening on $transport $port" >&2
     return 1
 }
+
+# wrtc_workdir PREFIX: a private work directory in $WORK; at exit (EXIT
+# trap) wrtc_cleanup runs and $WORK is removed unless KEEP_WORK is set.
+wrtc_workdir() {
+    WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+    trap wrtc_exit EXIT
+}
+wrtc_exit() {
+    wrtc_cleanup
+    if [ -n "${KEEP_WORK:-}" ]; then echo "work files kept in $WORK" >&2; else rm -rf "$WORK"; fi
+}
+
+# wrtc_wait PID WHAT: wait for a background command; exit 1 if it failed.
+wrtc_wait() {
+    local rc=0
+    wait "$1" || rc=$?
+    [ "$rc" = 0 ] || { echo "$2 failed ($rc)" >&2; exit 1; }
+}
+
+# wrtc_verify_install REPO NAME PCAP TRUTH MAXBYTES: the project's checker
+# (tests/lib/groundtruth.py, with gen/lib for srtp_check.py) on a scratch
+# copy of test-captures/, then the size limit; only then are the capture
+# and its ground truth installed as REPO/test-captures/NAME.{pcapng,json}.
+wrtc_verify_install() {
+    local repo=$1 name=$2 pcap=$3 truth=$4 max=$5 scratch size
+    scratch=$(mktemp -d "/tmp/$name-check.XXXXXX")
+    mkdir -p "$scratch/test-captures/gen"
+    cp "$pcap" "$scratch/test-captures/$name.pcapng"
+    cp "$truth" "$scratch/test-captures/$name.json"
+    cp -r "$repo/test-captures/gen/lib" "$scratch/test-captures/gen/"
+    WEBRTC_REPO=$scratch /usr/bin/python3 "$repo/tests/lib/groundtruth.py" \
+        "$scratch/test-captures/$name.json" || { rm -rf "$scratch"; return 1; }
+    rm -rf "$scratch"
+    size=$(stat -c %s "$pcap")
+    [ "$size" -lt "$max" ] || { echo "capture too large: $size bytes" >&2; return 1; }
+    install -m 0644 "$pcap" "$repo/test-captures/$name.pcapng"
+    install -m 0644 "$truth" "$repo/test-captures/$name.json"
+    echo "wrote $repo/test-captures/$name.pcapng ($size bytes) and $name.json" >&2
+}
