@@ -10,7 +10,8 @@
  * ports, SSRC: rtpstream_id) it copies the tap's payload exactly as
  * RtpAudioStream::addRtpPacket does (info_data + info_payload_offset,
  * info_payload_len, only when info_all_data_present), and picks a decoder
- * per payload type as ui/rtp_media.c decode_rtp_packet_payload does: the
+ * per payload type as ui/rtp_media.c decode_rtp_packet_payload (4.0;
+ * decode_rtp_create_decoder from 4.4 on) does: the
  * payload type name (info_payload_type_str) when a codec plugin of that
  * name exists, else the static payload type's short name
  * (rtp_payload_type_short_vals_ext); then wsutil/codecs.h
@@ -193,8 +194,10 @@ static decoder_t *decoder_for(stream_t *st, const struct _rtp_info *ri, pt_stat_
 #if PLAY_CODEC_CONTEXT
             dec->context.sample_rate = (unsigned)ri->info_payload_rate;
             dec->context.channels = ri->info_payload_channels;
-            dec->context.fmtp_map = NULL;
-            codec_init(dec->handle, &dec->context);
+            dec->context.fmtp_map = ri->info_payload_fmtp_map;
+            /* the codec's state goes to priv (4.4's ui/rtp_media.c
+             * decode_rtp_create_decoder does the same) */
+            dec->context.priv = codec_init(dec->handle, &dec->context);
 #else
             dec->context = codec_init(dec->handle);
 #endif
@@ -330,6 +333,51 @@ static void failure(const char *msg, va_list ap)
     fprintf(stderr, "\n");
 }
 
+/* One frame of a pass, as tshark's process_packet_first/second_pass: time
+ * references, the dissection (with the taps on the second pass), the
+ * cumulative bytes. */
+typedef struct {
+    nstime_t elapsed;
+    const frame_data *ref, *prev;
+    frame_data ref_frame;
+    guint32 cum;
+} pass_t;
+
+#if PLAY_REC_OWNS_DATA
+#define REC_DATA NULL
+#else
+#define REC_DATA ws_buffer_start_ptr(&buf)
+#endif
+
+static void dissect_frame(pass_t *ps, epan_dissect_t *edt, int type, wtap_rec *rec,
+                          const guint8 *data, frame_data *fd, gboolean taps)
+{
+    frame_data_set_before_dissect(fd, &ps->elapsed, &ps->ref, ps->prev);
+    if (ps->ref == fd) {
+        ps->ref_frame = *fd;
+        ps->ref = &ps->ref_frame;
+    }
+#if PLAY_REC_OWNS_DATA
+    (void)data;
+    if (taps)
+        epan_dissect_run_with_taps(edt, type, rec, fd, NULL);
+    else
+        epan_dissect_run(edt, type, rec, fd, NULL);
+#else
+    {
+        tvbuff_t *tvb = tvb_new_real_data(data, fd->cap_len, fd->pkt_len);
+        if (taps)
+            epan_dissect_run_with_taps(edt, type, rec, tvb, fd, NULL);
+        else
+            epan_dissect_run(edt, type, rec, tvb, fd, NULL);
+    }
+#endif
+    frame_data_set_after_dissect(fd, &ps->cum);
+    ps->prev = fd;
+    epan_dissect_reset(edt);
+    wtap_rec_reset(rec);
+}
+
 static gboolean read_capture(const char *path, play_t *pl)
 {
     static const struct packet_provider_funcs funcs = { get_frame_ts, NULL, NULL, NULL };
@@ -343,13 +391,12 @@ static gboolean read_capture(const char *path, play_t *pl)
     int err = 0, type;
     gchar *err_info = NULL;
     gint64 off;
-    guint32 cum = 0, i;
-    nstime_t elapsed = NSTIME_INIT_ZERO;
-    const frame_data *ref = NULL, *prev = NULL;
-    frame_data ref_frame;
+    guint32 i;
+    pass_t ps;
     GString *reg;
 
     memset(&prov, 0, sizeof prov);
+    memset(&ps, 0, sizeof ps);
     prov.wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &err, &err_info, TRUE);
     if (!prov.wth) {
         fprintf(stderr, "rtp_play: cannot open %s: %s\n", path, err_info ? err_info : g_strerror(err));
@@ -374,25 +421,10 @@ static gboolean read_capture(const char *path, play_t *pl)
     while (wtap_read(prov.wth, &rec, &buf, &err, &err_info, &off)) {
 #endif
         frame_data *fd = g_new0(frame_data, 1);
-        frame_data_init(fd, prov.frames->len + 1, &rec, off, cum);
+        frame_data_init(fd, prov.frames->len + 1, &rec, off, ps.cum);
         prime_epan_dissect_with_postdissector_wanted_hfids(edt);
-        frame_data_set_before_dissect(fd, &elapsed, &ref, prev);
-        if (ref == fd) {
-            ref_frame = *fd;
-            ref = &ref_frame;
-        }
-#if PLAY_REC_OWNS_DATA
-        epan_dissect_run(edt, type, &rec, fd, NULL);
-#else
-        epan_dissect_run(edt, type, &rec,
-                         tvb_new_real_data(ws_buffer_start_ptr(&buf), fd->cap_len, fd->pkt_len),
-                         fd, NULL);
-#endif
-        frame_data_set_after_dissect(fd, &cum);
+        dissect_frame(&ps, edt, type, &rec, REC_DATA, fd, FALSE);
         g_ptr_array_add(prov.frames, fd);
-        prev = fd;
-        epan_dissect_reset(edt);
-        wtap_rec_reset(&rec);
     }
     epan_dissect_free(edt);
     if (err) {
@@ -408,9 +440,7 @@ static gboolean read_capture(const char *path, play_t *pl)
         return FALSE;
     }
     edt = epan_dissect_new(epan, FALSE, FALSE);
-    ref = prev = NULL;
-    cum = 0;
-    nstime_set_zero(&elapsed);
+    memset(&ps, 0, sizeof ps);
     for (i = 0; i < prov.frames->len; i++) {
         frame_data *fd = (frame_data *)g_ptr_array_index(prov.frames, i);
 #if PLAY_REC_OWNS_DATA
@@ -422,23 +452,7 @@ static gboolean read_capture(const char *path, play_t *pl)
                     err_info ? err_info : g_strerror(err));
             return FALSE;
         }
-        frame_data_set_before_dissect(fd, &elapsed, &ref, prev);
-        if (ref == fd) {
-            ref_frame = *fd;
-            ref = &ref_frame;
-        }
-#if PLAY_REC_OWNS_DATA
-        epan_dissect_run_with_taps(edt, type, &rec, fd, NULL);
-#else
-        epan_dissect_run_with_taps(edt, type, &rec,
-                                   tvb_new_real_data(ws_buffer_start_ptr(&buf), fd->cap_len,
-                                                     fd->pkt_len),
-                                   fd, NULL);
-#endif
-        frame_data_set_after_dissect(fd, &cum);
-        prev = fd;
-        epan_dissect_reset(edt);
-        wtap_rec_reset(&rec);
+        dissect_frame(&ps, edt, type, &rec, REC_DATA, fd, TRUE);
     }
     epan_dissect_free(edt);
     remove_tap_listener(pl);

@@ -20,9 +20,7 @@ plugins chosen by payload type name) and we compare with the ground truth.
   the ciphertext anyway (--include-srtp, as the 4.0 Player would) gives
   noise that fails the tone check, so the check can fail.
 """
-import base64
 import glob
-import json
 import os
 import re
 import shutil
@@ -30,6 +28,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import srtpkeys  # noqa: E402
 import wstest  # noqa: E402
 
 NAME = sys.argv.pop(1) if len(sys.argv) > 1 else "baresip-sdes"
@@ -77,27 +76,14 @@ class Player(unittest.TestCase):
         os.chmod(cls.prog, 0o755)
         cls.gt = wstest.ground_truth(NAME)
         cls.cap = cls.ts.capture(cls.gt["capture"])
-        cls.keys = [k for c in cls.gt["calls"] for k in c.get("keys", [])]
+        cls.keys = srtpkeys.keys_of(cls.gt)
         cls.audio = [s for c in cls.gt["calls"] for s in c["streams"]
                      if s["media"] == "audio" and s["kind"] == "media"]
-        cls.prefs = []
-        for log in sorted({k["keylog"] for k in cls.keys if k["source"] == "dtls-keylog"}):
-            cls.prefs += ["-o", "webrtc.srtp_keylog:" + cls.keyfile(log)]
+        cls.prefs = srtpkeys.right_prefs(cls.ts, cls.keys)
         cls.out = cls.play(cls.prefs)
         # The codec plugins the sandbox has (the system's, symlinked).
         cls.codecs = {os.path.basename(p) for p in
                       glob.glob(os.path.join(cls.ts.plugins, "*", "codecs", "*.so"))}
-
-    @classmethod
-    def keyfile(cls, name, text=None):
-        dst = os.path.join(cls.ts.files, name)
-        if text is None:
-            shutil.copy(os.path.join(wstest.CAPTURES, name), dst)
-        else:
-            with open(dst, "w") as f:
-                f.write(text)
-        os.chmod(dst, 0o644)
-        return dst
 
     @classmethod
     def play(cls, prefs, extra=()):
@@ -147,31 +133,8 @@ class Player(unittest.TestCase):
             st = self.stream(self.out, s)
             self.assertGreater(st["samples"], 0)
 
-    def wrong_key_prefs(self):
-        """As tests/capture/test_decryption.py: SDES keys with one bit
-        flipped in the user table (SDP keys off), or an altered key log."""
-        k = self.keys[0]
-        if k["source"] == "sdes":
-            prefs = ["-o", "webrtc.srtp_sdes:FALSE"]
-            for key in self.keys:
-                raw = bytearray(base64.b64decode(key["key_salt_b64"]))
-                raw[0] ^= 1
-                src = key["flow"].split(" -> ")[0].rsplit(":", 1)[0]
-                prefs += ["-o", 'uat:webrtc_srtp_keys:"","%s","","%s","%s",""' % (
-                    src, key["suite"], base64.b64encode(bytes(raw)).decode())]
-            return prefs
-        with open(os.path.join(wstest.CAPTURES, k["keylog"])) as f:
-            lines = []
-            for line in f:
-                p = line.split()
-                if len(p) == 3 and p[0] in ("EXPORTER_SECRET", "CLIENT_RANDOM"):
-                    p[2] = ("%x" % (int(p[2][0], 16) ^ 1)) + p[2][1:]
-                lines.append(" ".join(p) + "\n")
-        return ["-o", "webrtc.srtp_keylog:" + self.keyfile("wrong-" + k["keylog"],
-                                                          "".join(lines))]
-
     def test_wrong_key_plays_nothing(self):
-        prefs = self.wrong_key_prefs()
+        prefs, _ = srtpkeys.wrong_prefs(self.ts, self.keys)
         out = self.play(prefs)
         for s in self.audio:
             with self.subTest(ssrc=s["ssrc"]):
