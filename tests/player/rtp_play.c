@@ -90,6 +90,14 @@
 #define PLAY_REC_OWNS_DATA 0
 #endif
 
+/* RTP's static payload type names: an exported variable up to 4.4, looked
+ * up by name from 4.6 on (as 4.6's ui/rtp_media.c does). */
+#if WEBRTC_WS_AT_LEAST(4, 5)
+#define PT_SHORT_NAMES get_external_value_string_ext("rtp_payload_type_short_vals_ext")
+#else
+#define PT_SHORT_NAMES (&rtp_payload_type_short_vals_ext)
+#endif
+
 /* ---- the capture: what tshark's capture_file keeps ---------------------- */
 
 struct packet_provider_data {
@@ -187,7 +195,7 @@ static decoder_t *decoder_for(stream_t *st, const struct _rtp_info *ri, pt_stat_
     if (ri->info_payload_type_str && find_codec(ri->info_payload_type_str))
         p = ri->info_payload_type_str;
     else
-        p = try_val_to_str_ext(pt, &rtp_payload_type_short_vals_ext);
+        p = try_val_to_str_ext(pt, PT_SHORT_NAMES);
     if (p) {
         dec->handle = find_codec(p);
         if (dec->handle) {
@@ -222,7 +230,7 @@ static tap_packet_status rtp_packet(void *tapdata, packet_info *pinfo, epan_diss
     const struct _rtp_info *ri = (const struct _rtp_info *)data;
     stream_t *st = stream_for(pl, pinfo, ri->info_sync_src);
     const char *name = ri->info_payload_type_str ? ri->info_payload_type_str :
-        val_to_str_ext_const(ri->info_payload_type, &rtp_payload_type_short_vals_ext, "?");
+        val_to_str_ext_const(ri->info_payload_type, PT_SHORT_NAMES, "?");
     pt_stat_t *ps = pt_stat(st, (guint8)ri->info_payload_type, name);
     decoder_t *dec;
     guint8 *payload;
@@ -380,7 +388,9 @@ static void dissect_frame(pass_t *ps, epan_dissect_t *edt, int type, wtap_rec *r
 
 static gboolean read_capture(const char *path, play_t *pl)
 {
-    static const struct packet_provider_funcs funcs = { get_frame_ts, NULL, NULL, NULL };
+    /* Only the frame times: the other callbacks (interface names, process
+     * info from 4.6 on) may be NULL. */
+    static struct packet_provider_funcs funcs;
     struct packet_provider_data prov;
     epan_t *epan;
     epan_dissect_t *edt;
@@ -397,6 +407,7 @@ static gboolean read_capture(const char *path, play_t *pl)
 
     memset(&prov, 0, sizeof prov);
     memset(&ps, 0, sizeof ps);
+    funcs.get_frame_ts = get_frame_ts;
     prov.wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &err, &err_info, TRUE);
     if (!prov.wth) {
         fprintf(stderr, "rtp_play: cannot open %s: %s\n", path, err_info ? err_info : g_strerror(err));
@@ -422,7 +433,10 @@ static gboolean read_capture(const char *path, play_t *pl)
 #endif
         frame_data *fd = g_new0(frame_data, 1);
         frame_data_init(fd, prov.frames->len + 1, &rec, off, ps.cum);
+#if !WEBRTC_WS_AT_LEAST(4, 5)
+        /* from 4.6 on libwireshark does this itself on a first visit */
         prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+#endif
         dissect_frame(&ps, edt, type, &rec, REC_DATA, fd, FALSE);
         g_ptr_array_add(prov.frames, fd);
     }
