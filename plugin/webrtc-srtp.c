@@ -28,6 +28,7 @@
 #include <epan/dissectors/packet-rtcp.h>
 #include <epan/dissectors/packet-rtp.h>
 
+#include "codec_guess.h"
 #include "demux.h"
 #include "srtp_index.h"
 
@@ -51,6 +52,17 @@ typedef struct {
     gboolean rtcp;
 } stream_key_t;
 
+/* The Opus proof of one dynamic payload type within a stream (see
+ * "naming Opus" below). */
+typedef struct {
+    guint8   pt;
+    guint8   verdict;            /* proof_verdict_t */
+    guint32  packets;
+    wrtc_cg_t cg;
+} pt_proof_t;
+
+#define PROOF_SLOTS 3            /* dynamic PTs followed per stream (Opus, events, one more) */
+
 typedef struct {
     webrtc_srtp_key_t *key;      /* bound once a packet authenticated */
     webrtc_srtp_key_t *tried;    /* before that: the key tried last */
@@ -61,9 +73,11 @@ typedef struct {
     guint32 ext_seq;
     guint64 ext_ts;
     gboolean ext_init;
+    pt_proof_t *proofs;          /* PROOF_SLOTS, allocated on first use */
 } stream_t;
 
 static wmem_map_t *streams;
+static stream_t scratch;         /* the stateless stream beyond the bound */
 
 static guint stream_hash(gconstpointer k)
 {
@@ -99,7 +113,6 @@ static stream_t *stream_of(packet_info *pinfo, guint32 ssrc, gboolean rtcp)
     if (wmem_map_size(streams) >= WEBRTC_SRTP_MAX_STREAMS) {
         /* Beyond the bound a stream keeps no state: each packet is tried
          * with ROC 0 against its sender's keys. */
-        static stream_t scratch;
         memset(&scratch, 0, sizeof scratch);
         scratch.index.searches = WRTC_SRTP_ROC_SEARCH_PACKETS;   /* no ROC search */
         return &scratch;
@@ -277,6 +290,173 @@ static outcome_t *decide_late(packet_info *pinfo, const guint8 *p, size_t len)
     return o;
 }
 
+/* ---- naming Opus: the decrypted payload proves it ----------------------
+ *
+ * Wireshark's RTP Player (ui/rtp_media.c) picks a codec by the payload type
+ * NAME, and a WebRTC flow's dynamic PTs have none unless an SDP in the clear
+ * says it (webrtc-flow.c enters "DynamicRTP-Type-N", Wireshark's own name
+ * for an unknown one). Once the plaintext of a stream proves Opus - the
+ * TOC byte of every packet (RFC 6716 §3.1) announces exactly the timestamp
+ * step to the next packet at 48 kHz (RFC 7587 §4.1), core/codec_guess.c's
+ * "certain" - the PT is entered as "opus"/48000/2 (RFC 7587 §7: always
+ * that rtpmap) in the table RTP reads for the flow, so the next passes (tshark
+ * -2, the GUI's retap for the Player) show the name, dissect the payload
+ * with the Opus dissector and the Player decodes it with opus_dec.so.
+ * Never on a weaker guess: a PT is named only while at least one stream
+ * proves Opus and no stream using that PT in the same table disproves it;
+ * a later disproof puts the placeholder back. Only the flow's placeholders
+ * are touched: a name an SDP gave is never replaced.
+ *
+ * Memory and ownership: the table is the flow's rtp_dyn_payload_t, made by
+ * rtp_dyn_payload_new() (reference count 1, held by the flow for the whole
+ * capture, never freed) and referenced again by every conversation
+ * srtp_add_address()/rtp_add_address() gives it to (rtp_dyn_payload_ref in
+ * packet-rtp.c). We take no reference of our own: we only change an entry
+ * through the pointer the caller hands us for this packet, which is alive
+ * then; rtp_dyn_payload_insert() copies the name into file scope and
+ * replaces (frees) the entry it supersedes, so no pointer of ours dangles.
+ * The table pointer is also the key of `names` below: a flow's table is
+ * never freed before the capture is closed (then `names` goes too, being
+ * file scope), so a key is never reused by another table meanwhile. */
+
+typedef enum { PROOF_UNDECIDED = 0, PROOF_YES, PROOF_NO } proof_verdict_t;
+
+/* Opus TOC checks needed before a stream says "not Opus": a disproof needs
+ * as much evidence as core/codec_guess.c's proof (8 valid packets). */
+#define DISPROOF_CHECKS 20
+
+typedef struct {
+    rtp_dyn_payload_t *dyn;
+    guint pt;
+} name_key_t;
+
+typedef struct {
+    guint32 yes, no;             /* streams proving / disproving Opus */
+    gboolean named;              /* we entered "opus" */
+} name_state_t;
+
+static wmem_map_t *names;
+
+static guint name_hash(gconstpointer k)
+{
+    const name_key_t *n = (const name_key_t *)k;
+    return g_direct_hash(n->dyn) ^ n->pt;
+}
+
+static gboolean name_equal(gconstpointer a, gconstpointer b)
+{
+    const name_key_t *x = (const name_key_t *)a, *y = (const name_key_t *)b;
+    return x->dyn == y->dyn && x->pt == y->pt;
+}
+
+static gboolean is_placeholder(const char *name, guint pt)
+{
+    char ph[32];
+    g_snprintf(ph, sizeof ph, "DynamicRTP-Type-%u", pt);
+    return name && strcmp(name, ph) == 0;
+}
+
+static pt_proof_t *proof_slot(stream_t *s, guint8 pt)
+{
+    guint i;
+    if (!s->proofs)
+        s->proofs = wmem_alloc0_array(wmem_file_scope(), pt_proof_t, PROOF_SLOTS);
+    for (i = 0; i < PROOF_SLOTS; i++) {
+        if (s->proofs[i].packets && s->proofs[i].pt == pt)
+            return &s->proofs[i];
+        if (!s->proofs[i].packets) {
+            s->proofs[i].pt = pt;
+            return &s->proofs[i];
+        }
+    }
+    return NULL;                 /* bounded: further PTs are not followed */
+}
+
+static void opus_name_update(tvbuff_t *plain, packet_info *pinfo, rtp_dyn_payload_t *dyn)
+{
+    size_t len = tvb_captured_length(plain);
+    const guint8 *p;
+    wrtc_rtp_hdr_t h;
+    wrtc_cg_pkt_t pk;
+    wrtc_cg_input_t in;
+    wrtc_cg_result_t r;
+    pt_proof_t *slot;
+    stream_t *s;
+    name_key_t k, *nk;
+    name_state_t *ns;
+    const char *cur;
+    guint8 verdict;
+
+    if (!dyn || PINFO_FD_VISITED(pinfo) || len < 12)
+        return;
+    p = tvb_get_ptr(plain, 0, (gint)len);
+    if (wrtc_rtp_parse(p, len, FALSE, &h) != WRTC_RTP_OK || h.pt < 96)
+        return;
+    k.dyn = dyn;
+    k.pt = h.pt;
+    if (!names)
+        names = wmem_map_new(wmem_file_scope(), name_hash, name_equal);
+    ns = (name_state_t *)wmem_map_lookup(names, &k);
+    cur = rtp_dyn_payload_get_name(dyn, h.pt);
+    if (!(ns && ns->named) && !is_placeholder(cur, h.pt))
+        return;                  /* named by SDP or as telephone-event: not ours */
+    s = stream_of(pinfo, h.ssrc, FALSE);
+    if (s == &scratch)
+        return;                  /* beyond the bound: no evidence kept */
+    slot = proof_slot(s, h.pt);
+    if (!slot)
+        return;
+    memset(&pk, 0, sizeof pk);
+    pk.pt = h.pt;
+    pk.marker = h.marker;
+    pk.padding = h.padding;
+    pk.seq = h.seq;
+    pk.ts = h.ts;
+    pk.payload_len = (uint32_t)h.payload_len;
+    pk.head = p + h.header_len;
+    pk.head_len = (uint8_t)MIN(h.payload_len, WRTC_CG_HEAD);
+    wrtc_cg_packet(&slot->cg, &pk);
+    slot->packets++;
+
+    memset(&in, 0, sizeof in);
+    in.cg = &slot->cg;
+    in.first_pt = h.pt;
+    in.packets = slot->packets;
+    wrtc_cg_decide(&in, &r);
+    if (r.confidence == WRTC_CG_CERTAIN && strcmp(r.codec, "Opus") == 0)
+        verdict = PROOF_YES;
+    else if (slot->cg.ok[WRTC_CG_OPUS] + slot->cg.bad[WRTC_CG_OPUS] >= DISPROOF_CHECKS)
+        verdict = PROOF_NO;
+    else
+        verdict = PROOF_UNDECIDED;
+    if (verdict == slot->verdict)
+        return;
+    if (!ns) {
+        nk = wmem_new(wmem_file_scope(), name_key_t);
+        *nk = k;
+        ns = wmem_new0(wmem_file_scope(), name_state_t);
+        wmem_map_insert(names, nk, ns);
+    }
+    if (slot->verdict == PROOF_YES)
+        ns->yes--;
+    else if (slot->verdict == PROOF_NO)
+        ns->no--;
+    if (verdict == PROOF_YES)
+        ns->yes++;
+    else if (verdict == PROOF_NO)
+        ns->no++;
+    slot->verdict = verdict;
+    if (ns->yes > 0 && ns->no == 0 && !ns->named) {
+        webrtc_rtp_dyn_payload_insert(dyn, h.pt, "opus", 48000, 2);
+        ns->named = TRUE;
+    } else if (ns->named && !(ns->yes > 0 && ns->no == 0)) {
+        char ph[32];
+        g_snprintf(ph, sizeof ph, "DynamicRTP-Type-%u", h.pt);
+        webrtc_rtp_dyn_payload_insert(dyn, h.pt, ph, 0, 1);
+        ns->named = FALSE;
+    }
+}
+
 /* RTP: the packet's RTP data ("conversation info" per packet, the same
  * members in 4.0's struct _rtp_conversation_info and 4.4's struct
  * _rtp_packet_info) made here on the first pass, without srtp_info, before
@@ -336,6 +516,7 @@ int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     volatile int ret = 0;
 
     if (!rtcp) {
+        opus_name_update(tvb, pinfo, dyn);
         rtp_packet_data(tvb, pinfo, dyn, method);
         return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
     }
@@ -562,6 +743,7 @@ void webrtc_srtp_take_sdp_endpoint(packet_info *pinfo, const address *addr, guin
 static void srtp_init(void)
 {
     streams = NULL;              /* file scope: released with the capture */
+    names = NULL;
 }
 
 void webrtc_srtp_register(void)

@@ -21,15 +21,14 @@ generator set, "table": the SRTP keys table, one row per sender endpoint):
   expert info "... authentication failed with key from ..." and the media
   still encrypted.
 """
-import base64
 import collections
 import json
 import os
-import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import srtpkeys  # noqa: E402
 import wstest  # noqa: E402
 
 NAME = sys.argv.pop(1) if len(sys.argv) > 1 else None
@@ -51,31 +50,14 @@ class Decryption(unittest.TestCase):
         cls.ts = wstest.Tshark(with_plugin=True)
         cls.gt = wstest.ground_truth(NAME)
         cls.cap = cls.gt["capture"]
-        cls.keys = [k for c in cls.gt["calls"] for k in c.get("keys", [])]
+        cls.keys = srtpkeys.keys_of(cls.gt)
         if not cls.keys:
             raise unittest.SkipTest("no keys in the ground truth")
-        cls.prefs = []
-        logs = {k["keylog"] for k in cls.keys if k["source"] == "dtls-keylog"}
-        assert len(logs) <= 1
-        for log in logs:
-            cls.prefs += ["-o", "webrtc.srtp_keylog:" + cls.keyfile(log)]
-        # Keys with no exchange on the wire: the table, one row per SSRC (a
-        # key with no SSRC, e.g. an RTP receiver's for its reports: per
-        # sender endpoint); row numbers for check_key_source.
+        cls.prefs = srtpkeys.right_prefs(cls.ts, cls.keys)
+        # Keys with no exchange on the wire are in the table (srtpkeys):
+        # row numbers for check_key_source.
         cls.table_rows = wstest.table_key_rows(cls.keys)
-        cls.prefs += [x for _, row in cls.table_rows for x in ("-o", row)]
         cls.rows = cls.dissect(cls.prefs)
-
-    @classmethod
-    def keyfile(cls, name, text=None):
-        dst = os.path.join(cls.ts.files, name)
-        if text is None:
-            shutil.copy(os.path.join(wstest.CAPTURES, name), dst)
-        else:
-            with open(dst, "w") as f:
-                f.write(text)
-        os.chmod(dst, 0o644)
-        return dst
 
     @classmethod
     def dissect(cls, prefs):
@@ -202,32 +184,8 @@ class Decryption(unittest.TestCase):
                     self.assertTrue(st["codec_evidence"].startswith(want[0][1]),
                                     st["codec_evidence"])
 
-    def wrong_key_prefs(self):
-        """Key sources that are all wrong: the SDES key with one bit of the
-        master key flipped, in the user table (SDES from the SDP off); or a
-        key log whose secrets are altered."""
-        k = self.keys[0]
-        if k["source"] in ("sdes", "table"):
-            prefs = ["-o", "webrtc.srtp_sdes:FALSE"]
-            for key in self.keys:
-                raw = bytearray(base64.b64decode(key["key_salt_b64"]))
-                raw[0] ^= 1
-                src = key["flow"].split(" -> ")[0].rsplit(":", 1)[0]
-                prefs += ["-o", 'uat:webrtc_srtp_keys:"","%s","","%s","%s",""' % (
-                    src, key["suite"], base64.b64encode(bytes(raw)).decode())]
-            return prefs, "the SRTP keys table row"
-        with open(os.path.join(wstest.CAPTURES, k["keylog"])) as f:
-            lines = []
-            for line in f:
-                p = line.split()
-                if len(p) == 3 and p[0] in ("EXPORTER_SECRET", "CLIENT_RANDOM"):
-                    p[2] = ("%x" % (int(p[2][0], 16) ^ 1)) + p[2][1:]
-                lines.append(" ".join(p) + "\n")
-        path = self.keyfile("wrong-" + k["keylog"], "".join(lines))
-        return ["-o", "webrtc.srtp_keylog:" + path], "frame %d" % k["dtls"]["server_hello_frame"]
-
     def test_wrong_key_stays_encrypted(self):
-        prefs, where = self.wrong_key_prefs()
+        prefs, where = srtpkeys.wrong_prefs(self.ts, self.keys)
         rows = self.dissect(prefs)
         self.assertEqual([r[0] for r in rows if r[F["webrtc.srtp.decrypted"]] == "1"], [])
         for k in self.keys:

@@ -126,7 +126,13 @@ class Tshark:
 
     def run(self, args, check=True, env=None, timeout=None, prefix=()):
         """tshark ARGS as nobody; `prefix` goes before tshark (e.g. valgrind)."""
-        cmd = list(prefix) + ["tshark"] + list(args)
+        return self.run_program(list(prefix) + ["tshark"] + list(args), check=check,
+                                env=env, timeout=timeout)
+
+    def run_program(self, cmd, check=True, env=None, timeout=None):
+        """Any program linked with libwireshark (e.g. tests/player/rtp_play)
+        as nobody, with this sandbox's plugin folder, home and extcap."""
+        cmd = list(cmd)
         e = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": self.home,
              "WIRESHARK_PLUGIN_DIR": self.plugins, "WIRESHARK_EXTCAP_DIR": self.extcap,
              "LC_ALL": "C.UTF-8",
