@@ -72,19 +72,32 @@ static const value_string webrtc_class_vals[] = {
     { 0, NULL }
 };
 
-/* Which of the protocols `ids[0..n)` (n <= 32) are among a frame's layers,
- * as bit i for ids[i]: one walk comparing protocol ids (pinfo->layers holds
- * ids), where proto_is_frame_protocol() compares filter names per call. */
-guint32 webrtc_layer_set(const wmem_list_t *layers, const int *ids, int n)
+/* Protocol id -> bit i for ids[i] (n <= 32; a missing protocol, id < 0,
+ * gets no bit). Made once at hand-off, kept for the program's life. */
+void webrtc_layer_map_init(webrtc_layer_map_t *m, const int *ids, int n)
+{
+    int i, max = -1;
+    for (i = 0; i < n; i++)
+        max = MAX(max, ids[i]);
+    g_free(m->bits);
+    m->size = max + 1;
+    m->bits = m->size > 0 ? g_new0(guint32, m->size) : NULL;
+    for (i = 0; i < n; i++)
+        if (ids[i] >= 0)
+            m->bits[ids[i]] |= 1u << i;
+}
+
+/* Which of the map's protocols are among a frame's layers: one walk over
+ * pinfo->layers (it holds protocol ids) with a table lookup per layer,
+ * where proto_is_frame_protocol() compares filter names on every call. */
+guint32 webrtc_layer_set(const wmem_list_t *layers, const webrtc_layer_map_t *m)
 {
     wmem_list_frame_t *it;
     guint32 set = 0;
-    int i;
     for (it = wmem_list_head((wmem_list_t *)layers); it; it = wmem_list_frame_next(it)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(it));
-        for (i = 0; i < n; i++)
-            if (ids[i] >= 0 && id == ids[i])
-                set |= 1u << i;
+        if (id >= 0 && id < m->size)
+            set |= m->bits[id];
     }
     return set;
 }

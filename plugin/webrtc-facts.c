@@ -64,7 +64,7 @@ enum { L_ICMP, L_ICMPV6, L_STUN, L_DTLS, L_ZRTP, L_RTP, L_SRTCP, L_RTCP, L_SIP, 
 static const char *const layer_names[L_COUNT] = {
     "icmp", "icmpv6", "stun", "dtls", "zrtp", "rtp", "srtcp", "rtcp", "sip", "tls", "webrtc",
 };
-static int layer_id[L_COUNT];
+static webrtc_layer_map_t layer_map;
 #define HAS(set, l) (((set) >> (l)) & 1u)
 
 
@@ -683,7 +683,7 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         return 0;
     if (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP)
         return 0;
-    layers = webrtc_layer_set(pinfo->layers, layer_id, L_COUNT);
+    layers = webrtc_layer_set(pinfo->layers, &layer_map);
     if (HAS(layers, L_ICMP) || HAS(layers, L_ICMPV6))
         return 0;
     f = wmem_new(pinfo->pool, wrtc_fact_t);
@@ -795,8 +795,12 @@ void webrtc_facts_handoff(void)
     facts_handle = create_dissector_handle(dissect_facts, proto_webrtc);
     for (i = 0; i < F_COUNT; i++)
         field_id[i] = proto_registrar_get_id_byname(field_names[i]);
-    for (i = 0; i < L_COUNT; i++)
-        layer_id[i] = proto_get_id_by_filter_name(layer_names[i]);
+    {
+        int ids[L_COUNT];
+        for (i = 0; i < L_COUNT; i++)
+            ids[i] = proto_get_id_by_filter_name(layer_names[i]);
+        webrtc_layer_map_init(&layer_map, ids, L_COUNT);
+    }
     register_postdissector(facts_handle);
 }
 

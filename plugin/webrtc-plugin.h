@@ -99,7 +99,12 @@ extern int webrtc_tap;
 void webrtc_facts_register(void);
 void webrtc_facts_handoff(void);
 void webrtc_facts_decrypted_late(packet_info *pinfo, guint32 ssrc);
-guint32 webrtc_layer_set(const wmem_list_t *layers, const int *ids, int n);
+typedef struct {
+    guint32 *bits;               /* indexed by protocol id */
+    int size;
+} webrtc_layer_map_t;
+void webrtc_layer_map_init(webrtc_layer_map_t *m, const int *ids, int n);
+guint32 webrtc_layer_set(const wmem_list_t *layers, const webrtc_layer_map_t *m);
 void webrtc_facts_want(gboolean want);
 char *webrtc_facts_filter(const char *user_filter); /* g_free() it */
 struct wrtc_model;

@@ -909,7 +909,7 @@ static void read_tree(packet_info *pinfo, proto_tree *tree, gboolean sdp, gboole
 }
 
 static gboolean want_sdes, want_dtls;
-static int layer_ids[2];          /* sdp, dtls (webrtc_layer_set) */
+static webrtc_layer_map_t layer_map;   /* bit 0: sdp, bit 1: dtls */
 
 static int dissect_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -927,7 +927,7 @@ static int dissect_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     }
     if (PINFO_FD_VISITED(pinfo) || !tree || !(want_sdes || want_dtls))
         return 0;
-    layers = webrtc_layer_set(pinfo->layers, layer_ids, 2);
+    layers = webrtc_layer_set(pinfo->layers, &layer_map);
     sdp = want_sdes && (layers & 1);
     dtls = want_dtls && (layers & 2);
     if (sdp || dtls)
@@ -1049,7 +1049,11 @@ void webrtc_srtp_keys_handoff(void)
     for (i = 0; i < K_COUNT; i++)
         k_id[i] = i == K_SDP ? proto_get_id_by_filter_name(k_names[i])
                              : proto_registrar_get_id_byname(k_names[i]);
-    layer_ids[0] = proto_get_id_by_filter_name("sdp");
-    layer_ids[1] = proto_get_id_by_filter_name("dtls");
+    {
+        int ids[2];
+        ids[0] = proto_get_id_by_filter_name("sdp");
+        ids[1] = proto_get_id_by_filter_name("dtls");
+        webrtc_layer_map_init(&layer_map, ids, 2);
+    }
     register_postdissector(keys_handle);
 }

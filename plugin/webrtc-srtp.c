@@ -177,8 +177,24 @@ static wrtc_srtp_status_t transform(const webrtc_srtp_key_t *k, const guint8 *p,
  * `later_keys` (SRTCP on a later pass) also lets keys from later frames
  * apply: an SDP answer's key protects the SRTCP its author sent before the
  * answer was captured, and SRTCP carries its index, so no state is needed. */
+/* The plaintext a decision just made, kept for the rest of this packet's
+ * dissection (pinfo->pool scope, under the outcome's cache key): the first
+ * pass then transforms each packet once, not again to show it. */
+typedef struct {
+    guint8 *buf;
+    size_t len;
+} plain_t;
+
+static void keep_plain(packet_info *pinfo, guint32 cache_key, guint8 *buf, size_t len)
+{
+    plain_t *pl = wmem_new(pinfo->pool, plain_t);
+    pl->buf = buf;
+    pl->len = len;
+    p_add_proto_data(pinfo->pool, pinfo, proto_webrtc, cache_key, pl);
+}
+
 static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboolean rtcp,
-                         gboolean later_keys)
+                         gboolean later_keys, guint32 cache_key)
 {
     guint32 ssrc;
     guint16 seq = 0;
@@ -234,6 +250,7 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
                         if (!s->first.started)
                             s->first = s->index;
                     }
+                    keep_plain(pinfo, cache_key, out, olen);
                     o->state = WEBRTC_SRTP_DECRYPTED;
                     o->roc_found = t > 0;
                     o->key = k;
@@ -265,7 +282,7 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
  * depend on the order in which a GUI user visits the frames. A stream that
  * never authenticated fails here as it failed on the first pass, with the
  * key it was tried with (ROC 0). */
-static outcome_t *decide_late(packet_info *pinfo, const guint8 *p, size_t len)
+static outcome_t *decide_late(packet_info *pinfo, const guint8 *p, size_t len, guint32 cache_key)
 {
     stream_t *s;
     outcome_t *o;
@@ -285,8 +302,10 @@ static outcome_t *decide_late(packet_info *pinfo, const guint8 *p, size_t len)
     out = (guint8 *)wmem_alloc(pinfo->pool, len);
     o->state = transform(o->key, p, len, FALSE, o->roc, out, &olen) == WRTC_SRTP_OK
              ? WEBRTC_SRTP_DECRYPTED : WEBRTC_SRTP_AUTH_FAILED;
-    if (o->state == WEBRTC_SRTP_DECRYPTED)
+    if (o->state == WEBRTC_SRTP_DECRYPTED) {
+        keep_plain(pinfo, cache_key, out, olen);
         webrtc_facts_decrypted_late(pinfo, be32(p + 8));
+    }
     return o;
 }
 
@@ -572,7 +591,7 @@ const char *webrtc_srtp_authenticates(tvbuff_t *tvb, packet_info *pinfo)
     if (!o) {
         /* A failure is kept too: if the flow is found later anyway, this
          * packet shows the key that did not verify, like the ones after. */
-        o = decide(pinfo, tvb_get_ptr(tvb, 0, (gint)len), len, FALSE, FALSE);
+        o = decide(pinfo, tvb_get_ptr(tvb, 0, (gint)len), len, FALSE, FALSE, cache_key);
         p_set_proto_data(wmem_file_scope(), pinfo, proto_webrtc, cache_key, o);
     }
     return o->state == WEBRTC_SRTP_DECRYPTED ? o->key->desc : NULL;
@@ -599,9 +618,9 @@ tvbuff_t *webrtc_srtp_decrypt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *wtr
     if (!o || (o == &not_keyed && rtcp && PINFO_FD_VISITED(pinfo))) {
         outcome_t *d;
         if (PINFO_FD_VISITED(pinfo) && !rtcp)
-            d = decide_late(pinfo, p, len);
+            d = decide_late(pinfo, p, len, cache_key);
         else
-            d = decide(pinfo, p, len, rtcp, PINFO_FD_VISITED(pinfo));
+            d = decide(pinfo, p, len, rtcp, PINFO_FD_VISITED(pinfo), cache_key);
         if (!o || d != &not_keyed)
             p_set_proto_data(wmem_file_scope(), pinfo, proto_webrtc, cache_key, d);
         o = d;
@@ -655,13 +674,22 @@ tvbuff_t *webrtc_srtp_decrypt(tvbuff_t *tvb, packet_info *pinfo, proto_tree *wtr
                                    "before the capture (RFC 3711 §3.3.1)", o->roc);
     }
     {
-        guint8 *out = (guint8 *)wmem_alloc(pinfo->pool, len);
+        guint8 *out;
         size_t olen = 0;
         tvbuff_t *dtvb;
-        /* The same key and ROC as on the first pass: the same result. */
-        if (transform(o->key, p, len, rtcp, o->roc, out, &olen) != WRTC_SRTP_OK) {
-            *state = WEBRTC_SRTP_AUTH_FAILED;
-            return NULL;
+        const plain_t *pl = (const plain_t *)p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                                              cache_key);
+        if (pl) {
+            /* decided in this very dissection: its plaintext */
+            out = pl->buf;
+            olen = pl->len;
+        } else {
+            /* The same key and ROC as on the first pass: the same result. */
+            out = (guint8 *)wmem_alloc(pinfo->pool, len);
+            if (transform(o->key, p, len, rtcp, o->roc, out, &olen) != WRTC_SRTP_OK) {
+                *state = WEBRTC_SRTP_AUTH_FAILED;
+                return NULL;
+            }
         }
         dtvb = tvb_new_child_real_data(tvb, out, (guint)olen, (gint)olen);
         add_new_data_source(pinfo, dtvb, rtcp ? "Decrypted SRTCP" : "Decrypted SRTP");
