@@ -72,32 +72,36 @@ static const value_string webrtc_class_vals[] = {
     { 0, NULL }
 };
 
-/* Protocol id -> bit i for ids[i] (n <= 32; a missing protocol, id < 0,
- * gets no bit). Made once at hand-off, kept for the program's life. */
+/* Protocols ids[0..n) (n <= 32) as bits 0..n-1; a missing protocol (id < 0)
+ * never matches. The 64-bit filter of id mod 64 lets most layers (frame,
+ * eth, ip, udp) pass after one test. */
 void webrtc_layer_map_init(webrtc_layer_map_t *m, const int *ids, int n)
 {
-    int i, max = -1;
-    for (i = 0; i < n; i++)
-        max = MAX(max, ids[i]);
-    g_free(m->bits);
-    m->size = max + 1;
-    m->bits = m->size > 0 ? g_new0(guint32, m->size) : NULL;
-    for (i = 0; i < n; i++)
+    int i;
+    m->n = MIN(n, 32);
+    m->filter = 0;
+    for (i = 0; i < m->n; i++) {
+        m->ids[i] = ids[i];
         if (ids[i] >= 0)
-            m->bits[ids[i]] |= 1u << i;
+            m->filter |= G_GUINT64_CONSTANT(1) << (ids[i] & 63);
+    }
 }
 
 /* Which of the map's protocols are among a frame's layers: one walk over
- * pinfo->layers (it holds protocol ids) with a table lookup per layer,
- * where proto_is_frame_protocol() compares filter names on every call. */
+ * pinfo->layers (it holds protocol ids), where proto_is_frame_protocol()
+ * compares filter names on every call. */
 guint32 webrtc_layer_set(const wmem_list_t *layers, const webrtc_layer_map_t *m)
 {
     wmem_list_frame_t *it;
     guint32 set = 0;
+    int i;
     for (it = wmem_list_head((wmem_list_t *)layers); it; it = wmem_list_frame_next(it)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(it));
-        if (id >= 0 && id < m->size)
-            set |= m->bits[id];
+        if (id < 0 || !(m->filter & (G_GUINT64_CONSTANT(1) << (id & 63))))
+            continue;
+        for (i = 0; i < m->n; i++)
+            if (id == m->ids[i])
+                set |= 1u << i;
     }
     return set;
 }

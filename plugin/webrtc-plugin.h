@@ -100,8 +100,9 @@ void webrtc_facts_register(void);
 void webrtc_facts_handoff(void);
 void webrtc_facts_decrypted_late(packet_info *pinfo, guint32 ssrc);
 typedef struct {
-    guint32 *bits;               /* indexed by protocol id */
-    int size;
+    int ids[32];                 /* protocol ids, bit i for ids[i] */
+    int n;
+    guint64 filter;              /* bit (id mod 64) of every id */
 } webrtc_layer_map_t;
 void webrtc_layer_map_init(webrtc_layer_map_t *m, const int *ids, int n);
 guint32 webrtc_layer_set(const wmem_list_t *layers, const webrtc_layer_map_t *m);
