@@ -131,7 +131,8 @@ class Player(unittest.TestCase):
                                     "4.4/4.6 chroots (tests/compat/run.sh)")
         for s in self.audio:
             st = self.stream(self.out, s)
-            self.assertGreater(st["samples"], 0)
+            # 20 ms Opus packets at 48 kHz (the ground truth's Firefox ptime)
+            self.assertEqual((st["codec"], st["samples"]), ("opus", s["packets"] * 960))
 
     def test_wrong_key_plays_nothing(self):
         prefs, _ = srtpkeys.wrong_prefs(self.ts, self.keys)

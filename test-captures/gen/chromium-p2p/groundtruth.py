@@ -391,26 +391,37 @@ def rfc4733_events(res, answer, streams):
     return te_pts, digits, events
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--mode", choices=["p2p", "turn"], required=True)
+def common_args(ap):
+    """The arguments of both Chromium ground-truth builders (this one and
+    ../chromium-turn-tcp/groundtruth_tcp.py, which imports this module)."""
     ap.add_argument("--results", required=True)
     ap.add_argument("--pcap", required=True)
     ap.add_argument("--capture-name", required=True)
     ap.add_argument("--generator", required=True)
     ap.add_argument("--server", default="127.0.0.1:8443", help="HTTPS server ip:port")
-    ap.add_argument("--turn", default="127.0.0.1:3478", help="TURN server ip:port (turn mode)")
+    ap.add_argument("--turn", default="127.0.0.1:3478", help="TURN server ip:port")
     ap.add_argument("--software", action="append", default=[], help="name=version")
     ap.add_argument("--description", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--record-dir", help="write SDPs and a stats summary here")
     ap.add_argument("--max-bytes", type=int, default=3000000)
-    args = ap.parse_args()
 
-    with open(args.results) as f:
+
+def load_results(path):
+    """The page's results JSON; a failed call ends the build."""
+    with open(path) as f:
         res = json.load(f)
     if not res.get("ok"):
         raise SystemExit("page reported failure: %r" % res.get("error"))
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", choices=["p2p", "turn"], required=True)
+    common_args(ap)
+    args = ap.parse_args()
+    res = load_results(args.results)
 
     # ---- what the stack says: SDP + getStats
     (pcs, answer, offer, ssrc_owner, outbound, transports, selected,

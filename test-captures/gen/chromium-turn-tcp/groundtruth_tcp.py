@@ -134,23 +134,9 @@ def split_messages(stream, src, dst):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--results", required=True)
-    ap.add_argument("--pcap", required=True)
-    ap.add_argument("--capture-name", required=True)
-    ap.add_argument("--generator", required=True)
-    ap.add_argument("--server", default="127.0.0.1:8443")
-    ap.add_argument("--turn", default="127.0.0.1:3478")
-    ap.add_argument("--software", action="append", default=[])
-    ap.add_argument("--description", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--record-dir")
-    ap.add_argument("--max-bytes", type=int, default=3000000)
+    g.common_args(ap)
     args = ap.parse_args()
-
-    with open(args.results) as f:
-        res = json.load(f)
-    if not res.get("ok"):
-        raise SystemExit("page reported failure: %r" % res.get("error"))
+    res = g.load_results(args.results)
 
     # ---- what the stack says: SDP + getStats (shared with chromium-p2p/groundtruth.py)
     (pcs, answer, offer, ssrc_owner, outbound, transports, selected,
