@@ -62,10 +62,15 @@ webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     if (p[2] > 3 && (p[2] < 20 || p[2] > 25))
         return FALSE; /* first-byte refusal: not STUN, not DTLS plaintext */
     len = tvb_get_ntohs(tvb, 0);
-    if (len < 13 || captured < RFC4571_HDR + len)
+    if (len < 13 || tvb_reported_length(tvb) < RFC4571_HDR + len)
         return FALSE;
-    p = tvb_get_ptr(tvb, RFC4571_HDR, len);
-    ok = p[0] <= 3 ? wrtc_stun_valid(p, len, FALSE) : wrtc_dtls_valid(p, len);
+    /* Decided on the captured bytes, the lengths against the framing's:
+     * a header-only capture (snaplen) decides like a full one. */
+    {
+        guint have = MIN(captured - RFC4571_HDR, len);
+        p = tvb_get_ptr(tvb, RFC4571_HDR, (gint)have);
+        ok = p[0] <= 3 ? wrtc_stun_valid(p, have, len, FALSE) : wrtc_dtls_valid(p, have, len);
+    }
     if (!ok)
         return FALSE;
     if (!PINFO_FD_VISITED(pinfo))
