@@ -398,6 +398,7 @@ def main():
     call["ice"]["checks_per_flow"] = dict(sorted(ice_checks.items()))
     if args.mode == "datachannel":
         call["data_channels"] = datachannel_truth(res, pv)
+        call["dtls_records"] = dtls_records(conv, flows)
     gt = gen_info.truth_head(args.capture_name, args.generator, sw, total, duration)
     gt["description"] = args.description
     gt["calls"] = [call]
@@ -421,6 +422,57 @@ def main():
         record(args.record_dir, res, pv, software, turn_methods, gt)
     info("key frames %s" % key_frames)
     info("TURN methods %s; SOFTWARE %s" % (dict(turn_methods), sorted(software)))
+
+
+def dtls_records(conv, flows):
+    """DTLS records per direction of the flows that carry DTLS, from the raw
+    UDP payloads: DTLSPlaintext records (RFC 6347 §4.1: type, version,
+    epoch, sequence, length) and DTLS 1.3 unified-header ciphertext records
+    (RFC 9147 §4: 001CSLEE, then CID, 8/16-bit sequence, optional length).
+    tshark 4.0 does not dissect DTLS 1.3 ciphertext, so these counts come
+    from this parser only."""
+    names = {20: "change_cipher_spec", 21: "alert", 22: "handshake", 23: "application_data", 25: "ack"}
+    out = {}
+    for f in flows:
+        if "dtls" not in f["contents"] or f["role"] == "client-turn":
+            continue
+        for fr in conv[(f["transport"],) + ep_key(f["a"], f["b"])]:
+            p = fr["payload"]
+            if not p or not 20 <= p[0] <= 63:
+                continue
+            d = out.setdefault("%s -> %s" % (fr["src"], fr["dst"]),
+                               {"datagrams": 0, "records": collections.Counter(), "ciphertext_sizes": []})
+            d["datagrams"] += 1
+            o = 0
+            while o < len(p):
+                b = p[o]
+                if b in names and o + 13 <= len(p):
+                    ln = struct.unpack_from("!H", p, o + 11)[0]
+                    d["records"][names[b]] += 1
+                    o += 13 + ln
+                elif 0x20 <= b <= 0x3F:
+                    if b & 0x10:
+                        fail("DTLS 1.3 record with a connection ID (not expected), frame %d" % fr["n"])
+                        break
+                    hl = 1 + (2 if b & 0x08 else 1)
+                    if b & 0x04:
+                        ln = struct.unpack_from("!H", p, o + hl)[0]
+                        hl += 2
+                    else:
+                        ln = len(p) - o - hl
+                    d["records"]["dtls13_ciphertext"] += 1
+                    d["ciphertext_sizes"].append(ln)
+                    o += hl + ln
+                else:
+                    fail("unparsable DTLS bytes in frame %d at %d" % (fr["n"], o))
+                    break
+            if o != len(p):
+                fail("DTLS records do not fill frame %d" % fr["n"])
+    for d in out.values():
+        d["records"] = dict(sorted(d["records"].items()))
+        sz = d.pop("ciphertext_sizes")
+        d["ciphertext_records_over_1000_bytes"] = len([x for x in sz if x > 1000])
+    return dict(sorted(out.items()))
 
 
 def datachannel_truth(res, pv):
@@ -518,7 +570,7 @@ def verify(gt, args, key_frames, streams, flows):
                 dargs = ["-r", pcap, "-d", "udp.port==%s,dtls" % f["a"].rsplit(":", 1)[1],
                          "-d", "udp.port==%s,dtls" % f["b"].rsplit(":", 1)[1]]
             ff = flow_filter(f["a"], f["b"])
-            out = tshark(dargs + ["-Y", "dtls && !icmp && %s" % ff, "-T", "fields", "-e", "frame.number"]).split()
+            out = tshark(dargs + ["-Y", "dtls.record.content_type >= 20 && !icmp && %s" % ff, "-T", "fields", "-e", "frame.number"]).split()
             dt_first += [int(x) for x in out[:1]]
             hello += tshark(dargs + ["-Y", "dtls.handshake.type == 1 && %s" % ff, "-T", "fields",
                                      "-e", "frame.number"]).split()
