@@ -190,6 +190,7 @@ def main():
     turn_methods = collections.Counter()
     first = {}
     ice_checks = collections.Counter()       # "a <-> b" -> ICE check requests seen (also inside TURN)
+    stun_responses = collections.Counter()   # Binding responses on p2p flows, per direction
 
     def note_first(key, n, val=None):
         # the earliest frame wins (flows are walked one after the other);
@@ -253,6 +254,8 @@ def main():
                                 note_first("ice_check", fr["n"])
                         if s["method"] == 1 and not inner and role != "outside":
                             note_first("stun", fr["n"])
+                        if s["method"] == 1 and s["cls"] in (2, 3) and role == "p2p":
+                            stun_responses["%s -> %s" % (fr["src"], fr["dst"])] += 1
                     elif t == "channeldata":
                         contents.add("channeldata")
                     elif t == "dtls":
@@ -316,6 +319,8 @@ def main():
         for f in flows:
             if f["role"] == "p2p" and f["contents"] != ["stun"]:
                 fail("p2p flow %s <-> %s carries %s" % (f["a"], f["b"], f["contents"]))
+        if stun_responses:
+            fail("ICE failed but the capture has STUN Binding responses on %s" % dict(stun_responses))
     else:
         if any(outcome[n] != "connected" for n in outcome):
             fail("ICE outcome %r, wanted connected" % outcome)
