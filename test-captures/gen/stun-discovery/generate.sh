@@ -107,7 +107,7 @@ for s in $STUN1:3478 $STUN1:3479 $STUN2:3478 $STUN2:3479; do SRV+=(--stun-server
     --work "$WORK" --pcap "$WORK/capture.pcapng" --captured offer \
     --capture-name "$NAME.pcapng" --generator "gen/$NAME/generate.sh" \
     --server "$IP_W:$PORT" "${SRV[@]}" --discovery "$WORK/discovery.jsonl" \
-    --software "chromium=$(chr2_version)" --software "coturn=$(turnserver --version 2>/dev/null | head -1 | tr -d '[:space:]')" \
+    --software "chromium=$(chr2_version)" --software "coturn-stun-only=$(turnserver --version 2>/dev/null | head -1 | tr -d '[:space:]')" \
     --description "A short Chromium call (two namespaces, one RTCPeerConnection each, audio only, host candidates, no ICE servers, offer/answer over HTTPS) and, during it, plain STUN NAT discovery from the caller's host to a STUN-only coturn on two addresses: turnutils_stunclient and turnutils_natdiscovery -m -f (RFC 5780 mapping and filtering behaviour); capture on the caller's interface" \
     --out "$WORK/$NAME.json" --record-dir "$HERE/last-run"
 wrtc_verify_install "$REPO" "$NAME" "$WORK/capture.pcapng" "$WORK/$NAME.json" 1500000
