@@ -305,7 +305,8 @@ void proto_reg_handoff_webrtc(void)
      * the port and hands every STUN message on to Wireshark's STUN
      * dissector, so a relayed flow is claimed on its first TURN message,
      * also when the capture cut its DATA attribute away. */
-    dissector_add_uint("udp.port", 3478, webrtc_handles.demux);
+    dissector_add_uint("udp.port", 3478,
+                       create_dissector_handle(webrtc_dissect_turn_port, proto_webrtc));
     heur_dissector_add("tcp", webrtc_heur_tcp, "WebRTC ICE-TCP (RFC 6544, RFC 4571 framing)",
                        "webrtc_tcp", proto_webrtc, HEURISTIC_ENABLE);
     heur_dissector_add("stun", webrtc_heur_turn, "WebRTC/RTP demultiplexer inside TURN",

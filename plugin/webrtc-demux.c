@@ -467,10 +467,14 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                 if (!response) {
                     f->stun_requests = TRUE;
                     f->stun_ice_requests |= ice;
-                } else if (f->stun_requests) {
-                    /* A response is what its request was: its own
-                     * attributes may be cut where the request's were not. */
-                    ice = f->stun_ice_requests;
+                } else {
+                    /* A response is what its request was (its own
+                     * attributes may be cut where the request's were not);
+                     * ICE answers on the request's 5-tuple (RFC 8445
+                     * §7.2.5.2.1), so a response whose request is not on
+                     * this 5-tuple (an RFC 5780 test answered from another
+                     * address) claims nothing. */
+                    ice = f->stun_requests && f->stun_ice_requests;
                 }
                 if (f->inside_turn || ice)
                     claim_on_context(pinfo, f);
@@ -527,7 +531,9 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
     case WRTC_CLASS_CHANNELDATA:
         /* Only where TURN runs (the STUN dissector parses ChannelData and
          * offers its payload to the "stun" heuristics, i.e. back to us). */
-        if (f->inside_turn || !(f->turn_methods || f->stun_frame) ||
+        if (f->inside_turn ||
+            !(f->turn_methods || f->stun_frame ||
+              p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_TURN_PORT)) ||
             !wrtc_channeldata_valid(p, len, wire, FALSE, NULL, NULL))
             return 0;
         add_webrtc_tree(tvb, tree, cls, f, &ti);
@@ -543,9 +549,13 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
         if (wrtc_rtp_parse(p, len, wire, f->srtp || !f->srtp_decided, &h) != WRTC_RTP_OK) {
             if (!f->media_frame)
                 return 0;
-            /* An RTP-class datagram on a media flow whose header is wrong:
-             * Wireshark's RTP dissector shows what it can. */
             add_webrtc_tree(tvb, tree, cls, f, &ti);
+            /* Its fixed header not captured (snaplen): not malformed;
+             * Wireshark's RTP dissector shows what is there and "[Packet
+             * size limited during capture]". */
+            if (len < 12 && wire >= 12)
+                return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
+            /* An RTP-class datagram on a media flow whose header is wrong. */
             expert_add_info_format(pinfo, ti, &ei_webrtc_bad_header,
                                    "RTP-class packet on a media flow: %s",
                                    wrtc_rtp_status_name(wrtc_rtp_parse(p, len, wire,
@@ -635,17 +645,60 @@ static gboolean may_start_flow(tvbuff_t *tvb)
     return b <= 3 || (b >= 16 && b <= 63) || (b >= 128 && b <= 191);
 }
 
+/* A datagram quoted inside an ICMP error (an unanswered ICE check's "port
+ * unreachable"): shown by the dissector it belongs to, and never counted
+ * (no flow state, no facts: it would count twice). Taken here rather than
+ * left to Wireshark's STUN heuristic: a heuristic that accepts a packet
+ * moves to the head of the UDP list (packet.c, dissector_try_heuristic),
+ * and would then see the first packet of every later 5-tuple before this
+ * plugin does. */
+static gboolean quoted_in_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    size_t len = tvb_captured_length(tvb), wire = tvb_reported_length(tvb);
+    const guint8 *p = tvb_get_ptr(tvb, 0, (gint)len);
+    webrtc_flow_t *f;
+    switch (wrtc_classify(p, len)) {
+    case WRTC_CLASS_STUN:
+        return wrtc_stun_valid(p, len, wire, FALSE) &&
+               call_dissector(webrtc_handles.stun, tvb, pinfo, tree) > 0;
+    case WRTC_CLASS_DTLS:
+        return wrtc_dtls_valid(p, len, wire) && p[0] <= 25 &&
+               call_dissector(webrtc_handles.dtls, tvb, pinfo, tree) > 0;
+    case WRTC_CLASS_RTP:
+    case WRTC_CLASS_RTCP:
+        f = webrtc_flow_get(pinfo, FALSE, FALSE);
+        if (!f || !f->media_frame)
+            return FALSE;
+        return call_dissector(wrtc_classify(p, len) == WRTC_CLASS_RTP ? webrtc_handles.rtp
+                                                                      : webrtc_handles.rtcp,
+                              tvb, pinfo, tree) > 0;
+    default:
+        return FALSE;
+    }
+}
+
 webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                   void *data _U_)
 {
     webrtc_flow_t *f;
-    /* UDP quoted inside ICMP errors is left alone: it would count twice. */
-    if (pinfo->ptype != PT_UDP || pinfo->flags.in_error_pkt || !may_start_flow(tvb) ||
-        marked(pinfo, MARK_OUTER, tvb))
+    if (pinfo->ptype != PT_UDP || !may_start_flow(tvb))
+        return FALSE;
+    if (pinfo->flags.in_error_pkt)
+        return quoted_in_error(tvb, pinfo, tree);
+    if (marked(pinfo, MARK_OUTER, tvb))
         return FALSE;
     mark(pinfo, MARK_OUTER, tvb);
     f = webrtc_flow_get(pinfo, FALSE, TRUE);
     return webrtc_demux_payload(tvb, pinfo, tree, f) > 0;
+}
+
+/* The dissector of UDP port 3478 (STUN/TURN, RFC 8489 §18.6), which Wireshark
+ * gives to its STUN dissector: ChannelData there is TURN's even without a
+ * STUN message before it in the capture, as for Wireshark's STUN. */
+int webrtc_dissect_turn_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    p_set_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_TURN_PORT, GINT_TO_POINTER(1));
+    return webrtc_dissect_conversation(tvb, pinfo, tree, data);
 }
 
 int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

@@ -47,6 +47,7 @@ typedef struct {
     gboolean relay_cut;          /* a Send/Data indication whose DATA was not captured */
 } webrtc_stun_pkt_t;
 #define WEBRTC_PDATA_STUN       4
+#define WEBRTC_PDATA_TURN_PORT  5   /* the packet came through UDP port 3478 */
 
 /* Fields (packet-webrtc.c registers them). */
 extern int hf_webrtc_class;
@@ -111,6 +112,7 @@ extern webrtc_handles_t webrtc_handles;
 webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+int webrtc_dissect_turn_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 struct webrtc_flow;
 /* Demultiplex one payload of a flow (a datagram, or a framed TCP message). */
 int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

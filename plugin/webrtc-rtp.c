@@ -62,10 +62,30 @@ static void queue_header_only(packet_info *pinfo, const webrtc_flow_t *f, const 
     tap_queue_packet(rtp_tap_id, pinfo, ri);
 }
 
+/* The RTP dissector keeps, per packet, the conversation set-up it found on
+ * the first pass (packet-rtp.c, get_conv_info(): file-scope proto data of
+ * proto_rtp under key 0, RTP_CONVERSATION_PROTO_DATA). A packet dissected
+ * before its flow was found to be SRTP (the judgement needs 16 payloads)
+ * was set up as RTP; on later passes it gets the flow's SRTP set-up, so the
+ * two-pass and GUI view show every packet of the flow alike. */
+#define RTP_CONVERSATION_PROTO_DATA_KEY 0
+
+static void srtp_before_decided(packet_info *pinfo, const webrtc_flow_t *f)
+{
+    struct _rtp_conversation_info *pc;
+    if (!PINFO_FD_VISITED(pinfo) || !f->srtp || !f->srtp_info || pinfo->num >= f->srtp_frame)
+        return;
+    pc = (struct _rtp_conversation_info *)p_get_proto_data(wmem_file_scope(), pinfo, proto_rtp_id,
+                                                           RTP_CONVERSATION_PROTO_DATA_KEY);
+    if (pc && !pc->srtp_info)
+        pc->srtp_info = f->srtp_info;
+}
+
 int webrtc_rtp_call_dissector(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                               const webrtc_flow_t *f, const wrtc_rtp_hdr_t *h)
 {
     volatile int ret = 0;
+    srtp_before_decided(pinfo, f);
     /* The RTP dissector's layer: the first one the call adds. It stores
      * its per-packet payload info under that layer number just before it
      * dissects the payload, the step that taps even on an exception. */

@@ -63,6 +63,8 @@ static void track_start(wrtc_track_t *tr, const wrtc_rtp_hdr_t *h, const uint8_t
     tr->agreeing = 1;
     tr->clock_rate = 0;
     tr->steps_exact = true;
+    tr->one_pt = true;
+    tr->pt = h->pt;
     tr->len_min = tr->len_max = (uint32_t)h->payload_len;
     tr->event_ok = event_block(h, payload, captured, &tr->event_code, &tr->event_end,
                                &tr->first_duration);
@@ -104,6 +106,15 @@ static void same_timestamp(wrtc_track_t *tr, const wrtc_rtp_hdr_t *h, const uint
     }
 }
 
+/* Static payload types of video (RFC 3551 §6: JPEG 26, H261 31, MPV 32,
+ * MP2T 33, H263 34): fragments of a frame by a payload format that cuts at
+ * picture structures (RFC 2190 GOBs, RFC 2435 scan lines), not to equal
+ * sizes. */
+static bool static_video_pt(uint8_t pt)
+{
+    return pt == 26 || (pt >= 31 && pt <= 34);
+}
+
 wrtc_track_result_t wrtc_track_update(wrtc_track_t *tr, const wrtc_rtp_hdr_t *h,
                                       const uint8_t *payload, size_t captured, double t)
 {
@@ -142,6 +153,8 @@ wrtc_track_result_t wrtc_track_update(wrtc_track_t *tr, const wrtc_rtp_hdr_t *h,
     }
     if (step != 1)
         tr->steps_exact = false;
+    if (h->pt != tr->pt)
+        tr->one_pt = false;
     if (tr->ts_advance + ts_step == 0)
         same_timestamp(tr, h, payload, captured, t);
     tr->ts_advance += ts_step;
@@ -164,8 +177,8 @@ wrtc_track_result_t wrtc_track_update(wrtc_track_t *tr, const wrtc_rtp_hdr_t *h,
         tr->how = WRTC_CORR_CLOCK;
     else if (tr->steps_exact && tr->event_ok && tr->event_rate)
         tr->how = WRTC_CORR_EVENT;
-    else if (tr->steps_exact && tr->len_min >= WRTC_BURST_MIN_PAYLOAD &&
-             tr->len_max - tr->len_min <= WRTC_BURST_SIZE_SPREAD &&
+    else if (tr->steps_exact && tr->one_pt && tr->len_min >= WRTC_BURST_MIN_PAYLOAD &&
+             (tr->len_max - tr->len_min <= WRTC_BURST_SIZE_SPREAD || static_video_pt(tr->pt)) &&
              t - tr->first_time <= WRTC_BURST_MAX_S)
         tr->how = WRTC_CORR_BURST;
     return tr->how ? WRTC_TRACK_CORROBORATED : WRTC_TRACK_AGREES;
@@ -180,8 +193,9 @@ void wrtc_track_evidence(const wrtc_track_t *tr, char *buf, size_t len)
         return;
     case WRTC_CORR_BURST:
         snprintf(buf, len, "SSRC 0x%08x: %u packets in sequence of one frame, payloads of "
-                 "%u-%u bytes (a packetizer's fragments)", tr->ssrc, tr->agreeing,
-                 tr->len_min, tr->len_max);
+                 "%u-%u bytes (%s)", tr->ssrc, tr->agreeing, tr->len_min, tr->len_max,
+                 tr->len_max - tr->len_min <= WRTC_BURST_SIZE_SPREAD
+                 ? "a packetizer's fragments" : "static video payload type, RFC 3551 §6");
         return;
     case WRTC_CORR_CLOCK:
     case WRTC_CORR_NONE:

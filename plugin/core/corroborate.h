@@ -44,6 +44,8 @@ typedef struct {
      * RFC 4733 event) say nothing about the clock by their timestamps; what
      * they show instead: */
     bool     steps_exact;    /* every sequence step +1 */
+    bool     one_pt;         /* every packet the first one's payload type */
+    uint8_t  pt;
     uint32_t len_min, len_max; /* payload lengths on the wire */
     bool     event_ok;       /* every payload a 4-byte event block of one event */
     uint8_t  event_code;

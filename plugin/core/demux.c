@@ -109,6 +109,11 @@ wrtc_stun_ice_t wrtc_stun_ice(const uint8_t *p, size_t len, size_t wire_len)
     end = 20 + rd16(p + 2);
     if (end > wire_len)
         end = wire_len;
+    /* A check carries USERNAME, PRIORITY, ICE-CONTROLLED/-CONTROLLING and
+     * MESSAGE-INTEGRITY (RFC 8445 §7.1, RFC 8489 §14): at least 8 + 8 + 12
+     * + 24 bytes of attributes. */
+    if (!response && end - 20 < WRTC_ICE_CHECK_MIN_ATTRS)
+        return WRTC_STUN_PLAIN;
     while (off + 4 <= end) {
         uint16_t type, alen;
         if (off + 4 > len)
@@ -118,6 +123,10 @@ wrtc_stun_ice_t wrtc_stun_ice(const uint8_t *p, size_t len, size_t wire_len)
         if (response ? type == 0x0008
                      : (type == 0x0024 || type == 0x0025 || type == 0x8029 || type == 0x802A))
             return WRTC_STUN_ICE;
+        /* CHANGE-REQUEST, PADDING, RESPONSE-PORT (RFC 5780 §7): a NAT
+         * behaviour test, no connectivity check. */
+        if (!response && (type == 0x0003 || type == 0x0026 || type == 0x0027))
+            return WRTC_STUN_PLAIN;
         off += 4 + (((size_t)alen + 3) & ~(size_t)3);
     }
     return off >= end || end <= len ? WRTC_STUN_PLAIN : WRTC_STUN_NOT_CAPTURED;

@@ -209,7 +209,7 @@ static void free_flow(wrtc_flow_t *f)
 {
     GPtrArray *strs[] = { f->ice_pairs, f->turn_users, f->software, f->call_ids, f->certs,
                           f->cnames, f->stream_list };
-    GArray *arrs[] = { f->relayed, f->peers, f->channels, f->sdp };
+    GArray *arrs[] = { f->relayed, f->peers, f->channels, f->sdp, f->sdp_call };
     size_t i;
     for (i = 0; i < G_N_ELEMENTS(strs); i++)
         if (strs[i])
@@ -664,9 +664,22 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
     for (i = 0; i < f->n_cname && i < 4; i++)
         add_string(m, fl, &fl->cnames, "CNAMEs", f->cname[i], f->frame);
     if (f->sip_call_id) {
+        guint8 call = 0;
         add_string(m, fl, &fl->call_ids, "SIP Call-IDs", f->sip_call_id, f->frame);
-        for (i = 0; i < f->n_sdp && i < WRTC_FACT_MAX_SDP; i++)
+        for (i = 0; i < (int)WRTC_LIST_LEN(fl->call_ids); i++)
+            if (strcmp(g_ptr_array_index(fl->call_ids, i), f->sip_call_id) == 0)
+                call = (guint8)i;
+        /* Each SDP endpoint with the dialog (Call-ID) whose SDP named it:
+         * REGISTER, OPTIONS and other dialogs share the SIP 5-tuple. */
+        for (i = 0; i < f->n_sdp && i < WRTC_FACT_MAX_SDP; i++) {
+            guint before = WRTC_LIST_LEN(fl->sdp);
             add_ep(m, fl, &fl->sdp, "SDP addresses", &f->sdp[i], f->frame);
+            if (WRTC_LIST_LEN(fl->sdp) > before) {
+                if (!fl->sdp_call)
+                    fl->sdp_call = g_array_sized_new(FALSE, FALSE, sizeof(guint8), WRTC_MAX_LIST);
+                g_array_append_val(fl->sdp_call, call);
+            }
+        }
     }
 }
 
@@ -959,6 +972,12 @@ static bool hosts_shared(const wrtc_session_t *a, const wrtc_session_t *b, wrtc_
     return false;
 }
 
+/* The SIP flow and dialog (Call-ID index) whose SDP names an endpoint. */
+typedef struct {
+    wrtc_flow_t *flow;
+    guint8       call;
+} sdp_owner_t;
+
 /* Session links (the second union-find, over legs): `why` is kept once on
  * the surviving root's evidence. */
 static void leg_union(guint *parent, GPtrArray **sev, guint a, guint b, const char *why)
@@ -1216,7 +1235,7 @@ void wrtc_model_finish(wrtc_model_t *m)
         guint *parent = g_new(guint, n);
         GPtrArray **sev = g_new0(GPtrArray *, n);
         GHashTable *by_ssrc = g_hash_table_new(g_direct_hash, g_direct_equal);
-        GHashTable *sdp_eps = g_hash_table_new_full(ep_hash, ep_equal, g_free, NULL);
+        GHashTable *sdp_eps = g_hash_table_new_full(ep_hash, ep_equal, g_free, g_free);
         GHashTable *by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (i = 0; i < n; i++)
             parent[i] = i;
@@ -1274,19 +1293,24 @@ void wrtc_model_finish(wrtc_model_t *m)
                     }
                 }
             }
-            /* SDP media endpoints of a SIP call (RTP port, and RTCP on +1). */
-            if (WRTC_LIST_LEN(f->call_ids) == 1) {
-                for (j = 0; j < WRTC_LIST_LEN(f->sdp); j++) {
-                    int d;
-                    for (d = 0; d <= 1; d++) {
-                        wrtc_ep_t *e = g_memdup2(&g_array_index(f->sdp, wrtc_ep_t, j),
-                                                 sizeof(wrtc_ep_t));
-                        e->port = (uint16_t)(e->port + d);
-                        if (!g_hash_table_contains(sdp_eps, e))
-                            g_hash_table_insert(sdp_eps, e, f);
-                        else
-                            g_free(e);
+            /* SDP media endpoints of a SIP dialog (RTP port, and RTCP on
+             * +1), whatever other dialogs the SIP 5-tuple carries. */
+            for (j = 0; j < WRTC_LIST_LEN(f->sdp); j++) {
+                int d;
+                for (d = 0; d <= 1; d++) {
+                    wrtc_ep_t *e = g_memdup2(&g_array_index(f->sdp, wrtc_ep_t, j),
+                                             sizeof(wrtc_ep_t));
+                    sdp_owner_t *o;
+                    e->port = (uint16_t)(e->port + d);
+                    if (g_hash_table_contains(sdp_eps, e)) {
+                        g_free(e);
+                        continue;
                     }
+                    o = g_new(sdp_owner_t, 1);
+                    o->flow = f;
+                    o->call = f->sdp_call && j < f->sdp_call->len
+                            ? g_array_index(f->sdp_call, guint8, j) : 0;
+                    g_hash_table_insert(sdp_eps, e, o);
                 }
             }
         }
@@ -1294,7 +1318,8 @@ void wrtc_model_finish(wrtc_model_t *m)
             wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
             int e;
             for (e = 0; e < 2; e++) {
-                wrtc_flow_t *sip = g_hash_table_lookup(sdp_eps, &f->ep[e]);
+                const sdp_owner_t *own = g_hash_table_lookup(sdp_eps, &f->ep[e]);
+                wrtc_flow_t *sip = own ? own->flow : NULL;
                 if (sip && sip != f) {
                     f->sdp_named = true;   /* for the sdes trait (verdict.c) */
                     guint a = LEG_FIND((guint)sip->leg), b = LEG_FIND((guint)f->leg);
@@ -1305,7 +1330,9 @@ void wrtc_model_finish(wrtc_model_t *m)
                             sev[root] = g_ptr_array_new_with_free_func(g_free);
                         g_ptr_array_add(sev[root], g_strdup_printf(
                             "SIP Call-ID %s: SDP names the media endpoints",
-                            (char *)g_ptr_array_index(sip->call_ids, 0)));
+                            (char *)g_ptr_array_index(sip->call_ids,
+                                                      own->call < WRTC_LIST_LEN(sip->call_ids)
+                                                      ? own->call : 0)));
                     }
                 }
             }

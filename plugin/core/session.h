@@ -270,6 +270,7 @@ typedef struct wrtc_flow {
     GArray    *peers;            /* wrtc_ep_t */
     GArray    *channels;         /* uint16_t */
     GArray    *sdp;              /* wrtc_ep_t */
+    GArray    *sdp_call;         /* guint8: the call_ids index of each sdp entry */
     GPtrArray *certs;            /* DTLS certificate serials seen */
     GPtrArray *cnames;           /* RTCP SDES CNAMEs seen */
     GPtrArray *stream_list;      /* wrtc_stream_t*, in first-seen order */

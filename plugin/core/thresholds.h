@@ -92,6 +92,14 @@
 /* Event payloads: 4-byte blocks, or RFC 2198 redundancy of a few blocks. */
 #define WRTC_EVENT_MAX_PAYLOAD 64
 
+/* --- ICE checks -------------------------------------------------------- */
+
+/* Attribute bytes an ICE connectivity check cannot do without: USERNAME of
+ * at least "a:b" (8), PRIORITY (8), ICE-CONTROLLED/-CONTROLLING (12) and
+ * MESSAGE-INTEGRITY (24) (RFC 8445 §7.1, RFC 8489 §14). A Binding request
+ * with fewer is plain STUN even when the snaplen cut its attributes. */
+#define WRTC_ICE_CHECK_MIN_ATTRS 52
+
 /* --- Grouping flows into calls (core/session.c) ------------------------- */
 
 /* Two 5-tuples of one socket belong to one call when they are active within

@@ -22,7 +22,10 @@ pass and with -2. Every run must give the full capture's ground truth:
   CNAMEs, DTLS certificates, SDP), the call may come out as several
   sessions only if each names the others as related with "may be the same
   call: ... not captured (snaplen N)" and lists what was not captured; a
-  SIP flow whose SDP was cut may be in no session.
+  SIP flow whose SDP was cut may be in no session; and a WebRTC call may be
+  only webrtc-likely where the DTLS handshake or the RTP payloads that show
+  SRTP are listed as not captured (snaplen 64: DTLS relayed in TURN
+  indications is not in the capture at all).
 At snaplen 64 TCP segments keep no payload (14 + 20 + 32 bytes of headers):
 flows over TCP are checked from 96 on.
 The full capture in one pass is checked the same way.
@@ -177,12 +180,16 @@ class Snaplen(unittest.TestCase):
                         self.assertIn("may be the same call", related.get(o, ""),
                                       "%s: call %s in sessions %s" % (label, call["id"], ids))
                     self.assertTrue(by_id[i]["not_captured"], "%s: session %d" % (label, i))
-            for i in ids:
-                self.assertEqual(by_id[i]["verdict"] if len(ids) == 1 else
-                                 max((by_id[j]["verdict"] for j in ids),
-                                     key=["undetermined", "not-webrtc", "webrtc-likely",
-                                          "webrtc"].index),
-                                 call["verdict"], "%s: verdict of %s" % (label, call["id"]))
+            order = ["undetermined", "not-webrtc", "webrtc-likely", "webrtc"]
+            verdict = max((by_id[j]["verdict"] for j in ids), key=order.index)
+            hidden = {n["what"] for j in ids for n in by_id[j]["not_captured"]}
+            if verdict != call["verdict"] and call["verdict"] == "webrtc" and \
+                    verdict == "webrtc-likely" and {"rtp_payloads", "dtls_handshake"} & hidden:
+                # DTLS inside TURN indications and the RTP payloads that
+                # would show SRTP were both cut away, and the summary says so.
+                pass
+            else:
+                self.assertEqual(verdict, call["verdict"], "%s: verdict of %s" % (label, call["id"]))
             per_stream = collections.Counter()
             for st in call["streams"]:
                 if undirected(st["flow"]) not in skip_flows:

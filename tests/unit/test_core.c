@@ -501,6 +501,28 @@ static void test_corroborate(void)
             CHECK(r != WRTC_TRACK_CORROBORATED);
         }
     }
+    /* H.263 (static PT 34, RFC 2190): GOB fragments of any size. */
+    wrtc_track_init(&t);
+    {
+        static const uint32_t lens[4] = { 881, 891, 343, 913 };
+        wrtc_track_result_t r = WRTC_TRACK_STARTED;
+        for (i = 0; i < 4; i++) {
+            h = hdr(13, (uint16_t)(900 + i), 5000);
+            h.pt = 34;
+            h.payload_len = lens[i];
+            r = wrtc_track_update(&t, &h, NULL, 0, 6.0 + 0.001 * i);
+        }
+        CHECK_EQ(r, WRTC_TRACK_CORROBORATED);
+        /* ... and the same sizes on a dynamic PT are not enough. */
+        wrtc_track_init(&t);
+        for (i = 0; i < 4; i++) {
+            h = hdr(13, (uint16_t)(900 + i), 5000);
+            h.pt = 96;
+            h.payload_len = lens[i];
+            r = wrtc_track_update(&t, &h, NULL, 0, 6.0 + 0.001 * i);
+        }
+        CHECK(r != WRTC_TRACK_CORROBORATED);
+    }
     /* An RFC 4733 event alone: updates every 50 ms share the timestamp,
      * durations grow at 8 kHz, the end packet is repeated. */
     {
