@@ -232,6 +232,7 @@ void proto_register_webrtc(void)
     webrtc_handles.demux = register_dissector("webrtc.demux",
         webrtc_dissect_conversation, proto_webrtc);
     webrtc_tcp_register();
+    webrtc_flow_register();
     webrtc_facts_register();
     webrtc_srtp_register();
 

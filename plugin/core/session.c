@@ -1478,6 +1478,33 @@ void wrtc_model_finish(wrtc_model_t *m)
                 f->local = h0 ? 0 : 1;
         }
     }
+    /* A stream too short for its own guess takes that of the same SSRC on
+     * another flow of its session (the longest). */
+    for (i = 0; i < m->sessions->len; i++) {
+        wrtc_session_t *s = g_ptr_array_index(m->sessions, i);
+        GHashTable *best = g_hash_table_new(g_direct_hash, g_direct_equal);
+        guint k;
+        for (j = 0; j < s->flows->len; j++) {
+            const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+            for (k = 0; k < WRTC_LIST_LEN(f->stream_list); k++) {
+                wrtc_stream_t *st = g_ptr_array_index(f->stream_list, k);
+                wrtc_stream_t *b = g_hash_table_lookup(best, GUINT_TO_POINTER(st->ssrc));
+                st->ssrc_peer = NULL;
+                if (!b || st->packets > b->packets)
+                    g_hash_table_insert(best, GUINT_TO_POINTER(st->ssrc), st);
+            }
+        }
+        for (j = 0; j < s->flows->len; j++) {
+            const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+            for (k = 0; k < WRTC_LIST_LEN(f->stream_list); k++) {
+                wrtc_stream_t *st = g_ptr_array_index(f->stream_list, k);
+                wrtc_stream_t *b = g_hash_table_lookup(best, GUINT_TO_POINTER(st->ssrc));
+                if (b && b != st)
+                    st->ssrc_peer = b;
+            }
+        }
+        g_hash_table_destroy(best);
+    }
     /* Related sessions: weak evidence only, never merged. */
     for (i = 0; i < m->sessions->len; i++) {
         wrtc_session_t *a = g_ptr_array_index(m->sessions, i);
@@ -1636,7 +1663,7 @@ void wrtc_model_decrypted_late(wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
 
 /* --------------------------------------------------------- stream facts */
 
-void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g)
+static void stream_guess_own(const wrtc_stream_t *s, wrtc_cg_result_t *g)
 {
     wrtc_cg_input_t in;
     memset(&in, 0, sizeof in);
@@ -1646,11 +1673,34 @@ void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g)
     in.padding_only = s->padding_only;
     in.clock_rate = s->clock_rate;
     if (s->clock_peer) {
-        in.peer_ssrc = s->clock_peer->ssrc;
-        in.peer_packets = s->clock_peer->packets;
-        in.peer_clock_rate = s->clock_peer->clock_rate;
+        const wrtc_stream_t *p = s->clock_peer;
+        /* A sibling too short for a clock: its SSRC's on the other path. */
+        if (!p->clock_rate && p->ssrc_peer && p->ssrc_peer->clock_rate)
+            p = p->ssrc_peer;
+        in.peer_ssrc = p->ssrc;
+        in.peer_packets = p->packets;
+        in.peer_clock_rate = p->clock_rate;
     }
     wrtc_cg_decide(&in, g);
+}
+
+void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g)
+{
+    wrtc_cg_result_t peer;
+    char ev[sizeof g->evidence + 64];
+    stream_guess_own(s, g);
+    if (g->confidence != WRTC_CG_UNKNOWN || strcmp(g->media, "unknown") != 0 || !s->ssrc_peer)
+        return;
+    /* Too short to tell (a few packets on a path ICE left for another):
+     * the same SSRC is the same source on the call's other path. */
+    stream_guess_own(s->ssrc_peer, &peer);
+    if (peer.confidence == WRTC_CG_UNKNOWN && strcmp(peer.media, "unknown") == 0)
+        return;
+    snprintf(ev, sizeof ev, "as SSRC 0x%08x on its other path (%" G_GUINT64_FORMAT
+             " packets): %s", s->ssrc, s->ssrc_peer->packets, peer.evidence);
+    *g = peer;
+    memcpy(g->evidence, ev, sizeof g->evidence - 1);
+    g->evidence[sizeof g->evidence - 1] = '\0';
 }
 
 const char *wrtc_stream_media(const wrtc_stream_t *s)
