@@ -180,6 +180,11 @@ static void judge_payloads(packet_info *pinfo, webrtc_flow_t *f, const guint8 *p
         wrtc_entropy_init(f->entropy);
     }
     wrtc_entropy_add(f->entropy, payload, captured);
+    if (wrtc_entropy_early_encrypted(f->entropy) && !wrtc_entropy_ready(f->entropy)) {
+        webrtc_flow_decide_srtp(pinfo, f, TRUE,
+                                "payload bytes uniformly distributed, each packet's first byte different");
+        return;
+    }
     if (!wrtc_entropy_ready(f->entropy))
         return;
     srtp = wrtc_entropy_looks_encrypted(f->entropy);

@@ -795,6 +795,86 @@ static void infer_ice(wrtc_flow_t *f)
     }
 }
 
+/* A flow that carries STUN/TURN only: address discovery, an allocation,
+ * the checks of a candidate pair that was not chosen. */
+static bool stun_only(const wrtc_flow_t *f)
+{
+    return (f->contents & (WRTC_C_STUN | WRTC_C_TURN)) &&
+           !(f->contents & (WRTC_C_DTLS | WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP |
+                            WRTC_C_ZRTP | WRTC_C_CHANNELDATA | WRTC_C_DATA_IND));
+}
+
+typedef struct {
+    bool      tcp;
+    wrtc_ep_t ep;
+} sock_key_t;
+
+static guint sock_hash(gconstpointer p)
+{
+    const sock_key_t *k = p;
+    return ep_hash(&k->ep) ^ (k->tcp ? 0x9e3779b9u : 0);
+}
+
+static gboolean sock_equal(gconstpointer a, gconstpointer b)
+{
+    const sock_key_t *x = a, *y = b;
+    return x->tcp == y->tcp && wrtc_ep_cmp(&x->ep, &y->ep) == 0;
+}
+
+/* One socket, one leg: an endpoint that sends STUN/TURN requests on several
+ * 5-tuples at the same time is one candidate base of the call (candidate
+ * gathering from the call's own host port: STUN address discovery, TURN
+ * allocations, RFC 8445 §5.1.1), when one of the 5-tuples carries STUN/TURN
+ * only and no ICE username of its own (which would link it by itself). */
+static void link_sockets(wrtc_model_t *m, uf_t *u)
+{
+    GHashTable *socks = g_hash_table_new_full(sock_hash, sock_equal, g_free,
+                                              (GDestroyNotify)g_ptr_array_unref);
+    GHashTableIter it;
+    gpointer kp, v;
+    guint i, j, k;
+    char a[80], why[400];
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        int d;
+        for (d = 0; d < 2; d++) {
+            sock_key_t key;
+            GPtrArray *l;
+            if (!f->binding_req[d] && !f->turn_req[d])
+                continue;
+            memset(&key, 0, sizeof key);
+            key.tcp = f->tcp;
+            key.ep = f->ep[d];
+            l = g_hash_table_lookup(socks, &key);
+            if (!l) {
+                l = g_ptr_array_new();
+                g_hash_table_insert(socks, g_memdup2(&key, sizeof key), l);
+            }
+            g_ptr_array_add(l, f);
+        }
+    }
+    g_hash_table_iter_init(&it, socks);
+    while (g_hash_table_iter_next(&it, &kp, &v)) {
+        GPtrArray *l = v;
+        /* Bounded: a socket is compared with its next few 5-tuples. */
+        for (j = 0; j < l->len; j++)
+            for (k = j + 1; k < l->len && k < j + 64; k++) {
+                const wrtc_flow_t *x = g_ptr_array_index(l, j), *y = g_ptr_array_index(l, k);
+                bool plain_x = stun_only(x) && !WRTC_LIST_LEN(x->ice_pairs);
+                bool plain_y = stun_only(y) && !WRTC_LIST_LEN(y->ice_pairs);
+                if (!(plain_x || plain_y) ||
+                    x->first_t > y->last_t + WRTC_SOCKET_OVERLAP_S ||
+                    y->first_t > x->last_t + WRTC_SOCKET_OVERLAP_S)
+                    continue;
+                fmt_ep(&((const sock_key_t *)kp)->ep, a, sizeof a);
+                snprintf(why, sizeof why, "endpoint %s sends STUN requests on several "
+                         "5-tuples at once: one socket of the call (RFC 8445 §5.1.1)", a);
+                uf_union(u, x->index, y->index, why);
+            }
+    }
+    g_hash_table_destroy(socks);
+}
+
 /* Transport links: flows that are one path of a call (a leg). */
 static void link_legs(wrtc_model_t *m, uf_t *u, GHashTable *by_ep)
 {
@@ -1000,40 +1080,10 @@ static bool has_ice(const wrtc_flow_t *f)
     return (f->contents & WRTC_C_ICE) != 0;
 }
 
-/* A flow that carries STUN/TURN only: address discovery, an allocation,
- * the checks of a candidate pair that was not chosen. */
-static bool stun_only(const wrtc_flow_t *f)
-{
-    return (f->contents & (WRTC_C_STUN | WRTC_C_TURN)) &&
-           !(f->contents & (WRTC_C_DTLS | WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP |
-                            WRTC_C_ZRTP | WRTC_C_CHANNELDATA | WRTC_C_DATA_IND));
-}
-
-typedef struct {
-    bool      tcp;
-    wrtc_ep_t ep;
-} sock_key_t;
-
-static guint sock_hash(gconstpointer p)
-{
-    const sock_key_t *k = p;
-    return ep_hash(&k->ep) ^ (k->tcp ? 0x9e3779b9u : 0);
-}
-
-static gboolean sock_equal(gconstpointer a, gconstpointer b)
-{
-    const sock_key_t *x = a, *y = b;
-    return x->tcp == y->tcp && wrtc_ep_cmp(&x->ep, &y->ep) == 0;
-}
-
 /* Links of one call's legs that the transport links do not make:
  * - one ICE agent: the same username fragment on either side of checks on
  *   several 5-tuples (RFC 8445 §7.2.2: each agent keeps its ufrag for all
  *   its candidate pairs);
- * - one socket: an endpoint that sends STUN/TURN requests on several
- *   5-tuples at the same time (candidate gathering from the call's own
- *   host port: STUN address discovery, TURN allocations, RFC 8445 §5.1.1),
- *   when one of them carries STUN/TURN only and no ICE username of its own;
  * - parallel transports: ICE/DTLS transports between the same two hosts
  *   that start together (no BUNDLE: one transport per media, RFC 8843; or
  *   one agent's UDP and TCP candidate pairs, RFC 6544), the weakest link,
@@ -1041,14 +1091,11 @@ static gboolean sock_equal(gconstpointer a, gconstpointer b)
 static void link_sessions(wrtc_model_t *m, guint *parent, GPtrArray **sev)
 {
     GHashTable *ufrags = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GHashTable *socks = g_hash_table_new_full(sock_hash, sock_equal, g_free,
-                                              (GDestroyNotify)g_ptr_array_unref);
     guint i, j, k;
     char a[80], b[80], why[400];
 
     for (i = 0; i < m->flows->len; i++) {
         wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
-        int d;
         for (j = 0; j < WRTC_LIST_LEN(f->ice_pairs); j++) {
             const char *pair = g_ptr_array_index(f->ice_pairs, j);
             const char *colon = strchr(pair, ':');
@@ -1070,44 +1117,66 @@ static void link_sessions(wrtc_model_t *m, guint *parent, GPtrArray **sev)
                 }
             }
         }
-        for (d = 0; d < 2; d++) {
-            sock_key_t key;
-            GPtrArray *l;
-            if (!f->binding_req[d] && !f->turn_req[d])
-                continue;
-            memset(&key, 0, sizeof key);
-            key.tcp = f->tcp;
-            key.ep = f->ep[d];
-            l = g_hash_table_lookup(socks, &key);
-            if (!l) {
-                l = g_ptr_array_new();
-                g_hash_table_insert(socks, g_memdup2(&key, sizeof key), l);
-            }
-            g_ptr_array_add(l, f);
-        }
     }
     {
-        GHashTableIter it;
-        gpointer kp, v;
-        g_hash_table_iter_init(&it, socks);
-        while (g_hash_table_iter_next(&it, &kp, &v)) {
-            GPtrArray *l = v;
-            /* Bounded: a socket is compared with its next few 5-tuples. */
-            for (j = 0; j < l->len; j++)
-                for (k = j + 1; k < l->len && k < j + 64; k++) {
-                    const wrtc_flow_t *x = g_ptr_array_index(l, j), *y = g_ptr_array_index(l, k);
-                    bool plain_x = stun_only(x) && !WRTC_LIST_LEN(x->ice_pairs);
-                    bool plain_y = stun_only(y) && !WRTC_LIST_LEN(y->ice_pairs);
-                    if (x->leg == y->leg || !(plain_x || plain_y) ||
-                        x->first_t > y->last_t + WRTC_SOCKET_OVERLAP_S ||
-                        y->first_t > x->last_t + WRTC_SOCKET_OVERLAP_S)
-                        continue;
-                    fmt_ep(&((const sock_key_t *)kp)->ep, a, sizeof a);
-                    snprintf(why, sizeof why, "endpoint %s sends STUN requests on several "
-                             "5-tuples at once: one socket of the call (RFC 8445 §5.1.1)", a);
-                    leg_union(parent, sev, (guint)x->leg, (guint)y->leg, why);
+        /* ICE components: a socket on the port after another's, both
+         * checking at the same time with the same remote host, is the same
+         * candidate's RTCP component (component 2, RFC 8445 §5.1.1; RTP on
+         * P, RTCP on P + 1 without rtcp-mux, RFC 5761). */
+        GHashTable *req = g_hash_table_new_full(sock_hash, sock_equal, g_free,
+                                                (GDestroyNotify)g_ptr_array_unref);
+        for (i = 0; i < m->flows->len; i++) {
+            wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+            int d;
+            for (d = 0; d < 2; d++) {
+                sock_key_t key;
+                GPtrArray *l;
+                if (!f->binding_req[d] && !f->turn_req[d])
+                    continue;
+                memset(&key, 0, sizeof key);
+                key.tcp = f->tcp;
+                key.ep = f->ep[d];
+                l = g_hash_table_lookup(req, &key);
+                if (!l) {
+                    l = g_ptr_array_new();
+                    g_hash_table_insert(req, g_memdup2(&key, sizeof key), l);
                 }
+                if (l->len < WRTC_MAX_LIST)
+                    g_ptr_array_add(l, GINT_TO_POINTER((gint)(i * 2 + d)));
+            }
         }
+        for (i = 0; i < m->flows->len; i++) {
+            wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+            int d;
+            for (d = 0; d < 2; d++) {
+                sock_key_t key;
+                GPtrArray *l;
+                if ((!f->binding_req[d] && !f->turn_req[d]) || f->ep[d].port == 0)
+                    continue;
+                memset(&key, 0, sizeof key);
+                key.tcp = f->tcp;
+                key.ep = f->ep[d];
+                key.ep.port--;
+                l = g_hash_table_lookup(req, &key);
+                for (j = 0; l && j < l->len; j++) {
+                    gint v2 = GPOINTER_TO_INT(g_ptr_array_index(l, j));
+                    const wrtc_flow_t *rtp = g_ptr_array_index(m->flows, (guint)v2 / 2);
+                    int rd = v2 % 2;
+                    if (rtp->leg == f->leg ||
+                        !wrtc_ep_same_host(&rtp->ep[1 - rd], &f->ep[1 - d]) ||
+                        rtp->first_t > f->last_t + WRTC_SOCKET_OVERLAP_S ||
+                        f->first_t > rtp->last_t + WRTC_SOCKET_OVERLAP_S)
+                        continue;
+                    fmt_ep(&key.ep, a, sizeof a);
+                    snprintf(why, sizeof why, "sockets %s and port %u check the same host at "
+                             "the same time: ICE components 1 and 2 (RTP, RTCP; RFC 8445 §5.1.1)",
+                             a, f->ep[d].port);
+                    leg_union(parent, sev, (guint)rtp->leg, (guint)f->leg, why);
+                    break;
+                }
+            }
+        }
+        g_hash_table_destroy(req);
     }
     {
         /* Transports by host pair, in first-packet order (flows are
@@ -1162,7 +1231,6 @@ static void link_sessions(wrtc_model_t *m, guint *parent, GPtrArray **sev)
         g_hash_table_destroy(pairs);
     }
     g_hash_table_destroy(ufrags);
-    g_hash_table_destroy(socks);
 }
 
 void wrtc_model_finish(wrtc_model_t *m)
@@ -1200,6 +1268,7 @@ void wrtc_model_finish(wrtc_model_t *m)
             g_hash_table_add(relayed_eps, &g_array_index(f->relayed, wrtc_ep_t, e));
     }
     link_legs(m, &u, by_ep);
+    link_sockets(m, &u);
 
     /* Legs: the components that carry call traffic. */
     legs = g_ptr_array_new();
@@ -1244,7 +1313,14 @@ void wrtc_model_finish(wrtc_model_t *m)
             wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
             for (j = 0; j < WRTC_LIST_LEN(f->stream_list); j++) {
                 wrtc_stream_t *s = g_ptr_array_index(f->stream_list, j);
-                gpointer other = g_hash_table_lookup(by_ssrc, GUINT_TO_POINTER(s->ssrc));
+                gpointer other;
+                /* An SSRC is chosen at random (RFC 3550 §8.1): the same one
+                 * on two legs is one source. Small values are assigned by
+                 * apps (SSRC 0 padding probes, RingRTC's fixed ones) and
+                 * recur across calls: no evidence. */
+                if (s->ssrc < WRTC_SSRC_RANDOM_MIN)
+                    continue;
+                other = g_hash_table_lookup(by_ssrc, GUINT_TO_POINTER(s->ssrc));
                 if (!other) {
                     g_hash_table_insert(by_ssrc, GUINT_TO_POINTER(s->ssrc),
                                         GUINT_TO_POINTER(f->leg + 1));

@@ -750,6 +750,30 @@ static void test_entropy(void)
     CHECK(!wrtc_entropy_looks_encrypted(&e));
     wrtc_entropy_init(&e);
     CHECK(wrtc_entropy_chi2(&e) == 0);
+    /* Early: 8 random payloads of 64 bytes (512) with distinct first bytes. */
+    {
+        wrtc_entropy_t ee;
+        uint8_t eb[64];
+        int n8, q;
+        wrtc_entropy_init(&ee);
+        for (n8 = 0; n8 < WRTC_ENTROPY_EARLY_PACKETS; n8++) {
+            for (q = 0; q < 64; q++)
+                eb[q] = rnd8();
+            eb[0] = (uint8_t)(n8 * 31 + 7);
+            wrtc_entropy_add(&ee, eb, sizeof eb);
+        }
+        CHECK(!wrtc_entropy_ready(&ee));
+        CHECK(wrtc_entropy_early_encrypted(&ee));
+        /* ... not with a repeated first byte (a codec header). */
+        wrtc_entropy_init(&ee);
+        for (n8 = 0; n8 < WRTC_ENTROPY_EARLY_PACKETS; n8++) {
+            for (q = 0; q < 64; q++)
+                eb[q] = rnd8();
+            eb[0] = n8 < 3 ? 0xFC : (uint8_t)(n8 * 31 + 7);
+            wrtc_entropy_add(&ee, eb, sizeof eb);
+        }
+        CHECK(!wrtc_entropy_early_encrypted(&ee));
+    }
 }
 
 /* ------------------------------------------------------------ srtcp layout */
