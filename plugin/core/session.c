@@ -1303,7 +1303,6 @@ void wrtc_model_finish(wrtc_model_t *m)
         guint n = legs->len;
         guint *parent = g_new(guint, n);
         GPtrArray **sev = g_new0(GPtrArray *, n);
-        GHashTable *by_ssrc = g_hash_table_new(g_direct_hash, g_direct_equal);
         GHashTable *sdp_eps = g_hash_table_new_full(ep_hash, ep_equal, g_free, g_free);
         GHashTable *by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (i = 0; i < n; i++)
@@ -1312,28 +1311,33 @@ void wrtc_model_finish(wrtc_model_t *m)
         for (i = 0; i < m->flows->len; i++) {
             wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
             for (j = 0; j < WRTC_LIST_LEN(f->stream_list); j++) {
-                wrtc_stream_t *s = g_ptr_array_index(f->stream_list, j);
-                gpointer other;
+                const wrtc_stream_t *s = g_ptr_array_index(f->stream_list, j);
                 /* An SSRC is chosen at random (RFC 3550 §8.1): the same one
                  * on two legs is one source. Small values are assigned by
-                 * apps (SSRC 0 padding probes, RingRTC's fixed ones) and
-                 * recur across calls: no evidence. */
-                if (s->ssrc < WRTC_SSRC_RANDOM_MIN)
-                    continue;
-                other = g_hash_table_lookup(by_ssrc, GUINT_TO_POINTER(s->ssrc));
-                if (!other) {
-                    g_hash_table_insert(by_ssrc, GUINT_TO_POINTER(s->ssrc),
-                                        GUINT_TO_POINTER(f->leg + 1));
-                } else {
-                    guint a = LEG_FIND(GPOINTER_TO_UINT(other) - 1), b = LEG_FIND((guint)f->leg);
-                    if (a != b) {
-                        guint root = a < b ? a : b, o = a < b ? b : a;
-                        parent[o] = root;
-                        if (!sev[root])
-                            sev[root] = g_ptr_array_new_with_free_func(g_free);
-                        g_ptr_array_add(sev[root], g_strdup_printf(
-                            "SSRC 0x%08x on several legs", s->ssrc));
+                 * apps (RingRTC's fixed ones, an SFU's per participant) and
+                 * recur across calls: they join only flows that share an
+                 * endpoint too (a client reconnecting to its voice server);
+                 * SSRC 0 (padding probes) joins nothing. */
+                int e, nkeys = s->ssrc >= WRTC_SSRC_RANDOM_MIN ? 1 : s->ssrc ? 2 : 0;
+                for (e = 0; e < nkeys; e++) {
+                    char ep[80], *key;
+                    gpointer other;
+                    if (nkeys == 2)
+                        fmt_ep(&f->ep[e], ep, sizeof ep);
+                    key = nkeys == 1 ? g_strdup_printf("s|%08x", s->ssrc)
+                                     : g_strdup_printf("s|%08x|%s", s->ssrc, ep);
+                    other = g_hash_table_lookup(by_id, key);
+                    if (!other) {
+                        g_hash_table_insert(by_id, key, GUINT_TO_POINTER(f->leg + 1));
+                        continue;
                     }
+                    g_free(key);
+                    if (nkeys == 1)
+                        snprintf(why, sizeof why, "SSRC 0x%08x on several legs", s->ssrc);
+                    else
+                        snprintf(why, sizeof why, "SSRC 0x%08x on several legs with endpoint %s",
+                                 s->ssrc, ep);
+                    leg_union(parent, sev, GPOINTER_TO_UINT(other) - 1, (guint)f->leg, why);
                 }
             }
             /* The same DTLS certificate or RTCP CNAME on several legs: one
@@ -1451,7 +1455,6 @@ void wrtc_model_finish(wrtc_model_t *m)
 #undef LEG_FIND
         g_free(sev);
         g_free(parent);
-        g_hash_table_destroy(by_ssrc);
         g_hash_table_destroy(sdp_eps);
         g_hash_table_destroy(by_id);
         {
