@@ -98,8 +98,14 @@ static void note_stun_packet(packet_info *pinfo, const guint8 *p, size_t len, si
         k->binding_request = TRUE;
     if (wrtc_stun_method_is_turn(m))
         k->turn = TRUE;
-    if (len < wire || len < 20)
+    if (len < wire || len < 20) {
         k->cut = TRUE;
+        /* A request this long carries credentials (MESSAGE-INTEGRITY):
+         * an ICE check, whose attributes the snaplen cut. */
+        if (m == WRTC_STUN_BINDING && !(p[0] & 0x01) && !(p[1] & 0x10) &&
+            wire >= 20 + WRTC_ICE_CHECK_MIN_ATTRS && wrtc_stun_ice(p, len, wire) != WRTC_STUN_PLAIN)
+            k->check_sized = TRUE;
+    }
     if ((m == WRTC_STUN_SEND || m == WRTC_STUN_DATA) && !(p[0] & 0x01) && (p[1] & 0x10) &&
         len < wire) {
         size_t off, dlen;
@@ -355,11 +361,12 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
 static void note_rtp_packet(packet_info *pinfo, const webrtc_flow_t *f, const wrtc_rtp_hdr_t *h)
 {
     webrtc_rtp_pkt_t *k = wmem_new0(pinfo->pool, webrtc_rtp_pkt_t);
-    size_t tag = f->srtp && f->srtp_info ? f->srtp_info->mki_len + f->srtp_info->auth_tag_len : 0;
     k->ssrc = h->ssrc;
-    /* As Wireshark's RTP dissector counts a payload: SRTP without its
-     * MKI and tag (once known), plain RTP without its padding. */
-    k->payload_len = (guint32)(h->payload_len > tag ? h->payload_len - tag : 0);
+    /* The payload on the wire, padding removed where its count is known;
+     * for SRTP with the authentication tag (and MKI): its length is only
+     * known once the SRTCP trailer told the profile, and a count that
+     * changed then would not be one stream's sizes. */
+    k->payload_len = (guint32)h->payload_len;
     k->srtp = f->srtp;
     k->payload_captured = !h->header_cut && h->payload_captured > 0;
     k->padding_known = !h->padding || f->srtp || !h->cut;
