@@ -10,7 +10,7 @@ pass and with -2. Every run must give the full capture's ground truth:
 - RTP packets per flow, SSRC and payload type (rtp.* fields) exactly the
   ground truth's; in one pass, a flow found by corroboration (no ICE, DTLS,
   ZRTP or TURN on it) may miss at most WRTC_CORROBORATE_PACKETS - 1 = 3
-  packets per direction, the ones before its claim (docs/heuristics.md,
+  packets per stream, the ones before its claim (docs/heuristics.md,
   "One pass and two passes"); a flow with context misses none, but where no
   DTLS shows on it the first packet of each SSRC, which waits for its
   second;
@@ -173,10 +173,10 @@ class Snaplen(unittest.TestCase):
                               "%s: %s got %d of %d" % (label, key, got.get(key, 0), n))
             else:
                 self.assertLessEqual(got.get(key, 0), n, "%s: %s" % (label, key))
-                missed[flow] += n - got.get(key, 0)
-        for flow, n in missed.items():
+                missed[key] += n - got.get(key, 0)
+        for key, n in missed.items():
             self.assertLessEqual(n, MAX_BEFORE_CLAIM, "%s: %s packets before the claim on %s"
-                                 % (label, n, flow))
+                                 % (label, n, key))
         self.check_sessions(data, label, tcp_flows if skip_tcp else set())
         # The summary says the capture was cut, and where.
         self.assertEqual(data["snaplen"], snaplen if 0 < snaplen < self.max_frame else None,
