@@ -381,6 +381,10 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
     }
 }
 
+/* Payload bytes that make a packet's payload readable for the judgements
+ * (snaplen 64 leaves 2 of them after a WebRTC header extension). */
+#define WEBRTC_PAYLOAD_READABLE 32
+
 /* What the demultiplexer read of an RTP packet, for the facts
  * postdissector: the header decides even where Wireshark's RTP dissector
  * could not finish (a header-only capture). */
@@ -394,7 +398,10 @@ static void note_rtp_packet(packet_info *pinfo, const webrtc_flow_t *f, const wr
      * changed then would not be one stream's sizes. */
     k->payload_len = (guint32)h->payload_len;
     k->srtp = f->srtp;
-    k->payload_captured = !h->header_cut && h->payload_captured > 0;
+    /* Enough of the payload to judge it (its first bytes, what the SRTP
+     * judgement and the codec checks read), or all of a short one. */
+    k->payload_captured = !h->header_cut &&
+                          h->payload_captured >= MIN(h->payload_len, WEBRTC_PAYLOAD_READABLE);
     k->padding_known = !h->padding || f->srtp || !h->cut;
     p_set_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC, k);
 }
@@ -767,6 +774,24 @@ int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     return webrtc_demux_payload(tvb, pinfo, tree, f);
 }
 
+/* A relayed datagram is demultiplexed once per frame and position: the
+ * STUN dissector and the plugin's own look at a cut indication
+ * (relay_cut_indication) may each offer it, in different tvbs. */
+static gboolean relayed_seen(packet_info *pinfo, tvbuff_t *tvb)
+{
+    wmem_map_t *seen = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, MARK_INNER);
+    char *key = wmem_strdup_printf(pinfo->pool, "%p:%d", (void *)tvb_get_ds_tvb(tvb),
+                                   tvb_raw_offset(tvb));
+    if (!seen) {
+        seen = wmem_map_new(pinfo->pool, g_str_hash, g_str_equal);
+        p_set_proto_data(pinfo->pool, pinfo, proto_webrtc, MARK_INNER, seen);
+    }
+    if (wmem_map_contains(seen, key))
+        return TRUE;
+    wmem_map_insert(seen, key, key);
+    return FALSE;
+}
+
 webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                    void *data _U_)
 {
@@ -774,9 +799,8 @@ webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     int ret;
     if (!webrtc_prefs.turn || (pinfo->ptype != PT_UDP && pinfo->ptype != PT_TCP) ||
         pinfo->flags.in_error_pkt ||
-        !may_start_flow(tvb) || marked(pinfo, MARK_INNER, tvb))
+        !may_start_flow(tvb) || relayed_seen(pinfo, tvb))
         return FALSE;
-    mark(pinfo, MARK_INNER, tvb);
     f = webrtc_flow_get(pinfo, TRUE, TRUE);
     if (!f)
         return FALSE;

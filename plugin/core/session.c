@@ -822,8 +822,8 @@ static gboolean sock_equal(gconstpointer a, gconstpointer b)
     return x->tcp == y->tcp && wrtc_ep_cmp(&x->ep, &y->ep) == 0;
 }
 
-/* One socket, one leg: an endpoint that sends STUN/TURN requests on several
- * 5-tuples at the same time is one candidate base of the call (candidate
+/* One socket, one leg: an endpoint that sends STUN/TURN requests, and the
+ * 5-tuples it has at the same time, are one candidate base of the call (candidate
  * gathering from the call's own host port: STUN address discovery, TURN
  * allocations, RFC 8445 §5.1.1), when one of the 5-tuples carries STUN/TURN
  * only and no ICE username of its own (which would link it by itself). */
@@ -835,23 +835,35 @@ static void link_sockets(wrtc_model_t *m, uf_t *u)
     gpointer kp, v;
     guint i, j, k;
     char a[80], why[400];
+    /* The sockets: endpoints that send STUN/TURN requests somewhere... */
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        int d;
+        for (d = 0; d < 2; d++) {
+            sock_key_t key;
+            if (!f->binding_req[d] && !f->turn_req[d])
+                continue;
+            memset(&key, 0, sizeof key);
+            key.tcp = f->tcp;
+            key.ep = f->ep[d];
+            if (!g_hash_table_contains(socks, &key))
+                g_hash_table_insert(socks, g_memdup2(&key, sizeof key), g_ptr_array_new());
+        }
+    }
+    /* ... and every 5-tuple of theirs, also where they only answer (a
+     * peer's or a media server's checks to the call's socket). */
     for (i = 0; i < m->flows->len; i++) {
         wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
         int d;
         for (d = 0; d < 2; d++) {
             sock_key_t key;
             GPtrArray *l;
-            if (!f->binding_req[d] && !f->turn_req[d])
-                continue;
             memset(&key, 0, sizeof key);
             key.tcp = f->tcp;
             key.ep = f->ep[d];
             l = g_hash_table_lookup(socks, &key);
-            if (!l) {
-                l = g_ptr_array_new();
-                g_hash_table_insert(socks, g_memdup2(&key, sizeof key), l);
-            }
-            g_ptr_array_add(l, f);
+            if (l && (!l->len || g_ptr_array_index(l, l->len - 1) != f))
+                g_ptr_array_add(l, f);
         }
     }
     g_hash_table_iter_init(&it, socks);
@@ -868,7 +880,7 @@ static void link_sockets(wrtc_model_t *m, uf_t *u)
                     y->first_t > x->last_t + WRTC_SOCKET_OVERLAP_S)
                     continue;
                 fmt_ep(&((const sock_key_t *)kp)->ep, a, sizeof a);
-                snprintf(why, sizeof why, "endpoint %s sends STUN requests on several "
+                snprintf(why, sizeof why, "endpoint %s sends STUN requests and has several "
                          "5-tuples at once: one socket of the call (RFC 8445 §5.1.1)", a);
                 uf_union(u, x->index, y->index, why);
             }
@@ -1320,7 +1332,8 @@ void wrtc_model_finish(wrtc_model_t *m)
         guint n = legs->len;
         guint *parent = g_new(guint, n);
         GPtrArray **sev = g_new0(GPtrArray *, n);
-        GHashTable *sdp_eps = g_hash_table_new_full(ep_hash, ep_equal, g_free, g_free);
+        GHashTable *sdp_eps = g_hash_table_new_full(ep_hash, ep_equal, g_free,
+                                                    (GDestroyNotify)g_ptr_array_unref);
         GHashTable *by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (i = 0; i < n; i++)
             parent[i] = i;
@@ -1397,17 +1410,25 @@ void wrtc_model_finish(wrtc_model_t *m)
                 for (d = 0; d <= 1; d++) {
                     wrtc_ep_t *e = g_memdup2(&g_array_index(f->sdp, wrtc_ep_t, j),
                                              sizeof(wrtc_ep_t));
-                    sdp_owner_t *o;
+                    sdp_owner_t *o = g_new(sdp_owner_t, 1);
+                    GPtrArray *owners;
                     e->port = (uint16_t)(e->port + d);
-                    if (g_hash_table_contains(sdp_eps, e)) {
+                    /* Every SIP hop that names it: a B2BUA or proxy chain
+                     * carries one dialog on several SIP 5-tuples. */
+                    owners = g_hash_table_lookup(sdp_eps, e);
+                    if (!owners) {
+                        owners = g_ptr_array_new_with_free_func(g_free);
+                        g_hash_table_insert(sdp_eps, e, owners);
+                    } else {
                         g_free(e);
-                        continue;
                     }
-                    o = g_new(sdp_owner_t, 1);
                     o->flow = f;
                     o->call = f->sdp_call && j < f->sdp_call->len
                             ? g_array_index(f->sdp_call, guint8, j) : 0;
-                    g_hash_table_insert(sdp_eps, e, o);
+                    if (owners->len < WRTC_MAX_LIST)
+                        g_ptr_array_add(owners, o);
+                    else
+                        g_free(o);
                 }
             }
         }
@@ -1415,10 +1436,13 @@ void wrtc_model_finish(wrtc_model_t *m)
             wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
             int e;
             for (e = 0; e < 2; e++) {
-                const sdp_owner_t *own = g_hash_table_lookup(sdp_eps, &f->ep[e]);
-                wrtc_flow_t *sip = own ? own->flow : NULL;
+                const GPtrArray *owners = g_hash_table_lookup(sdp_eps, &f->ep[e]);
+                guint k;
+                for (k = 0; owners && k < owners->len; k++) {
+                const sdp_owner_t *own = g_ptr_array_index(owners, k);
+                wrtc_flow_t *sip = own->flow;
                 const char *call;
-                if (!sip || sip == f)
+                if (sip == f)
                     continue;
                 f->sdp_named = true;   /* for the sdes trait (verdict.c) */
                 /* An established dialog: its offer and answer (RFC 3264)
@@ -1431,6 +1455,7 @@ void wrtc_model_finish(wrtc_model_t *m)
                                                         ? own->call : 0);
                 snprintf(why, sizeof why, "SIP Call-ID %s: SDP names the media endpoints", call);
                 leg_union(parent, sev, (guint)sip->leg, (guint)f->leg, why);
+                }
             }
         }
         link_sessions(m, parent, sev);
