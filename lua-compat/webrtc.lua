@@ -1253,13 +1253,104 @@ end
 
 -- A connection is taken only on a complete, valid STUN or DTLS message in
 -- its framing (RFC 6544 §7.2: the first message is a connectivity check).
+-------------------------------------------------------------------------------
+-- TURN over TCP (RFC 8656 §12.5, RFC 6062): STUN messages and ChannelData
+-- (padded to 4 bytes) back to back, framed with dissect_tcp_pdus and
+-- resynchronised after a gap in the stream (plugin/webrtc-tcp.c).
+-------------------------------------------------------------------------------
+local STUN_COOKIE = 0x2112A442
+
+local function turn_tcp_msg_len(tvb, off)
+    local avail = tvb:len() - off
+    if avail < 4 then return 0 end
+    local b, l = tvb(off, 1):uint(), tvb(off + 2, 2):uint()
+    if b >= 0x40 and b <= 0x4F then return band(4 + l + 3, 0xFFFFC) end
+    if b <= 3 and l % 4 == 0 and (avail < 8 or tvb(off + 4, 4):uint() == STUN_COOKIE) then
+        return 20 + l
+    end
+    return 0
+end
+
+local function turn_tcp_plausible(tvb, off)
+    local n = turn_tcp_msg_len(tvb, off)
+    local avail = tvb:len() - off
+    if n == 0 then return false end
+    if tvb(off, 1):uint() <= 3 and avail < 8 then return false end
+    if n == avail then return true end
+    return n < avail and turn_tcp_msg_len(tvb, off + n) ~= 0 and
+           (avail - n < 8 or tvb(off + n, 1):uint() > 3 or
+            tvb(off + n + 4, 4):uint() == STUN_COOKIE)
+end
+
+local turn_tcp_len = protect("tcp_pdu_len", function(tvb, pinfo, offset)
+    local n = turn_tcp_msg_len(tvb, offset)
+    local avail = tvb:len() - offset
+    if n ~= 0 and (offset == 0 or turn_tcp_plausible(tvb, offset) or
+                   tvb(offset, 1):uint() >= 0x40) then
+        return n
+    end
+    for i = 1, avail - 4 do
+        if turn_tcp_plausible(tvb, offset + i) then return i end
+    end
+    return avail > 0 and avail or 1
+end, 4, "")
+
+local turn_tcp_pdu = protect("tcp_pdu", function(tvb, pinfo, tree)
+    local n = turn_tcp_msg_len(tvb, 0)
+    if n == 0 or tvb:reported_len() ~= n then
+        local ti = tree:add(webrtc, tvb())
+        ti:set_generated()
+        ti:set_text(string.format("WebRTC: %d bytes of TURN over TCP skipped: not at a message "
+            .. "boundary (a gap in the TCP stream before them); resynchronised at the next "
+            .. "message", tvb:reported_len()))
+        return tvb:len()
+    end
+    local len = n
+    if tvb(0, 1):uint() >= 0x40 then len = 4 + tvb(2, 2):uint() end
+    call("stun-udp", tvb(0, math.min(len, tvb:len())):tvb(), pinfo, tree)
+    return tvb:len()
+end, 0, "tpt")
+
+local function conversation_turn_tcp(tvb, pinfo, tree)
+    dissect_tcp_pdus(tvb, tree, 4, turn_tcp_len, turn_tcp_pdu, true)
+    return tvb:len()
+end
+
+-- This TCP connection is framed as TURN over TCP by us from now on.
+local function take_turn_tcp(pinfo)
+    if pinfo.visited or pinfo.port_type ~= PT_TCP then return end
+    local f = flow_get(pinfo, false, true)
+    if not f or f.tcp_turn then return end
+    f.tcp_turn = true
+    pinfo.conversation = webrtc
+end
+
 local heur_tcp = protect("heur_tcp", function(tvb, pinfo, tree)
     local captured = tvb:len()
+    -- An Allocate request in TURN-TCP framing at the start of the stream.
+    if captured >= 20 and tvb(0, 2):uint() == 0x0003 and tvb(4, 4):uint() == STUN_COOKIE and
+       tvb(2, 2):uint() % 4 == 0 and 20 + tvb(2, 2):uint() >= captured then
+        take_turn_tcp(pinfo)
+        conversation_turn_tcp(tvb, pinfo, tree)
+        return true
+    end
     if captured < 3 then return false end
     local b = tvb(2, 1):uint()
     if b > 3 and (b < 20 or b > 25) then return false end
     local len = tvb(0, 2):uint()
-    if len < 13 or captured < 2 + len then return false end
+    if len < 13 then return false end
+    if captured < 2 + len then
+        -- The first message split over segments: a valid STUN header is
+        -- enough, TCP reassembles the rest (DTLS waits for the record).
+        if b <= 3 and captured >= 10 and band(b, 0xC0) == 0 and
+           tvb(6, 4):uint() == STUN_COOKIE and tvb(4, 2):uint() + 20 == len and
+           pinfo.can_desegment > 0 then
+            if not pinfo.visited then pinfo.conversation = webrtc end
+            conversation_tcp(tvb, pinfo, tree)
+            return true
+        end
+        return false
+    end
     local p = tvb:raw(2, len)
     local ok
     if b <= 3 then ok = stun_valid(p, len, false) else ok = dtls_valid(p, len) end
@@ -1272,7 +1363,11 @@ end, false, "tpt")
 -- One dissector for the conversations we take: UDP datagrams go to the
 -- demultiplexer, TCP streams to the RFC 4571 framing.
 webrtc.dissector = protect("dissector", function(tvb, pinfo, tree)
-    if pinfo.port_type == PT_TCP then return conversation_tcp(tvb, pinfo, tree) end
+    if pinfo.port_type == PT_TCP then
+        local f = flow_get(pinfo, false, false)
+        if f and f.tcp_turn then return conversation_turn_tcp(tvb, pinfo, tree) end
+        return conversation_tcp(tvb, pinfo, tree)
+    end
     return conversation_udp(tvb, pinfo, tree)
 end, 0, "tpt")
 
@@ -1299,6 +1394,7 @@ local heur_turn = protect("heur_stun", function(tvb, pinfo, tree)
     if not f then return false end
     if f.turn_channel == 0 then f.turn_channel = turn_channel_of(tvb) end
     local ret = demux_payload(tvb, pinfo, tree, f)
+    if ret > 0 and pt == PT_TCP then take_turn_tcp(pinfo) end
     if ret > 0 and f.media_frame ~= 0 and not pinfo.visited and pt == PT_UDP then
         -- The client<->server 5-tuple must come to us first as well.
         local outer = flow_get(pinfo, false, true)
@@ -1375,7 +1471,7 @@ for _, name in ipairs({ "stun", "dtls", "zrtp", "rtp", "rtcp", "srtcp", "sip", "
     "rtcp.pt", "srtcp.e", "sip.Call-ID", "sdp.connection_info.address", "sdp.media.port",
     "tls.handshake.extensions_server_name", "x509af.serialNumber", "rtcp.sdes.type",
     "rtcp.sdes.text", "rtp.ext.profile", "rtcp.rtpfb.fmt", "rtcp.psfb.fmt",
-    "x509sat.printableString", "x509sat.uTF8String" }) do
+    "x509sat.printableString", "x509sat.uTF8String", "tls.record.content_type" }) do
     F[name] = field(name)
 end
 -- The display filter a summary listener uses: true for every frame, naming
@@ -1632,7 +1728,9 @@ local function facts_of(pinfo, tvb)
         read_sip(f)
     end
     read_fingerprints(f, sh)
-    if present("tls") then
+    -- A TLS record in this frame (not a segment whose record TLS is still
+    -- reassembling: webrtc-facts.c)
+    if present("tls") and present("tls.record.content_type") then
         f.contents = bor(f.contents, CC.TLS)
         local sni = first("tls.handshake.extensions_server_name")
         f.tls_sni = sni and sni.value

@@ -535,6 +535,8 @@ webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     if (!PINFO_FD_VISITED(pinfo) && !f->turn_channel)
         f->turn_channel = turn_channel_of(tvb);
     ret = webrtc_demux_payload(tvb, pinfo, tree, f);
+    if (ret > 0 && pinfo->ptype == PT_TCP)
+        webrtc_tcp_take_turn(pinfo); /* TURN-TCP: our framing from now on (webrtc-tcp.c) */
     if (ret > 0 && f->media_frame && !PINFO_FD_VISITED(pinfo) && pinfo->ptype == PT_UDP) {
         /* The relayed media is set up on the client<->server 5-tuple, so
          * that 5-tuple must come to us first as well (otherwise UDP would

@@ -36,6 +36,7 @@ enum {
     F_SIP_CALL_ID, F_SDP_CONN_ADDR, F_SDP_MEDIA_PORT,
     F_TLS_SNI, F_X509_SERIAL, F_SDES_TYPE, F_SDES_TEXT,
     F_RTP_EXT_PROFILE, F_RTPFB_FMT, F_PSFB_FMT, F_X509_PRINTABLE, F_X509_UTF8,
+    F_TLS_RECORD,
     F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
@@ -50,7 +51,7 @@ static const char *const field_names[F_COUNT] = {
     "tls.handshake.extensions_server_name", "x509af.serialNumber", "rtcp.sdes.type",
     "rtcp.sdes.text",
     "rtp.ext.profile", "rtcp.rtpfb.fmt", "rtcp.psfb.fmt", "x509sat.printableString",
-    "x509sat.uTF8String",
+    "x509sat.uTF8String", "tls.record.content_type",
 };
 static int field_id[F_COUNT];
 
@@ -741,7 +742,9 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         read_sip(tree, f);
     }
     read_fingerprints(tree, f, layers);
-    if (HAS(layers, L_TLS)) {
+    /* A TLS record in this frame: on the first pass TLS is also among the
+     * layers of a segment whose record it is still reassembling. */
+    if (HAS(layers, L_TLS) && first(tree, F_TLS_RECORD)) {
         f->contents |= WRTC_C_TLS;
         f->tls_sni = sval(first(tree, F_TLS_SNI));
     }

@@ -240,6 +240,8 @@ def verify(gt, ts=None):
         taddr = ["ip.src", "ipv6.src", transport + ".srcport",
                  "ip.dst", "ipv6.dst", transport + ".dstport"]
         extra = da + [a for p in ports for a in ("-d", "%s.port==%d,stun" % (transport, p))]
+        extra += gt.get("tshark_options", [])   # e.g. out-of-order TCP reassembly
+
         rows = ts.fields(cap, taddr + ["data.data"],
                          "!icmp && %s && stun && data.data" % transport, extra=extra)
         for r in rows:

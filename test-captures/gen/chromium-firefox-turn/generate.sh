@@ -19,11 +19,15 @@ TURN_TRANSPORT=${TURN_TRANSPORT:-udp}
 case "$TURN_TRANSPORT" in
 udp) NAME=chromium-firefox-turn; TAG=h18-cft ;;
 tcp) NAME=chromium-firefox-turn-tcp; TAG=h18-cftt ;;
-*) echo "TURN_TRANSPORT must be udp or tcp" >&2; exit 2 ;;
+tcp-loss) NAME=chromium-firefox-turn-tcp-loss; TAG=h18-cftl ;;
+*) echo "TURN_TRANSPORT must be udp, tcp or tcp-loss" >&2; exit 2 ;;
 esac
+LOSS=0
+if [ "$TURN_TRANSPORT" = tcp-loss ]; then TURN_TRANSPORT=tcp; LOSS=1; fi
 CALL_SECONDS=${CALL_SECONDS:-10}
 BITRATE=${BITRATE:-150000}
-CHR_MTU=${CHR_MTU:-300}
+TURN_MSS=${TURN_MSS:-208}       # tcp only: MSS of the Chromium <-> coturn connection
+TCP_LOSS_PERMILLE=${TCP_LOSS_PERMILLE:-$((LOSS ? 10 : 0))}   # tcp-loss: 10
 PY=/usr/bin/python3
 FF=/usr/lib/firefox-esr/firefox-esr
 CHR_BIN=/usr/lib/chromium/chromium
@@ -31,7 +35,7 @@ SRV=203.0.113.1            # coturn and the page server
 CHR=192.0.2.10             # Chromium's host
 FFA=198.51.100.10          # Firefox's host
 PORT=8443
-TURN_PORT=3478
+TURN_PORT=${TURN_PORT:-3478}
 TURN_USER=wrtc
 TURN_PASS=wrtc-secret
 TURN_REALM=wrtc.example
@@ -40,7 +44,7 @@ NS_SRV=$TAG-srv NS_CHR=$TAG-chr NS_FF=$TAG-ff
 [ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
 # shellcheck source=../lib/netns.sh
 source "$HERE/../lib/netns.sh"
-wrtc_install --with-recommends chromium firefox-esr coturn libnss3-tools tshark openssl python3 iproute2
+wrtc_install --with-recommends chromium firefox-esr coturn libnss3-tools tshark openssl python3 iproute2 ethtool nftables
 wrtc_workdir "wrtc-$NAME"
 
 # --- certificates: a throw-away CA (trusted by Firefox's profile) and the
@@ -67,14 +71,44 @@ wrtc_ns_create "$NS_SRV"
 wrtc_ns_create "$NS_CHR"
 wrtc_ns_create "$NS_FF"
 ip netns exec "$NS_SRV" ip addr add "$SRV/32" dev lo
-wrtc_veth "$NS_SRV" veth-chr-s 192.0.2.1/24 "$NS_CHR" veth-chr "$CHR/24"
 wrtc_veth "$NS_SRV" veth-ff-s 198.51.100.1/24 "$NS_FF" veth-ff "$FFA/24"
-ip netns exec "$NS_CHR" ip route add default via 192.0.2.1
 ip netns exec "$NS_FF" ip route add default via 198.51.100.1
-if [ "$TURN_TRANSPORT" = tcp ]; then
-    # Small TCP segments between Chromium and coturn (MSS = MTU - 40).
-    ip netns exec "$NS_SRV" ip link set veth-chr-s mtu "$CHR_MTU"
-    ip netns exec "$NS_CHR" ip link set veth-chr mtu "$CHR_MTU"
+if [ "$TURN_TRANSPORT" = udp ]; then
+    wrtc_veth "$NS_SRV" veth-chr-s 192.0.2.1/24 "$NS_CHR" veth-chr "$CHR/24"
+    ip netns exec "$NS_CHR" ip route add default via 192.0.2.1
+else
+    # Chromium reaches the server through a router namespace that clamps
+    # the MSS of the Chromium <-> coturn connection to $TURN_MSS (its SYN and
+    # SYN-ACK; the HTTPS signaling keeps its MSS) and drops
+    # TCP_LOSS_PERMILLE of its data segments: a segment lost from Chromium
+    # to the server reaches the server's capture only as the later
+    # retransmission, after the segments that followed it (out of order),
+    # as on a lossy path.
+    NS_RT=$TAG-rt
+    wrtc_ns_create "$NS_RT"
+    wrtc_veth "$NS_RT" veth-rt-c 192.0.2.1/25 "$NS_CHR" veth-chr "$CHR/25"
+    wrtc_veth "$NS_RT" veth-rt-s 192.0.2.129/25 "$NS_SRV" veth-chr-s 192.0.2.130/25
+    ip netns exec "$NS_CHR" ip route add default via 192.0.2.1
+    ip netns exec "$NS_SRV" ip route add 192.0.2.0/25 via 192.0.2.129
+    ip netns exec "$NS_RT" ip route add "$SRV/32" via 192.0.2.130
+    ip netns exec "$NS_RT" sysctl -q -w net.ipv4.ip_forward=1
+    # Offloads off: with TSO/GSO/GRO a veth carries (and dumpcap records)
+    # segments of up to 64 KiB whatever the MSS.
+    for x in "$NS_SRV veth-chr-s" "$NS_CHR veth-chr" "$NS_RT veth-rt-c" "$NS_RT veth-rt-s"; do
+        set -- $x
+        ip netns exec "$1" ethtool -K "$2" tso off gso off gro off tx off >/dev/null 2>&1 || true
+    done
+    ip netns exec "$NS_RT" nft -f - <<NFT
+table inet h18tcp {
+    chain fw {
+        type filter hook forward priority 0;
+        tcp dport $TURN_PORT tcp flags syn tcp option maxseg size set $TURN_MSS
+        tcp sport $TURN_PORT tcp flags syn tcp option maxseg size set $TURN_MSS
+        tcp dport $TURN_PORT tcp flags & (syn | fin | rst) == 0 numgen random mod 1000 < $TCP_LOSS_PERMILLE drop
+        tcp sport $TURN_PORT tcp flags & (syn | fin | rst) == 0 numgen random mod 1000 < $TCP_LOSS_PERMILLE drop
+    }
+}
+NFT
 fi
 
 # coturn: long-term credentials, UDP relays on $SRV; with tcp also TCP clients.
@@ -142,4 +176,15 @@ COTURN_VERSION=$(turnserver --version 2>/dev/null | head -1 | tr -d '[:space:]')
     --software "chromium=$CHROMIUM_VERSION" --software "firefox-esr=$FF_VERSION" \
     --software "coturn=$COTURN_VERSION" --chromium-transport "$TURN_TRANSPORT" \
     --out "$WORK/out.json" --record-dir "$TC/gen/$NAME/last-run"
-wrtc_verify_install "$REPO" "$NAME" "$WORK/capture.pcapng" "$WORK/out.json" 3000000
+if [ "$LOSS" = 1 ]; then
+    # Not one of the suite's per-capture tests (Wireshark reads it right only
+    # with its tshark_options): test-captures/tcp-loss/, checked by
+    # tests/capture/test_tcp_framing.py (which runs the same verification).
+    grep -q tcp.reassemble_out_of_order "$WORK/out.json" || { echo "no segment was reordered" >&2; exit 1; }
+    mkdir -p "$TC/tcp-loss"
+    install -m 0644 "$WORK/capture.pcapng" "$TC/tcp-loss/$NAME.pcapng"
+    install -m 0644 "$WORK/out.json" "$TC/tcp-loss/$NAME.json"
+    echo "wrote $TC/tcp-loss/$NAME.pcapng and $NAME.json" >&2
+else
+    wrtc_verify_install "$REPO" "$NAME" "$WORK/capture.pcapng" "$WORK/out.json" 3000000
+fi

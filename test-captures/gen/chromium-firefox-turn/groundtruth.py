@@ -90,23 +90,52 @@ def read_packets(pcap):
 def tcp_messages(segments):
     """TURN over TCP (RFC 8656 §12.5, RFC 6062): STUN messages and
     ChannelData, each padded to 4 bytes, in one direction's byte stream.
-    segments: [(frame, seq, payload)] in capture order. Returns
-    [(frame of the message's last byte, message bytes)]."""
-    data, ends, nxt = bytearray(), [], None
+    segments: [(frame, seq, payload)] in capture order, possibly out of
+    order (a lost segment's retransmission captured after the segments that
+    followed it) and with retransmissions. Returns
+    ([(frame in which the message is complete, message bytes, reordered,
+    copies: how many retransmitted segments repeat the whole message)],
+    number of segments captured out of order):
+    reordered is True when a byte of the message arrived in a segment
+    captured after a segment with later sequence numbers (out of order)."""
+    got = {}              # seq -> (frame, payload, out of order)
+    top = None
+    have = []             # byte ranges captured so far
+    dups = []             # (seq, end) of segments that repeat captured bytes only
     for frame, seq, pay in segments:
         if not pay:
             continue
-        if nxt is None:
-            nxt = seq
-        if seq + len(pay) <= nxt:
-            continue                      # retransmission of bytes we have
-        if seq > nxt:
-            fail("TCP gap at frame %d (seq %d, expected %d)" % (frame, seq, nxt))
-        pay = pay[nxt - seq:]
-        data += pay
-        nxt += len(pay)
-        ends.append((len(data), frame))
-    msgs, off, ei = [], 0, 0
+        if any(a <= seq and seq + len(pay) <= b for a, b in have):
+            dups.append((seq, seq + len(pay)))
+        got.setdefault(seq, []).append((frame, pay, top is not None and seq < top))
+        top = max(top or 0, seq + len(pay))
+        have.append((seq, seq + len(pay)))
+        have.sort()
+        merged = []
+        for a, b in have:
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        have = merged
+    start = min(got)
+    data, frame_of, late_of = bytearray(), [], []
+    pos = start
+    used_late = set()
+    for seq in sorted(got):
+        for frame, pay, late in got[seq]:
+            if seq + len(pay) <= pos:
+                continue              # bytes we have: a retransmission
+            if seq > pos:
+                fail("TCP hole at seq %d (have up to %d)" % (seq, pos))
+            part = pay[pos - seq:]
+            if late:
+                used_late.add(frame)
+            data += part
+            frame_of += [frame] * len(part)
+            late_of += [late] * len(part)
+            pos += len(part)
+    msgs, off = [], 0
     while off + 4 <= len(data):
         if data[off] < 0x40:
             n = 20 + struct.unpack("!H", data[off + 2:off + 4])[0]
@@ -115,16 +144,15 @@ def tcp_messages(segments):
             n += -n % 4
         if off + n > len(data):
             break
-        while ends[ei][0] < off + n:
-            ei += 1
         m = bytes(data[off:off + n])
         if m[0] >= 0x40:
             m = m[:4 + struct.unpack("!H", m[2:4])[0]]
-        msgs.append((ends[ei][1], m))
+        copies = sum(1 for a, b in dups if a <= start + off and start + off + n <= b)
+        msgs.append((max(frame_of[off:off + n]), m, any(late_of[off:off + n]), copies))
         off += n
     if off != len(data):
         fail("TCP stream ends inside a message (%d of %d bytes framed)" % (off, len(data)))
-    return msgs
+    return msgs, len(used_late)
 
 
 def main():
@@ -206,7 +234,7 @@ def main():
             if tr == "tcp":
                 tcp_dirs[(s, d)].append((frame, seq, pay))
             elif pay:
-                messages.append((frame, tr, s, d, pay))
+                messages.append((frame, tr, s, d, pay, False, 0))
         elif s.rsplit(":", 1)[0] == turn_ip and d.rsplit(":", 1)[0] == turn_ip:
             fl["role"] = "turn-relay"
             cls, rtp = inner_class(pay)
@@ -223,11 +251,17 @@ def main():
                 fl["contents"].add("tls" if pay[0] == 0x16 else "other")
         else:
             fail("frame %d: flow %s -> %s is none of the call's" % (frame, s, d))
+    reordered = collections.Counter()   # (ssrc, pt, "src -> dst"): RTP in reordered bytes
+    retransmitted = collections.Counter()  # (ssrc, pt, "src -> dst"): copies in retransmissions
+    reordered_segments = collections.Counter()
     for (s, d), segs in tcp_dirs.items():
-        for frame, m in tcp_messages(segs):
-            messages.append((frame, "tcp", s, d, m))
+        msgs, n_late = tcp_messages(segs)
+        # segments whose bytes arrived after later ones (not duplicates)
+        reordered_segments[tuple(sorted((s, d)))] += n_late
+        for frame, m, late, copies in msgs:
+            messages.append((frame, "tcp", s, d, m, late, copies))
     turn_methods, channel_ids = set(), set()
-    for frame, tr, s, d, m in messages:
+    for frame, tr, s, d, m, late, copies in messages:
         fl = flow_of(tr, s, d)
         fl["role"] = "client-turn"
         inner = None
@@ -255,6 +289,9 @@ def main():
             if rtp:
                 streams[(rtp[0], rtp[1], "%s -> %s" % (s, d))] += 1
                 note_rtp(frame, "%s -> %s" % (s, d), inner)
+                if late:
+                    reordered[(rtp[0], rtp[1], "%s -> %s" % (s, d))] += 1
+                retransmitted[(rtp[0], rtp[1], "%s -> %s" % (s, d))] += copies
     for fl in flows.values():
         c = fl["contents"]
         c.discard("empty")
@@ -285,13 +322,14 @@ def main():
         st = {"ssrc": "0x%08x" % ssrc, "pt": pt, "media": snd["media"],
               "codec": enc.lower() if kind == "rtx" else enc, "kind": kind,
               "encrypted": True, "flow": flow, "packets": n}
-        # An RTX SSRC that only sent padding (P bit on every packet) before
-        # its media SSRC's first packet on this flow: bandwidth probes,
-        # with no media timestamps to follow (GROUND-TRUTH.md, probe_only).
-        prim = snd["primary"]
-        if prim and (ssrc, flow) not in unpadded and \
-                last_frame[(ssrc, flow)] < first_frame.get((prim, flow), 1 << 62):
+        # An RTX SSRC that only sent padding on this flow (the P bit on
+        # every packet): bandwidth probes (GROUND-TRUTH.md, probe_only).
+        if snd["primary"] and (ssrc, flow) not in unpadded:
             st["probe_only"] = True
+        if reordered[(ssrc, pt, flow)]:
+            st["tcp_reordered"] = reordered[(ssrc, pt, flow)]
+        if retransmitted[(ssrc, pt, flow)]:
+            st["tcp_retransmitted"] = retransmitted[(ssrc, pt, flow)]
         out_streams.append(st)
         per_ssrc_leg[(ssrc, flow)] += n
     for ssrc, snd in senders.items():
@@ -336,6 +374,8 @@ def main():
         flow_list.append({"a": fl["a"], "b": fl["b"], "transport": fl["transport"],
                           "role": fl["role"], "contents": [c for c in order if c in fl["contents"]],
                           "packets": fl["packets"]})
+        if reordered_segments[(fl["a"], fl["b"])]:
+            flow_list[-1]["tcp_reordered_segments"] = reordered_segments[(fl["a"], fl["b"])]
     event_pts = sorted({pt for sdp in (answer,) for s in sdp["sections"]
                         for pt, enc in s["rtpmap"].items() if codec_kind(enc) == "event"})
     sw = dict(x.split("=", 1) for x in a.software)
@@ -350,6 +390,10 @@ def main():
         "allocation; %s, Firefox uses Send/Data indications over UDP; relay<->relay leg on the "
         "server's lo; audio+video both ways, BUNDLE, rtcp-mux, DTLS 1.3; offer/answer over HTTPS "
         "to %s; captured on the server (both veths and lo)" % (a.turn, how, a.signaling))
+    if any(reordered_segments.values()):
+        # Wireshark 4.0 puts segments captured out of order back in
+        # sequence only with this preference (off by default)
+        gt["tshark_options"] = ["-o", "tcp.reassemble_out_of_order:TRUE"]
     gt["calls"] = [{
         "id": "call-1",
         "description": "Chromium <-> coturn <-> Firefox, relay-only, audio+video",
