@@ -36,6 +36,7 @@ gint ett_webrtc_session = -1;
 gint ett_webrtc = -1;
 
 expert_field ei_webrtc_rtp_detected = EI_INIT;
+expert_field ei_webrtc_media_transport = EI_INIT;
 expert_field ei_webrtc_rtcp_mux = EI_INIT;
 expert_field ei_webrtc_rtcp_paired = EI_INIT;
 expert_field ei_webrtc_event_accepted = EI_INIT;
@@ -181,6 +182,9 @@ void proto_register_webrtc(void)
         { &ei_webrtc_rtp_detected,
           { "webrtc.rtp.detected", PI_PROTOCOL, PI_CHAT,
             "RTP detected without signaling", EXPFILL } },
+        { &ei_webrtc_media_transport,
+          { "webrtc.flow.claimed", PI_PROTOCOL, PI_CHAT,
+            "Media transport found by its context (ICE, DTLS, ZRTP or TURN)", EXPFILL } },
         { &ei_webrtc_rtcp_mux,
           { "webrtc.rtcp.mux", PI_PROTOCOL, PI_CHAT,
             "RTCP multiplexed on RTP port (RFC 5761)", EXPFILL } },
@@ -282,6 +286,7 @@ void proto_reg_handoff_webrtc(void)
     webrtc_handles.rtp = find_dissector_add_dependency("rtp", proto_webrtc);
     webrtc_handles.rtcp = find_dissector_add_dependency("rtcp", proto_webrtc);
     webrtc_srtcp_init();
+    webrtc_rtp_handoff();
     webrtc_srtp_handoff();
     webrtc_srtp_keys_handoff();
     webrtc_facts_handoff();
@@ -293,6 +298,15 @@ void proto_reg_handoff_webrtc(void)
      * rejects on the first byte before doing any work (README.heuristic). */
     heur_dissector_add("udp", webrtc_heur_udp, "WebRTC/RTP demultiplexer over UDP",
                        "webrtc_udp", proto_webrtc, HEURISTIC_ENABLE);
+    /* UDP offers a 5-tuple to the dissector of its port before any
+     * heuristic, and 3478 (STUN/TURN, RFC 8489 §18.6) is Wireshark's STUN:
+     * the TURN messages of a client<->server 5-tuple would reach the
+     * plugin only once media inside them was seen. The demultiplexer takes
+     * the port and hands every STUN message on to Wireshark's STUN
+     * dissector, so a relayed flow is claimed on its first TURN message,
+     * also when the capture cut its DATA attribute away. */
+    dissector_add_uint("udp.port", 3478,
+                       create_dissector_handle(webrtc_dissect_turn_port, proto_webrtc));
     heur_dissector_add("tcp", webrtc_heur_tcp, "WebRTC ICE-TCP (RFC 6544, RFC 4571 framing)",
                        "webrtc_tcp", proto_webrtc, HEURISTIC_ENABLE);
     heur_dissector_add("stun", webrtc_heur_turn, "WebRTC/RTP demultiplexer inside TURN",

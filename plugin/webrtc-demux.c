@@ -84,44 +84,114 @@ static proto_tree *add_webrtc_tree(tvbuff_t *tvb, proto_tree *tree, wrtc_class_t
     return st;
 }
 
-/* SRTP or RTP for a flow about to be claimed (first pass). Returns FALSE
- * while the evidence is not in yet. */
-static gboolean decide_srtp(webrtc_flow_t *f, const guint8 *payload, size_t len,
-                            const char **why)
+/* Note a valid STUN message for the facts postdissector. */
+static void note_stun_packet(packet_info *pinfo, const guint8 *p, size_t len, size_t wire)
+{
+    webrtc_stun_pkt_t *k = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_STUN);
+    uint16_t m = wrtc_stun_method(p, len);
+    if (!k) {
+        k = wmem_new0(pinfo->pool, webrtc_stun_pkt_t);
+        p_set_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_STUN, k);
+    }
+    /* Class bits C1 (0x0100) and C0 (0x0010) both 0: a request. */
+    if (m == WRTC_STUN_BINDING && !(p[0] & 0x01) && !(p[1] & 0x10))
+        k->binding_request = TRUE;
+    if (wrtc_stun_method_is_turn(m))
+        k->turn = TRUE;
+    if (len < wire || len < 20)
+        k->cut = TRUE;
+    if ((m == WRTC_STUN_SEND || m == WRTC_STUN_DATA) && !(p[0] & 0x01) && (p[1] & 0x10) &&
+        len < wire) {
+        size_t off, dlen;
+        if (!wrtc_stun_data_attr(p, len, wire, &off, &dlen) || off + 20 > len)
+            k->relay_cut = TRUE;   /* not even a relayed STUN header is there */
+    }
+}
+
+/* A Send or Data indication the snaplen cut (RFC 8656 §10-11): Wireshark's
+ * STUN dissector stops at the cut and never offers the relayed datagram to
+ * the TURN heuristics, so the part of its DATA attribute that was captured
+ * is demultiplexed here (the ICE checks relayed inside it, say). */
+static void relay_cut_indication(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                 const guint8 *p, size_t len, size_t wire)
+{
+    uint16_t m = wrtc_stun_method(p, len);
+    size_t off, dlen;
+    tvbuff_t *data;
+    if ((m != WRTC_STUN_SEND && m != WRTC_STUN_DATA) || (p[0] & 0x01) || !(p[1] & 0x10) ||
+        !wrtc_stun_data_attr(p, len, wire, &off, &dlen) || off >= len || dlen == 0)
+        return;
+    data = tvb_new_subset_length_caplen(tvb, (gint)off, (gint)MIN(len - off, dlen), (gint)dlen);
+    webrtc_heur_turn(data, pinfo, tree, NULL);
+}
+
+/* The claim, once, on the frame that made it: a media transport found by
+ * its context, or RTP found without any signaling. */
+static void add_claim_expert(packet_info *pinfo, proto_item *ti, const webrtc_flow_t *f)
+{
+    if (!f->media_frame || pinfo->num != f->media_frame || !ti)
+        return;
+    if (f->reason == WEBRTC_REASON_CORROBORATED || f->reason == WEBRTC_REASON_SRTP_KEY)
+        expert_add_info_format(pinfo, ti, &ei_webrtc_rtp_detected,
+                               "RTP detected without signaling: %s", f->evidence);
+    else if (!f->is_rtcp_only)
+        expert_add_info_format(pinfo, ti, &ei_webrtc_media_transport,
+                               "Media transport: %s", f->evidence);
+}
+
+/* SRTP or RTP, from the context of the flow (first pass). TRUE when that
+ * decides it; the payloads may still decide later (judge_payloads). */
+static gboolean srtp_from_context(const webrtc_flow_t *f, gboolean *srtp, const char **why)
 {
     if (f->dtls_frame) {
         /* RFC 5764 §4.1: DTLS on the media 5-tuple keys SRTP. */
-        f->srtp = TRUE;
+        *srtp = TRUE;
         *why = "DTLS-SRTP";
         return TRUE;
     }
     if (f->zrtp_frame) {
-        f->srtp = TRUE; /* RFC 6189 §4.6.4: ZRTP keys SRTP */
+        *srtp = TRUE;            /* RFC 6189 §4.6.4: ZRTP keys SRTP */
         *why = "ZRTP";
         return TRUE;
     }
     if (!webrtc_prefs.judge_srtp) {
-        f->srtp = FALSE;
+        *srtp = FALSE;
         *why = "payload judging off";
         return TRUE;
+    }
+    return FALSE;
+}
+
+/* Feed the SRTP judgement of a flow whose SRTP/RTP is not decided yet with
+ * the captured payload bytes of one RTP packet; decide when enough are in. */
+static void judge_payloads(packet_info *pinfo, webrtc_flow_t *f, const guint8 *payload,
+                           size_t captured)
+{
+    gboolean srtp;
+    const char *why;
+    if (f->srtp_decided)
+        return;
+    if (srtp_from_context(f, &srtp, &why)) {
+        webrtc_flow_decide_srtp(pinfo, f, srtp, why);
+        return;
     }
     if (!f->entropy) {
         f->entropy = wmem_new(wmem_file_scope(), wrtc_entropy_t);
         wrtc_entropy_init(f->entropy);
     }
-    wrtc_entropy_add(f->entropy, payload, len);
+    wrtc_entropy_add(f->entropy, payload, captured);
     if (!wrtc_entropy_ready(f->entropy))
-        return FALSE;
-    f->srtp = wrtc_entropy_looks_encrypted(f->entropy);
-    *why = f->srtp ? "payload bytes uniformly distributed" : "payload bytes not random";
-    return TRUE;
+        return;
+    srtp = wrtc_entropy_looks_encrypted(f->entropy);
+    webrtc_flow_decide_srtp(pinfo, f, srtp,
+                            srtp ? "payload bytes uniformly distributed" : "payload bytes not random");
 }
 
 static const char *context_evidence(const webrtc_flow_t *f)
 {
     if (f->inside_turn)
-        return wmem_strdup_printf(wmem_file_scope(), "relayed inside TURN%s",
-                                  f->dtls_frame ? " with DTLS" : "");
+        return wmem_strdup_printf(wmem_file_scope(), "relayed inside TURN (frame %u)%s",
+                                  f->first_frame, f->dtls_frame ? " with DTLS" : "");
     if (f->dtls_frame)
         return wmem_strdup_printf(wmem_file_scope(), "5-tuple carries DTLS (frame %u)",
                                   f->dtls_frame);
@@ -141,6 +211,25 @@ static webrtc_reason_t context_reason(const webrtc_flow_t *f)
     if (f->zrtp_frame)
         return WEBRTC_REASON_ZRTP;
     return WEBRTC_REASON_ICE;
+}
+
+/* First pass: a flow with context is claimed on its first context packet
+ * (ICE/STUN Binding, DTLS record, ZRTP, anything inside TURN), before any
+ * media, so that a one-pass run shows every media packet after it as
+ * RTP/RTCP; a context packet that decides SRTP (DTLS, ZRTP) decides it. A
+ * client<->TURN server 5-tuple carrying TURN methods is not a media
+ * transport itself: the media inside it is (its own flow, inside_turn). */
+static void claim_on_context(packet_info *pinfo, webrtc_flow_t *f)
+{
+    gboolean srtp;
+    const char *why;
+    if (PINFO_FD_VISITED(pinfo))
+        return;
+    if (srtp_from_context(f, &srtp, &why) && (f->dtls_frame || f->zrtp_frame || !f->media_frame))
+        webrtc_flow_decide_srtp(pinfo, f, srtp, why);
+    if (f->media_frame || (f->turn_methods && !f->inside_turn))
+        return;
+    webrtc_flow_claim_media(pinfo, f, context_reason(f), context_evidence(f));
 }
 
 /* Remember an RTP packet of a flow not yet claimed (bounded), except the
@@ -210,26 +299,13 @@ static void replay_rtp(packet_info *pinfo, webrtc_flow_t *f)
     f->pending_rtp = NULL;  /* file-scoped memory: released with the capture */
 }
 
-/* First pass, RTP-shaped packet on a flow not yet claimed: claim it when
- * the evidence is complete. */
+/* First pass, RTP-shaped packet on a flow not yet claimed (no context):
+ * claim it on the packet that completes the evidence. SRTP or RTP is
+ * judged afterwards and never delays the claim. */
 static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
-                         const guint8 *p, size_t len)
+                         const guint8 *p, const wrtc_rtp_hdr_t *h)
 {
-    wrtc_rtp_hdr_t h;
-    const char *srtp_why = NULL;
     double t = nstime_to_sec(&pinfo->abs_ts);
-
-    if (wrtc_rtp_parse(p, len, has_context(f) || f->srtp, &h) != WRTC_RTP_OK)
-        return;
-    if (has_context(f)) {
-        remember_rtp(pinfo, f, &h, TRUE);
-        if (!decide_srtp(f, p + h.header_len, h.payload_len, &srtp_why))
-            return;
-        webrtc_flow_claim_media(pinfo, f, context_reason(f),
-            wmem_strdup_printf(pinfo->pool, "%s; %s", context_evidence(f), srtp_why));
-        replay_rtp(pinfo, f);
-        return;
-    }
     {
         /* An SRTP key the user or the capture gave (SDES to another
          * address, the key table) whose HMAC/GCM tag verifies on this very
@@ -237,11 +313,11 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
          * first packet, without waiting for the headers to corroborate. */
         const char *key = webrtc_srtp_authenticates(tvb, pinfo);
         if (key) {
-            f->srtp = TRUE;
-            remember_rtp(pinfo, f, &h, TRUE);
-            webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_SRTP_KEY,
-                wmem_strdup_printf(pinfo->pool, "SSRC 0x%08x: SRTP authenticated with key from %s",
-                                   h.ssrc, key));
+            char *why = wmem_strdup_printf(pinfo->pool,
+                "SSRC 0x%08x: SRTP authenticated with key from %s", h->ssrc, key);
+            remember_rtp(pinfo, f, h, TRUE);
+            webrtc_flow_decide_srtp(pinfo, f, TRUE, why);
+            webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_SRTP_KEY, why);
             replay_rtp(pinfo, f);
             return;
         }
@@ -250,31 +326,44 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
         return;
     {
         int dir = webrtc_flow_dir(f, pinfo);
-        wrtc_track_result_t r = wrtc_track_update(&f->track[dir], &h, t);
+        wrtc_track_result_t r = wrtc_track_update(&f->track[dir], h,
+                                                  h->header_cut ? NULL : p + h->header_len,
+                                                  h->payload_captured, t);
         gboolean agreeing = r == WRTC_TRACK_AGREES || r == WRTC_TRACK_CORROBORATED;
-        remember_rtp(pinfo, f, &h, agreeing);
-        /* Payload statistics only for a candidate that already agrees:
-         * random datagrams never allocate them. */
-        if (agreeing)
-            (void)decide_srtp(f, p + h.header_len, h.payload_len, &srtp_why);
-        if (r == WRTC_TRACK_CORROBORATED && !f->corroborated_frame)
+        remember_rtp(pinfo, f, h, agreeing);
+        if (r == WRTC_TRACK_CORROBORATED) {
+            char ev[200];
+            wrtc_track_evidence(&f->track[dir], ev, sizeof ev);
             f->corroborated_frame = pinfo->num;
-        if (f->corroborated_frame && srtp_why) {
-            const wrtc_track_t *tr = &f->track[dir];
-            webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_CORROBORATED,
-                wmem_strdup_printf(pinfo->pool,
-                    "SSRC 0x%08x: %u packets in sequence, timestamps advancing at %u Hz; %s",
-                    tr->ssrc, tr->agreeing, tr->clock_rate, srtp_why));
+            webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_CORROBORATED, ev);
             replay_rtp(pinfo, f);
         }
     }
 }
 
+/* What the demultiplexer read of an RTP packet, for the facts
+ * postdissector: the header decides even where Wireshark's RTP dissector
+ * could not finish (a header-only capture). */
+static void note_rtp_packet(packet_info *pinfo, const webrtc_flow_t *f, const wrtc_rtp_hdr_t *h)
+{
+    webrtc_rtp_pkt_t *k = wmem_new0(pinfo->pool, webrtc_rtp_pkt_t);
+    size_t tag = f->srtp && f->srtp_info ? f->srtp_info->mki_len + f->srtp_info->auth_tag_len : 0;
+    k->ssrc = h->ssrc;
+    /* As Wireshark's RTP dissector counts a payload: SRTP without its
+     * MKI and tag (once known), plain RTP without its padding. */
+    k->payload_len = (guint32)(h->payload_len > tag ? h->payload_len - tag : 0);
+    k->srtp = f->srtp;
+    k->payload_captured = !h->header_cut && h->payload_captured > 0;
+    k->padding_known = !h->padding || f->srtp || !h->cut;
+    p_set_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC, k);
+}
+
 static int call_rtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_flow_t *f,
                      const guint8 *p, size_t len, proto_item *ti)
 {
+    size_t wire = tvb_reported_length(tvb);
     if (!PINFO_FD_VISITED(pinfo) && f->srtp &&
-        wrtc_rtcp_parse(p, len, NULL) == WRTC_RTCP_SRTCP)
+        wrtc_rtcp_parse(p, len, wire, NULL) == WRTC_RTCP_SRTCP)
         webrtc_flow_srtcp_layout(f, p, len);
     if (!f->is_rtcp_only && f->first_rtp_frame && !PINFO_FD_VISITED(pinfo) && !f->rtcp_mux_frame)
         f->rtcp_mux_frame = pinfo->num;
@@ -291,37 +380,22 @@ static int call_rtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc
         if (r >= 0)
             return r;
     }
-    if (!webrtc_srtcp_wireshark_can_show(f, p, len))
+    if (!webrtc_srtcp_wireshark_can_show(f, p, len, wire))
         return webrtc_srtcp_dissect(tvb, pinfo, tree, f);
     return call_dissector(webrtc_handles.rtcp, tvb, pinfo, tree);
 }
 
 static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_flow_t *f,
-                    const guint8 *p, size_t len, proto_item *ti)
+                    const guint8 *p, size_t len, const wrtc_rtp_hdr_t *hdr, proto_item *ti)
 {
-    wrtc_rtp_hdr_t h;
-    wrtc_rtp_status_t st = wrtc_rtp_parse(p, len, f->srtp, &h);
+    wrtc_rtp_hdr_t h = *hdr;
     wrtc_events_t *ev;
     tvbuff_t *plain = NULL;
     webrtc_srtp_state_t sst;
 
-    if (st != WRTC_RTP_OK) {
-        /* Cut by the capture's snaplen: not malformed; Wireshark's RTP
-         * dissector shows what is there and "[Packet size limited during
-         * capture]". */
-        if (len < tvb_reported_length(tvb))
-            return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
-        expert_add_info_format(pinfo, ti, &ei_webrtc_bad_header,
-                               "RTP-class packet on a media flow: %s", wrtc_rtp_status_name(st));
-        return 0;
-    }
     if (!PINFO_FD_VISITED(pinfo) && !f->first_rtp_frame)
         f->first_rtp_frame = pinfo->num;
-    {
-        guint32 *ssrc = wmem_new(pinfo->pool, guint32);
-        *ssrc = h.ssrc;
-        p_set_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC, ssrc);
-    }
+    note_rtp_packet(pinfo, f, &h);
     /* SRTP with a key: decrypted first, so that the RFC 4733 validation
      * below judges the plaintext (encrypted DTMF becomes readable). */
     if (f->srtp)
@@ -330,12 +404,14 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
         size_t dlen = tvb_captured_length(plain);
         const guint8 *dp = tvb_get_ptr(plain, 0, (gint)dlen);
         wrtc_rtp_hdr_t dh;
-        ev = wrtc_rtp_parse(dp, dlen, FALSE, &dh) == WRTC_RTP_OK
-           ? webrtc_flow_payload_type(pinfo, f, &dh, dp + dh.header_len, TRUE)
-           : webrtc_flow_payload_type(pinfo, f, &h, p + h.header_len, FALSE);
+        ev = wrtc_rtp_parse(dp, dlen, dlen, FALSE, &dh) == WRTC_RTP_OK
+           ? webrtc_flow_payload_type(pinfo, f, &dh, dp + dh.header_len, dh.payload_len, TRUE)
+           : webrtc_flow_payload_type(pinfo, f, &h, NULL, 0, FALSE);
     } else {
-        ev = webrtc_flow_payload_type(pinfo, f, &h, p + h.header_len, FALSE);
+        ev = webrtc_flow_payload_type(pinfo, f, &h, h.header_cut ? NULL : p + h.header_len,
+                                      h.payload_captured, FALSE);
     }
+    (void)len;
     if (ev && ev->decided_frame == pinfo->num) {
         if (ev->verdict == WRTC_EVENTS_YES)
             expert_add_info_format(pinfo, ti, &ei_webrtc_event_accepted,
@@ -349,15 +425,17 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
         webrtc_srtp_call_plain(plain, pinfo, tree, FALSE, f->dyn, "WebRTC");
         return (int)tvb_reported_length(tvb);
     }
-    return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
+    return webrtc_rtp_call_dissector(tvb, pinfo, tree, f, &h);
 }
 
-/* The demultiplexer proper. Returns the bytes consumed, 0 to reject. */
+/* The demultiplexer proper. Returns the bytes consumed, 0 to reject.
+ * Every decision reads the captured bytes and checks lengths against the
+ * length on the wire: a header-only capture (snaplen 64-300) decides as a
+ * full one does. */
 int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_flow_t *f)
 {
     size_t len = tvb_captured_length(tvb);
-    size_t rlen = tvb_reported_length(tvb);
-    gboolean whole = len == rlen;
+    size_t wire = tvb_reported_length(tvb);
     gboolean first_pass = !PINFO_FD_VISITED(pinfo);
     const guint8 *p;
     wrtc_class_t cls;
@@ -370,8 +448,9 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
 
     switch (cls) {
     case WRTC_CLASS_STUN:
-        if (!(whole ? wrtc_stun_valid(p, len, FALSE) : has_context(f)))
+        if (!wrtc_stun_valid(p, len, wire, FALSE))
             return 0;
+        note_stun_packet(pinfo, p, len, wire);
         if (first_pass) {
             if (!f->stun_frame)
                 f->stun_frame = pinfo->num;
@@ -379,57 +458,130 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                 f->turn_methods = TRUE;
             if (!f->inside_turn)
                 webrtc_flow_take_conversation(pinfo, f);
+            /* Claimed on an ICE check (or one whose attributes were cut):
+             * plain STUN (address discovery) is context for RTP that may
+             * follow, not a claim of its own. */
+            {
+                gboolean response = (p[0] & 0x01) != 0;
+                gboolean ice = wrtc_stun_ice(p, len, wire) != WRTC_STUN_PLAIN;
+                if (!response) {
+                    f->stun_requests = TRUE;
+                    f->stun_ice_requests |= ice;
+                } else {
+                    /* A response is what its request was (its own
+                     * attributes may be cut where the request's were not);
+                     * ICE answers on the request's 5-tuple (RFC 8445
+                     * §7.2.5.2.1), so a response whose request is not on
+                     * this 5-tuple (an RFC 5780 test answered from another
+                     * address) claims nothing. */
+                    ice = f->stun_requests && f->stun_ice_requests;
+                }
+                if (f->inside_turn || ice)
+                    claim_on_context(pinfo, f);
+            }
+            if (!f->inside_turn && webrtc_prefs.turn) {
+                /* A Send or Data indication relays a datagram (RFC 8656
+                 * §10-11): the relayed flow inside this 5-tuple starts
+                 * here, also when the capture cut its DATA attribute. */
+                uint16_t m = wrtc_stun_method(p, len);
+                if ((m == WRTC_STUN_SEND || m == WRTC_STUN_DATA) && (p[0] & 0x01) == 0 &&
+                    (p[1] & 0x10)) {
+                    webrtc_flow_t *inner = webrtc_flow_get(pinfo, TRUE, TRUE);
+                    if (inner)
+                        claim_on_context(pinfo, inner);
+                }
+            }
         }
         add_webrtc_tree(tvb, tree, cls, f, &ti);
+        add_claim_expert(pinfo, ti, f);
+        if (len < wire && !f->inside_turn)
+            relay_cut_indication(tvb, pinfo, tree, p, len, wire);
         return call_dissector(webrtc_handles.stun, tvb, pinfo, tree);
 
     case WRTC_CLASS_DTLS:
         /* A DTLS 1.3 unified header (first byte 32-63) only after a
          * handshake: syslog's "<" would pass otherwise. */
-        if (!(whole ? (wrtc_dtls_valid(p, len) && (f->dtls_frame || p[0] <= 25))
-                    : f->dtls_frame != 0))
+        if (!wrtc_dtls_valid(p, len, wire) || !(f->dtls_frame || p[0] <= 25))
             return 0;
         if (first_pass) {
             if (!f->dtls_frame)
                 f->dtls_frame = pinfo->num;
             if (!f->inside_turn)
                 webrtc_flow_take_conversation(pinfo, f);
+            claim_on_context(pinfo, f);
         }
         add_webrtc_tree(tvb, tree, cls, f, &ti);
+        add_claim_expert(pinfo, ti, f);
         return call_dissector(webrtc_handles.dtls, tvb, pinfo, tree);
 
     case WRTC_CLASS_ZRTP:
-        if (!(whole ? wrtc_zrtp_valid(p, len) : f->zrtp_frame != 0))
+        if (!wrtc_zrtp_valid(p, len, wire))
             return 0;
         if (first_pass) {
             if (!f->zrtp_frame)
                 f->zrtp_frame = pinfo->num;
             if (!f->inside_turn)
                 webrtc_flow_take_conversation(pinfo, f);
+            claim_on_context(pinfo, f);
         }
         add_webrtc_tree(tvb, tree, cls, f, &ti);
+        add_claim_expert(pinfo, ti, f);
         return call_dissector(webrtc_handles.zrtp, tvb, pinfo, tree);
 
     case WRTC_CLASS_CHANNELDATA:
         /* Only where TURN runs (the STUN dissector parses ChannelData and
          * offers its payload to the "stun" heuristics, i.e. back to us). */
-        if (f->inside_turn || !(f->turn_methods || f->stun_frame) ||
-            (whole && !wrtc_channeldata_valid(p, len, FALSE, NULL, NULL)))
+        if (f->inside_turn ||
+            !(f->turn_methods || f->stun_frame ||
+              p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_TURN_PORT)) ||
+            !wrtc_channeldata_valid(p, len, wire, FALSE, NULL, NULL))
             return 0;
         add_webrtc_tree(tvb, tree, cls, f, &ti);
         return call_dissector(webrtc_handles.stun, tvb, pinfo, tree);
 
-    case WRTC_CLASS_RTP:
-        if (first_pass && !f->media_frame && whole)
-            consider_rtp(tvb, pinfo, f, p, len);
-        if (!f->media_frame || f->is_rtcp_only)
+    case WRTC_CLASS_RTP: {
+        wrtc_rtp_hdr_t h;
+        if (f->is_rtcp_only)
             return 0;
-        if (!PINFO_FD_VISITED(pinfo) && f->inside_turn && !f->turn_media_frame)
+        /* The padding count is checked only on a flow known to be plain
+         * RTP: SRTP encrypts it (RFC 3711 §3.1), and before SRTP or RTP is
+         * decided the flow may be either. */
+        if (wrtc_rtp_parse(p, len, wire, f->srtp || !f->srtp_decided, &h) != WRTC_RTP_OK) {
+            if (!f->media_frame)
+                return 0;
+            add_webrtc_tree(tvb, tree, cls, f, &ti);
+            /* Its fixed header not captured (snaplen): not malformed;
+             * Wireshark's RTP dissector shows what is there and "[Packet
+             * size limited during capture]". */
+            if (len < 12 && wire >= 12)
+                return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
+            /* An RTP-class datagram on a media flow whose header is wrong. */
+            expert_add_info_format(pinfo, ti, &ei_webrtc_bad_header,
+                                   "RTP-class packet on a media flow: %s",
+                                   wrtc_rtp_status_name(wrtc_rtp_parse(p, len, wire,
+                                                                       f->srtp, NULL)));
+            return 0;
+        }
+        if (first_pass && !f->media_frame) {
+            if (has_context(f))
+                claim_on_context(pinfo, f);
+            else
+                consider_rtp(tvb, pinfo, f, p, &h);
+        }
+        if (!f->media_frame)
+            return 0;
+        if (first_pass && !f->srtp_decided) {
+            const char *key = f->srtp ? NULL : webrtc_srtp_authenticates(tvb, pinfo);
+            if (key)
+                webrtc_flow_decide_srtp(pinfo, f, TRUE, wmem_strdup_printf(pinfo->pool,
+                    "SSRC 0x%08x: SRTP authenticated with key from %s", h.ssrc, key));
+            else if (!h.header_cut)
+                judge_payloads(pinfo, f, p + h.header_len, h.payload_captured);
+        }
+        if (first_pass && f->inside_turn && !f->turn_media_frame)
             f->turn_media_frame = pinfo->num;
         add_webrtc_tree(tvb, tree, cls, f, &ti);
-        if (pinfo->num == f->media_frame)
-            expert_add_info_format(pinfo, ti, &ei_webrtc_rtp_detected,
-                                   "RTP detected without signaling: %s", f->evidence);
+        add_claim_expert(pinfo, ti, f);
         if (f->inside_turn && pinfo->num == f->turn_media_frame) {
             if (f->turn_channel)
                 expert_add_info_format(pinfo, ti, &ei_webrtc_in_turn,
@@ -438,31 +590,31 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                 expert_add_info_format(pinfo, ti, &ei_webrtc_in_turn,
                                        "RTP inside a TURN Send/Data indication");
         }
-        return call_rtp(tvb, pinfo, tree, f, p, len, ti);
+        return call_rtp(tvb, pinfo, tree, f, p, len, &h, ti);
+    }
 
     case WRTC_CLASS_RTCP:
         if (!webrtc_prefs.rtcp_mux && !f->is_rtcp_only)
             return 0;
-        if (first_pass && !f->media_frame && whole) {
-            wrtc_rtcp_shape_t shape = wrtc_rtcp_parse(p, len, NULL);
+        if (first_pass && !f->media_frame) {
+            wrtc_rtcp_shape_t shape = wrtc_rtcp_parse(p, len, wire, NULL);
             if (shape == WRTC_RTCP_INVALID)
                 return 0;
-            if (has_context(f) && (f->dtls_frame || f->zrtp_frame)) {
-                const char *why = NULL;
-                (void)decide_srtp(f, NULL, 0, &why);
-                webrtc_flow_claim_media(pinfo, f, context_reason(f),
-                    wmem_strdup_printf(pinfo->pool, "%s; %s", context_evidence(f), why));
-            } else if (!has_context(f) && webrtc_prefs.rtcp_pair) {
-                /* RFC 3550 §11: RTCP on the ports after RTP's. SRTCP keeps
-                 * only its first 8 bytes in the clear (RFC 3711 §3.4), so an
-                 * SRTCP-shaped datagram pairs only with an RTP flow already
-                 * judged encrypted: SRTP sent without signaling (keys set
-                 * out of band, e.g. GStreamer srtpenc) has its SRTCP there. */
+            if (has_context(f)) {
+                claim_on_context(pinfo, f);
+            } else if (webrtc_prefs.rtcp_pair) {
+                /* RFC 3550 §11: RTCP on the ports after RTP's, between the
+                 * same hosts as a found RTP flow. SRTCP keeps only its
+                 * first 8 bytes in the clear (RFC 3711 §3.4): an
+                 * SRTCP-shaped datagram makes the RTCP flow SRTCP whatever
+                 * its RTP flow's payloads have shown so far (SRTP sent
+                 * without signaling, e.g. GStreamer srtpenc, is judged from
+                 * its payloads, and a snaplen delays that). */
                 webrtc_flow_t *rtp = webrtc_flow_rtp_of_rtcp(pinfo, f);
                 gboolean srtcp = shape == WRTC_RTCP_SRTCP;
-                if (rtp && rtp->media_frame && !rtp->is_rtcp_only && (!srtcp || rtp->srtp))
-                    webrtc_flow_claim_rtcp(pinfo, f, rtp);
-                else if (!f->rtcp_pending_frame) {
+                if (rtp && rtp->media_frame && !rtp->is_rtcp_only) {
+                    webrtc_flow_claim_rtcp(pinfo, f, rtp, srtcp);
+                } else if (!f->rtcp_pending_frame) {
                     f->rtcp_pending_frame = pinfo->num;
                     f->rtcp_pending_srtcp = srtcp;
                 }
@@ -471,9 +623,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
         if (!f->media_frame)
             return 0;
         add_webrtc_tree(tvb, tree, cls, f, &ti);
-        if (pinfo->num == f->media_frame && !f->is_rtcp_only)
-            expert_add_info_format(pinfo, ti, &ei_webrtc_rtp_detected,
-                                   "RTP/RTCP detected without signaling: %s", f->evidence);
+        add_claim_expert(pinfo, ti, f);
         return call_rtcp(tvb, pinfo, tree, f, p, len, ti);
 
     case WRTC_CLASS_QUIC:
@@ -495,17 +645,60 @@ static gboolean may_start_flow(tvbuff_t *tvb)
     return b <= 3 || (b >= 16 && b <= 63) || (b >= 128 && b <= 191);
 }
 
+/* A datagram quoted inside an ICMP error (an unanswered ICE check's "port
+ * unreachable"): shown by the dissector it belongs to, and never counted
+ * (no flow state, no facts: it would count twice). Taken here rather than
+ * left to Wireshark's STUN heuristic: a heuristic that accepts a packet
+ * moves to the head of the UDP list (packet.c, dissector_try_heuristic),
+ * and would then see the first packet of every later 5-tuple before this
+ * plugin does. */
+static gboolean quoted_in_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    size_t len = tvb_captured_length(tvb), wire = tvb_reported_length(tvb);
+    const guint8 *p = tvb_get_ptr(tvb, 0, (gint)len);
+    webrtc_flow_t *f;
+    switch (wrtc_classify(p, len)) {
+    case WRTC_CLASS_STUN:
+        return wrtc_stun_valid(p, len, wire, FALSE) &&
+               call_dissector(webrtc_handles.stun, tvb, pinfo, tree) > 0;
+    case WRTC_CLASS_DTLS:
+        return wrtc_dtls_valid(p, len, wire) && p[0] <= 25 &&
+               call_dissector(webrtc_handles.dtls, tvb, pinfo, tree) > 0;
+    case WRTC_CLASS_RTP:
+    case WRTC_CLASS_RTCP:
+        f = webrtc_flow_get(pinfo, FALSE, FALSE);
+        if (!f || !f->media_frame)
+            return FALSE;
+        return call_dissector(wrtc_classify(p, len) == WRTC_CLASS_RTP ? webrtc_handles.rtp
+                                                                      : webrtc_handles.rtcp,
+                              tvb, pinfo, tree) > 0;
+    default:
+        return FALSE;
+    }
+}
+
 webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                   void *data _U_)
 {
     webrtc_flow_t *f;
-    /* UDP quoted inside ICMP errors is left alone: it would count twice. */
-    if (pinfo->ptype != PT_UDP || pinfo->flags.in_error_pkt || !may_start_flow(tvb) ||
-        marked(pinfo, MARK_OUTER, tvb))
+    if (pinfo->ptype != PT_UDP || !may_start_flow(tvb))
+        return FALSE;
+    if (pinfo->flags.in_error_pkt)
+        return quoted_in_error(tvb, pinfo, tree);
+    if (marked(pinfo, MARK_OUTER, tvb))
         return FALSE;
     mark(pinfo, MARK_OUTER, tvb);
     f = webrtc_flow_get(pinfo, FALSE, TRUE);
     return webrtc_demux_payload(tvb, pinfo, tree, f) > 0;
+}
+
+/* The dissector of UDP port 3478 (STUN/TURN, RFC 8489 §18.6), which Wireshark
+ * gives to its STUN dissector: ChannelData there is TURN's even without a
+ * STUN message before it in the capture, as for Wireshark's STUN. */
+int webrtc_dissect_turn_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    p_set_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_TURN_PORT, GINT_TO_POINTER(1));
+    return webrtc_dissect_conversation(tvb, pinfo, tree, data);
 }
 
 int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

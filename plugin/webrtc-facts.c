@@ -203,6 +203,12 @@ static void read_stun(proto_tree *tree, wrtc_fact_t *f)
         f->stun_class = (guint8)(((type >> 4) & 1) | ((type >> 7) & 2));
     }
     f->contents |= WRTC_C_STUN;
+    if (t->start >= 0 && tvb_bytes_exist(t->ds_tvb, t->start, 4)) {
+        /* Attributes past the captured bytes (snaplen): what is missing
+         * is unknown, not absent (the ICE attributes of a check, say). */
+        guint16 mlen = tvb_get_ntohs(t->ds_tvb, t->start + 2);
+        f->stun_cut = tvb_captured_length_remaining(t->ds_tvb, t->start) < 20 + (gint)mlen;
+    }
     if (wrtc_stun_method_is_turn(f->stun_method))
         f->contents |= WRTC_C_TURN;
     if (f->stun_method == WRTC_STUN_SEND || f->stun_method == WRTC_STUN_DATA)
@@ -237,12 +243,17 @@ static void read_dtls(proto_tree *tree, wrtc_fact_t *f)
     if (!server_hello)
         return;
     /* The ServerHello's supported_versions names the version (RFC 9147
-     * §5.3, RFC 8446 §4.2.1); without it the version is DTLS 1.2. */
-    f->dtls_version = 0xFEFD;
+     * §5.3, RFC 8446 §4.2.1); without it the version is DTLS 1.2, unless
+     * the capture cut the ServerHello: then it is not known. */
     sv = get(tree, F_DTLS_SUPPORTED_VERSION);
     for (i = 0; sv && i < sv->len; i++)
         if (uval(g_ptr_array_index(sv, i)) == 0xFEFC)
             f->dtls_version = 0xFEFC;
+    if (!f->dtls_version) {
+        field_info *h = g_ptr_array_index(hs, 0);
+        f->dtls_version = tvb_captured_length(h->ds_tvb) < tvb_reported_length(h->ds_tvb)
+                        ? WRTC_DTLS_NOT_CAPTURED : 0xFEFD;
+    }
 }
 
 /* The RTP or SRTP payload field of the packet whose SSRC is `ssrc` (the
@@ -296,6 +307,20 @@ static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp, gboolean r
         }
         pl = payload_after(tree, s, next, &clear);
         r->payload_len = pl ? (guint32)pl->length : 0;
+        if (!pl && s->start >= 8) {
+            /* No payload field: the capture was cut inside the header or
+             * payload (snaplen). The payload's length on the wire, from the
+             * header in the same data source. */
+            tvbuff_t *ds = s->ds_tvb;
+            gint at = s->start - 8;
+            gint cap = tvb_captured_length_remaining(ds, at);
+            gint rep = tvb_reported_length_remaining(ds, at);
+            wrtc_rtp_hdr_t h;
+            if (cap >= 12 && rep >= cap &&
+                wrtc_rtp_parse(tvb_get_ptr(ds, at, cap), (size_t)cap, (size_t)rep, srtp, &h) ==
+                    WRTC_RTP_OK)
+                r->payload_len = (guint32)h.payload_len;
+        }
         r->srtp = srtp;
         if (pl && clear && readable) {
             /* The first bytes of a clear (or decrypted) payload, for the codec's payload
@@ -551,7 +576,11 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         it = proto_tree_add_boolean(st, hf_webrtc_trait[k], tvb, 0, 0, si->traits.on[k]);
         GEN(it);
     }
-    ssrc = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_SSRC);
+    {
+        const webrtc_rtp_pkt_t *pk = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                                      WEBRTC_PDATA_SSRC);
+        ssrc = pk ? &pk->ssrc : NULL;
+    }
     if (!ssrc && f->n_rtp)
         ssrc = &f->rtp[0].ssrc;   /* RTP Wireshark set up itself (SIP/SDP) */
     if (!ssrc)
@@ -696,6 +725,7 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     f->t = nstime_to_sec(&pinfo->rel_ts);
     f->tcp = pinfo->ptype == PT_TCP;
     f->bytes = tvb_reported_length(tvb);
+    f->captured = tvb_captured_length(tvb);
     if (!tree || (!learn && !fields && !have_tap_listener(webrtc_tap) &&
                   !have_tap_listener(webrtc_packets_tap))) {
         /* Only the caps' expert infos (the expert tap needs no tree). */
@@ -705,9 +735,30 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 
     if (HAS(layers, L_STUN))
         read_stun(tree, f);
+    {
+        /* The demultiplexer's reading of the STUN messages: also those
+         * Wireshark's STUN dissector gave up on (a header the snaplen cut
+         * inside a ChannelData) and the checks inside TURN indications. */
+        const webrtc_stun_pkt_t *k = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                                      WEBRTC_PDATA_STUN);
+        if (k) {
+            f->contents |= WRTC_C_STUN | (k->turn ? WRTC_C_TURN : 0);
+            f->binding_request |= k->binding_request;
+            f->stun_cut |= k->cut;
+            f->relay_cut = k->relay_cut;
+        } else if (f->contents & WRTC_C_STUN) {
+            f->binding_request = f->stun_method == WRTC_STUN_BINDING && f->stun_class == 0;
+        }
+        if (f->stun_cut)
+            f->hidden |= WRTC_HIDDEN_ICE;
+    }
     if (HAS(layers, L_DTLS)) {
         f->contents |= WRTC_C_DTLS;
         read_dtls(tree, f);
+        /* A handshake record the snaplen cut: its certificate (DTLS 1.2)
+         * and version may have been in it. */
+        if (f->captured < f->bytes && first(tree, F_DTLS_HS_TYPE) && !f->dtls_cert)
+            f->hidden |= WRTC_HIDDEN_CERT;
     }
     if (HAS(layers, L_ZRTP))
         f->contents |= WRTC_C_ZRTP;
@@ -721,6 +772,22 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         f->contents |= srtp ? (WRTC_C_RTP | WRTC_C_SRTP) : WRTC_C_RTP;
         read_rtp(tree, f, srtp,
                  !srtp || (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED));
+        {
+            /* The demultiplexer's own reading of the header decides the
+             * payload length and SRTP: exact also on a header-only capture,
+             * where Wireshark's fields stop at the cut. */
+            const webrtc_rtp_pkt_t *k = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                                         WEBRTC_PDATA_SSRC);
+            if (k && f->n_rtp >= 1 && f->rtp[0].ssrc == k->ssrc) {
+                gboolean ks = k->srtp || srtp;
+                f->rtp[0].payload_len = k->payload_len;
+                f->rtp[0].srtp = ks;
+                f->rtp[0].payload_unseen = !k->payload_captured;
+                if (!k->payload_captured && k->payload_len)
+                    f->hidden |= WRTC_HIDDEN_PAYLOAD;
+                f->contents |= ks ? (WRTC_C_RTP | WRTC_C_SRTP) : WRTC_C_RTP;
+            }
+        }
         if (sp && !sp->rtcp && f->n_rtp) {
             f->rtp[0].decrypt = sp->state == WEBRTC_SRTP_DECRYPTED ? WRTC_DECRYPT_OK
                               : sp->state == WEBRTC_SRTP_AUTH_FAILED ? WRTC_DECRYPT_AUTH_FAILED
@@ -735,11 +802,16 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         f->contents |= WRTC_C_SRTCP | WRTC_C_RTCP;
     else if (HAS(layers, L_RTCP) || (HAS(layers, L_WEBRTC) && first(tree, F_RTCP_PT)))
         f->contents |= WRTC_C_RTCP;
-    if (f->contents & WRTC_C_RTCP)
+    if (f->contents & WRTC_C_RTCP) {
         read_rtcp(tree, f);
+        if (f->captured < f->bytes && !f->n_cname && !(f->contents & WRTC_C_SRTCP))
+            f->hidden |= WRTC_HIDDEN_CNAME;
+    }
     if (HAS(layers, L_SIP)) {
         f->contents |= WRTC_C_SIP;
         read_sip(tree, f);
+        if (f->captured < f->bytes && !f->n_sdp)
+            f->hidden |= WRTC_HIDDEN_SDP;
     }
     read_fingerprints(tree, f, layers);
     /* A TLS record in this frame: on the first pass TLS is also among the
@@ -752,11 +824,11 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         /* Fields not primed on this pass (a stats tree tapping on tshark's
          * second pass): the SSRC the demultiplexer read will do to place
          * the packet in its stream. */
-        const guint32 *ssrc = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
-                                               WEBRTC_PDATA_SSRC);
-        if (ssrc) {
+        const webrtc_rtp_pkt_t *k = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                                     WEBRTC_PDATA_SSRC);
+        if (k) {
             f->n_rtp = 1;
-            f->rtp[0].ssrc = *ssrc;
+            f->rtp[0].ssrc = k->ssrc;
             f->ssrc_only = TRUE;
         }
     }

@@ -165,10 +165,23 @@ static webrtc_flow_t *port_pair_flow(packet_info *pinfo, const webrtc_flow_t *f,
     return flow_of(conv, FALSE);
 }
 
+/* RTCP on port + 1 seen before its RTP flow was found (RFC 3550 §11):
+ * paired now; SRTCP-shaped RTCP only with an SRTP flow. */
+static void pair_pending_rtcp(packet_info *pinfo, webrtc_flow_t *f)
+{
+    webrtc_flow_t *rtcp;
+    if (!webrtc_prefs.rtcp_pair ||
+        (f->reason != WEBRTC_REASON_CORROBORATED && f->reason != WEBRTC_REASON_SRTP_KEY) ||
+        f->ptype != PT_UDP || f->port[0] >= 65535 || f->port[1] >= 65535)
+        return;
+    rtcp = port_pair_flow(pinfo, f, 1);
+    if (rtcp && rtcp->rtcp_pending_frame && !rtcp->media_frame)
+        webrtc_flow_claim_rtcp(pinfo, rtcp, f, rtcp->rtcp_pending_srtcp);
+}
+
 void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason_t why,
                              const char *evidence)
 {
-    webrtc_flow_t *rtcp;
     if (PINFO_FD_VISITED(pinfo) || f->media_frame)
         return;
     f->media_frame = pinfo->num;
@@ -181,16 +194,39 @@ void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason
     }
     add_rtp_addresses(pinfo, f);
     webrtc_flow_take_conversation(pinfo, f);
+    pair_pending_rtcp(pinfo, f);
+}
 
-    /* RTCP on port + 1 seen before this flow was found (RFC 3550 §11). */
-    if (webrtc_prefs.rtcp_pair && (why == WEBRTC_REASON_CORROBORATED || why == WEBRTC_REASON_SRTP_KEY) &&
-        f->ptype == PT_UDP &&
-        f->port[0] < 65535 &&
-        f->port[1] < 65535) {
-        rtcp = port_pair_flow(pinfo, f, 1);
-        if (rtcp && rtcp->rtcp_pending_frame && !rtcp->media_frame &&
-            (!rtcp->rtcp_pending_srtcp || f->srtp))
-            webrtc_flow_claim_rtcp(pinfo, rtcp, f);
+void webrtc_flow_decide_srtp(packet_info *pinfo, webrtc_flow_t *f, gboolean srtp,
+                             const char *why)
+{
+    gboolean upgrade;
+    if (PINFO_FD_VISITED(pinfo) || f->srtp_decided)
+        return;
+    upgrade = srtp && !f->srtp && f->media_frame;
+    f->srtp_decided = TRUE;
+    f->srtp_frame = pinfo->num;
+    f->srtp_evidence = wmem_strdup(wmem_file_scope(), why);
+    f->srtp = srtp;
+    if (!upgrade)
+        return;
+    /* Claimed as RTP, found to be SRTP: the same set-up again (same set-up
+     * frame: Wireshark updates the conversation) with SRTP info. */
+    f->srtp_info = new_srtp_info();
+    f->srtcp_info = new_srtp_info();
+    if (!f->is_rtcp_only) {
+        webrtc_flow_t *rtcp;
+        add_rtp_addresses(pinfo, f);
+        pair_pending_rtcp(pinfo, f);
+        rtcp = f->ptype == PT_UDP && f->port[0] < 65535 && f->port[1] < 65535
+             ? port_pair_flow(pinfo, f, 1) : NULL;
+        if (rtcp && rtcp->is_rtcp_only && !rtcp->srtp)
+            webrtc_flow_decide_srtp(pinfo, rtcp, TRUE, why);
+    } else {
+        int e;
+        for (e = 0; e < 2; e++)
+            srtcp_add_address(pinfo, &f->addr[e], f->port[e], f->port[1 - e],
+                              WEBRTC_SETUP_METHOD, f->first_frame, f->srtcp_info);
     }
 }
 
@@ -201,7 +237,8 @@ webrtc_flow_t *webrtc_flow_rtp_of_rtcp(packet_info *pinfo, const webrtc_flow_t *
     return port_pair_flow(pinfo, f, -1);
 }
 
-void webrtc_flow_claim_rtcp(packet_info *pinfo, webrtc_flow_t *f, const webrtc_flow_t *rtp_flow)
+void webrtc_flow_claim_rtcp(packet_info *pinfo, webrtc_flow_t *f, const webrtc_flow_t *rtp_flow,
+                            gboolean srtcp)
 {
     int e;
     if (PINFO_FD_VISITED(pinfo) || f->media_frame)
@@ -209,7 +246,9 @@ void webrtc_flow_claim_rtcp(packet_info *pinfo, webrtc_flow_t *f, const webrtc_f
     f->media_frame = pinfo->num;
     f->reason = WEBRTC_REASON_RTCP_PAIR;
     f->is_rtcp_only = TRUE;
-    f->srtp = rtp_flow->srtp;
+    /* SRTCP-shaped (RFC 3711 §3.4) or the RTCP of an SRTP flow. */
+    f->srtp = rtp_flow->srtp || srtcp;
+    f->srtp_decided = rtp_flow->srtp_decided || srtcp;
     f->evidence = wmem_strdup_printf(wmem_file_scope(),
         "RTCP between the same hosts on the ports after RTP flow %u/%u (found in frame %u)",
         rtp_flow->port[0], rtp_flow->port[1], rtp_flow->media_frame);
@@ -238,7 +277,7 @@ static wrtc_events_t *events_slot(webrtc_flow_t *f, guint8 pt)
 
 wrtc_events_t *webrtc_flow_payload_type(packet_info *pinfo, webrtc_flow_t *f,
                                         const wrtc_rtp_hdr_t *h, const guint8 *payload,
-                                        gboolean decrypted)
+                                        size_t captured, gboolean decrypted)
 {
     wrtc_events_t *ev;
     guint8 pt = h->pt;
@@ -259,7 +298,9 @@ wrtc_events_t *webrtc_flow_payload_type(packet_info *pinfo, webrtc_flow_t *f,
     ev = events_slot(f, pt);
     if (!ev)
         return NULL;
-    if (!PINFO_FD_VISITED(pinfo) && ev->verdict == WRTC_EVENTS_UNDECIDED) {
+    /* A payload the snaplen cut is neither evidence for events nor against. */
+    if (!PINFO_FD_VISITED(pinfo) && ev->verdict == WRTC_EVENTS_UNDECIDED && payload &&
+        captured >= h->payload_len) {
         double t = nstime_to_sec(&pinfo->abs_ts);
         if (wrtc_events_update(ev, payload, h->payload_len, h->ts, t, pinfo->num) ==
             WRTC_EVENTS_YES) {

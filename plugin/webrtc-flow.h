@@ -64,12 +64,20 @@ typedef struct webrtc_flow {
     guint32  dtls_frame;
     guint32  zrtp_frame;
     gboolean turn_methods;       /* Allocate/ChannelBind/... seen */
+    gboolean stun_requests;      /* STUN requests/indications seen */
+    gboolean stun_ice_requests;  /* ... one of them an ICE check (or cut) */
 
-    /* Media, once claimed (first pass decides; later passes read). */
-    guint32  media_frame;        /* frame where the flow became media */
+    /* Media, once claimed (first pass decides; later passes read). A flow
+     * with context (ICE/STUN, DTLS, ZRTP, TURN) is claimed on its first
+     * context packet, before any media, so that one pass shows every media
+     * packet; SRTP or RTP may be decided later (srtp_decided). */
+    guint32  media_frame;        /* frame where the flow was claimed */
     guint8   reason;             /* webrtc_reason_t */
     gboolean is_rtcp_only;       /* an RTCP-only flow (port+1) */
-    gboolean srtp;
+    gboolean srtp;               /* set up as SRTP (provisional until srtp_decided) */
+    gboolean srtp_decided;       /* SRTP or RTP is known (DTLS, ZRTP, a key, payloads) */
+    guint32  srtp_frame;         /* frame where that was decided */
+    const char *srtp_evidence;   /* file-scope text: why SRTP or RTP */
     const char *evidence;        /* file-scope text shown with the claim */
     guint32  rtcp_mux_frame;     /* first RTCP frame of a flow that also has RTP */
     guint32  first_rtp_frame;
@@ -121,18 +129,34 @@ void webrtc_flow_take_conversation(packet_info *pinfo, webrtc_flow_t *f);
 void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason_t why,
                              const char *evidence);
 
-/* Set the flow up as RTCP/SRTCP only (RTCP on port+1), first pass. */
-void webrtc_flow_claim_rtcp(packet_info *pinfo, webrtc_flow_t *f, const webrtc_flow_t *rtp_flow);
+/* SRTP or RTP decided for the flow (first pass): a claimed flow set up as
+ * RTP that turns out SRTP is set up again as SRTP (and its RTCP on port+1),
+ * so the packets from here on are shown as SRTP. */
+void webrtc_flow_decide_srtp(packet_info *pinfo, webrtc_flow_t *f, gboolean srtp,
+                             const char *why);
+
+/* Set the flow up as RTCP/SRTCP only (RTCP on port+1), first pass; SRTCP
+ * when its RTP flow is SRTP or the RTCP itself is `srtcp`-shaped. */
+void webrtc_flow_claim_rtcp(packet_info *pinfo, webrtc_flow_t *f, const webrtc_flow_t *rtp_flow,
+                            gboolean srtcp);
 
 /* The found RTP flow whose ports are one below this flow's, or NULL. */
 webrtc_flow_t *webrtc_flow_rtp_of_rtcp(packet_info *pinfo, const webrtc_flow_t *f);
 
 /* Enter a dynamic payload type into the flow's map (first sight) and feed
- * the RFC 4733 validator (plain RTP, or SRTP the plugin `decrypted`); updates the map when it decides. Returns the
+ * the RFC 4733 validator (plain RTP, or SRTP the plugin `decrypted`) with
+ * the `captured` payload bytes; updates the map when it decides. Returns the
  * validator state for the PT, or NULL when the PT is not tracked. */
 wrtc_events_t *webrtc_flow_payload_type(packet_info *pinfo, webrtc_flow_t *f,
                                         const wrtc_rtp_hdr_t *h, const guint8 *payload,
-                                        gboolean decrypted);
+                                        size_t captured, gboolean decrypted);
+
+/* webrtc-rtp.c: Wireshark's RTP dissector on a packet of the flow whose
+ * header `h` the demultiplexer validated; the "rtp" tap sees it even when
+ * the capture cut its header or padding count. */
+int webrtc_rtp_call_dissector(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                              const webrtc_flow_t *f, const wrtc_rtp_hdr_t *h);
+void webrtc_rtp_handoff(void);
 
 /* Apply a decided SRTCP trailer layout to the flow's SRTCP info. */
 void webrtc_flow_srtcp_layout(webrtc_flow_t *f, const guint8 *p, size_t len);

@@ -21,11 +21,33 @@ extern int proto_webrtc;
 /* Per-packet data keys (pinfo->pool) of proto_webrtc. */
 #define WEBRTC_PDATA_MARK_OUTER 0
 #define WEBRTC_PDATA_MARK_INNER 1
-#define WEBRTC_PDATA_SSRC       2   /* guint32: SSRC of the RTP packet demultiplexed */
+#define WEBRTC_PDATA_SSRC       2   /* webrtc_rtp_pkt_t: the RTP packet demultiplexed */
 /* File scope: guint32 SSRC of an RTP packet Wireshark decoded without the
  * demultiplexer (SIP/SDP set-up), kept from the first pass for the
  * webrtc.media/codec_guess fields of later passes. */
 #define WEBRTC_PDATA_RTP_SSRC   3
+
+/* What the demultiplexer read of an RTP packet (pinfo->pool), for the facts:
+ * exact also when the capture holds only the header. */
+typedef struct {
+    guint32  ssrc;
+    guint32  payload_len;        /* on the wire, padding removed where known */
+    gboolean srtp;               /* the flow is taken as SRTP */
+    gboolean payload_captured;   /* some payload bytes are in the capture */
+    gboolean padding_known;      /* no padding, or its count was captured */
+} webrtc_rtp_pkt_t;
+
+/* What the demultiplexer read of the STUN messages of a packet (pinfo->pool,
+ * WEBRTC_PDATA_STUN): Wireshark's STUN dissector gives up on a message whose
+ * header the snaplen cut (inside a ChannelData, say). */
+typedef struct {
+    gboolean binding_request;    /* a Binding request (RFC 8489 §5), maybe inside TURN */
+    gboolean cut;                /* a message's attributes not all captured */
+    gboolean turn;               /* a TURN method (RFC 8656) */
+    gboolean relay_cut;          /* a Send/Data indication whose DATA was not captured */
+} webrtc_stun_pkt_t;
+#define WEBRTC_PDATA_STUN       4
+#define WEBRTC_PDATA_TURN_PORT  5   /* the packet came through UDP port 3478 */
 
 /* Fields (packet-webrtc.c registers them). */
 extern int hf_webrtc_class;
@@ -50,6 +72,7 @@ extern gint ett_webrtc;
 
 /* Expert infos. */
 extern expert_field ei_webrtc_rtp_detected;
+extern expert_field ei_webrtc_media_transport;
 extern expert_field ei_webrtc_rtcp_mux;
 extern expert_field ei_webrtc_rtcp_paired;
 extern expert_field ei_webrtc_event_accepted;
@@ -89,6 +112,7 @@ extern webrtc_handles_t webrtc_handles;
 webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+int webrtc_dissect_turn_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 struct webrtc_flow;
 /* Demultiplex one payload of a flow (a datagram, or a framed TCP message). */
 int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

@@ -54,11 +54,14 @@ static void add(proto_tree *t, int hf, tvbuff_t *tvb, int off, int len, guint en
         proto_tree_add_item(t, hf, tvb, off, len, enc);
 }
 
-gboolean webrtc_srtcp_wireshark_can_show(const webrtc_flow_t *f, const guint8 *p, size_t len)
+gboolean webrtc_srtcp_wireshark_can_show(const webrtc_flow_t *f, const guint8 *p, size_t len,
+                                         size_t wire_len)
 {
-    /* Plain RTCP is always Wireshark's; encrypted SRTCP only when its
-     * E-flag position is known and the first packet is SR or RR. */
-    if (wrtc_rtcp_parse(p, len, NULL) == WRTC_RTCP_PLAIN && !f->srtp)
+    /* Plain RTCP is always Wireshark's, also when the snaplen cut it (the
+     * part not captured cannot be told from SRTCP); encrypted SRTCP only
+     * when its E-flag position is known and the first packet is SR or RR. */
+    wrtc_rtcp_shape_t shape = wrtc_rtcp_parse(p, len, wire_len, NULL);
+    if (!f->srtp && (shape == WRTC_RTCP_PLAIN || shape == WRTC_RTCP_CUT))
         return TRUE;
     if (!f->srtp || f->ptype != PT_UDP)
         return FALSE;

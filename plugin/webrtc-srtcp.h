@@ -14,7 +14,7 @@ void webrtc_srtcp_init(void);
 
 /* TRUE when Wireshark's RTCP dissector will show this packet correctly. */
 gboolean webrtc_srtcp_wireshark_can_show(const struct webrtc_flow *f, const guint8 *p,
-                                         size_t len);
+                                         size_t len, size_t wire_len);
 
 /* Draw the clear header, the ciphertext and the trailer; returns bytes. */
 int webrtc_srtcp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

@@ -268,7 +268,7 @@ static outcome_t *decide(packet_info *pinfo, const guint8 *p, size_t len, gboole
     /* RFC 3711 makes SRTCP mandatory, yet some stacks send a first APP or a
      * final BYE without the trailer: a compound that parses as plain RTCP
      * to its last byte is shown as such, not as a failure. */
-    o->state = rtcp && wrtc_rtcp_parse(p, len, NULL) == WRTC_RTCP_PLAIN
+    o->state = rtcp && wrtc_rtcp_parse(p, len, len, NULL) == WRTC_RTCP_PLAIN
              ? WEBRTC_SRTP_PLAIN_RTCP : WEBRTC_SRTP_AUTH_FAILED;
     return o;
 }
@@ -409,7 +409,7 @@ static void opus_name_update(tvbuff_t *plain, packet_info *pinfo, rtp_dyn_payloa
     if (!dyn || PINFO_FD_VISITED(pinfo) || len < 12)
         return;
     p = tvb_get_ptr(plain, 0, (gint)len);
-    if (wrtc_rtp_parse(p, len, FALSE, &h) != WRTC_RTP_OK || h.pt < 96)
+    if (wrtc_rtp_parse(p, len, len, FALSE, &h) != WRTC_RTP_OK || h.pt < 96)
         return;
     k.dyn = dyn;
     k.pt = h.pt;

@@ -181,7 +181,7 @@ webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     len = tvb_get_ntohs(tvb, 0);
     if (len < 13)
         return FALSE;
-    if (captured < RFC4571_HDR + len) {
+    if (tvb_reported_length(tvb) < RFC4571_HDR + len) {
         /* The first message split over segments (small MSS): take it once
          * its STUN header is valid (magic cookie, length) and let TCP
          * reassemble the rest; DTLS waits for the whole record. */
@@ -195,8 +195,13 @@ webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
         }
         return FALSE;
     }
-    p = tvb_get_ptr(tvb, RFC4571_HDR, len);
-    ok = p[0] <= 3 ? wrtc_stun_valid(p, len, FALSE) : wrtc_dtls_valid(p, len);
+    /* Decided on the captured bytes, the lengths against the framing's:
+     * a header-only capture (snaplen) decides like a full one. */
+    {
+        guint have = MIN(captured - RFC4571_HDR, len);
+        p = tvb_get_ptr(tvb, RFC4571_HDR, (gint)have);
+        ok = p[0] <= 3 ? wrtc_stun_valid(p, have, len, FALSE) : wrtc_dtls_valid(p, have, len);
+    }
     if (!ok)
         return FALSE;
     if (!PINFO_FD_VISITED(pinfo))

@@ -155,6 +155,71 @@ static void servers(const wrtc_session_t *s, GPtrArray *out)
     }
 }
 
+/* What the capture's snaplen cut away in a session's flows, by kind, with
+ * the flows (their numbers in the session). */
+static void not_captured_text(wrtc_model_t *m, const wrtc_session_t *s, GString *o)
+{
+    uint32_t bit;
+    bool head = false;
+    for (bit = 1; bit < (1u << WRTC_HIDDEN_COUNT_BITS); bit <<= 1) {
+        GString *l = g_string_new(NULL);
+        guint j;
+        for (j = 0; j < s->flows->len; j++)
+            if (wrtc_flow_hidden(g_ptr_array_index(s->flows, j)) & bit)
+                g_string_append_printf(l, "%s%u", l->len ? " " : "", j + 1);
+        if (l->len) {
+            char line[300];
+            if (!head)
+                g_string_append_printf(o, "  Not captured (snaplen %u bytes)\n",
+                                       wrtc_model_snaplen(m));
+            head = true;
+            snprintf(line, sizeof line, "%s: flow%s %s", wrtc_hidden_name(bit),
+                     strchr(l->str, ' ') ? "s" : "", l->str);
+            wrapped(o, 4, "", line);
+        }
+        g_string_free(l, TRUE);
+    }
+}
+
+/* The side of a plain STUN flow that asked: the client doing address
+ * discovery (0 or 1). */
+static int stun_client(const wrtc_flow_t *f)
+{
+    return f->binding_req[1] && !f->binding_req[0] ? 1 : 0;
+}
+
+/* STUN that is no call attempt (RFC 8489 Binding requests without ICE
+ * attributes to a STUN server from ports no call uses: address discovery,
+ * NAT behaviour tests, RFC 5780), shown apart from the sessions. */
+static void stun_outside_text(wrtc_model_t *m, GString *o)
+{
+    const GPtrArray *out = wrtc_model_stun_outside(m);
+    guint i;
+    char a[80], b[80];
+    if (!out->len)
+        return;
+    g_string_append_printf(o, "\nSTUN activity outside calls: %u flow%s (STUN without ICE or "
+                           "media, from ports no call uses: address discovery, NAT tests)\n",
+                           out->len, out->len == 1 ? "" : "s");
+    g_string_append(o, "  tr   client                 server                   sent  recv"
+                       "    first     last\n");
+    for (i = 0; i < out->len; i++) {
+        const wrtc_flow_t *f = g_ptr_array_index(out, i);
+        int c = stun_client(f);
+        guint j;
+        ep(&f->ep[c], a, sizeof a);
+        ep(&f->ep[1 - c], b, sizeof b);
+        g_string_append_printf(o, "  %-4s %-22s %-22s %6" G_GUINT64_FORMAT " %5" G_GUINT64_FORMAT
+                               " %8.3f %8.3f\n", f->tcp ? "tcp" : "udp", a, b, f->packets[c],
+                               f->packets[1 - c], f->first_t, f->last_t);
+        for (j = 0; j < WRTC_LIST_LEN(f->software); j++) {
+            const char *v = g_ptr_array_index(f->software, j);
+            const char *tab = strchr(v, '\t');
+            g_string_append_printf(o, "       %-22.*s \"%s\"\n", (int)(tab - v), v, tab + 1);
+        }
+    }
+}
+
 void wrtc_report_text(wrtc_model_t *m, GString *o)
 {
     const GPtrArray *ss;
@@ -170,6 +235,10 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
     if (wrtc_model_dropped_flows(m))
         g_string_append_printf(o, "Note: %u flows not tracked (flow limit reached)\n",
                                wrtc_model_dropped_flows(m));
+    if (wrtc_model_snaplen(m))
+        g_string_append_printf(o, "Note: packets cut at %u bytes (snaplen): decisions are made on "
+                               "the headers; what was cut away is listed per session\n",
+                               wrtc_model_snaplen(m));
     for (i = 0; i < ss->len; i++) {
         const wrtc_session_t *s = g_ptr_array_index(ss, i);
         GArray *flow_of = g_array_new(FALSE, FALSE, sizeof(int));
@@ -292,6 +361,7 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
                 g_string_append_c(o, '\n');
             }
         }
+        not_captured_text(m, s, o);
         if (s->related->len) {
             g_string_append(o, "  Related sessions\n");
             for (j = 0; j < s->related->len; j++)
@@ -301,6 +371,7 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
         g_ptr_array_free(streams, TRUE);
         g_array_free(flow_of, TRUE);
     }
+    stun_outside_text(m, o);
     g_string_append(o, "================================================================"
                        "====================\n");
 }
@@ -540,8 +611,13 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
 
     wrtc_model_finish(m);
     ss = wrtc_model_sessions(m);
-    g_string_append_printf(o, "{\"schema_version\":%d,\"dropped_flows\":%u,\"sessions\":[",
+    g_string_append_printf(o, "{\"schema_version\":%d,\"dropped_flows\":%u,",
                            WRTC_SUMMARY_SCHEMA_VERSION, wrtc_model_dropped_flows(m));
+    if (wrtc_model_snaplen(m))
+        g_string_append_printf(o, "\"snaplen\":%u,", wrtc_model_snaplen(m));
+    else
+        g_string_append(o, "\"snaplen\":null,");
+    g_string_append(o, "\"sessions\":[");
     for (i = 0; i < ss->len; i++) {
         const wrtc_session_t *s = g_ptr_array_index(ss, i);
         GArray *flow_of = g_array_new(FALSE, FALSE, sizeof(int));
@@ -628,6 +704,33 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
             g_free(host);
         }
         g_string_append_c(o, ']');
+        jkey(o, "not_captured", &first);
+        g_string_append_c(o, '[');
+        {
+            uint32_t bit;
+            bool nf = true;
+            for (bit = 1; bit < (1u << WRTC_HIDDEN_COUNT_BITS); bit <<= 1) {
+                GString *l = g_string_new(NULL);
+                guint k;
+                for (k = 0; k < s->flows->len; k++)
+                    if (wrtc_flow_hidden(g_ptr_array_index(s->flows, k)) & bit)
+                        g_string_append_printf(l, "%s%u", l->len ? "," : "", k + 1);
+                if (l->len) {
+                    bool ef = true;
+                    if (!nf)
+                        g_string_append_c(o, ',');
+                    nf = false;
+                    g_string_append_c(o, '{');
+                    jstr(o, "what", wrtc_hidden_json(bit), &ef);
+                    jstr(o, "description", wrtc_hidden_name(bit), &ef);
+                    jkey(o, "flows", &ef);
+                    g_string_append_printf(o, "[%s]", l->str);
+                    g_string_append_c(o, '}');
+                }
+                g_string_free(l, TRUE);
+            }
+        }
+        g_string_append_c(o, ']');
         jkey(o, "related", &first);
         g_string_append_c(o, '[');
         for (j = 0; j < s->related->len; j++) {
@@ -644,6 +747,37 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
         g_ptr_array_free(sw, TRUE);
         g_ptr_array_free(streams, TRUE);
         g_array_free(flow_of, TRUE);
+    }
+    g_string_append(o, "],\"stun_outside_calls\":[");
+    {
+        const GPtrArray *out = wrtc_model_stun_outside(m);
+        for (i = 0; i < out->len; i++) {
+            const wrtc_flow_t *f = g_ptr_array_index(out, i);
+            int c = stun_client(f);
+            char a[80], b[80];
+            bool first = true;
+            GPtrArray *sw = g_ptr_array_new_with_free_func(g_free);
+            ep(&f->ep[c], a, sizeof a);
+            ep(&f->ep[1 - c], b, sizeof b);
+            for (j = 0; j < WRTC_LIST_LEN(f->software); j++) {
+                const char *v = g_ptr_array_index(f->software, j);
+                g_ptr_array_add(sw, g_strdup(strchr(v, '\t') + 1));
+            }
+            if (i)
+                g_string_append_c(o, ',');
+            g_string_append_c(o, '{');
+            jstr(o, "transport", f->tcp ? "tcp" : "udp", &first);
+            jstr(o, "client", a, &first);
+            jstr(o, "server", b, &first);
+            jint(o, "packets_sent", (long long)f->packets[c], &first);
+            jint(o, "packets_received", (long long)f->packets[1 - c], &first);
+            jnum(o, "first", f->first_t, &first);
+            jnum(o, "last", f->last_t, &first);
+            jint(o, "first_frame", f->first_frame, &first);
+            jstrs(o, "software", sw, &first);
+            g_string_append_c(o, '}');
+            g_ptr_array_free(sw, TRUE);
+        }
     }
     g_string_append(o, "]}\n");
 }

@@ -4,6 +4,7 @@
  */
 #include "session.h"
 #include "corroborate.h"
+#include "thresholds.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +18,11 @@ struct wrtc_model {
     GPtrArray  *flows;        /* wrtc_flow_t*, creation order */
     GHashTable *by_key;       /* flow key -> newest wrtc_flow_t (older: prev_gen) */
     GPtrArray  *sessions;     /* wrtc_session_t* */
+    GPtrArray  *stun_outside; /* wrtc_flow_t* with STUN that no call has */
     GPtrArray  *tls;          /* wrtc_tls_flow_t*, first-seen order (bounded) */
     GHashTable *tls_keys;     /* flow_key_t -> wrtc_tls_flow_t* */
     uint32_t    dropped_flows;
+    uint32_t    snaplen;        /* captured length of the first cut frame (0: none) */
     uint32_t    cap_frame[4];   /* by wrtc_cap_t: first frame that hit it */
     GHashTable *cap_frames;     /* every frame that hit a cap (set; NULL: none) */
     bool        finished;
@@ -167,6 +170,7 @@ wrtc_model_t *wrtc_model_new(const wrtc_model_config_t *cfg)
     m->flows = g_ptr_array_new();
     m->by_key = g_hash_table_new_full(key_hash, key_equal, g_free, NULL);
     m->sessions = g_ptr_array_new();
+    m->stun_outside = g_ptr_array_new();
     m->tls = g_ptr_array_new();
     m->tls_keys = g_hash_table_new_full(key_hash, key_equal, g_free, NULL);
     return m;
@@ -195,6 +199,7 @@ static void free_session(wrtc_session_t *s)
 static void clear_sessions(wrtc_model_t *m)
 {
     guint i;
+    g_ptr_array_set_size(m->stun_outside, 0);
     for (i = 0; i < m->sessions->len; i++)
         free_session(g_ptr_array_index(m->sessions, i));
     g_ptr_array_set_size(m->sessions, 0);
@@ -204,7 +209,7 @@ static void free_flow(wrtc_flow_t *f)
 {
     GPtrArray *strs[] = { f->ice_pairs, f->turn_users, f->software, f->call_ids, f->certs,
                           f->cnames, f->stream_list };
-    GArray *arrs[] = { f->relayed, f->peers, f->channels, f->sdp };
+    GArray *arrs[] = { f->relayed, f->peers, f->channels, f->sdp, f->sdp_call };
     size_t i;
     for (i = 0; i < G_N_ELEMENTS(strs); i++)
         if (strs[i])
@@ -222,6 +227,7 @@ void wrtc_model_free(wrtc_model_t *m)
         return;
     clear_sessions(m);
     g_ptr_array_free(m->sessions, TRUE);
+    g_ptr_array_free(m->stun_outside, TRUE);
     for (i = 0; i < m->flows->len; i++)
         free_flow(g_ptr_array_index(m->flows, i));
     g_ptr_array_free(m->flows, TRUE);
@@ -518,6 +524,8 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
 
     if (f->ssrc_only)
         return;
+    if (f->captured && f->captured < f->bytes && !m->snaplen)
+        m->snaplen = f->captured;
     if ((f->contents & WRTC_C_TLS) && !(f->contents & (WRTC_C_CALL | WRTC_C_SIP))) {
         add_tls(m, f);
         return;
@@ -561,11 +569,26 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
     }
 
     if (f->contents & WRTC_C_STUN) {
-        if (f->stun_method == 0x001 && f->stun_class == 0)
+        if (f->relay_cut) {
+            fl->relay_cut[dir] = true;
+            if (!fl->relay_cut_frame)
+                fl->relay_cut_frame = f->frame;
+        }
+        if (f->binding_request) {
             fl->binding_req[dir] = true;
+            if (f->stun_cut && !(f->contents & WRTC_C_ICE)) {
+                fl->binding_cut[dir] = true;
+                if (!fl->binding_cut_frame)
+                    fl->binding_cut_frame = f->frame;
+            }
+        }
         if ((f->contents & WRTC_C_TURN) && f->stun_class == 0)
             fl->turn_req[dir] = true;
-        if (f->username && (f->contents & WRTC_C_ICE)) {
+        /* An ICE check's USERNAME is "ufrag:ufrag" (RFC 8445 §7.2.2); a
+         * Binding request whose ICE attributes were cut is taken as one
+         * when its USERNAME has that form. */
+        if (f->username && ((f->contents & WRTC_C_ICE) ||
+                            (f->stun_cut && f->binding_request))) {
             char *k = ice_pair_key(f->username);
             if (k) {
                 add_string(m, fl, &fl->ice_pairs, "ICE ufrag pairs", k, f->frame);
@@ -591,10 +614,10 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
     }
     if (f->channel)
         add_u16(m, fl, &fl->channels, "TURN channels", f->channel, f->frame);
-    if (f->dtls_version > fl->dtls_version || (f->dtls_version && !fl->dtls_version))
+    /* A version read from a ServerHello beats one cut away; 1.3 beats 1.2. */
+    if (f->dtls_version && (!fl->dtls_version || fl->dtls_version == WRTC_DTLS_NOT_CAPTURED ||
+                            (f->dtls_version == 0xFEFC && f->dtls_version != WRTC_DTLS_NOT_CAPTURED)))
         fl->dtls_version = f->dtls_version;
-    if (f->dtls_version == 0xFEFC)
-        fl->dtls_version = 0xFEFC;
     for (i = 0; i < f->n_rtp && i < WRTC_FACT_MAX_RTP; i++) {
         const wrtc_rtp_fact_t *r = &f->rtp[i];
         wrtc_stream_t *s = find_stream(fl, r->ssrc, dir);
@@ -635,14 +658,28 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
         }
         stream_update(s, r, f->t, f->frame, f->srtp_key);
     }
+    fl->hidden |= f->hidden;
     if (f->dtls_cert)
         add_string(m, fl, &fl->certs, "DTLS certificates", f->dtls_cert, f->frame);
     for (i = 0; i < f->n_cname && i < 4; i++)
         add_string(m, fl, &fl->cnames, "CNAMEs", f->cname[i], f->frame);
     if (f->sip_call_id) {
+        guint8 call = 0;
         add_string(m, fl, &fl->call_ids, "SIP Call-IDs", f->sip_call_id, f->frame);
-        for (i = 0; i < f->n_sdp && i < WRTC_FACT_MAX_SDP; i++)
+        for (i = 0; i < (int)WRTC_LIST_LEN(fl->call_ids); i++)
+            if (strcmp(g_ptr_array_index(fl->call_ids, i), f->sip_call_id) == 0)
+                call = (guint8)i;
+        /* Each SDP endpoint with the dialog (Call-ID) whose SDP named it:
+         * REGISTER, OPTIONS and other dialogs share the SIP 5-tuple. */
+        for (i = 0; i < f->n_sdp && i < WRTC_FACT_MAX_SDP; i++) {
+            guint before = WRTC_LIST_LEN(fl->sdp);
             add_ep(m, fl, &fl->sdp, "SDP addresses", &f->sdp[i], f->frame);
+            if (WRTC_LIST_LEN(fl->sdp) > before) {
+                if (!fl->sdp_call)
+                    fl->sdp_call = g_array_sized_new(FALSE, FALSE, sizeof(guint8), WRTC_MAX_LIST);
+                g_array_append_val(fl->sdp_call, call);
+            }
+        }
     }
 }
 
@@ -726,6 +763,36 @@ static bool is_media(const wrtc_flow_t *f)
 static bool is_rtcp_only(const wrtc_flow_t *f)
 {
     return (f->contents & (WRTC_C_RTCP | WRTC_C_SRTCP)) && !is_media(f);
+}
+
+/* A header-only capture (snaplen) cuts the ICE attributes of a connectivity
+ * check (PRIORITY, ICE-CONTROLLING/-CONTROLLED: RFC 8445 §7.1) away. Binding
+ * requests whose attributes were cut are still ICE checks when both ends of
+ * the 5-tuple send them (each agent checks the pair, RFC 8445 §7.3.1.4) or
+ * the 5-tuple also carries DTLS or media: a STUN server for address
+ * discovery does neither. */
+static void infer_ice(wrtc_flow_t *f)
+{
+    if (f->contents & WRTC_C_ICE)
+        return;
+    if ((f->binding_cut[0] || f->binding_cut[1]) &&
+        ((f->binding_req[0] && f->binding_req[1]) ||
+         (f->contents & (WRTC_C_DTLS | WRTC_C_RTP | WRTC_C_SRTP)))) {
+        f->ice_inferred = true;
+        f->contents |= WRTC_C_ICE;
+        f->content_frame[11] = f->binding_cut_frame;   /* bit index of WRTC_C_ICE */
+        return;
+    }
+    /* Through TURN, a client's checks go out in Send indications and the
+     * peer's come back in Data indications (RFC 8445 §7.2.5, RFC 8656
+     * §10-11) before the channel carries DTLS: indications both ways whose
+     * contents the snaplen cut, then DTLS, are those checks. */
+    if (f->relay_cut[0] && f->relay_cut[1] && (f->contents & WRTC_C_DTLS) &&
+        f->relay_cut_frame < f->content_frame[3] /* bit index of WRTC_C_DTLS */) {
+        f->ice_inferred = true;
+        f->contents |= WRTC_C_ICE;
+        f->content_frame[11] = f->relay_cut_frame;
+    }
 }
 
 /* Transport links: flows that are one path of a call (a leg). */
@@ -905,6 +972,199 @@ static bool hosts_shared(const wrtc_session_t *a, const wrtc_session_t *b, wrtc_
     return false;
 }
 
+/* The SIP flow and dialog (Call-ID index) whose SDP names an endpoint. */
+typedef struct {
+    wrtc_flow_t *flow;
+    guint8       call;
+} sdp_owner_t;
+
+/* Session links (the second union-find, over legs): `why` is kept once on
+ * the surviving root's evidence. */
+static void leg_union(guint *parent, GPtrArray **sev, guint a, guint b, const char *why)
+{
+    guint root, o;
+    a = leg_find(parent, a);
+    b = leg_find(parent, b);
+    if (a == b)
+        return;
+    root = a < b ? a : b;
+    o = a < b ? b : a;
+    parent[o] = root;
+    if (!sev[root])
+        sev[root] = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(sev[root], g_strdup(why));
+}
+
+static bool has_ice(const wrtc_flow_t *f)
+{
+    return (f->contents & WRTC_C_ICE) != 0;
+}
+
+/* A flow that carries STUN/TURN only: address discovery, an allocation,
+ * the checks of a candidate pair that was not chosen. */
+static bool stun_only(const wrtc_flow_t *f)
+{
+    return (f->contents & (WRTC_C_STUN | WRTC_C_TURN)) &&
+           !(f->contents & (WRTC_C_DTLS | WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP |
+                            WRTC_C_ZRTP | WRTC_C_CHANNELDATA | WRTC_C_DATA_IND));
+}
+
+typedef struct {
+    bool      tcp;
+    wrtc_ep_t ep;
+} sock_key_t;
+
+static guint sock_hash(gconstpointer p)
+{
+    const sock_key_t *k = p;
+    return ep_hash(&k->ep) ^ (k->tcp ? 0x9e3779b9u : 0);
+}
+
+static gboolean sock_equal(gconstpointer a, gconstpointer b)
+{
+    const sock_key_t *x = a, *y = b;
+    return x->tcp == y->tcp && wrtc_ep_cmp(&x->ep, &y->ep) == 0;
+}
+
+/* Links of one call's legs that the transport links do not make:
+ * - one ICE agent: the same username fragment on either side of checks on
+ *   several 5-tuples (RFC 8445 §7.2.2: each agent keeps its ufrag for all
+ *   its candidate pairs);
+ * - one socket: an endpoint that sends STUN/TURN requests on several
+ *   5-tuples at the same time (candidate gathering from the call's own
+ *   host port: STUN address discovery, TURN allocations, RFC 8445 §5.1.1),
+ *   when one of them carries STUN/TURN only and no ICE username of its own;
+ * - parallel transports: ICE/DTLS transports between the same two hosts
+ *   that start together (no BUNDLE: one transport per media, RFC 8843; or
+ *   one agent's UDP and TCP candidate pairs, RFC 6544), the weakest link,
+ *   used last. */
+static void link_sessions(wrtc_model_t *m, guint *parent, GPtrArray **sev)
+{
+    GHashTable *ufrags = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *socks = g_hash_table_new_full(sock_hash, sock_equal, g_free,
+                                              (GDestroyNotify)g_ptr_array_unref);
+    guint i, j, k;
+    char a[80], b[80], why[400];
+
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        int d;
+        for (j = 0; j < WRTC_LIST_LEN(f->ice_pairs); j++) {
+            const char *pair = g_ptr_array_index(f->ice_pairs, j);
+            const char *colon = strchr(pair, ':');
+            char *u[2];
+            int x;
+            if (!colon)
+                continue;
+            u[0] = g_strndup(pair, colon - pair);
+            u[1] = g_strdup(colon + 1);
+            for (x = 0; x < 2; x++) {
+                gpointer other = g_hash_table_lookup(ufrags, u[x]);
+                if (other) {
+                    snprintf(why, sizeof why, "ICE username fragment %s in checks on several "
+                             "5-tuples: one ICE agent (RFC 8445 §7.2.2)", u[x]);
+                    leg_union(parent, sev, GPOINTER_TO_UINT(other) - 1, (guint)f->leg, why);
+                    g_free(u[x]);
+                } else {
+                    g_hash_table_insert(ufrags, u[x], GUINT_TO_POINTER((guint)f->leg + 1));
+                }
+            }
+        }
+        for (d = 0; d < 2; d++) {
+            sock_key_t key;
+            GPtrArray *l;
+            if (!f->binding_req[d] && !f->turn_req[d])
+                continue;
+            memset(&key, 0, sizeof key);
+            key.tcp = f->tcp;
+            key.ep = f->ep[d];
+            l = g_hash_table_lookup(socks, &key);
+            if (!l) {
+                l = g_ptr_array_new();
+                g_hash_table_insert(socks, g_memdup2(&key, sizeof key), l);
+            }
+            g_ptr_array_add(l, f);
+        }
+    }
+    {
+        GHashTableIter it;
+        gpointer kp, v;
+        g_hash_table_iter_init(&it, socks);
+        while (g_hash_table_iter_next(&it, &kp, &v)) {
+            GPtrArray *l = v;
+            /* Bounded: a socket is compared with its next few 5-tuples. */
+            for (j = 0; j < l->len; j++)
+                for (k = j + 1; k < l->len && k < j + 64; k++) {
+                    const wrtc_flow_t *x = g_ptr_array_index(l, j), *y = g_ptr_array_index(l, k);
+                    bool plain_x = stun_only(x) && !WRTC_LIST_LEN(x->ice_pairs);
+                    bool plain_y = stun_only(y) && !WRTC_LIST_LEN(y->ice_pairs);
+                    if (x->leg == y->leg || !(plain_x || plain_y) ||
+                        x->first_t > y->last_t + WRTC_SOCKET_OVERLAP_S ||
+                        y->first_t > x->last_t + WRTC_SOCKET_OVERLAP_S)
+                        continue;
+                    fmt_ep(&((const sock_key_t *)kp)->ep, a, sizeof a);
+                    snprintf(why, sizeof why, "endpoint %s sends STUN requests on several "
+                             "5-tuples at once: one socket of the call (RFC 8445 §5.1.1)", a);
+                    leg_union(parent, sev, (guint)x->leg, (guint)y->leg, why);
+                }
+        }
+    }
+    {
+        /* Transports by host pair, in first-packet order (flows are
+         * created in that order); each compared with the ones that
+         * started within WRTC_PARALLEL_START_S after it. */
+        GHashTable *pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                  (GDestroyNotify)g_ptr_array_unref);
+        GHashTableIter it;
+        gpointer kp, v;
+        for (i = 0; i < m->flows->len; i++) {
+            wrtc_flow_t *x = g_ptr_array_index(m->flows, i);
+            char *key;
+            GPtrArray *l;
+            int lo;
+            if (!(has_ice(x) || (x->contents & WRTC_C_DTLS)))
+                continue;
+            wrtc_ep_format(&x->ep[0], false, a, sizeof a);
+            wrtc_ep_format(&x->ep[1], false, b, sizeof b);
+            lo = strcmp(a, b) <= 0;
+            key = g_strdup_printf("%s|%s", lo ? a : b, lo ? b : a);
+            l = g_hash_table_lookup(pairs, key);
+            if (!l) {
+                l = g_ptr_array_new();
+                g_hash_table_insert(pairs, key, l);
+            } else {
+                g_free(key);
+            }
+            g_ptr_array_add(l, x);
+        }
+        g_hash_table_iter_init(&it, pairs);
+        while (g_hash_table_iter_next(&it, &kp, &v)) {
+            GPtrArray *l = v;
+            for (j = 0; j < l->len; j++) {
+                const wrtc_flow_t *x = g_ptr_array_index(l, j);
+                for (k = j + 1; k < l->len; k++) {
+                    const wrtc_flow_t *y = g_ptr_array_index(l, k);
+                    double dt = y->first_t - x->first_t;
+                    if (dt > WRTC_PARALLEL_START_S || dt < -WRTC_PARALLEL_START_S)
+                        break;
+                    if (leg_find(parent, (guint)x->leg) == leg_find(parent, (guint)y->leg))
+                        continue;
+                    wrtc_ep_format(&x->ep[0], false, a, sizeof a);
+                    wrtc_ep_format(&x->ep[1], false, b, sizeof b);
+                    snprintf(why, sizeof why, "parallel transports between %s and %s started "
+                             "together (frames %u and %u, %.3f s apart; no BUNDLE): weaker than "
+                             "an ICE or certificate link", a, b, x->first_frame, y->first_frame,
+                             dt < 0 ? -dt : dt);
+                    leg_union(parent, sev, (guint)x->leg, (guint)y->leg, why);
+                }
+            }
+        }
+        g_hash_table_destroy(pairs);
+    }
+    g_hash_table_destroy(ufrags);
+    g_hash_table_destroy(socks);
+}
+
 void wrtc_model_finish(wrtc_model_t *m)
 {
     uf_t u;
@@ -927,6 +1187,7 @@ void wrtc_model_finish(wrtc_model_t *m)
         f->uf = i;
         f->leg = f->session = -1;
         f->rtcp_mux = is_media(f) && (f->contents & (WRTC_C_RTCP | WRTC_C_SRTCP));
+        infer_ice(f);
         for (e = 0; e < 2; e++) {
             GPtrArray *l = g_hash_table_lookup(by_ep, &f->ep[e]);
             if (!l) {
@@ -974,7 +1235,7 @@ void wrtc_model_finish(wrtc_model_t *m)
         guint *parent = g_new(guint, n);
         GPtrArray **sev = g_new0(GPtrArray *, n);
         GHashTable *by_ssrc = g_hash_table_new(g_direct_hash, g_direct_equal);
-        GHashTable *sdp_eps = g_hash_table_new_full(ep_hash, ep_equal, g_free, NULL);
+        GHashTable *sdp_eps = g_hash_table_new_full(ep_hash, ep_equal, g_free, g_free);
         GHashTable *by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (i = 0; i < n; i++)
             parent[i] = i;
@@ -1032,19 +1293,24 @@ void wrtc_model_finish(wrtc_model_t *m)
                     }
                 }
             }
-            /* SDP media endpoints of a SIP call (RTP port, and RTCP on +1). */
-            if (WRTC_LIST_LEN(f->call_ids) == 1) {
-                for (j = 0; j < WRTC_LIST_LEN(f->sdp); j++) {
-                    int d;
-                    for (d = 0; d <= 1; d++) {
-                        wrtc_ep_t *e = g_memdup2(&g_array_index(f->sdp, wrtc_ep_t, j),
-                                                 sizeof(wrtc_ep_t));
-                        e->port = (uint16_t)(e->port + d);
-                        if (!g_hash_table_contains(sdp_eps, e))
-                            g_hash_table_insert(sdp_eps, e, f);
-                        else
-                            g_free(e);
+            /* SDP media endpoints of a SIP dialog (RTP port, and RTCP on
+             * +1), whatever other dialogs the SIP 5-tuple carries. */
+            for (j = 0; j < WRTC_LIST_LEN(f->sdp); j++) {
+                int d;
+                for (d = 0; d <= 1; d++) {
+                    wrtc_ep_t *e = g_memdup2(&g_array_index(f->sdp, wrtc_ep_t, j),
+                                             sizeof(wrtc_ep_t));
+                    sdp_owner_t *o;
+                    e->port = (uint16_t)(e->port + d);
+                    if (g_hash_table_contains(sdp_eps, e)) {
+                        g_free(e);
+                        continue;
                     }
+                    o = g_new(sdp_owner_t, 1);
+                    o->flow = f;
+                    o->call = f->sdp_call && j < f->sdp_call->len
+                            ? g_array_index(f->sdp_call, guint8, j) : 0;
+                    g_hash_table_insert(sdp_eps, e, o);
                 }
             }
         }
@@ -1052,7 +1318,8 @@ void wrtc_model_finish(wrtc_model_t *m)
             wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
             int e;
             for (e = 0; e < 2; e++) {
-                wrtc_flow_t *sip = g_hash_table_lookup(sdp_eps, &f->ep[e]);
+                const sdp_owner_t *own = g_hash_table_lookup(sdp_eps, &f->ep[e]);
+                wrtc_flow_t *sip = own ? own->flow : NULL;
                 if (sip && sip != f) {
                     f->sdp_named = true;   /* for the sdes trait (verdict.c) */
                     guint a = LEG_FIND((guint)sip->leg), b = LEG_FIND((guint)f->leg);
@@ -1063,11 +1330,14 @@ void wrtc_model_finish(wrtc_model_t *m)
                             sev[root] = g_ptr_array_new_with_free_func(g_free);
                         g_ptr_array_add(sev[root], g_strdup_printf(
                             "SIP Call-ID %s: SDP names the media endpoints",
-                            (char *)g_ptr_array_index(sip->call_ids, 0)));
+                            (char *)g_ptr_array_index(sip->call_ids,
+                                                      own->call < WRTC_LIST_LEN(sip->call_ids)
+                                                      ? own->call : 0)));
                     }
                 }
             }
         }
+        link_sessions(m, parent, sev);
         roots = g_hash_table_new(g_direct_hash, g_direct_equal);
         for (i = 0; i < n; i++) {
             wrtc_leg_t *l = g_ptr_array_index(legs, i);
@@ -1122,13 +1392,23 @@ void wrtc_model_finish(wrtc_model_t *m)
                 for (j = 0; j < s->flows->len; j++) {
                     const wrtc_flow_t *x = g_ptr_array_index(s->flows, j);
                     call |= (x->contents & (WRTC_C_ICE | WRTC_C_TURN | WRTC_C_CHANNELDATA |
-                                            WRTC_C_DTLS | WRTC_C_ZRTP)) != 0 ||
+                                            WRTC_C_DATA_IND | WRTC_C_ZRTP)) != 0 ||
                             WRTC_LIST_LEN(x->stream_list) > 0;
                 }
-                if (call)
+                /* DTLS without ICE, TURN or media (e.g. CAPWAP control)
+                 * is no call either. */
+                if (call) {
                     g_ptr_array_add(m->sessions, s);
-                else
+                } else {
+                    /* Plain STUN (address discovery, NAT tests) outside any
+                     * call: reported apart (wrtc_model_stun_outside). */
+                    for (j = 0; j < s->flows->len; j++) {
+                        wrtc_flow_t *x = g_ptr_array_index(s->flows, j);
+                        if (x->contents & WRTC_C_STUN)
+                            g_ptr_array_add(m->stun_outside, x);
+                    }
                     free_session(s);    /* signaling only: not a call */
+                }
             }
         }
         g_hash_table_destroy(roots);
@@ -1209,7 +1489,28 @@ void wrtc_model_finish(wrtc_model_t *m)
                 !hosts_shared(a, b, &host))
                 continue;
             wrtc_ep_format(&host, false, h, sizeof h);
-            snprintf(why, sizeof why, "session %d: shares host %s, overlapping in time", b->id, h);
+            {
+                /* Evidence that joins sessions (CNAMEs, certificates, SDP)
+                 * cut away on both sides: they may be one call. */
+                uint32_t ha = 0, hb = 0, both;
+                guint k;
+                for (k = 0; k < a->flows->len; k++)
+                    ha |= wrtc_flow_hidden(g_ptr_array_index(a->flows, k));
+                for (k = 0; k < b->flows->len; k++)
+                    hb |= wrtc_flow_hidden(g_ptr_array_index(b->flows, k));
+                both = ha & hb & (WRTC_HIDDEN_CERT | WRTC_HIDDEN_CNAME | WRTC_HIDDEN_SDP |
+                                  WRTC_HIDDEN_ICE);
+                if (both)
+                    snprintf(why, sizeof why, "session %d: shares host %s, overlapping in time; "
+                             "may be the same call: %s not captured (snaplen %u)", b->id, h,
+                             both & WRTC_HIDDEN_CNAME ? "RTCP SDES CNAMEs"
+                             : both & WRTC_HIDDEN_CERT ? "DTLS certificates"
+                             : both & WRTC_HIDDEN_ICE ? "STUN usernames (ICE, TURN)" : "SDP",
+                             m->snaplen);
+                else
+                    snprintf(why, sizeof why, "session %d: shares host %s, overlapping in time",
+                             b->id, h);
+            }
             g_ptr_array_add(a->related, g_strdup(why));
             g_array_append_val(a->related_ids, b->id);
         }
@@ -1231,6 +1532,11 @@ const GPtrArray *wrtc_model_sessions(const wrtc_model_t *m)
     return m->sessions;
 }
 
+const GPtrArray *wrtc_model_stun_outside(const wrtc_model_t *m)
+{
+    return m->stun_outside;
+}
+
 const GPtrArray *wrtc_model_flows(const wrtc_model_t *m)
 {
     return m->flows;
@@ -1244,6 +1550,51 @@ uint32_t wrtc_model_cap_frame(const wrtc_model_t *m, wrtc_cap_t cap)
 bool wrtc_model_cap_at(const wrtc_model_t *m, uint32_t frame)
 {
     return m->cap_frames && g_hash_table_contains(m->cap_frames, GUINT_TO_POINTER(frame));
+}
+
+uint32_t wrtc_flow_hidden(const wrtc_flow_t *f)
+{
+    /* What was cut away and not seen in another packet of the flow. */
+    uint32_t h = f->hidden;
+    if (WRTC_LIST_LEN(f->cnames))
+        h &= ~(uint32_t)WRTC_HIDDEN_CNAME;
+    if (WRTC_LIST_LEN(f->certs) ||
+        (f->dtls_version && f->dtls_version != WRTC_DTLS_NOT_CAPTURED))
+        h &= ~(uint32_t)WRTC_HIDDEN_CERT;
+    if (WRTC_LIST_LEN(f->sdp))
+        h &= ~(uint32_t)WRTC_HIDDEN_SDP;
+    if (WRTC_LIST_LEN(f->ice_pairs) && !f->ice_inferred)
+        h &= ~(uint32_t)WRTC_HIDDEN_ICE;
+    return h;
+}
+
+uint32_t wrtc_model_snaplen(const wrtc_model_t *m)
+{
+    return m->snaplen;
+}
+
+const char *wrtc_hidden_name(uint32_t bit)
+{
+    switch (bit) {
+    case WRTC_HIDDEN_ICE: return "STUN attributes (ICE and TURN usernames, ICE attributes)";
+    case WRTC_HIDDEN_CERT: return "DTLS handshake messages (certificate, version)";
+    case WRTC_HIDDEN_CNAME: return "RTCP after the first header (SDES CNAMEs)";
+    case WRTC_HIDDEN_SDP: return "SIP message bodies (SDP)";
+    case WRTC_HIDDEN_PAYLOAD: return "RTP payloads (SRTP or RTP, codec payload headers)";
+    }
+    return "?";
+}
+
+const char *wrtc_hidden_json(uint32_t bit)
+{
+    switch (bit) {
+    case WRTC_HIDDEN_ICE: return "stun_attributes";
+    case WRTC_HIDDEN_CERT: return "dtls_handshake";
+    case WRTC_HIDDEN_CNAME: return "rtcp_sdes";
+    case WRTC_HIDDEN_SDP: return "sdp";
+    case WRTC_HIDDEN_PAYLOAD: return "rtp_payloads";
+    }
+    return "?";
 }
 
 uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m)

@@ -65,6 +65,25 @@ enum {
 };
 const char *wrtc_fingerprint_name(uint32_t bit);
 
+/* Evidence a header-only capture (snaplen) cut away, per packet (fact) and
+ * accumulated per flow: what the summary says it could not see. */
+enum {
+    WRTC_HIDDEN_ICE     = 1u << 0,  /* STUN attributes (ICE usernames, ...) */
+    WRTC_HIDDEN_CERT    = 1u << 1,  /* DTLS handshake messages (certificate, version) */
+    WRTC_HIDDEN_CNAME   = 1u << 2,  /* RTCP after its first header (SDES CNAME) */
+    WRTC_HIDDEN_SDP     = 1u << 3,  /* SIP message bodies (SDP) */
+    WRTC_HIDDEN_PAYLOAD = 1u << 4,  /* RTP payloads (SRTP or RTP, codec headers) */
+    WRTC_HIDDEN_COUNT_BITS = 5
+};
+const char *wrtc_hidden_name(uint32_t bit);
+const char *wrtc_hidden_json(uint32_t bit);   /* "rtcp_sdes", ... */
+struct wrtc_flow;
+/* WRTC_HIDDEN_* of a flow that no other packet of it made up for. */
+uint32_t wrtc_flow_hidden(const struct wrtc_flow *f);
+
+/* A ServerHello seen, its supported_versions extension not captured. */
+#define WRTC_DTLS_NOT_CAPTURED 0xFFFF
+
 /* Contents that make a flow part of a real-time session. */
 #define WRTC_C_CALL (WRTC_C_STUN | WRTC_C_TURN | WRTC_C_CHANNELDATA | WRTC_C_DTLS | \
                      WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP | WRTC_C_ZRTP)
@@ -86,6 +105,7 @@ typedef struct {
     uint8_t  head_len;           /* first bytes of a clear payload (0: SRTP/unknown) */
     uint8_t  head[WRTC_CG_HEAD];
     uint8_t  decrypt;            /* WRTC_DECRYPT_*: SRTP decryption of this packet */
+    bool     payload_unseen;     /* no payload byte captured (snaplen) */
 } wrtc_rtp_fact_t;
 
 /* What SRTP decryption did with an RTP packet (plugin: webrtc-srtp.c). */
@@ -102,6 +122,8 @@ typedef struct {
     bool      tcp;
     wrtc_ep_t src, dst;
     uint32_t  bytes;             /* frame length */
+    uint32_t  captured;          /* bytes of the frame in the capture (< bytes: snaplen) */
+    uint32_t  hidden;            /* WRTC_HIDDEN_*: cut away in this packet */
     uint32_t  contents;          /* WRTC_C_* */
     /* STUN/TURN (RFC 8489/8656/8445) */
     uint16_t  stun_method;
@@ -114,7 +136,11 @@ typedef struct {
     uint8_t   n_peers;
     wrtc_ep_t peers[WRTC_FACT_MAX_PEERS];  /* XOR-PEER-ADDRESS */
     uint16_t  channel;
-    /* DTLS: 0xFEFD (1.2) or 0xFEFC (1.3) once the ServerHello says so */
+    bool      stun_cut;          /* a message's attributes were not all captured */
+    bool      binding_request;   /* a STUN Binding request, also one inside TURN */
+    bool      relay_cut;         /* a Send/Data indication whose relayed datagram was cut */
+    /* DTLS: 0xFEFD (1.2) or 0xFEFC (1.3) once the ServerHello says so;
+     * WRTC_DTLS_NOT_CAPTURED: a ServerHello whose version was cut away */
     uint16_t  dtls_version;
     /* RTP / RTCP */
     uint8_t   n_rtp;
@@ -220,9 +246,15 @@ typedef struct wrtc_flow {
     uint32_t  contents;
     uint32_t  content_frame[16]; /* first frame of each WRTC_C_* bit (bit index) */
     uint32_t  fingerprints;      /* WRTC_FP_* seen */
+    uint32_t  hidden;            /* WRTC_HIDDEN_* of its packets, where not seen elsewhere */
     uint32_t  fp_frame[16];      /* first frame of each fingerprint (bit index) */
     uint16_t  dtls_version;
     bool      binding_req[2];    /* who sent STUN Binding requests */
+    bool      binding_cut[2];    /* ... of which the attributes were not captured */
+    uint32_t  binding_cut_frame; /* the first such request */
+    bool      ice_inferred;      /* ICE from checks whose attributes were cut (below) */
+    bool      relay_cut[2];      /* Send/Data indications each way, contents cut */
+    uint32_t  relay_cut_frame;
     bool      turn_req[2];       /* who sent TURN requests (the client) */
     bool      rtcp_mux;          /* RTCP on a flow that also carries RTP */
     /* Per-flow lists (at most WRTC_MAX_LIST entries each) are allocated on
@@ -238,6 +270,7 @@ typedef struct wrtc_flow {
     GArray    *peers;            /* wrtc_ep_t */
     GArray    *channels;         /* uint16_t */
     GArray    *sdp;              /* wrtc_ep_t */
+    GArray    *sdp_call;         /* guint8: the call_ids index of each sdp entry */
     GPtrArray *certs;            /* DTLS certificate serials seen */
     GPtrArray *cnames;           /* RTCP SDES CNAMEs seen */
     GPtrArray *stream_list;      /* wrtc_stream_t*, in first-seen order */
@@ -300,7 +333,14 @@ const GPtrArray *wrtc_model_sessions(const wrtc_model_t *m);
 uint32_t wrtc_model_generation(const wrtc_model_t *m);
 const GPtrArray *wrtc_model_tls_flows(const wrtc_model_t *m);
 const GPtrArray *wrtc_model_flows(const wrtc_model_t *m);
+/* Flows with STUN that belong to no call (plain Binding requests to a STUN
+ * server from ports no call uses: address discovery, NAT tests), in
+ * first-seen order. Valid after wrtc_model_finish. */
+const GPtrArray *wrtc_model_stun_outside(const wrtc_model_t *m);
 uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m);
+/* The capture's snaplen as its cut packets show it (their captured length),
+ * 0 when no packet was cut. */
+uint32_t wrtc_model_snaplen(const wrtc_model_t *m);
 /* The frame where a model-wide cap (WRTC_CAP_FLOWS, WRTC_CAP_TLS) was
  * first hit, 0 if never; and whether `frame` hit any cap, per flow or
  * model-wide (O(1): the test before looking a packet's flow up). */

@@ -40,6 +40,17 @@
 #define WRTC_CLOCK_REL_TOLERANCE 0.05
 #define WRTC_CLOCK_JITTER_S      0.060
 
+/* A video frame sent as several packets shares one timestamp, so its
+ * packets prove nothing about the clock. They corroborate instead when
+ * WRTC_CORROBORATE_PACKETS of them follow each other (sequence +1) within
+ * WRTC_BURST_MAX_S with payloads of at least WRTC_BURST_MIN_PAYLOAD bytes
+ * differing by at most WRTC_BURST_SIZE_SPREAD: a packetizer cuts a frame
+ * into fragments of the path's payload size (libwebrtc balances them to
+ * within a byte, GStreamer and most others cut at the MTU). */
+#define WRTC_BURST_MIN_PAYLOAD 100
+#define WRTC_BURST_SIZE_SPREAD 2
+#define WRTC_BURST_MAX_S       0.100
+
 /* Capture-time gap after which a candidate track starts again. */
 #define WRTC_TRACK_MAX_GAP_S 5.0
 
@@ -80,6 +91,25 @@
 #define WRTC_EVENT_MIN_INTERVAL_S 0.010
 /* Event payloads: 4-byte blocks, or RFC 2198 redundancy of a few blocks. */
 #define WRTC_EVENT_MAX_PAYLOAD 64
+
+/* --- ICE checks -------------------------------------------------------- */
+
+/* Attribute bytes an ICE connectivity check cannot do without: USERNAME of
+ * at least "a:b" (8), PRIORITY (8), ICE-CONTROLLED/-CONTROLLING (12) and
+ * MESSAGE-INTEGRITY (24) (RFC 8445 §7.1, RFC 8489 §14). A Binding request
+ * with fewer is plain STUN even when the snaplen cut its attributes. */
+#define WRTC_ICE_CHECK_MIN_ATTRS 52
+
+/* --- Grouping flows into calls (core/session.c) ------------------------- */
+
+/* Two 5-tuples of one socket belong to one call when they are active within
+ * this many seconds of each other (a port reused by a later call is not). */
+#define WRTC_SOCKET_OVERLAP_S 5.0
+
+/* ICE/DTLS transports between the same two hosts whose first packets are
+ * this close are one call set up without BUNDLE (one transport per m=
+ * line, gathered and checked together). */
+#define WRTC_PARALLEL_START_S 2.0
 
 /* --- Bounded state ------------------------------------------------------ */
 

@@ -73,8 +73,20 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
         bool audio = false, video = false, srtp = false;
         uint32_t srtp_frame = 0;
         if (f->contents & WRTC_C_ICE)
-            set(t, WRTC_TRAIT_ICE, first_frame(f, WRTC_C_ICE),
-                "STUN Binding with ICE attributes");
+            set(t, WRTC_TRAIT_ICE, first_frame(f, WRTC_C_ICE), f->ice_inferred
+                ? (!(f->binding_cut[0] || f->binding_cut[1])
+                   ? "TURN Send/Data indications both ways before DTLS (relayed checks, contents not captured)"
+                   : (f->binding_req[0] && f->binding_req[1])
+                   ? "STUN Binding requests from both ends (ICE attributes not captured)"
+                   : "STUN Binding requests on a 5-tuple with DTLS or media (ICE attributes not captured)")
+                : "STUN Binding with ICE attributes");
+        if ((f->contents & WRTC_C_ICE) && (f->contents & WRTC_C_DTLS)) {
+            /* ICE and DTLS on one 5-tuple: the WebRTC transport (RFC 8835
+             * §3.4, RFC 8827 §6.5), with SRTP or a data channel (RFC 8261). */
+            uint32_t fr = MAX(first_frame(f, WRTC_C_ICE), first_frame(f, WRTC_C_DTLS));
+            if (!t->ice_dtls_frame || fr < t->ice_dtls_frame)
+                t->ice_dtls_frame = fr;
+        }
         if (f->contents & (WRTC_C_TURN | WRTC_C_CHANNELDATA)) {
             uint32_t b = (f->contents & WRTC_C_TURN) ? WRTC_C_TURN : WRTC_C_CHANNELDATA;
             set(t, WRTC_TRAIT_TURN, first_frame(f, b),
@@ -94,9 +106,10 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
         if (srtp) {
             set(t, WRTC_TRAIT_SRTP, srtp_frame, "RTP payloads encrypted");
             if (f->contents & WRTC_C_DTLS) {
-                snprintf(d, sizeof d, "DTLS%s%s handshake on the SRTP 5-tuple",
-                         f->dtls_version ? " " : "",
-                         f->dtls_version == 0xFEFC ? "1.3" : f->dtls_version ? "1.2" : "");
+                snprintf(d, sizeof d, "DTLS%s handshake on the SRTP 5-tuple",
+                         f->dtls_version == 0xFEFC ? " 1.3" : f->dtls_version == 0xFEFD ? " 1.2"
+                         : f->dtls_version == WRTC_DTLS_NOT_CAPTURED ? " (version not captured)"
+                         : "");
                 set(t, WRTC_TRAIT_DTLS_SRTP, first_frame(f, WRTC_C_DTLS), d);
             } else if (!(f->contents & WRTC_C_ZRTP) && f->sdp_named) {
                 /* RFC 4568 keys travel in the SDP: only when an SDP in the
@@ -170,7 +183,11 @@ wrtc_verdict_t wrtc_verdict_of(const wrtc_traits_t *t, int *score, GPtrArray *ev
                                                           wrtc_fingerprint_name(1u << b),
                                                           t->fp_frame[b]));
     }
-    if (t->on[WRTC_TRAIT_ICE] && t->on[WRTC_TRAIT_DTLS_SRTP])
+    if (evidence && t->ice_dtls_frame && !t->on[WRTC_TRAIT_DTLS_SRTP])
+        g_ptr_array_add(evidence, g_strdup_printf("ICE and DTLS on one 5-tuple (frame %u): the "
+                                                  "WebRTC transport (RFC 8835 §3.4, RFC 8827 §6.5)",
+                                                  t->ice_dtls_frame));
+    if ((t->on[WRTC_TRAIT_ICE] && t->on[WRTC_TRAIT_DTLS_SRTP]) || t->ice_dtls_frame)
         v = WRTC_VERDICT_WEBRTC;          /* the WebRTC transport (RFC 8835 §3) */
     else if ((t->on[WRTC_TRAIT_ICE] || t->on[WRTC_TRAIT_TURN]) && media)
         v = WRTC_VERDICT_WEBRTC_LIKELY;   /* ICE/TURN + SRTP, keys not seen (SDES?) */

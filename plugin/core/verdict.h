@@ -32,6 +32,7 @@ typedef struct {
     uint32_t frame[WRTC_TRAIT_COUNT];   /* a frame that proves it (0: none) */
     char     detail[WRTC_TRAIT_COUNT][160];
     bool     rtp;                       /* any RTP stream at all */
+    uint32_t ice_dtls_frame;            /* ICE and DTLS on one 5-tuple (0: never) */
     uint32_t fingerprints;              /* WRTC_FP_* of the flows */
     uint32_t fp_frame[16];              /* first frame of each (bit index) */
 } wrtc_traits_t;

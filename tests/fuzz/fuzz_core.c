@@ -69,16 +69,16 @@ static void single(const uint8_t *p, size_t n)
     uint16_t ch;
     size_t pl;
     (void)wrtc_classify(p, n);
-    (void)wrtc_stun_valid(p, n, false);
-    (void)wrtc_stun_valid(p, n, true);
+    (void)wrtc_stun_valid(p, n, n, false);
+    (void)wrtc_stun_valid(p, n, n, true);
     (void)wrtc_stun_method(p, n);
-    (void)wrtc_dtls_valid(p, n);
-    (void)wrtc_channeldata_valid(p, n, false, &ch, &pl);
-    (void)wrtc_channeldata_valid(p, n, true, &ch, &pl);
-    (void)wrtc_zrtp_valid(p, n);
-    (void)wrtc_rtp_parse(p, n, false, &h);
-    (void)wrtc_rtp_parse(p, n, true, &h);
-    (void)wrtc_rtcp_parse(p, n, &ri);
+    (void)wrtc_dtls_valid(p, n, n);
+    (void)wrtc_channeldata_valid(p, n, n, false, &ch, &pl);
+    (void)wrtc_channeldata_valid(p, n, n, true, &ch, &pl);
+    (void)wrtc_zrtp_valid(p, n, n);
+    (void)wrtc_rtp_parse(p, n, n, false, &h);
+    (void)wrtc_rtp_parse(p, n, n, true, &h);
+    (void)wrtc_rtcp_parse(p, n, n, &ri);
     (void)wrtc_cg_check_vp8(p, n, n & 1);
     (void)wrtc_cg_check_vp9(p, n, n & 1, n & 2);
     (void)wrtc_cg_check_h264(p, n, n & 2);
@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         frame++;
         t += n / 1000.0;
         single(p, n);
-        if (wrtc_rtp_parse(p, n, false, &h) == WRTC_RTP_OK) {
+        if (wrtc_rtp_parse(p, n, n, false, &h) == WRTC_RTP_OK) {
             (void)wrtc_track_update(&tr, &h, t);
             (void)wrtc_events_update(&ev, p + h.header_len, h.payload_len, h.ts, t, frame);
             wrtc_entropy_add(&en, p + h.header_len, h.payload_len);

@@ -78,22 +78,22 @@ static void test_stun(void)
 {
     uint8_t p[64];
     size_t n = stun_msg(p, 0x0001, 0);
-    CHECK(wrtc_stun_valid(p, n, false));
-    CHECK(!wrtc_stun_valid(p, n - 1, false));          /* 19 bytes */
-    CHECK(!wrtc_stun_valid(p, 1, false));
+    CHECK(wrtc_stun_valid(p, n, n, false));
+    CHECK(!wrtc_stun_valid(p, n - 1, n - 1, false));          /* 19 bytes */
+    CHECK(!wrtc_stun_valid(p, 1, 1, false));
     n = stun_msg(p, 0x0001, 8);
-    CHECK(wrtc_stun_valid(p, n, false));
-    CHECK(!wrtc_stun_valid(p, n + 4, false));          /* UDP: length must be exact */
-    CHECK(wrtc_stun_valid(p, n + 4, true));            /* stream: trailing bytes ok */
-    CHECK(!wrtc_stun_valid(p, n - 4, false));          /* length beyond datagram */
+    CHECK(wrtc_stun_valid(p, n, n, false));
+    CHECK(!wrtc_stun_valid(p, n + 4, n + 4, false));          /* UDP: length must be exact */
+    CHECK(wrtc_stun_valid(p, n + 4, n + 4, true));            /* stream: trailing bytes ok */
+    CHECK(!wrtc_stun_valid(p, n - 4, n - 4, false));          /* length beyond datagram */
     put16(p + 2, 6);
-    CHECK(!wrtc_stun_valid(p, 26, false));             /* not a multiple of 4 */
+    CHECK(!wrtc_stun_valid(p, 26, 26, false));             /* not a multiple of 4 */
     n = stun_msg(p, 0x0001, 0);
     p[4] = 0x21; p[5] = 0x12; p[6] = 0xA4; p[7] = 0x43;
-    CHECK(!wrtc_stun_valid(p, n, false));              /* wrong magic cookie */
+    CHECK(!wrtc_stun_valid(p, n, n, false));              /* wrong magic cookie */
     n = stun_msg(p, 0x0001, 0);
     p[0] |= 0x40;
-    CHECK(!wrtc_stun_valid(p, n, false));              /* top bits set */
+    CHECK(!wrtc_stun_valid(p, n, n, false));              /* top bits set */
 
     /* Methods (RFC 8489 §5 bit layout; RFC 8656 §17 methods). */
     n = stun_msg(p, 0x0001, 0);
@@ -130,34 +130,34 @@ static void test_dtls(void)
 {
     uint8_t p[128];
     size_t n = dtls_record(p, 22, 0xFD, 20), m;
-    CHECK(wrtc_dtls_valid(p, n));
-    CHECK(!wrtc_dtls_valid(p, n - 1));                 /* record runs past the datagram */
-    CHECK(!wrtc_dtls_valid(p, 12));                    /* shorter than a record header */
+    CHECK(wrtc_dtls_valid(p, n, n));
+    CHECK(!wrtc_dtls_valid(p, n - 1, n - 1));                 /* record runs past the datagram */
+    CHECK(!wrtc_dtls_valid(p, 12, 12));                    /* shorter than a record header */
     n = dtls_record(p, 22, 0xFF, 20);
-    CHECK(wrtc_dtls_valid(p, n));                      /* DTLS 1.0 */
+    CHECK(wrtc_dtls_valid(p, n, n));                      /* DTLS 1.0 */
     n = dtls_record(p, 22, 0x03, 20);
-    CHECK(!wrtc_dtls_valid(p, n));                     /* not a DTLS version */
+    CHECK(!wrtc_dtls_valid(p, n, n));                     /* not a DTLS version */
     n = dtls_record(p, 22, 0xFD, 0);
-    CHECK(!wrtc_dtls_valid(p, n));                     /* empty record */
+    CHECK(!wrtc_dtls_valid(p, n, n));                     /* empty record */
     n = dtls_record(p, 30, 0xFD, 4);
-    CHECK(!wrtc_dtls_valid(p, n));                     /* content type 30 */
+    CHECK(!wrtc_dtls_valid(p, n, n));                     /* content type 30 */
     /* Two records in one datagram (ServerHello + ... flight). */
     n = dtls_record(p, 22, 0xFD, 10);
     m = dtls_record(p + n, 20, 0xFD, 1);
-    CHECK(wrtc_dtls_valid(p, n + m));
-    CHECK(!wrtc_dtls_valid(p, n + m - 1));             /* second one truncated */
-    CHECK(!wrtc_dtls_valid(p, n + 5));                 /* junk after the first */
+    CHECK(wrtc_dtls_valid(p, n + m, n + m));
+    CHECK(!wrtc_dtls_valid(p, n + m - 1, n + m - 1));             /* second one truncated */
+    CHECK(!wrtc_dtls_valid(p, n + 5, n + 5));                 /* junk after the first */
     /* DTLS 1.3 unified header (RFC 9147 §4): 001CSLEE. */
     memset(p, 0, sizeof p);
     p[0] = 0x2F;                                       /* S=1 (16-bit seq), L=1, epoch 3 */
     put16(p + 3, 16);
-    CHECK(wrtc_dtls_valid(p, 5 + 16));
-    CHECK(!wrtc_dtls_valid(p, 5 + 15));
+    CHECK(wrtc_dtls_valid(p, 5 + 16, 5 + 16));
+    CHECK(!wrtc_dtls_valid(p, 5 + 15, 5 + 15));
     p[0] = 0x28;                                       /* S=1, no length: to the end */
-    CHECK(wrtc_dtls_valid(p, 20));
-    CHECK(!wrtc_dtls_valid(p, 3));
+    CHECK(wrtc_dtls_valid(p, 20, 20));
+    CHECK(!wrtc_dtls_valid(p, 3, 3));
     p[0] = 0x20;                                       /* 8-bit seq, no length */
-    CHECK(wrtc_dtls_valid(p, 2 + 1));
+    CHECK(wrtc_dtls_valid(p, 2 + 1, 2 + 1));
 }
 
 /* ------------------------------------------------------------- channeldata */
@@ -168,27 +168,27 @@ static void test_channeldata(void)
     size_t plen = 0;
     put16(p, 0x4000);
     put16(p + 2, 4);
-    CHECK(wrtc_channeldata_valid(p, 8, false, &ch, &plen));
+    CHECK(wrtc_channeldata_valid(p, 8, 8, false, &ch, &plen));
     CHECK_EQ(ch, 0x4000);
     CHECK_EQ(plen, 4);
     put16(p + 2, 5);
-    CHECK(wrtc_channeldata_valid(p, 9, false, NULL, NULL));   /* UDP: padding optional */
-    CHECK(wrtc_channeldata_valid(p, 12, false, NULL, NULL));  /* UDP: padded */
-    CHECK(!wrtc_channeldata_valid(p, 10, false, NULL, NULL)); /* neither */
-    CHECK(!wrtc_channeldata_valid(p, 9, true, NULL, NULL));   /* TCP: padding required */
-    CHECK(wrtc_channeldata_valid(p, 12, true, NULL, NULL));
-    CHECK(wrtc_channeldata_valid(p, 20, true, NULL, NULL));   /* TCP: next frame follows */
+    CHECK(wrtc_channeldata_valid(p, 9, 9, false, NULL, NULL));   /* UDP: padding optional */
+    CHECK(wrtc_channeldata_valid(p, 12, 12, false, NULL, NULL));  /* UDP: padded */
+    CHECK(!wrtc_channeldata_valid(p, 10, 10, false, NULL, NULL)); /* neither */
+    CHECK(!wrtc_channeldata_valid(p, 9, 9, true, NULL, NULL));   /* TCP: padding required */
+    CHECK(wrtc_channeldata_valid(p, 12, 12, true, NULL, NULL));
+    CHECK(wrtc_channeldata_valid(p, 20, 20, true, NULL, NULL));   /* TCP: next frame follows */
     put16(p + 2, 100);
-    CHECK(!wrtc_channeldata_valid(p, 12, false, NULL, NULL)); /* length beyond message */
+    CHECK(!wrtc_channeldata_valid(p, 12, 12, false, NULL, NULL)); /* length beyond message */
     put16(p, 0x5000);
     put16(p + 2, 4);
-    CHECK(!wrtc_channeldata_valid(p, 8, false, NULL, NULL));  /* not 0x4000-0x4FFF */
+    CHECK(!wrtc_channeldata_valid(p, 8, 8, false, NULL, NULL));  /* not 0x4000-0x4FFF */
     put16(p, 0x3FFF);
-    CHECK(!wrtc_channeldata_valid(p, 8, false, NULL, NULL));
-    CHECK(!wrtc_channeldata_valid(p, 3, false, NULL, NULL));
+    CHECK(!wrtc_channeldata_valid(p, 8, 8, false, NULL, NULL));
+    CHECK(!wrtc_channeldata_valid(p, 3, 3, false, NULL, NULL));
     put16(p, 0x4FFF);
     put16(p + 2, 0);
-    CHECK(wrtc_channeldata_valid(p, 4, false, NULL, NULL));   /* empty payload */
+    CHECK(wrtc_channeldata_valid(p, 4, 4, false, NULL, NULL));   /* empty payload */
 }
 
 /* -------------------------------------------------------------------- zrtp */
@@ -197,13 +197,13 @@ static void test_zrtp(void)
     uint8_t p[40] = {0};
     p[0] = 0x10;
     memcpy(p + 4, "ZRTP", 4);
-    CHECK(wrtc_zrtp_valid(p, 40));
-    CHECK(!wrtc_zrtp_valid(p, 27));
+    CHECK(wrtc_zrtp_valid(p, 40, 40));
+    CHECK(!wrtc_zrtp_valid(p, 27, 27));
     p[5] = 'X';
-    CHECK(!wrtc_zrtp_valid(p, 40));
+    CHECK(!wrtc_zrtp_valid(p, 40, 40));
     p[5] = 'R';
     p[0] = 0x20;
-    CHECK(!wrtc_zrtp_valid(p, 40));
+    CHECK(!wrtc_zrtp_valid(p, 40, 40));
 }
 
 /* --------------------------------------------------------------------- rtp */
@@ -226,59 +226,59 @@ static void test_rtp(void)
     uint8_t p[256];
     wrtc_rtp_hdr_t h;
     size_t n = rtp_pkt(p, 0x80, 0x6F, 7, 960, 0xDEADBEEF, 20);
-    CHECK_EQ(wrtc_rtp_parse(p, n, false, &h), WRTC_RTP_OK);
+    CHECK_EQ(wrtc_rtp_parse(p, n, n, false, &h), WRTC_RTP_OK);
     CHECK_EQ(h.pt, 111);
     CHECK_EQ(h.seq, 7);
     CHECK_EQ(h.ts, 960);
     CHECK_EQ(h.ssrc, 0xDEADBEEF);
     CHECK_EQ(h.header_len, 12);
     CHECK_EQ(h.payload_len, 20);
-    CHECK_EQ(wrtc_rtp_parse(p, 12, false, NULL), WRTC_RTP_OK);      /* empty payload */
-    CHECK_EQ(wrtc_rtp_parse(p, 11, false, NULL), WRTC_RTP_TOO_SHORT);
-    CHECK_EQ(wrtc_rtp_parse(p, 1, false, NULL), WRTC_RTP_TOO_SHORT);
-    p[0] = 0x00; CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_VERSION);
-    p[0] = 0x40; CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_VERSION);
-    p[0] = 0xC0; CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_VERSION);
+    CHECK_EQ(wrtc_rtp_parse(p, 12, 12, false, NULL), WRTC_RTP_OK);      /* empty payload */
+    CHECK_EQ(wrtc_rtp_parse(p, 11, 11, false, NULL), WRTC_RTP_TOO_SHORT);
+    CHECK_EQ(wrtc_rtp_parse(p, 1, 1, false, NULL), WRTC_RTP_TOO_SHORT);
+    p[0] = 0x00; CHECK_EQ(wrtc_rtp_parse(p, n, n, false, NULL), WRTC_RTP_BAD_VERSION);
+    p[0] = 0x40; CHECK_EQ(wrtc_rtp_parse(p, n, n, false, NULL), WRTC_RTP_BAD_VERSION);
+    p[0] = 0xC0; CHECK_EQ(wrtc_rtp_parse(p, n, n, false, NULL), WRTC_RTP_BAD_VERSION);
     /* CSRC count overflowing the packet: 15 CSRCs need 72 bytes. */
     p[0] = 0x8F;
-    CHECK_EQ(wrtc_rtp_parse(p, 40, false, NULL), WRTC_RTP_CSRC_OVERFLOW);
-    CHECK_EQ(wrtc_rtp_parse(p, 72, false, &h), WRTC_RTP_OK);
+    CHECK_EQ(wrtc_rtp_parse(p, 40, 40, false, NULL), WRTC_RTP_CSRC_OVERFLOW);
+    CHECK_EQ(wrtc_rtp_parse(p, 72, 72, false, &h), WRTC_RTP_OK);
     CHECK_EQ(h.csrc_count, 15);
     CHECK_EQ(h.payload_len, 0);
     /* Header extension (RFC 8285 one-byte, 0xBEDE). */
     n = rtp_pkt(p, 0x90, 0x60, 1, 1, 1, 0);
-    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_EXT_OVERFLOW); /* no ext header */
+    CHECK_EQ(wrtc_rtp_parse(p, n, n, false, NULL), WRTC_RTP_EXT_OVERFLOW); /* no ext header */
     put16(p + 12, 0xBEDE);
     put16(p + 14, 2);                                  /* 8 bytes of extension */
-    CHECK_EQ(wrtc_rtp_parse(p, 16, false, NULL), WRTC_RTP_EXT_OVERFLOW);
-    CHECK_EQ(wrtc_rtp_parse(p, 23, false, NULL), WRTC_RTP_EXT_OVERFLOW);
-    CHECK_EQ(wrtc_rtp_parse(p, 24 + 10, false, &h), WRTC_RTP_OK);
+    CHECK_EQ(wrtc_rtp_parse(p, 16, 16, false, NULL), WRTC_RTP_EXT_OVERFLOW);
+    CHECK_EQ(wrtc_rtp_parse(p, 23, 23, false, NULL), WRTC_RTP_EXT_OVERFLOW);
+    CHECK_EQ(wrtc_rtp_parse(p, 24 + 10, 24 + 10, false, &h), WRTC_RTP_OK);
     CHECK_EQ(h.ext_profile, 0xBEDE);
     CHECK_EQ(h.ext_len, 8);
     CHECK_EQ(h.header_len, 24);
     CHECK_EQ(h.payload_len, 10);
     put16(p + 14, 0xFFFF);                              /* extension length overflow */
-    CHECK_EQ(wrtc_rtp_parse(p, 100, false, NULL), WRTC_RTP_EXT_OVERFLOW);
+    CHECK_EQ(wrtc_rtp_parse(p, 100, 100, false, NULL), WRTC_RTP_EXT_OVERFLOW);
     /* Padding (RFC 3550 §5.1): last byte counts the padding. */
     n = rtp_pkt(p, 0xA0, 0x60, 1, 1, 1, 10);
     p[n - 1] = 0;
-    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_PADDING);   /* count 0 */
+    CHECK_EQ(wrtc_rtp_parse(p, n, n, false, NULL), WRTC_RTP_BAD_PADDING);   /* count 0 */
     p[n - 1] = 11;
-    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_PADDING);   /* > payload */
+    CHECK_EQ(wrtc_rtp_parse(p, n, n, false, NULL), WRTC_RTP_BAD_PADDING);   /* > payload */
     p[n - 1] = 10;
-    CHECK_EQ(wrtc_rtp_parse(p, n, false, &h), WRTC_RTP_OK);              /* all padding */
+    CHECK_EQ(wrtc_rtp_parse(p, n, n, false, &h), WRTC_RTP_OK);              /* all padding */
     CHECK_EQ(h.payload_len, 0);
     CHECK_EQ(h.padding_len, 10);
     p[n - 1] = 0;                                      /* SRTP: last byte is the tag */
-    CHECK_EQ(wrtc_rtp_parse(p, n, true, &h), WRTC_RTP_OK);
+    CHECK_EQ(wrtc_rtp_parse(p, n, n, true, &h), WRTC_RTP_OK);
     CHECK_EQ(h.payload_len, 10);
     n = rtp_pkt(p, 0xA0, 0x60, 1, 1, 1, 0);            /* padding bit, no room */
-    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_BAD_PADDING);
+    CHECK_EQ(wrtc_rtp_parse(p, n, n, false, NULL), WRTC_RTP_BAD_PADDING);
     /* Marker + PT 64-95 is RTCP (RFC 5761 §4). */
     n = rtp_pkt(p, 0x80, 0x80 | 72, 1, 1, 1, 4);
-    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_RTCP_PT);
+    CHECK_EQ(wrtc_rtp_parse(p, n, n, false, NULL), WRTC_RTP_RTCP_PT);
     n = rtp_pkt(p, 0x80, 72, 1, 1, 1, 4);              /* without marker: RTP (PT 72) */
-    CHECK_EQ(wrtc_rtp_parse(p, n, false, NULL), WRTC_RTP_OK);
+    CHECK_EQ(wrtc_rtp_parse(p, n, n, false, NULL), WRTC_RTP_OK);
     CHECK(strlen(wrtc_rtp_status_name(WRTC_RTP_EXT_OVERFLOW)) > 0);
 }
 
@@ -289,39 +289,120 @@ static void test_rtcp(void)
     wrtc_rtcp_info_t info;
     /* RR without report blocks: 8 bytes. */
     p[0] = 0x80; p[1] = 201; put16(p + 2, 1); put32(p + 4, 0x11223344);
-    CHECK_EQ(wrtc_rtcp_parse(p, 8, &info), WRTC_RTCP_PLAIN);
+    CHECK_EQ(wrtc_rtcp_parse(p, 8, 8, &info), WRTC_RTCP_PLAIN);
     CHECK_EQ(info.first_pt, 201);
     CHECK_EQ(info.sender_ssrc, 0x11223344);
     CHECK_EQ(info.packets, 1);
-    CHECK_EQ(wrtc_rtcp_parse(p, 7, NULL), WRTC_RTCP_INVALID);
-    CHECK_EQ(wrtc_rtcp_parse(p, 1, NULL), WRTC_RTCP_INVALID);
+    CHECK_EQ(wrtc_rtcp_parse(p, 7, 7, NULL), WRTC_RTCP_INVALID);
+    CHECK_EQ(wrtc_rtcp_parse(p, 1, 1, NULL), WRTC_RTCP_INVALID);
     /* Compound RR + SDES (length 2 = 12 bytes). */
     p[8] = 0x81; p[9] = 202; put16(p + 10, 2);
-    CHECK_EQ(wrtc_rtcp_parse(p, 20, &info), WRTC_RTCP_PLAIN);
+    CHECK_EQ(wrtc_rtcp_parse(p, 20, 20, &info), WRTC_RTCP_PLAIN);
     CHECK_EQ(info.packets, 2);
     /* Length mismatch: the first packet claims more than the datagram. */
     put16(p + 2, 40);
-    CHECK_EQ(wrtc_rtcp_parse(p, 20, NULL), WRTC_RTCP_INVALID);
+    CHECK_EQ(wrtc_rtcp_parse(p, 20, 20, NULL), WRTC_RTCP_INVALID);
     put16(p + 2, 1);
     /* Padding bit on a packet that is not the last: not plain RTCP. */
     p[0] = 0xA0;
-    CHECK_EQ(wrtc_rtcp_parse(p, 20, NULL), WRTC_RTCP_SRTCP);
+    CHECK_EQ(wrtc_rtcp_parse(p, 20, 20, NULL), WRTC_RTCP_SRTCP);
     p[0] = 0x80;
     /* SRTCP: a valid first packet followed by ciphertext + E/index + tag. */
     p[8] = 0x13; p[9] = 0x37;
-    CHECK_EQ(wrtc_rtcp_parse(p, 8 + 4 + 10, &info), WRTC_RTCP_SRTCP);
-    CHECK_EQ(wrtc_rtcp_parse(p, 8 + 3, NULL), WRTC_RTCP_INVALID);  /* no room for the index */
+    CHECK_EQ(wrtc_rtcp_parse(p, 8 + 4 + 10, 8 + 4 + 10, &info), WRTC_RTCP_SRTCP);
+    CHECK_EQ(wrtc_rtcp_parse(p, 8 + 3, 8 + 3, NULL), WRTC_RTCP_INVALID);  /* no room for the index */
     /* Version 1 or a type outside 192-223. */
     p[0] = 0x40;
-    CHECK_EQ(wrtc_rtcp_parse(p, 8, NULL), WRTC_RTCP_INVALID);
+    CHECK_EQ(wrtc_rtcp_parse(p, 8, 8, NULL), WRTC_RTCP_INVALID);
     p[0] = 0x80; p[1] = 191;
-    CHECK_EQ(wrtc_rtcp_parse(p, 8, NULL), WRTC_RTCP_INVALID);
+    CHECK_EQ(wrtc_rtcp_parse(p, 8, 8, NULL), WRTC_RTCP_INVALID);
     p[1] = 224;
-    CHECK_EQ(wrtc_rtcp_parse(p, 8, NULL), WRTC_RTCP_INVALID);
+    CHECK_EQ(wrtc_rtcp_parse(p, 8, 8, NULL), WRTC_RTCP_INVALID);
     /* Transport-cc feedback alone (reduced-size RTCP, RFC 5506): RTPFB 205. */
     p[0] = 0x8F; p[1] = 205; put16(p + 2, 4);
-    CHECK_EQ(wrtc_rtcp_parse(p, 20, &info), WRTC_RTCP_PLAIN);
+    CHECK_EQ(wrtc_rtcp_parse(p, 20, 20, &info), WRTC_RTCP_PLAIN);
     CHECK_EQ(info.first_fmt, 15);
+}
+
+/* ----------------------------------------------------------------- cut */
+/* Header-only captures (snaplen): every validator decides on the captured
+ * bytes, lengths checked against the length on the wire. */
+static void test_cut(void)
+{
+    uint8_t p[512];
+    wrtc_rtp_hdr_t h;
+    size_t n;
+    /* STUN: a 96-byte Binding request of which 22 bytes were captured
+     * (snaplen 64 over IPv4/UDP). */
+    n = stun_msg(p, 0x0001, 76);
+    CHECK(wrtc_stun_valid(p, 22, n, false));
+    CHECK(wrtc_stun_valid(p, 8, n, false));
+    CHECK(!wrtc_stun_valid(p, 7, n, false));             /* cookie not captured */
+    CHECK(!wrtc_stun_valid(p, 22, n + 4, false));        /* length != wire length */
+    CHECK(!wrtc_stun_valid(p, 22, 19, false));
+    /* DTLS: a 300-byte ClientHello record cut after 22 bytes. */
+    n = dtls_record(p, 22, 0xFD, 287);
+    CHECK(wrtc_dtls_valid(p, 22, n));
+    CHECK(wrtc_dtls_valid(p, 13, n));
+    CHECK(!wrtc_dtls_valid(p, 12, n));                   /* first header not captured */
+    CHECK(!wrtc_dtls_valid(p, 22, n - 1));               /* record longer than the wire */
+    CHECK(!wrtc_dtls_valid(p, 22, n + 2));               /* 2 bytes: no record fits */
+    /* Two records, the second header cut after 3 bytes: valid so far. */
+    n = dtls_record(p, 22, 0xFD, 10);
+    dtls_record(p + n, 22, 0xFD, 50);
+    CHECK(wrtc_dtls_valid(p, n + 3, n + 63));
+    CHECK(!wrtc_dtls_valid(p, n + 3, n + 12));           /* no room for its header */
+    /* ChannelData: 4-byte header, length against the wire. */
+    put16(p, 0x4000);
+    put16(p + 2, 200);
+    CHECK(wrtc_channeldata_valid(p, 22, 204, false, NULL, NULL));
+    CHECK(!wrtc_channeldata_valid(p, 22, 203, false, NULL, NULL));
+    CHECK(!wrtc_channeldata_valid(p, 3, 204, false, NULL, NULL));
+    /* ZRTP: magic captured, length on the wire. */
+    memset(p, 0, 40);
+    p[0] = 0x10;
+    memcpy(p + 4, "ZRTP", 4);
+    CHECK(wrtc_zrtp_valid(p, 8, 40));
+    CHECK(!wrtc_zrtp_valid(p, 8, 27));
+    /* RTP: fixed header captured, the rest on the wire. */
+    n = rtp_pkt(p, 0x90, 0x6F, 7, 960, 0xDEADBEEF, 0);
+    put16(p + 12, 0xBEDE);
+    put16(p + 14, 2);                                    /* 8 bytes of extension */
+    CHECK_EQ(wrtc_rtp_parse(p, 22, 200, false, &h), WRTC_RTP_OK);
+    CHECK(h.cut);
+    CHECK(h.header_cut);                                 /* extension ends at 24 */
+    CHECK_EQ(h.header_len, 24);
+    CHECK_EQ(h.payload_len, 176);
+    CHECK_EQ(h.payload_captured, 0);
+    CHECK_EQ(wrtc_rtp_parse(p, 14, 200, false, &h), WRTC_RTP_OK);   /* ext length not captured */
+    CHECK(h.header_cut);
+    CHECK_EQ(h.header_len, 16);
+    CHECK_EQ(wrtc_rtp_parse(p, 11, 200, false, NULL), WRTC_RTP_TOO_SHORT);
+    CHECK_EQ(wrtc_rtp_parse(p, 22, 20, false, NULL), WRTC_RTP_EXT_OVERFLOW); /* ext past the wire */
+    CHECK_EQ(wrtc_rtp_parse(p, 40, 200, false, &h), WRTC_RTP_OK);
+    CHECK(!h.header_cut);
+    CHECK_EQ(h.payload_captured, 16);
+    /* Padding bit on a cut packet: the count is not captured, not wrong. */
+    n = rtp_pkt(p, 0xA0, 0x60, 1, 1, 1, 100);
+    p[n - 1] = 0;                                        /* would be invalid if seen */
+    CHECK_EQ(wrtc_rtp_parse(p, 40, n, false, &h), WRTC_RTP_OK);
+    CHECK_EQ(h.padding_len, 0);
+    CHECK_EQ(wrtc_rtp_parse(p, n, n, false, NULL), WRTC_RTP_BAD_PADDING);
+    /* CSRC list past the wire length is still wrong. */
+    p[0] = 0x8F;
+    CHECK_EQ(wrtc_rtp_parse(p, 22, 40, false, NULL), WRTC_RTP_CSRC_OVERFLOW);
+    /* RTCP: SR (28 bytes) + SDES (12) cut after 22 bytes. */
+    memset(p, 0, 64);
+    p[0] = 0x80; p[1] = 200; put16(p + 2, 6); put32(p + 4, 0x11223344);
+    p[28] = 0x81; p[29] = 202; put16(p + 30, 2);
+    {
+        wrtc_rtcp_info_t info;
+        CHECK_EQ(wrtc_rtcp_parse(p, 22, 40, &info), WRTC_RTCP_CUT);
+        CHECK_EQ(info.sender_ssrc, 0x11223344);
+        CHECK_EQ(wrtc_rtcp_parse(p, 40, 40, NULL), WRTC_RTCP_PLAIN);
+        CHECK_EQ(wrtc_rtcp_parse(p, 22, 24, NULL), WRTC_RTCP_INVALID);  /* SR longer than the wire */
+        CHECK_EQ(wrtc_rtcp_parse(p, 7, 40, NULL), WRTC_RTCP_INVALID);
+    }
 }
 
 /* ------------------------------------------------------------- corroborate */
@@ -354,21 +435,21 @@ static void test_corroborate(void)
     for (i = 0; i < WRTC_CORROBORATE_PACKETS; i++) {
         wrtc_track_result_t r;
         h = hdr(0xABCD, (uint16_t)(65534 + i), 4294967000u + 960u * (uint32_t)i); /* both wrap */
-        r = wrtc_track_update(&t, &h, 10.0 + 0.02 * i);
+        r = wrtc_track_update(&t, &h, NULL, 0, 10.0 + 0.02 * i);
         CHECK_EQ(r, i == 0 ? WRTC_TRACK_STARTED
                  : i + 1 < WRTC_CORROBORATE_PACKETS ? WRTC_TRACK_AGREES : WRTC_TRACK_CORROBORATED);
     }
     CHECK_EQ(t.clock_rate, 48000);
     /* A late (reordered) packet does not undo it. */
     h = hdr(0xABCD, (uint16_t)(65534 + 1), 0);
-    CHECK_EQ(wrtc_track_update(&t, &h, 10.1), WRTC_TRACK_CORROBORATED);
+    CHECK_EQ(wrtc_track_update(&t, &h, NULL, 0, 10.1), WRTC_TRACK_CORROBORATED);
 
     /* Packets of one video frame alone (no timestamp advance) are not
      * enough, however many. */
     wrtc_track_init(&t);
     for (i = 0; i < 8; i++) {
         h = hdr(9, (uint16_t)(500 + i), 777);
-        CHECK(wrtc_track_update(&t, &h, 2.0 + 0.0005 * i) != WRTC_TRACK_CORROBORATED);
+        CHECK(wrtc_track_update(&t, &h, NULL, 0, 2.0 + 0.0005 * i) != WRTC_TRACK_CORROBORATED);
     }
     /* Video: packets of one frame share a timestamp. */
     wrtc_track_init(&t);
@@ -379,11 +460,111 @@ static void test_corroborate(void)
         wrtc_track_result_t r = WRTC_TRACK_STARTED;
         for (i = 0; i < 6; i++) {
             h = hdr(7, seq++, ts);
-            r = wrtc_track_update(&t, &h, tm);
+            r = wrtc_track_update(&t, &h, NULL, 0, tm);
             if (i % 2 == 1) { ts += 3000; tm += 1.0 / 30; }
             else tm += 0.001;
         }
         CHECK_EQ(r, WRTC_TRACK_CORROBORATED);
+    }
+
+    /* One video frame as equal fragments (a packetizer's): corroborated
+     * on its WRTC_CORROBORATE_PACKETS-th packet, without a timestamp move. */
+    wrtc_track_init(&t);
+    for (i = 0; i < WRTC_CORROBORATE_PACKETS; i++) {
+        wrtc_track_result_t r;
+        h = hdr(11, (uint16_t)(40 + i), 9000);
+        h.payload_len = 1396 + (i % 2);
+        r = wrtc_track_update(&t, &h, NULL, 0, 3.0 + 0.0001 * i);
+        CHECK_EQ(r, i + 1 < WRTC_CORROBORATE_PACKETS ? (i ? WRTC_TRACK_AGREES : WRTC_TRACK_STARTED)
+                                                   : WRTC_TRACK_CORROBORATED);
+    }
+    CHECK_EQ(t.how, WRTC_CORR_BURST);
+    {
+        char ev[200];
+        wrtc_track_evidence(&t, ev, sizeof ev);
+        CHECK(strstr(ev, "1396-1397 bytes") != NULL);
+    }
+    /* ... not when the sizes differ, a sequence number is skipped or the
+     * payloads are small. */
+    {
+        static const uint32_t lens[3][4] = { { 1396, 1200, 1396, 1396 }, { 1396, 1396, 1396, 1396 },
+                                             { 60, 60, 60, 60 } };
+        int v;
+        for (v = 0; v < 3; v++) {
+            wrtc_track_result_t r = WRTC_TRACK_STARTED;
+            wrtc_track_init(&t);
+            for (i = 0; i < WRTC_CORROBORATE_PACKETS; i++) {
+                h = hdr(11, (uint16_t)(40 + i + (v == 1 && i == 3)), 9000);
+                h.payload_len = lens[v][i];
+                r = wrtc_track_update(&t, &h, NULL, 0, 3.0 + 0.0001 * i);
+            }
+            CHECK(r != WRTC_TRACK_CORROBORATED);
+        }
+    }
+    /* H.263 (static PT 34, RFC 2190): GOB fragments of any size. */
+    wrtc_track_init(&t);
+    {
+        static const uint32_t lens[4] = { 881, 891, 343, 913 };
+        wrtc_track_result_t r = WRTC_TRACK_STARTED;
+        for (i = 0; i < 4; i++) {
+            h = hdr(13, (uint16_t)(900 + i), 5000);
+            h.pt = 34;
+            h.payload_len = lens[i];
+            r = wrtc_track_update(&t, &h, NULL, 0, 6.0 + 0.001 * i);
+        }
+        CHECK_EQ(r, WRTC_TRACK_CORROBORATED);
+        /* ... and the same sizes on a dynamic PT are not enough. */
+        wrtc_track_init(&t);
+        for (i = 0; i < 4; i++) {
+            h = hdr(13, (uint16_t)(900 + i), 5000);
+            h.pt = 96;
+            h.payload_len = lens[i];
+            r = wrtc_track_update(&t, &h, NULL, 0, 6.0 + 0.001 * i);
+        }
+        CHECK(r != WRTC_TRACK_CORROBORATED);
+    }
+    /* An RFC 4733 event alone: updates every 50 ms share the timestamp,
+     * durations grow at 8 kHz, the end packet is repeated. */
+    {
+        static const uint16_t dur[] = { 400, 800, 1200, 1200, 1200 };
+        static const bool end[] = { false, false, true, true, true };
+        uint8_t pl[4];
+        wrtc_track_result_t r = WRTC_TRACK_STARTED;
+        wrtc_track_init(&t);
+        for (i = 0; i < 5; i++) {
+            pl[0] = 5;
+            pl[1] = (uint8_t)((end[i] ? 0x80 : 0) | 10);
+            put16(pl + 2, dur[i]);
+            h = hdr(12, (uint16_t)(7 + i), 160000);
+            h.payload_len = 4;
+            r = wrtc_track_update(&t, &h, pl, 4, 4.0 + 0.05 * i);
+            if (i == 3)
+                CHECK_EQ(r, WRTC_TRACK_CORROBORATED);
+        }
+        CHECK_EQ(r, WRTC_TRACK_CORROBORATED);
+        CHECK_EQ(t.how, WRTC_CORR_EVENT);
+        CHECK_EQ(t.event_rate, 8000);
+        /* Durations not following a clock (or an unknown code): no. */
+        wrtc_track_init(&t);
+        for (i = 0; i < 5; i++) {
+            pl[0] = 5;
+            pl[1] = 10;
+            put16(pl + 2, (uint16_t)(400 + 5000 * i));
+            h = hdr(12, (uint16_t)(7 + i), 160000);
+            h.payload_len = 4;
+            r = wrtc_track_update(&t, &h, pl, 4, 4.0 + 0.05 * i);
+        }
+        CHECK(r != WRTC_TRACK_CORROBORATED);
+        wrtc_track_init(&t);
+        for (i = 0; i < 5; i++) {
+            pl[0] = 200;
+            pl[1] = 10;
+            put16(pl + 2, (uint16_t)(400 * (i + 1)));
+            h = hdr(12, (uint16_t)(7 + i), 160000);
+            h.payload_len = 4;
+            r = wrtc_track_update(&t, &h, pl, 4, 4.0 + 0.05 * i);
+        }
+        CHECK(r != WRTC_TRACK_CORROBORATED);
     }
 
     /* Random datagrams: a new SSRC each time never agrees. */
@@ -391,22 +572,23 @@ static void test_corroborate(void)
     for (i = 0; i < 50; i++) {
         h = hdr((uint32_t)rnd8() << 24 | rnd8() << 16 | rnd8() << 8 | rnd8(),
                 (uint16_t)(rnd8() << 8 | rnd8()), (uint32_t)rnd8() << 24);
-        CHECK(wrtc_track_update(&t, &h, 1.0 + i * 0.01) != WRTC_TRACK_CORROBORATED);
+        CHECK(wrtc_track_update(&t, &h, NULL, 0, 1.0 + i * 0.01) != WRTC_TRACK_CORROBORATED);
     }
     /* Same SSRC but sequence jumps, repeats, or timestamps going back. */
     wrtc_track_init(&t);
-    h = hdr(1, 10, 0);      wrtc_track_update(&t, &h, 0.0);
-    h = hdr(1, 200, 160);   CHECK_EQ(wrtc_track_update(&t, &h, 0.02), WRTC_TRACK_RESET);
-    h = hdr(1, 200, 160);   CHECK_EQ(wrtc_track_update(&t, &h, 0.04), WRTC_TRACK_RESET); /* seq repeat */
-    h = hdr(1, 201, 0);     CHECK_EQ(wrtc_track_update(&t, &h, 0.06), WRTC_TRACK_RESET); /* ts back */
+    h = hdr(1, 10, 0);      wrtc_track_update(&t, &h, NULL, 0, 0.0);
+    h = hdr(1, 200, 160);   CHECK_EQ(wrtc_track_update(&t, &h, NULL, 0, 0.02), WRTC_TRACK_RESET);
+    h = hdr(1, 200, 160);   CHECK_EQ(wrtc_track_update(&t, &h, NULL, 0, 0.04), WRTC_TRACK_AGREES); /* duplicate */
+    h = hdr(1, 200, 320);   CHECK_EQ(wrtc_track_update(&t, &h, NULL, 0, 0.05), WRTC_TRACK_RESET); /* seq repeat, new ts */
+    h = hdr(1, 201, 0);     CHECK_EQ(wrtc_track_update(&t, &h, NULL, 0, 0.06), WRTC_TRACK_RESET); /* ts back */
     /* Timestamps racing ahead of capture time (no media clock). */
     wrtc_track_init(&t);
-    h = hdr(1, 1, 0);       wrtc_track_update(&t, &h, 0.0);
-    h = hdr(1, 2, 500000);  CHECK_EQ(wrtc_track_update(&t, &h, 0.02), WRTC_TRACK_RESET);
+    h = hdr(1, 1, 0);       wrtc_track_update(&t, &h, NULL, 0, 0.0);
+    h = hdr(1, 2, 500000);  CHECK_EQ(wrtc_track_update(&t, &h, NULL, 0, 0.02), WRTC_TRACK_RESET);
     /* A long pause restarts the candidate. */
     wrtc_track_init(&t);
-    h = hdr(1, 1, 0);       wrtc_track_update(&t, &h, 0.0);
-    h = hdr(1, 2, 160);     CHECK_EQ(wrtc_track_update(&t, &h, 0.0 + WRTC_TRACK_MAX_GAP_S + 1), WRTC_TRACK_RESET);
+    h = hdr(1, 1, 0);       wrtc_track_update(&t, &h, NULL, 0, 0.0);
+    h = hdr(1, 2, 160);     CHECK_EQ(wrtc_track_update(&t, &h, NULL, 0, 0.0 + WRTC_TRACK_MAX_GAP_S + 1), WRTC_TRACK_RESET);
 }
 
 /* ----------------------------------------------------------------- rfc4733 */
@@ -1137,6 +1319,7 @@ int main(int argc, char **argv)
         { "zrtp", test_zrtp },
         { "rtp", test_rtp },
         { "rtcp", test_rtcp },
+        { "cut", test_cut },
         { "corroborate", test_corroborate },
         { "rfc4733", test_rfc4733 },
         { "entropy", test_entropy },
