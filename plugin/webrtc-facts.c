@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "webrtc-plugin.h"
+#include "webrtc-candidates.h"
 
 #include <arpa/inet.h>
 #include <epan/ftypes/ftypes.h>
@@ -630,6 +631,10 @@ static void add_cap_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 #define CAP_ITEM() (ti ? ti : (ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA), \
                                proto_item_set_generated(ti), \
                                proto_item_append_text(ti, ": bounded state"), ti))
+    if (webrtc_candidates_cap_frame() == pinfo->num)
+        expert_add_info_format(pinfo, CAP_ITEM(), &ei_webrtc_cap_flows,
+            "Candidate flow limit reached: the oldest of %u unclaimed RTP-shaped 5-tuples "
+            "(one packet each so far) are forgotten", WEBRTC_MAX_CANDIDATES);
     if (!wrtc_model_cap_at(m, pinfo->num))
         return;
     if (wrtc_model_cap_frame(m, WRTC_CAP_FLOWS) == pinfo->num)
