@@ -234,6 +234,7 @@ void proto_register_webrtc(void)
         webrtc_dissect_conversation, proto_webrtc);
     webrtc_tcp_register();
     webrtc_candidates_register();
+    webrtc_flow_register();
     webrtc_facts_register();
     webrtc_srtp_register();
 

@@ -181,6 +181,11 @@ static void judge_payloads(packet_info *pinfo, webrtc_flow_t *f, const guint8 *p
         wrtc_entropy_init(f->entropy);
     }
     wrtc_entropy_add(f->entropy, payload, captured);
+    if (wrtc_entropy_early_encrypted(f->entropy) && !wrtc_entropy_ready(f->entropy)) {
+        webrtc_flow_decide_srtp(pinfo, f, TRUE,
+                                "payload bytes uniformly distributed, each packet's first byte different");
+        return;
+    }
     if (!wrtc_entropy_ready(f->entropy))
         return;
     srtp = wrtc_entropy_looks_encrypted(f->entropy);
@@ -220,7 +225,7 @@ static webrtc_reason_t context_reason(const webrtc_flow_t *f)
  * RTP/RTCP; a context packet that decides SRTP (DTLS, ZRTP) decides it. A
  * client<->TURN server 5-tuple carrying TURN methods is not a media
  * transport itself: the media inside it is (its own flow, inside_turn). */
-static void claim_on_context(packet_info *pinfo, webrtc_flow_t *f)
+static void claim_on_context(packet_info *pinfo, webrtc_flow_t *f, gboolean media)
 {
     gboolean srtp;
     const char *why;
@@ -228,7 +233,10 @@ static void claim_on_context(packet_info *pinfo, webrtc_flow_t *f)
         return;
     if (srtp_from_context(f, &srtp, &why) && (f->dtls_frame || f->zrtp_frame || !f->media_frame))
         webrtc_flow_decide_srtp(pinfo, f, srtp, why);
-    if (f->media_frame || (f->turn_methods && !f->inside_turn))
+    /* `media`: an RTP/RTCP packet on the 5-tuple itself, which claims a
+     * client<->TURN server 5-tuple too (WhatsApp's relays carry RTP on it
+     * directly, after their Allocate exchange). */
+    if (f->media_frame || (f->turn_methods && !f->inside_turn && !media))
         return;
     webrtc_flow_claim_media(pinfo, f, context_reason(f), context_evidence(f));
 }
@@ -520,7 +528,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                     ice = f->stun_requests && f->stun_ice_requests;
                 }
                 if (f->inside_turn || ice)
-                    claim_on_context(pinfo, f);
+                    claim_on_context(pinfo, f, FALSE);
             }
             if (!f->inside_turn && webrtc_prefs.turn) {
                 /* A Send or Data indication relays a datagram (RFC 8656
@@ -531,7 +539,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                     (p[1] & 0x10)) {
                     webrtc_flow_t *inner = webrtc_flow_get(pinfo, TRUE, TRUE);
                     if (inner)
-                        claim_on_context(pinfo, inner);
+                        claim_on_context(pinfo, inner, FALSE);
                 }
             }
         }
@@ -543,15 +551,19 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
 
     case WRTC_CLASS_DTLS:
         /* A DTLS 1.3 unified header (first byte 32-63) only after a
-         * handshake: syslog's "<" would pass otherwise. */
-        if (!wrtc_dtls_valid(p, len, wire) || !(f->dtls_frame || p[0] <= 25))
+         * handshake or on an ICE transport (after ICE moved the call to
+         * this 5-tuple, its DTLS association goes on here, RFC 8445
+         * §12): syslog's "<" would pass otherwise. */
+        if (!wrtc_dtls_valid(p, len, wire) ||
+            !(f->dtls_frame || p[0] <= 25 ||
+              (f->media_frame && f->stun_ice_requests && wrtc_dtls13_record_strict(p, len, wire))))
             return 0;
         if (first_pass) {
             if (!f->dtls_frame)
                 f->dtls_frame = pinfo->num;
             if (!f->inside_turn)
                 webrtc_flow_take_conversation(pinfo, f);
-            claim_on_context(pinfo, f);
+            claim_on_context(pinfo, f, FALSE);
         }
         add_webrtc_tree(tvb, tree, cls, f, &ti);
         add_claim_expert(pinfo, ti, f);
@@ -565,7 +577,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                 f->zrtp_frame = pinfo->num;
             if (!f->inside_turn)
                 webrtc_flow_take_conversation(pinfo, f);
-            claim_on_context(pinfo, f);
+            claim_on_context(pinfo, f, FALSE);
         }
         add_webrtc_tree(tvb, tree, cls, f, &ti);
         add_claim_expert(pinfo, ti, f);
@@ -607,11 +619,11 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
         }
         if (first_pass && !f->media_frame) {
             if (has_context(f))
-                claim_on_context(pinfo, f);
+                claim_on_context(pinfo, f, TRUE);
             else
                 consider_rtp(tvb, pinfo, f, p, &h);
         }
-        if (!f->media_frame)
+        if (!f->media_frame || !webrtc_flow_ssrc_known(pinfo, f, &h))
             return 0;
         if (first_pass && !f->srtp_decided) {
             const char *key = f->srtp ? NULL : webrtc_srtp_authenticates(tvb, pinfo);
@@ -644,7 +656,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
             if (shape == WRTC_RTCP_INVALID)
                 return 0;
             if (has_context(f)) {
-                claim_on_context(pinfo, f);
+                claim_on_context(pinfo, f, TRUE);
             } else if (webrtc_prefs.rtcp_pair) {
                 /* RFC 3550 §11: RTCP on the ports after RTP's, between the
                  * same hosts as a found RTP flow. SRTCP keeps only its

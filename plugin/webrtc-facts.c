@@ -176,6 +176,13 @@ static void stun_addresses(proto_tree *tree, wrtc_fact_t *f, int fam)
         txt = fvalue_to_string_repr(NULL, WEBRTC_FVALUE(fi), FTREPR_DISPLAY, BASE_NONE);
         if (ep_from_text(txt, port_of(tree, fi), &e)) {
             if (att == ATT_XOR_RELAYED_ADDRESS) {
+                /* Only an Allocate success response gives the relayed
+                 * address (RFC 8656 §7.3); WhatsApp's Allocate requests name
+                 * the server's own address there. */
+                if (f->stun_class != 2) {
+                    wmem_free(NULL, txt);
+                    continue;
+                }
                 f->has_relayed = TRUE;
                 f->relayed = e;
             } else if (f->n_peers < WRTC_FACT_MAX_PEERS) {

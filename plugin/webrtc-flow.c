@@ -261,6 +261,110 @@ void webrtc_flow_claim_rtcp(packet_info *pinfo, webrtc_flow_t *f, const webrtc_f
     webrtc_flow_take_conversation(pinfo, f);
 }
 
+static gboolean needs_confirmation(const webrtc_flow_t *f)
+{
+    return !f->dtls_frame && !f->zrtp_frame && f->reason != WEBRTC_REASON_SRTP_KEY &&
+           f->reason != WEBRTC_REASON_CORROBORATED;
+}
+
+/* SSRCs of the capture known to be RTP (first pass): on a flow whose context
+ * proves it, or confirmed on one. A call that ICE moves to another 5-tuple
+ * keeps its SSRCs (RFC 8445 §12), so the new path needs no confirmation. */
+static wmem_map_t *known_ssrcs;
+
+static void flow_init(void)
+{
+    known_ssrcs = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+}
+
+void webrtc_flow_register(void)
+{
+    register_init_routine(flow_init);
+}
+
+static void ssrc_is_rtp(guint32 ssrc)
+{
+    if (known_ssrcs && !wmem_map_contains(known_ssrcs, GUINT_TO_POINTER(ssrc)))
+        wmem_map_insert(known_ssrcs, GUINT_TO_POINTER(ssrc), GUINT_TO_POINTER(1));
+}
+
+gboolean webrtc_flow_ssrc_known(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hdr_t *h)
+{
+    int dir = webrtc_flow_dir(f, pinfo);
+    webrtc_ssrc_cand_t *c = NULL;
+    gboolean fresh = FALSE;
+    guint i;
+    guint16 step;
+    if (!needs_confirmation(f)) {
+        if (!PINFO_FD_VISITED(pinfo))
+            ssrc_is_rtp(h->ssrc);
+        return TRUE;
+    }
+    for (i = 0; i < f->n_ssrc_cand; i++)
+        if (f->ssrc_cand[i].ssrc == h->ssrc && f->ssrc_cand[i].dir == dir)
+            c = &f->ssrc_cand[i];
+    if (PINFO_FD_VISITED(pinfo))
+        return c && c->confirmed;
+    if (!c) {
+        if (!f->ssrc_cand)
+            f->ssrc_cand = wmem_alloc0_array(wmem_file_scope(), webrtc_ssrc_cand_t,
+                                             WEBRTC_MAX_SSRC_CANDIDATES);
+        if (f->n_ssrc_cand < WEBRTC_MAX_SSRC_CANDIDATES) {
+            c = &f->ssrc_cand[f->n_ssrc_cand++];
+        } else {
+            /* Full: an unconfirmed candidate makes room (random datagrams
+             * never confirm); confirmed ones stay. */
+            for (i = 0; i < f->n_ssrc_cand && !c; i++)
+                if (!f->ssrc_cand[i].confirmed)
+                    c = &f->ssrc_cand[i];
+            if (!c)
+                return FALSE;
+        }
+        memset(c, 0, sizeof *c);
+        c->ssrc = h->ssrc;
+        c->dir = (guint8)dir;
+        fresh = TRUE;
+    } else if (c->confirmed) {
+        c->seq = h->seq;
+        return TRUE;
+    }
+    if (known_ssrcs && wmem_map_contains(known_ssrcs, GUINT_TO_POINTER(h->ssrc))) {
+        c->confirmed = TRUE;        /* RTP on another flow of the call */
+        c->seq = h->seq;
+        if (!fresh && c->first.frame)
+            webrtc_facts_add_pending_rtp(f, &c->first);
+        return TRUE;
+    }
+    if (!fresh) {
+        step = (guint16)(h->seq - c->seq);
+        if (step >= 1 && step <= WRTC_MAX_SEQ_STEP) {
+            c->confirmed = TRUE;
+            c->seq = h->seq;
+            ssrc_is_rtp(h->ssrc);
+            if (c->first.frame)
+                webrtc_facts_add_pending_rtp(f, &c->first);
+            return TRUE;
+        }
+    }
+    /* The first packet of the SSRC (or one out of sequence): kept for the
+     * model, not dissected as RTP yet. */
+    c->seq = h->seq;
+    memset(&c->first, 0, sizeof c->first);
+    if (webrtc_whole_capture_building()) {
+        c->first.frame = pinfo->num;
+        c->first.t = nstime_to_sec(&pinfo->rel_ts);
+        c->first.bytes = pinfo->fd->pkt_len;
+        c->first.dir = (guint8)dir;
+        c->first.pt = h->pt;
+        c->first.marker = h->marker;
+        c->first.seq = h->seq;
+        c->first.ts = h->ts;
+        c->first.ssrc = h->ssrc;
+        c->first.payload_len = (guint32)h->payload_len;
+    }
+    return FALSE;
+}
+
 static wrtc_events_t *events_slot(webrtc_flow_t *f, guint8 pt)
 {
     guint i;

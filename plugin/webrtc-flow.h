@@ -51,6 +51,21 @@ typedef struct {
 /* Pending RTP kept per unrecognised flow, at most. */
 #define WEBRTC_MAX_PENDING_RTP 64
 
+/* An SSRC seen on a flow whose RTP-class packets are not known to be RTP by
+ * the flow's context alone (ICE or TURN without DTLS/ZRTP: messengers run
+ * their own protocols after ICE, and a random datagram is RTP-class one
+ * time in four). */
+typedef struct {
+    guint32  ssrc;
+    guint16  seq;                /* the latest packet's */
+    guint8   dir;
+    gboolean confirmed;          /* a second packet followed in sequence */
+    webrtc_pending_rtp_t first;  /* the packet before, for the session model */
+} webrtc_ssrc_cand_t;
+
+/* SSRC candidates kept per such flow, at most. */
+#define WEBRTC_MAX_SSRC_CANDIDATES 16
+
 typedef struct webrtc_flow {
     /* The 5-tuple as first seen: endpoint 0 sent the first packet. */
     address  addr[2];
@@ -98,6 +113,9 @@ typedef struct webrtc_flow {
     gboolean have_pending_start[2];
     guint32  rtcp_pair_frame;    /* first RTCP frame dissected after pairing */
 
+    webrtc_ssrc_cand_t *ssrc_cand;   /* allocated on first use */
+    guint8   n_ssrc_cand;
+
     /* Hand-off to Wireshark's RTP/RTCP dissectors. */
     rtp_dyn_payload_t *dyn;      /* our payload-type map for the flow */
     struct srtp_info  *srtp_info;   /* for SRTP */
@@ -134,6 +152,14 @@ void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason
  * so the packets from here on are shown as SRTP. */
 void webrtc_flow_decide_srtp(packet_info *pinfo, webrtc_flow_t *f, gboolean srtp,
                              const char *why);
+
+/* Is this RTP-class packet RTP? TRUE on flows whose context proves it (DTLS,
+ * ZRTP, a key, corroborated headers); on an ICE/TURN flow without them, once
+ * its SSRC was followed by a second packet in sequence in the same direction
+ * (RFC 3550 §5.1): the first packet then goes to the session model. Later
+ * passes answer from the first pass's result. */
+gboolean webrtc_flow_ssrc_known(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hdr_t *h);
+void webrtc_flow_register(void);
 
 /* Set the flow up as RTCP/SRTCP only (RTCP on port+1), first pass; SRTCP
  * when its RTP flow is SRTP or the RTCP itself is `srtcp`-shaped. */

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "codec_guess.h"
+#include "rfc4733.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -230,6 +231,9 @@ void wrtc_cg_packet(wrtc_cg_t *cg, const wrtc_cg_pkt_t *p)
          * this packet (consecutive sequence numbers only). */
         if (cg->prev_opus_ticks && next_seq)
             tally(cg, WRTC_CG_OPUS, p->ts - cg->prev_ts == cg->prev_opus_ticks ? 0 : -1);
+        /* One RFC 4733 event block: a known event, the reserved bit clear. */
+        tally(cg, WRTC_CG_EVENT, p->payload_len == 4 && n >= 4 && wrtc_event_code_known(p->head[0]) &&
+                                 !(p->head[1] & 0x40) ? 0 : -1);
         ticks = wrtc_cg_opus_ticks(p->head, n);
         if (!ticks)
             cg->bad[WRTC_CG_OPUS]++;
@@ -297,7 +301,7 @@ static const char *clock_media(uint32_t clock)
 static bool proved(const wrtc_cg_t *cg, int f)
 {
     return cg->ok[f] >= PROOF_PACKETS && cg->bad[f] * 20 <= cg->ok[f] + cg->bad[f] &&
-           (f == WRTC_CG_OPUS || cg->key[f] > 0);
+           (f == WRTC_CG_OPUS || f == WRTC_CG_EVENT || cg->key[f] > 0);
 }
 
 /* "20 ms packets" from the dominant timestamp step, when one dominates. */
@@ -310,14 +314,16 @@ static void ptime_text(const wrtc_cg_t *cg, uint32_t clock, char *buf, size_t le
 
 static void decide_clear(const wrtc_cg_input_t *in, wrtc_cg_result_t *out, bool *done)
 {
-    static const char *const names[WRTC_CG_NFORMATS] = { "VP8", "VP9", "H264", "Opus" };
+    static const char *const names[WRTC_CG_NFORMATS] = { "VP8", "VP9", "H264", "Opus",
+                                                          "telephone-event" };
     static const char *const what[WRTC_CG_NFORMATS] = {
         "VP8 payload descriptor (RFC 7741 §4.2)", "VP9 payload descriptor (RFC 9628 §4.2)",
         "H.264 NAL unit headers (RFC 6184 §5.3)", "Opus TOC durations (RFC 6716 §3.1) equal the timestamp steps",
+        "RFC 4733 event blocks (RFC 4733 §2.3)",
     };
     static const char *const keys[WRTC_CG_NFORMATS] = {
         "key frames with start code 9d 01 2a", "key frames with scalability structure",
-        "sequence parameter sets", NULL,
+        "sequence parameter sets", NULL, NULL,
     };
     const wrtc_cg_t *cg = in->cg;
     int f, hit = -1, n = 0;
@@ -330,9 +336,10 @@ static void decide_clear(const wrtc_cg_input_t *in, wrtc_cg_result_t *out, bool 
     if (n != 1)
         return;
     want = hit == WRTC_CG_OPUS ? 48000 : 90000;
-    if (in->clock_rate && in->clock_rate != want)
+    if (hit != WRTC_CG_EVENT && in->clock_rate && in->clock_rate != want)
         return;                     /* the timing disagrees: no proof */
-    out->media = hit == WRTC_CG_OPUS ? "audio" : "video";
+    /* Events go with the audio clock they belong to (RFC 4733 §2.1). */
+    out->media = hit == WRTC_CG_OPUS || hit == WRTC_CG_EVENT ? "audio" : "video";
     snprintf(out->codec, sizeof out->codec, "%s", names[hit]);
     out->confidence = WRTC_CG_CERTAIN;
     if (keys[hit])

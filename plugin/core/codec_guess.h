@@ -5,7 +5,8 @@
  *
  * Every guess has a confidence and an evidence string:
  *   certain  the payload headers of the codec validate over the stream
- *            (RFC 7741 VP8, RFC 9628 VP9, RFC 6184 H.264, RFC 6716 Opus);
+ *            (RFC 7741 VP8, RFC 9628 VP9, RFC 6184 H.264, RFC 6716 Opus,
+ *            RFC 4733 telephone events);
  *   likely   the clear headers agree (static PT, clock, frame pattern, RTX);
  *   unknown  nothing to go on: the codec stays "?".
  *
@@ -32,6 +33,7 @@ typedef enum {
     WRTC_CG_VP9,       /* RFC 9628 §4.2 payload descriptor */
     WRTC_CG_H264,      /* RFC 6184 §5.3 NAL unit header */
     WRTC_CG_OPUS,      /* RFC 6716 §3.1 TOC byte */
+    WRTC_CG_EVENT,     /* RFC 4733 §2.3 event block */
     WRTC_CG_NFORMATS
 } wrtc_cg_format_t;
 

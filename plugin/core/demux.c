@@ -155,8 +155,9 @@ bool wrtc_dtls_valid(const uint8_t *p, size_t len, size_t wire_len)
              * 0xFEFD (1.2; also used by 1.3 for legacy_record_version). */
             size_t rl;
             if (have < 13)
-                return records > 0 && left >= 13 && have >= 3 && r[1] == 0xFE &&
-                       (r[2] == 0xFF || r[2] == 0xFD || r[2] == 0xFC);
+                /* A later record's header cut: what is there must fit. */
+                return records > 0 && left >= 13 && (have < 2 || r[1] == 0xFE) &&
+                       (have < 3 || r[2] == 0xFF || r[2] == 0xFD || r[2] == 0xFC);
             if (r[1] != 0xFE || (r[2] != 0xFF && r[2] != 0xFD && r[2] != 0xFC))
                 return false;
             rl = rd16(r + 11);
@@ -192,6 +193,30 @@ bool wrtc_dtls_valid(const uint8_t *p, size_t len, size_t wire_len)
         records++;
     }
     return records > 0;
+}
+
+bool wrtc_dtls13_record_strict(const uint8_t *p, size_t len, size_t wire_len)
+{
+    size_t off = 0;
+    if (len > wire_len)
+        len = wire_len;
+    while (off < wire_len) {
+        uint8_t t;
+        size_t hl, rl;
+        if (off + 1 > len)
+            return false;
+        t = p[off];
+        if ((t & 0xE0) != 0x20 || (t & 0x10) || !(t & 0x04))
+            return false;
+        hl = 1 + ((t & 0x08) ? 2 : 1);
+        if (off + hl + 2 > len)
+            return false;
+        rl = rd16(p + off + hl);
+        if (rl == 0 || off + hl + 2 + rl > wire_len)
+            return false;
+        off += hl + 2 + rl;
+    }
+    return off == wire_len;
 }
 
 bool wrtc_channeldata_valid(const uint8_t *p, size_t len, size_t wire_len, bool stream,

@@ -45,6 +45,11 @@ bool wrtc_stun_valid(const uint8_t *p, size_t len, size_t wire_len, bool stream)
  * or a DTLS 1.3 unified-header record (RFC 9147 §4). */
 bool wrtc_dtls_valid(const uint8_t *p, size_t len, size_t wire_len);
 
+/* Stricter, for a DTLS 1.3 unified-header record (RFC 9147 §4) before any
+ * handshake was seen on the 5-tuple: no connection ID, the length present
+ * (L bit), and the records' lengths adding up to the datagram exactly. */
+bool wrtc_dtls13_record_strict(const uint8_t *p, size_t len, size_t wire_len);
+
 /* TURN ChannelData (RFC 8656 §12.4): channel 0x4000-0x4FFF, length field
  * within the message; padding to 4 bytes is mandatory on TCP (`stream`)
  * and optional on UDP (§12.5). On success *payload_len gets the length. */

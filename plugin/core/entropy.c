@@ -49,6 +49,18 @@ double wrtc_entropy_chi2(const wrtc_entropy_t *e)
     return chi2;
 }
 
+bool wrtc_entropy_early_encrypted(const wrtc_entropy_t *e)
+{
+    /* Short flows (a messenger's path change, a call's first second): a
+     * smaller sample suffices to say "encrypted" when nearly every packet so
+     * far starts with a different byte (at most one in eight repeats one),
+     * which no codec header does. */
+    return e->first_packets >= WRTC_ENTROPY_EARLY_PACKETS &&
+           (e->first_packets - e->first_distinct) * 8 <= e->first_packets &&
+           e->total >= WRTC_ENTROPY_EARLY_BYTES &&
+           wrtc_entropy_chi2(e) < WRTC_ENTROPY_CHI2_RANDOM;
+}
+
 bool wrtc_entropy_looks_encrypted(const wrtc_entropy_t *e)
 {
     return wrtc_entropy_ready(e) && wrtc_entropy_chi2(e) < WRTC_ENTROPY_CHI2_RANDOM &&

@@ -33,6 +33,12 @@ bool wrtc_entropy_ready(const wrtc_entropy_t *e);
 double wrtc_entropy_chi2(const wrtc_entropy_t *e);
 /* True when the bytes so far look uniformly random (ciphertext) and the
  * payloads do not start with a repeating codec header. */
+/* Before the sample is complete: WRTC_ENTROPY_EARLY_PACKETS packets that
+ * each start with a different byte and WRTC_ENTROPY_EARLY_BYTES uniformly
+ * distributed payload bytes are already encrypted (a "not encrypted"
+ * answer waits for the full sample). */
+bool wrtc_entropy_early_encrypted(const wrtc_entropy_t *e);
+
 bool wrtc_entropy_looks_encrypted(const wrtc_entropy_t *e);
 
 #endif

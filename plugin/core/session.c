@@ -795,6 +795,86 @@ static void infer_ice(wrtc_flow_t *f)
     }
 }
 
+/* A flow that carries STUN/TURN only: address discovery, an allocation,
+ * the checks of a candidate pair that was not chosen. */
+static bool stun_only(const wrtc_flow_t *f)
+{
+    return (f->contents & (WRTC_C_STUN | WRTC_C_TURN)) &&
+           !(f->contents & (WRTC_C_DTLS | WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP |
+                            WRTC_C_ZRTP | WRTC_C_CHANNELDATA | WRTC_C_DATA_IND));
+}
+
+typedef struct {
+    bool      tcp;
+    wrtc_ep_t ep;
+} sock_key_t;
+
+static guint sock_hash(gconstpointer p)
+{
+    const sock_key_t *k = p;
+    return ep_hash(&k->ep) ^ (k->tcp ? 0x9e3779b9u : 0);
+}
+
+static gboolean sock_equal(gconstpointer a, gconstpointer b)
+{
+    const sock_key_t *x = a, *y = b;
+    return x->tcp == y->tcp && wrtc_ep_cmp(&x->ep, &y->ep) == 0;
+}
+
+/* One socket, one leg: an endpoint that sends STUN/TURN requests on several
+ * 5-tuples at the same time is one candidate base of the call (candidate
+ * gathering from the call's own host port: STUN address discovery, TURN
+ * allocations, RFC 8445 §5.1.1), when one of the 5-tuples carries STUN/TURN
+ * only and no ICE username of its own (which would link it by itself). */
+static void link_sockets(wrtc_model_t *m, uf_t *u)
+{
+    GHashTable *socks = g_hash_table_new_full(sock_hash, sock_equal, g_free,
+                                              (GDestroyNotify)g_ptr_array_unref);
+    GHashTableIter it;
+    gpointer kp, v;
+    guint i, j, k;
+    char a[80], why[400];
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        int d;
+        for (d = 0; d < 2; d++) {
+            sock_key_t key;
+            GPtrArray *l;
+            if (!f->binding_req[d] && !f->turn_req[d])
+                continue;
+            memset(&key, 0, sizeof key);
+            key.tcp = f->tcp;
+            key.ep = f->ep[d];
+            l = g_hash_table_lookup(socks, &key);
+            if (!l) {
+                l = g_ptr_array_new();
+                g_hash_table_insert(socks, g_memdup2(&key, sizeof key), l);
+            }
+            g_ptr_array_add(l, f);
+        }
+    }
+    g_hash_table_iter_init(&it, socks);
+    while (g_hash_table_iter_next(&it, &kp, &v)) {
+        GPtrArray *l = v;
+        /* Bounded: a socket is compared with its next few 5-tuples. */
+        for (j = 0; j < l->len; j++)
+            for (k = j + 1; k < l->len && k < j + 64; k++) {
+                const wrtc_flow_t *x = g_ptr_array_index(l, j), *y = g_ptr_array_index(l, k);
+                bool plain_x = stun_only(x) && !WRTC_LIST_LEN(x->ice_pairs);
+                bool plain_y = stun_only(y) && !WRTC_LIST_LEN(y->ice_pairs);
+                if (!(plain_x || plain_y) ||
+                    x->first_t > y->last_t + WRTC_SOCKET_OVERLAP_S ||
+                    y->first_t > x->last_t + WRTC_SOCKET_OVERLAP_S)
+                    continue;
+                fmt_ep(&((const sock_key_t *)kp)->ep, a, sizeof a);
+                snprintf(why, sizeof why, "endpoint %s sends STUN requests on several "
+                         "5-tuples at once: one socket of the call (RFC 8445 §5.1.1)", a);
+                uf_union(u, x->index, y->index, why);
+            }
+    }
+    g_hash_table_destroy(socks);
+}
+
 /* Transport links: flows that are one path of a call (a leg). */
 static void link_legs(wrtc_model_t *m, uf_t *u, GHashTable *by_ep)
 {
@@ -1000,40 +1080,10 @@ static bool has_ice(const wrtc_flow_t *f)
     return (f->contents & WRTC_C_ICE) != 0;
 }
 
-/* A flow that carries STUN/TURN only: address discovery, an allocation,
- * the checks of a candidate pair that was not chosen. */
-static bool stun_only(const wrtc_flow_t *f)
-{
-    return (f->contents & (WRTC_C_STUN | WRTC_C_TURN)) &&
-           !(f->contents & (WRTC_C_DTLS | WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP |
-                            WRTC_C_ZRTP | WRTC_C_CHANNELDATA | WRTC_C_DATA_IND));
-}
-
-typedef struct {
-    bool      tcp;
-    wrtc_ep_t ep;
-} sock_key_t;
-
-static guint sock_hash(gconstpointer p)
-{
-    const sock_key_t *k = p;
-    return ep_hash(&k->ep) ^ (k->tcp ? 0x9e3779b9u : 0);
-}
-
-static gboolean sock_equal(gconstpointer a, gconstpointer b)
-{
-    const sock_key_t *x = a, *y = b;
-    return x->tcp == y->tcp && wrtc_ep_cmp(&x->ep, &y->ep) == 0;
-}
-
 /* Links of one call's legs that the transport links do not make:
  * - one ICE agent: the same username fragment on either side of checks on
  *   several 5-tuples (RFC 8445 §7.2.2: each agent keeps its ufrag for all
  *   its candidate pairs);
- * - one socket: an endpoint that sends STUN/TURN requests on several
- *   5-tuples at the same time (candidate gathering from the call's own
- *   host port: STUN address discovery, TURN allocations, RFC 8445 §5.1.1),
- *   when one of them carries STUN/TURN only and no ICE username of its own;
  * - parallel transports: ICE/DTLS transports between the same two hosts
  *   that start together (no BUNDLE: one transport per media, RFC 8843; or
  *   one agent's UDP and TCP candidate pairs, RFC 6544), the weakest link,
@@ -1041,14 +1091,11 @@ static gboolean sock_equal(gconstpointer a, gconstpointer b)
 static void link_sessions(wrtc_model_t *m, guint *parent, GPtrArray **sev)
 {
     GHashTable *ufrags = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GHashTable *socks = g_hash_table_new_full(sock_hash, sock_equal, g_free,
-                                              (GDestroyNotify)g_ptr_array_unref);
     guint i, j, k;
     char a[80], b[80], why[400];
 
     for (i = 0; i < m->flows->len; i++) {
         wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
-        int d;
         for (j = 0; j < WRTC_LIST_LEN(f->ice_pairs); j++) {
             const char *pair = g_ptr_array_index(f->ice_pairs, j);
             const char *colon = strchr(pair, ':');
@@ -1070,44 +1117,66 @@ static void link_sessions(wrtc_model_t *m, guint *parent, GPtrArray **sev)
                 }
             }
         }
-        for (d = 0; d < 2; d++) {
-            sock_key_t key;
-            GPtrArray *l;
-            if (!f->binding_req[d] && !f->turn_req[d])
-                continue;
-            memset(&key, 0, sizeof key);
-            key.tcp = f->tcp;
-            key.ep = f->ep[d];
-            l = g_hash_table_lookup(socks, &key);
-            if (!l) {
-                l = g_ptr_array_new();
-                g_hash_table_insert(socks, g_memdup2(&key, sizeof key), l);
-            }
-            g_ptr_array_add(l, f);
-        }
     }
     {
-        GHashTableIter it;
-        gpointer kp, v;
-        g_hash_table_iter_init(&it, socks);
-        while (g_hash_table_iter_next(&it, &kp, &v)) {
-            GPtrArray *l = v;
-            /* Bounded: a socket is compared with its next few 5-tuples. */
-            for (j = 0; j < l->len; j++)
-                for (k = j + 1; k < l->len && k < j + 64; k++) {
-                    const wrtc_flow_t *x = g_ptr_array_index(l, j), *y = g_ptr_array_index(l, k);
-                    bool plain_x = stun_only(x) && !WRTC_LIST_LEN(x->ice_pairs);
-                    bool plain_y = stun_only(y) && !WRTC_LIST_LEN(y->ice_pairs);
-                    if (x->leg == y->leg || !(plain_x || plain_y) ||
-                        x->first_t > y->last_t + WRTC_SOCKET_OVERLAP_S ||
-                        y->first_t > x->last_t + WRTC_SOCKET_OVERLAP_S)
-                        continue;
-                    fmt_ep(&((const sock_key_t *)kp)->ep, a, sizeof a);
-                    snprintf(why, sizeof why, "endpoint %s sends STUN requests on several "
-                             "5-tuples at once: one socket of the call (RFC 8445 §5.1.1)", a);
-                    leg_union(parent, sev, (guint)x->leg, (guint)y->leg, why);
+        /* ICE components: a socket on the port after another's, both
+         * checking at the same time with the same remote host, is the same
+         * candidate's RTCP component (component 2, RFC 8445 §5.1.1; RTP on
+         * P, RTCP on P + 1 without rtcp-mux, RFC 5761). */
+        GHashTable *req = g_hash_table_new_full(sock_hash, sock_equal, g_free,
+                                                (GDestroyNotify)g_ptr_array_unref);
+        for (i = 0; i < m->flows->len; i++) {
+            wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+            int d;
+            for (d = 0; d < 2; d++) {
+                sock_key_t key;
+                GPtrArray *l;
+                if (!f->binding_req[d] && !f->turn_req[d])
+                    continue;
+                memset(&key, 0, sizeof key);
+                key.tcp = f->tcp;
+                key.ep = f->ep[d];
+                l = g_hash_table_lookup(req, &key);
+                if (!l) {
+                    l = g_ptr_array_new();
+                    g_hash_table_insert(req, g_memdup2(&key, sizeof key), l);
                 }
+                if (l->len < WRTC_MAX_LIST)
+                    g_ptr_array_add(l, GINT_TO_POINTER((gint)(i * 2 + d)));
+            }
         }
+        for (i = 0; i < m->flows->len; i++) {
+            wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+            int d;
+            for (d = 0; d < 2; d++) {
+                sock_key_t key;
+                GPtrArray *l;
+                if ((!f->binding_req[d] && !f->turn_req[d]) || f->ep[d].port == 0)
+                    continue;
+                memset(&key, 0, sizeof key);
+                key.tcp = f->tcp;
+                key.ep = f->ep[d];
+                key.ep.port--;
+                l = g_hash_table_lookup(req, &key);
+                for (j = 0; l && j < l->len; j++) {
+                    gint v2 = GPOINTER_TO_INT(g_ptr_array_index(l, j));
+                    const wrtc_flow_t *rtp = g_ptr_array_index(m->flows, (guint)v2 / 2);
+                    int rd = v2 % 2;
+                    if (rtp->leg == f->leg ||
+                        !wrtc_ep_same_host(&rtp->ep[1 - rd], &f->ep[1 - d]) ||
+                        rtp->first_t > f->last_t + WRTC_SOCKET_OVERLAP_S ||
+                        f->first_t > rtp->last_t + WRTC_SOCKET_OVERLAP_S)
+                        continue;
+                    fmt_ep(&key.ep, a, sizeof a);
+                    snprintf(why, sizeof why, "sockets %s and port %u check the same host at "
+                             "the same time: ICE components 1 and 2 (RTP, RTCP; RFC 8445 §5.1.1)",
+                             a, f->ep[d].port);
+                    leg_union(parent, sev, (guint)rtp->leg, (guint)f->leg, why);
+                    break;
+                }
+            }
+        }
+        g_hash_table_destroy(req);
     }
     {
         /* Transports by host pair, in first-packet order (flows are
@@ -1162,7 +1231,6 @@ static void link_sessions(wrtc_model_t *m, guint *parent, GPtrArray **sev)
         g_hash_table_destroy(pairs);
     }
     g_hash_table_destroy(ufrags);
-    g_hash_table_destroy(socks);
 }
 
 void wrtc_model_finish(wrtc_model_t *m)
@@ -1200,6 +1268,7 @@ void wrtc_model_finish(wrtc_model_t *m)
             g_hash_table_add(relayed_eps, &g_array_index(f->relayed, wrtc_ep_t, e));
     }
     link_legs(m, &u, by_ep);
+    link_sockets(m, &u);
 
     /* Legs: the components that carry call traffic. */
     legs = g_ptr_array_new();
@@ -1234,7 +1303,6 @@ void wrtc_model_finish(wrtc_model_t *m)
         guint n = legs->len;
         guint *parent = g_new(guint, n);
         GPtrArray **sev = g_new0(GPtrArray *, n);
-        GHashTable *by_ssrc = g_hash_table_new(g_direct_hash, g_direct_equal);
         GHashTable *sdp_eps = g_hash_table_new_full(ep_hash, ep_equal, g_free, g_free);
         GHashTable *by_id = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (i = 0; i < n; i++)
@@ -1243,21 +1311,33 @@ void wrtc_model_finish(wrtc_model_t *m)
         for (i = 0; i < m->flows->len; i++) {
             wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
             for (j = 0; j < WRTC_LIST_LEN(f->stream_list); j++) {
-                wrtc_stream_t *s = g_ptr_array_index(f->stream_list, j);
-                gpointer other = g_hash_table_lookup(by_ssrc, GUINT_TO_POINTER(s->ssrc));
-                if (!other) {
-                    g_hash_table_insert(by_ssrc, GUINT_TO_POINTER(s->ssrc),
-                                        GUINT_TO_POINTER(f->leg + 1));
-                } else {
-                    guint a = LEG_FIND(GPOINTER_TO_UINT(other) - 1), b = LEG_FIND((guint)f->leg);
-                    if (a != b) {
-                        guint root = a < b ? a : b, o = a < b ? b : a;
-                        parent[o] = root;
-                        if (!sev[root])
-                            sev[root] = g_ptr_array_new_with_free_func(g_free);
-                        g_ptr_array_add(sev[root], g_strdup_printf(
-                            "SSRC 0x%08x on several legs", s->ssrc));
+                const wrtc_stream_t *s = g_ptr_array_index(f->stream_list, j);
+                /* An SSRC is chosen at random (RFC 3550 §8.1): the same one
+                 * on two legs is one source. Small values are assigned by
+                 * apps (RingRTC's fixed ones, an SFU's per participant) and
+                 * recur across calls: they join only flows that share an
+                 * endpoint too (a client reconnecting to its voice server);
+                 * SSRC 0 (padding probes) joins nothing. */
+                int e, nkeys = s->ssrc >= WRTC_SSRC_RANDOM_MIN ? 1 : s->ssrc ? 2 : 0;
+                for (e = 0; e < nkeys; e++) {
+                    char ep[80], *key;
+                    gpointer other;
+                    if (nkeys == 2)
+                        fmt_ep(&f->ep[e], ep, sizeof ep);
+                    key = nkeys == 1 ? g_strdup_printf("s|%08x", s->ssrc)
+                                     : g_strdup_printf("s|%08x|%s", s->ssrc, ep);
+                    other = g_hash_table_lookup(by_id, key);
+                    if (!other) {
+                        g_hash_table_insert(by_id, key, GUINT_TO_POINTER(f->leg + 1));
+                        continue;
                     }
+                    g_free(key);
+                    if (nkeys == 1)
+                        snprintf(why, sizeof why, "SSRC 0x%08x on several legs", s->ssrc);
+                    else
+                        snprintf(why, sizeof why, "SSRC 0x%08x on several legs with endpoint %s",
+                                 s->ssrc, ep);
+                    leg_union(parent, sev, GPOINTER_TO_UINT(other) - 1, (guint)f->leg, why);
                 }
             }
             /* The same DTLS certificate or RTCP CNAME on several legs: one
@@ -1375,7 +1455,6 @@ void wrtc_model_finish(wrtc_model_t *m)
 #undef LEG_FIND
         g_free(sev);
         g_free(parent);
-        g_hash_table_destroy(by_ssrc);
         g_hash_table_destroy(sdp_eps);
         g_hash_table_destroy(by_id);
         {
@@ -1477,6 +1556,33 @@ void wrtc_model_finish(wrtc_model_t *m)
                 h0 != h1)
                 f->local = h0 ? 0 : 1;
         }
+    }
+    /* A stream too short for its own guess takes that of the same SSRC on
+     * another flow of its session (the longest). */
+    for (i = 0; i < m->sessions->len; i++) {
+        wrtc_session_t *s = g_ptr_array_index(m->sessions, i);
+        GHashTable *best = g_hash_table_new(g_direct_hash, g_direct_equal);
+        guint k;
+        for (j = 0; j < s->flows->len; j++) {
+            const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+            for (k = 0; k < WRTC_LIST_LEN(f->stream_list); k++) {
+                wrtc_stream_t *st = g_ptr_array_index(f->stream_list, k);
+                wrtc_stream_t *b = g_hash_table_lookup(best, GUINT_TO_POINTER(st->ssrc));
+                st->ssrc_peer = NULL;
+                if (!b || st->packets > b->packets)
+                    g_hash_table_insert(best, GUINT_TO_POINTER(st->ssrc), st);
+            }
+        }
+        for (j = 0; j < s->flows->len; j++) {
+            const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+            for (k = 0; k < WRTC_LIST_LEN(f->stream_list); k++) {
+                wrtc_stream_t *st = g_ptr_array_index(f->stream_list, k);
+                wrtc_stream_t *b = g_hash_table_lookup(best, GUINT_TO_POINTER(st->ssrc));
+                if (b && b != st)
+                    st->ssrc_peer = b;
+            }
+        }
+        g_hash_table_destroy(best);
     }
     /* Related sessions: weak evidence only, never merged. */
     for (i = 0; i < m->sessions->len; i++) {
@@ -1636,7 +1742,7 @@ void wrtc_model_decrypted_late(wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
 
 /* --------------------------------------------------------- stream facts */
 
-void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g)
+static void stream_guess_own(const wrtc_stream_t *s, wrtc_cg_result_t *g)
 {
     wrtc_cg_input_t in;
     memset(&in, 0, sizeof in);
@@ -1646,11 +1752,34 @@ void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g)
     in.padding_only = s->padding_only;
     in.clock_rate = s->clock_rate;
     if (s->clock_peer) {
-        in.peer_ssrc = s->clock_peer->ssrc;
-        in.peer_packets = s->clock_peer->packets;
-        in.peer_clock_rate = s->clock_peer->clock_rate;
+        const wrtc_stream_t *p = s->clock_peer;
+        /* A sibling too short for a clock: its SSRC's on the other path. */
+        if (!p->clock_rate && p->ssrc_peer && p->ssrc_peer->clock_rate)
+            p = p->ssrc_peer;
+        in.peer_ssrc = p->ssrc;
+        in.peer_packets = p->packets;
+        in.peer_clock_rate = p->clock_rate;
     }
     wrtc_cg_decide(&in, g);
+}
+
+void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g)
+{
+    wrtc_cg_result_t peer;
+    char ev[sizeof g->evidence + 64];
+    stream_guess_own(s, g);
+    if (g->confidence != WRTC_CG_UNKNOWN || strcmp(g->media, "unknown") != 0 || !s->ssrc_peer)
+        return;
+    /* Too short to tell (a few packets on a path ICE left for another):
+     * the same SSRC is the same source on the call's other path. */
+    stream_guess_own(s->ssrc_peer, &peer);
+    if (peer.confidence == WRTC_CG_UNKNOWN && strcmp(peer.media, "unknown") == 0)
+        return;
+    snprintf(ev, sizeof ev, "as SSRC 0x%08x on its other path (%" G_GUINT64_FORMAT
+             " packets): %s", s->ssrc, s->ssrc_peer->packets, peer.evidence);
+    *g = peer;
+    memcpy(g->evidence, ev, sizeof g->evidence - 1);
+    g->evidence[sizeof g->evidence - 1] = '\0';
 }
 
 const char *wrtc_stream_media(const wrtc_stream_t *s)

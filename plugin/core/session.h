@@ -229,6 +229,10 @@ typedef struct wrtc_stream {
      * stay near (RTX evidence). A pointer: streams are allocated one by one
      * and live as long as their flow, so it stays valid. */
     const struct wrtc_stream *clock_peer;
+    /* The longest stream of the same SSRC in the session, on another flow
+     * (set by wrtc_model_finish; NULL: none): its guess stands in for a
+     * stream too short for one. */
+    const struct wrtc_stream *ssrc_peer;
     /* SRTP decryption (only when a key applied) */
     uint32_t decrypted, auth_failed;
     char    *key_source;         /* the last key used (or tried); NULL: none.

@@ -81,6 +81,15 @@
 #define WRTC_ENTROPY_FIRST_BYTES      16
 #define WRTC_ENTROPY_FIRST_DISTINCT   10
 
+/* A short flow may be judged encrypted earlier: this many packets whose
+ * first payload bytes nearly all differ, at most one in eight repeated
+ * (random bytes: 16 of 256 have at most two repeats with probability 0.99;
+ * a codec header repeats at once) and
+ * this many payload bytes under the same chi-square bound (expected count 2
+ * per value: the statistic keeps its mean of 255). */
+#define WRTC_ENTROPY_EARLY_PACKETS    8
+#define WRTC_ENTROPY_EARLY_BYTES      512
+
 /* --- RFC 4733 telephone events ------------------------------------------ */
 
 /* A payload type is an event stream only if this many of its packets
@@ -105,6 +114,12 @@
 /* Two 5-tuples of one socket belong to one call when they are active within
  * this many seconds of each other (a port reused by a later call is not). */
 #define WRTC_SOCKET_OVERLAP_S 5.0
+
+/* An SSRC below this is not taken as a random one (RFC 3550 §8.1) when
+ * joining legs: apps assign small SSRCs (0 for padding probes, RingRTC's
+ * fixed values, SFU-assigned ones) that recur across calls. A random SSRC
+ * is this small once in 4096. */
+#define WRTC_SSRC_RANDOM_MIN 1048576  /* 0x00100000 */
 
 /* ICE/DTLS transports between the same two hosts whose first packets are
  * this close are one call set up without BUNDLE (one transport per m=

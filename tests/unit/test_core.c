@@ -158,6 +158,16 @@ static void test_dtls(void)
     CHECK(!wrtc_dtls_valid(p, 3, 3));
     p[0] = 0x20;                                       /* 8-bit seq, no length */
     CHECK(wrtc_dtls_valid(p, 2 + 1, 2 + 1));
+    /* The strict form: L bit, no CID, lengths exact. */
+    memset(p, 0, sizeof p);
+    p[0] = 0x2F;
+    put16(p + 3, 16);
+    CHECK(wrtc_dtls13_record_strict(p, 5 + 16, 5 + 16));
+    CHECK(!wrtc_dtls13_record_strict(p, 5 + 17, 5 + 17));   /* a byte left over */
+    p[0] = 0x28;                                             /* no length */
+    CHECK(!wrtc_dtls13_record_strict(p, 5 + 16, 5 + 16));
+    p[0] = 0x3F;                                             /* connection ID */
+    CHECK(!wrtc_dtls13_record_strict(p, 5 + 16, 5 + 16));
 }
 
 /* ------------------------------------------------------------- channeldata */
@@ -352,6 +362,8 @@ static void test_cut(void)
     dtls_record(p + n, 22, 0xFD, 50);
     CHECK(wrtc_dtls_valid(p, n + 3, n + 63));
     CHECK(!wrtc_dtls_valid(p, n + 3, n + 12));           /* no room for its header */
+    CHECK(wrtc_dtls_valid(p, n + 2, n + 63));            /* 2 bytes of it captured */
+    CHECK(wrtc_dtls_valid(p, n + 1, n + 63));
     /* ChannelData: 4-byte header, length against the wire. */
     put16(p, 0x4000);
     put16(p + 2, 200);
@@ -738,6 +750,30 @@ static void test_entropy(void)
     CHECK(!wrtc_entropy_looks_encrypted(&e));
     wrtc_entropy_init(&e);
     CHECK(wrtc_entropy_chi2(&e) == 0);
+    /* Early: 8 random payloads of 64 bytes (512) with distinct first bytes. */
+    {
+        wrtc_entropy_t ee;
+        uint8_t eb[64];
+        int n8, q;
+        wrtc_entropy_init(&ee);
+        for (n8 = 0; n8 < WRTC_ENTROPY_EARLY_PACKETS; n8++) {
+            for (q = 0; q < 64; q++)
+                eb[q] = rnd8();
+            eb[0] = (uint8_t)(n8 * 31 + 7);
+            wrtc_entropy_add(&ee, eb, sizeof eb);
+        }
+        CHECK(!wrtc_entropy_ready(&ee));
+        CHECK(wrtc_entropy_early_encrypted(&ee));
+        /* ... not with a repeated first byte (a codec header). */
+        wrtc_entropy_init(&ee);
+        for (n8 = 0; n8 < WRTC_ENTROPY_EARLY_PACKETS; n8++) {
+            for (q = 0; q < 64; q++)
+                eb[q] = rnd8();
+            eb[0] = n8 < 3 ? 0xFC : (uint8_t)(n8 * 31 + 7);
+            wrtc_entropy_add(&ee, eb, sizeof eb);
+        }
+        CHECK(!wrtc_entropy_early_encrypted(&ee));
+    }
 }
 
 /* ------------------------------------------------------------ srtcp layout */
