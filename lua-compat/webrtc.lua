@@ -1282,9 +1282,27 @@ local function turn_tcp_plausible(tvb, off)
             tvb(off + n + 4, 4):uint() == STUN_COOKIE)
 end
 
+-- A segment cut by the snaplen: a message only where it ends within the
+-- segment on the wire, at its end or where another message starts.
+local function turn_tcp_plausible_cut(tvb, off)
+    local n = turn_tcp_msg_len(tvb, off)
+    local wire, avail = tvb:reported_len() - off, tvb:len() - off
+    if n == 0 or n > wire then return false end
+    if n == wire then return true end
+    return n + 4 <= avail and turn_tcp_msg_len(tvb, off + n) ~= 0
+end
+
 local turn_tcp_len = protect("tcp_pdu_len", function(tvb, pinfo, offset)
     local n = turn_tcp_msg_len(tvb, offset)
     local avail = tvb:len() - offset
+    if tvb:len() < tvb:reported_len() then
+        local wire = tvb:reported_len() - offset
+        if turn_tcp_plausible_cut(tvb, offset) then return n end
+        for i = 1, avail - 4 do
+            if turn_tcp_plausible_cut(tvb, offset + i) then return i end
+        end
+        return wire > 0 and wire or 1
+    end
     if n ~= 0 and (offset == 0 or turn_tcp_plausible(tvb, offset) or
                    tvb(offset, 1):uint() >= 0x40) then
         return n

@@ -99,10 +99,35 @@ static gboolean turn_tcp_plausible(tvbuff_t *tvb, int off)
             tvb_get_ntohl(tvb, off + (int)n + 4) == STUN_COOKIE);
 }
 
+/* In a segment cut by the snaplen nothing can be reassembled and the
+ * segment need not start at a message: a message is taken only where it
+ * ends within the segment on the wire, exactly at its end or where another
+ * plausible message starts. */
+static gboolean turn_tcp_plausible_cut(tvbuff_t *tvb, int off)
+{
+    guint n = turn_tcp_msg_len(tvb, off);
+    guint wire = (guint)tvb_reported_length_remaining(tvb, off);
+    guint avail = tvb_captured_length_remaining(tvb, off);
+    if (!n || n > wire)
+        return FALSE;
+    if (n == wire)
+        return TRUE;
+    return n + TURN_TCP_HDR <= avail && turn_tcp_msg_len(tvb, off + (int)n) != 0;
+}
+
 static guint turn_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
 {
     guint n = turn_tcp_msg_len(tvb, offset);
     guint avail = tvb_captured_length_remaining(tvb, offset), i;
+    if (tvb_captured_length(tvb) < tvb_reported_length(tvb)) {
+        guint wire = (guint)tvb_reported_length_remaining(tvb, offset);
+        if (turn_tcp_plausible_cut(tvb, offset))
+            return n;
+        for (i = 1; i + TURN_TCP_HDR <= avail; i++)
+            if (turn_tcp_plausible_cut(tvb, offset + (int)i))
+                return i;
+        return wire ? wire : 1;
+    }
     if (n && (offset == 0 || turn_tcp_plausible(tvb, offset) ||
               tvb_get_guint8(tvb, offset) >= 0x40))
         return n;
