@@ -10,7 +10,8 @@ KIND:
   stun     COUNT STUN Binding transactions with random USERNAMEs, each on
            its own 5-tuple, request and success response
   channels one client<->TURN 5-tuple (port 3478) with ChannelData on COUNT
-           different channel numbers (0x4000-0x4FFF, repeating), RTP inside
+           different channel numbers (0x4000-0x4FFF, repeating), RTP inside,
+           after one DTLS record in channel 0x4000
 Addresses are documentation ranges (198.51.100.0/24, 203.0.113.0/24);
 ports are 20000-60999, clear of the well-known ports Wireshark decodes by
 number (e.g. 2221 and 5246 are DTLS, 5004 RTP), which would bypass the
@@ -87,6 +88,14 @@ def main(kind, count, out):
                 f.write(record(t + 0.001, ipv4_udp(dst, src, 34790, sport, resp)))
                 t += 0.001
         elif kind == "channels":
+            # A DTLS record first, as a WebRTC client sends through its
+            # channel: DTLS-SRTP inside TURN (RFC 5764), so every RTP packet
+            # after it is media, one SSRC per packet.
+            body = bytes(rng.getrandbits(8) for _ in range(40))
+            dtls = struct.pack("!BBBHHIH", 22, 0xFE, 0xFD, 0, 0, 0, len(body)) + body
+            cd = struct.pack("!HH", 0x4000, len(dtls)) + dtls
+            f.write(record(t, ipv4_udp([198, 51, 100, 1], [203, 0, 113, 1], 40000, 3478, cd)))
+            t += 0.001
             for i in range(count):
                 ch = 0x4000 + i % 0x1000
                 payload = rtp(rng, ssrc=i, seq=i & 0xFFFF, ts=i * 160, pt=111, n=100)

@@ -99,8 +99,14 @@ static void note_stun_packet(packet_info *pinfo, const guint8 *p, size_t len, si
         k->binding_request = TRUE;
     if (wrtc_stun_method_is_turn(m))
         k->turn = TRUE;
-    if (len < wire || len < 20)
+    if (len < wire || len < 20) {
         k->cut = TRUE;
+        /* A request this long carries credentials (MESSAGE-INTEGRITY):
+         * an ICE check, whose attributes the snaplen cut. */
+        if (m == WRTC_STUN_BINDING && !(p[0] & 0x01) && !(p[1] & 0x10) &&
+            wire >= 20 + WRTC_ICE_CHECK_MIN_ATTRS && wrtc_stun_ice(p, len, wire) != WRTC_STUN_PLAIN)
+            k->check_sized = TRUE;
+    }
     if ((m == WRTC_STUN_SEND || m == WRTC_STUN_DATA) && !(p[0] & 0x01) && (p[1] & 0x10) &&
         len < wire) {
         size_t off, dlen;
@@ -244,10 +250,9 @@ static void claim_on_context(packet_info *pinfo, webrtc_flow_t *f, gboolean medi
 /* Remember an RTP packet of a flow not yet claimed (bounded), except the
  * one being dissected now if it makes the claim: it is dissected as RTP. */
 static void remember_rtp(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hdr_t *h,
-                         gboolean agreeing)
+                         gboolean agreeing, webrtc_pending_rtp_t *start, gboolean *have_start)
 {
     webrtc_pending_rtp_t e;
-    int dir;
     if (!webrtc_whole_capture_building())
         return;
     memset(&e, 0, sizeof e);
@@ -261,17 +266,16 @@ static void remember_rtp(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hd
     e.ts = h->ts;
     e.ssrc = h->ssrc;
     e.payload_len = (guint32)h->payload_len;
-    dir = e.dir;
     if (!agreeing) {
-        f->pending_start[dir] = e;
-        f->have_pending_start[dir] = TRUE;
+        *start = e;
+        *have_start = TRUE;
         return;
     }
     if (!f->pending_rtp)
         f->pending_rtp = wmem_array_new(wmem_file_scope(), sizeof(webrtc_pending_rtp_t));
-    if (f->have_pending_start[dir]) {
-        wmem_array_append_one(f->pending_rtp, f->pending_start[dir]);
-        f->have_pending_start[dir] = FALSE;
+    if (*have_start) {
+        wmem_array_append_one(f->pending_rtp, *start);
+        *have_start = FALSE;
     }
     if (wmem_array_get_count(f->pending_rtp) < WEBRTC_MAX_PENDING_RTP)
         wmem_array_append_one(f->pending_rtp, e);
@@ -286,15 +290,23 @@ static void replay_rtp(packet_info *pinfo, webrtc_flow_t *f)
     if (!f->media_frame)
         return;
     {
-        int dir;
+        int dir, slot;
         for (dir = 0; dir < 2; dir++)
-            if (f->have_pending_start[dir] && f->pending_start[dir].frame != pinfo->num) {
-                /* A start packet of the other direction, never agreed yet. */
+            for (slot = 0; slot < 2; slot++) {
+                webrtc_pending_rtp_t *st = slot ? (f->alt_track[dir] ? &f->alt_track[dir]->start
+                                                                     : NULL)
+                                                : &f->pending_start[dir];
+                gboolean *have = slot ? (f->alt_track[dir] ? &f->alt_track[dir]->have_start
+                                                           : NULL)
+                                      : &f->have_pending_start[dir];
+                if (!st || !*have || st->frame == pinfo->num)
+                    continue;
+                /* A start packet of another candidate, never agreed yet. */
                 if (!f->pending_rtp)
                     f->pending_rtp = wmem_array_new(wmem_file_scope(),
                                                     sizeof(webrtc_pending_rtp_t));
-                wmem_array_append_one(f->pending_rtp, f->pending_start[dir]);
-                f->have_pending_start[dir] = FALSE;
+                wmem_array_append_one(f->pending_rtp, *st);
+                *have = FALSE;
             }
     }
     if (!f->pending_rtp)
@@ -324,7 +336,8 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
         if (key) {
             char *why = wmem_strdup_printf(pinfo->pool,
                 "SSRC 0x%08x: SRTP authenticated with key from %s", h->ssrc, key);
-            remember_rtp(pinfo, f, h, TRUE);
+            int dir = webrtc_flow_dir(f, pinfo);
+            remember_rtp(pinfo, f, h, TRUE, &f->pending_start[dir], &f->have_pending_start[dir]);
             webrtc_flow_decide_srtp(pinfo, f, TRUE, why);
             webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_SRTP_KEY, why);
             replay_rtp(pinfo, f);
@@ -335,14 +348,33 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
         return;
     {
         int dir = webrtc_flow_dir(f, pinfo);
-        wrtc_track_result_t r = wrtc_track_update(&f->track[dir], h,
-                                                  h->header_cut ? NULL : p + h->header_len,
-                                                  h->payload_captured, t);
+        wrtc_track_t *tr = &f->track[dir];
+        webrtc_pending_rtp_t *start = &f->pending_start[dir];
+        gboolean *have_start = &f->have_pending_start[dir];
+        wrtc_track_result_t r;
+        if (tr->active && tr->ssrc != h->ssrc) {
+            /* Two candidates per direction (two sources through one server,
+             * interleaved): the one of this SSRC, else the one with less
+             * evidence makes room. */
+            webrtc_alt_track_t *alt = f->alt_track[dir];
+            if (!alt) {
+                alt = f->alt_track[dir] = wmem_new0(wmem_file_scope(), webrtc_alt_track_t);
+                wrtc_track_init(&alt->track);
+            }
+            if ((alt->track.active && alt->track.ssrc == h->ssrc) || !alt->track.active ||
+                alt->track.agreeing <= tr->agreeing) {
+                tr = &alt->track;
+                start = &alt->start;
+                have_start = &alt->have_start;
+            }
+        }
+        r = wrtc_track_update(tr, h, h->header_cut ? NULL : p + h->header_len,
+                              h->payload_captured, t);
         gboolean agreeing = r == WRTC_TRACK_AGREES || r == WRTC_TRACK_CORROBORATED;
-        remember_rtp(pinfo, f, h, agreeing);
+        remember_rtp(pinfo, f, h, agreeing, start, have_start);
         if (r == WRTC_TRACK_CORROBORATED) {
             char ev[200];
-            wrtc_track_evidence(&f->track[dir], ev, sizeof ev);
+            wrtc_track_evidence(tr, ev, sizeof ev);
             f->corroborated_frame = pinfo->num;
             webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_CORROBORATED, ev);
             replay_rtp(pinfo, f);
@@ -398,11 +430,12 @@ static void replay_candidate(packet_info *pinfo, webrtc_flow_t *f, const webrtc_
 static void note_rtp_packet(packet_info *pinfo, const webrtc_flow_t *f, const wrtc_rtp_hdr_t *h)
 {
     webrtc_rtp_pkt_t *k = wmem_new0(pinfo->pool, webrtc_rtp_pkt_t);
-    size_t tag = f->srtp && f->srtp_info ? f->srtp_info->mki_len + f->srtp_info->auth_tag_len : 0;
     k->ssrc = h->ssrc;
-    /* As Wireshark's RTP dissector counts a payload: SRTP without its
-     * MKI and tag (once known), plain RTP without its padding. */
-    k->payload_len = (guint32)(h->payload_len > tag ? h->payload_len - tag : 0);
+    /* The payload on the wire, padding removed where its count is known;
+     * for SRTP with the authentication tag (and MKI): its length is only
+     * known once the SRTCP trailer told the profile, and a count that
+     * changed then would not be one stream's sizes. */
+    k->payload_len = (guint32)h->payload_len;
     k->srtp = f->srtp;
     k->payload_captured = !h->header_cut && h->payload_captured > 0;
     k->padding_known = !h->padding || f->srtp || !h->cut;
@@ -441,6 +474,10 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
 {
     wrtc_rtp_hdr_t h = *hdr;
     wrtc_events_t *ev;
+    if (h.ext_unreadable) {
+        /* Nothing after the fixed header can be read: no payload checks. */
+        h.header_cut = TRUE;
+    }
     tvbuff_t *plain = NULL;
     webrtc_srtp_state_t sst;
 
@@ -601,7 +638,13 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
         /* The padding count is checked only on a flow known to be plain
          * RTP: SRTP encrypts it (RFC 3711 §3.1), and before SRTP or RTP is
          * decided the flow may be either. */
-        if (wrtc_rtp_parse(p, len, wire, f->srtp || !f->srtp_decided, &h) != WRTC_RTP_OK) {
+        wrtc_rtp_status_t st = wrtc_rtp_parse(p, len, wire, f->srtp || !f->srtp_decided, &h);
+        /* An extension header that does not fit: its SSRC, sequence and
+         * timestamp may still belong to a stream (they corroborate on an
+         * unclaimed flow like any; on a claimed one the SSRC must be known). */
+        if (st == WRTC_RTP_EXT_OVERFLOW && (!f->media_frame || webrtc_flow_ssrc_seen(p, len)))
+            st = wrtc_rtp_parse_fixed(p, len, wire, &h);
+        if (st != WRTC_RTP_OK) {
             if (!f->media_frame)
                 return 0;
             add_webrtc_tree(tvb, tree, cls, f, &ti);

@@ -718,6 +718,8 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     gboolean caps = whole_capture && wrtc_model_cap_at(whole_capture, pinfo->num);
 
     pinfo_pool_for_facts = pinfo->pool;
+    if (learn)
+        wrtc_model_note_frame(whole_capture, tvb_captured_length(tvb), tvb_reported_length(tvb));
     if (!learn && !fields && !have_tap_listener(webrtc_tap) &&
         !have_tap_listener(webrtc_packets_tap) && !caps)
         return 0;
@@ -758,6 +760,7 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
             f->binding_request |= k->binding_request;
             f->stun_cut |= k->cut;
             f->relay_cut = k->relay_cut;
+            f->check_sized = k->check_sized;
         } else if (f->contents & WRTC_C_STUN) {
             f->binding_request = f->stun_method == WRTC_STUN_BINDING && f->stun_class == 0;
         }

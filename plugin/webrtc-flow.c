@@ -282,6 +282,15 @@ void webrtc_flow_register(void)
     register_init_routine(flow_init);
 }
 
+gboolean webrtc_flow_ssrc_seen(const guint8 *p, size_t len)
+{
+    guint32 ssrc;
+    if (len < 12 || !known_ssrcs)
+        return FALSE;
+    ssrc = ((guint32)p[8] << 24) | ((guint32)p[9] << 16) | ((guint32)p[10] << 8) | p[11];
+    return wmem_map_contains(known_ssrcs, GUINT_TO_POINTER(ssrc));
+}
+
 static void ssrc_is_rtp(guint32 ssrc)
 {
     if (known_ssrcs && !wmem_map_contains(known_ssrcs, GUINT_TO_POINTER(ssrc)))

@@ -66,6 +66,14 @@ typedef struct {
 /* SSRC candidates kept per such flow, at most. */
 #define WEBRTC_MAX_SSRC_CANDIDATES 16
 
+/* The second corroboration candidate of a direction, with the packet that
+ * started it (as pending_start for the first). */
+typedef struct webrtc_alt_track {
+    wrtc_track_t         track;
+    webrtc_pending_rtp_t start;
+    gboolean             have_start;
+} webrtc_alt_track_t;
+
 typedef struct webrtc_flow {
     /* The 5-tuple as first seen: endpoint 0 sent the first packet. */
     address  addr[2];
@@ -101,6 +109,10 @@ typedef struct webrtc_flow {
 
     /* Evidence still being gathered on the first pass. */
     wrtc_track_t   track[2];     /* per direction */
+    /* A second candidate per direction, allocated when a second SSRC shows
+     * up (two participants through one server, interleaved): a flow of one
+     * packet per 5-tuple never allocates it. */
+    struct webrtc_alt_track *alt_track[2];
     wrtc_entropy_t *entropy;     /* while SRTP vs RTP is undecided */
     guint32  corroborated_frame;
     guint32  rtcp_pending_frame; /* RTCP seen before its RTP flow was found */
@@ -160,6 +172,8 @@ void webrtc_flow_decide_srtp(packet_info *pinfo, webrtc_flow_t *f, gboolean srtp
  * passes answer from the first pass's result. */
 gboolean webrtc_flow_ssrc_known(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hdr_t *h);
 void webrtc_flow_register(void);
+/* The SSRC of this RTP-class packet was dissected as RTP before. */
+gboolean webrtc_flow_ssrc_seen(const guint8 *p, size_t len);
 
 /* Set the flow up as RTCP/SRTCP only (RTCP on port+1), first pass; SRTCP
  * when its RTP flow is SRTP or the RTCP itself is `srtcp`-shaped. */

@@ -45,6 +45,7 @@ typedef struct {
     gboolean cut;                /* a message's attributes not all captured */
     gboolean turn;               /* a TURN method (RFC 8656) */
     gboolean relay_cut;          /* a Send/Data indication whose DATA was not captured */
+    gboolean check_sized;        /* a Binding request as long as an ICE check (cut) */
 } webrtc_stun_pkt_t;
 #define WEBRTC_PDATA_STUN       4
 #define WEBRTC_PDATA_TURN_PORT  5   /* the packet came through UDP port 3478 */

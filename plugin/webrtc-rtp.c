@@ -90,7 +90,7 @@ int webrtc_rtp_call_dissector(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
      * its per-packet payload info under that layer number just before it
      * dissects the payload, the step that taps even on an exception. */
     guint8 layer = (guint8)(pinfo->curr_layer_num + 1);
-    if (!h->cut)
+    if (!h->cut && !h->ext_unreadable)
         return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
     TRY {
         ret = call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);

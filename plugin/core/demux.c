@@ -5,6 +5,8 @@
 #include "demux.h"
 #include "thresholds.h"
 
+#include <string.h>
+
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
 static uint32_t rd32(const uint8_t *p)
 {
@@ -52,8 +54,13 @@ bool wrtc_stun_valid(const uint8_t *p, size_t len, size_t wire_len, bool stream)
      * capture (snaplen) decides like a full one. */
     if (len < 8 || wire_len < 20 || (p[0] & 0xC0) != 0)
         return false;
+    /* RFC 8489 §5 pads attributes to 4 bytes, but real stacks (WhatsApp's
+     * Allocate requests) send unpadded lengths; Wireshark's STUN dissector
+     * takes them, and so must this (a heuristic that takes a packet this
+     * one refused moves ahead of it in the UDP list). Methods above 0xFF
+     * are reserved for DTLS-SRTP demultiplexing (RFC 7983 §5). */
     mlen = rd16(p + 2);
-    if (mlen % 4 != 0)
+    if (wrtc_stun_method(p, len) > 0xFF)
         return false;
     if (rd32(p + 4) != 0x2112A442u)
         return false;
@@ -331,6 +338,34 @@ wrtc_rtp_status_t wrtc_rtp_parse(const uint8_t *p, size_t len, size_t wire_len, 
     h.payload_captured = len > off ? len - off : 0;
     if (h.payload_captured > h.payload_len)
         h.payload_captured = h.payload_len;
+    if (out)
+        *out = h;
+    return WRTC_RTP_OK;
+}
+
+wrtc_rtp_status_t wrtc_rtp_parse_fixed(const uint8_t *p, size_t len, size_t wire_len,
+                                       wrtc_rtp_hdr_t *out)
+{
+    uint8_t b[12];
+    wrtc_rtp_hdr_t h;
+    wrtc_rtp_status_t st;
+    if (len < 12)
+        return WRTC_RTP_TOO_SHORT;
+    memcpy(b, p, 12);
+    b[0] &= (uint8_t)~0x10;                  /* as if without extension */
+    {
+        /* Parse the copied fixed header against the real lengths: the CSRC
+         * list is read from the packet itself. */
+        uint8_t tmp[12 + 15 * 4];
+        size_t n = len < sizeof tmp ? len : sizeof tmp;
+        memcpy(tmp, p, n);
+        tmp[0] = b[0];
+        st = wrtc_rtp_parse(tmp, n, wire_len, true, &h);
+    }
+    if (st != WRTC_RTP_OK)
+        return st;
+    h.extension = true;
+    h.ext_unreadable = true;
     if (out)
         *out = h;
     return WRTC_RTP_OK;

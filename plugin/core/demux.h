@@ -88,6 +88,8 @@ typedef struct {
     uint8_t  padding_len;
     bool     cut;            /* the capture holds fewer bytes than the wire did */
     bool     header_cut;     /* ... and the header itself (its extension) was cut */
+    bool     ext_unreadable; /* the X bit set, the extension header not valid (an
+                                app that encrypts it: wrtc_rtp_parse_fixed) */
 } wrtc_rtp_hdr_t;
 
 /* Parse and check an RTP header (RFC 3550 §5.1, RFC 8285). `h` may be NULL.
@@ -97,6 +99,13 @@ typedef struct {
  * that was not captured is unknown (padding_len 0), not an error. */
 wrtc_rtp_status_t wrtc_rtp_parse(const uint8_t *p, size_t len, size_t wire_len, bool srtp,
                                  wrtc_rtp_hdr_t *h);
+
+/* The fixed header and CSRC list only, for an RTP packet whose X bit is set
+ * but whose extension header is not valid: Discord's voice encrypts all
+ * after the fixed header, extension header included. Only for a stream
+ * known from valid packets; the payload then starts after the CSRCs. */
+wrtc_rtp_status_t wrtc_rtp_parse_fixed(const uint8_t *p, size_t len, size_t wire_len,
+                                       wrtc_rtp_hdr_t *h);
 
 /* STUN method (RFC 8489 §5: the 12 M bits of the message type) and class. */
 uint16_t wrtc_stun_method(const uint8_t *p, size_t len);

@@ -185,7 +185,13 @@ static void not_captured_text(wrtc_model_t *m, const wrtc_session_t *s, GString 
  * discovery (0 or 1). */
 static int stun_client(const wrtc_flow_t *f)
 {
-    return f->binding_req[1] && !f->binding_req[0] ? 1 : 0;
+    if (f->binding_req[0] != f->binding_req[1])
+        return f->binding_req[1] ? 1 : 0;
+    /* Only responses (an RFC 5780 test answered from another address): the
+     * client is the side that received them. */
+    if (!f->binding_req[0] && f->packets[1] == 0)
+        return 1;
+    return 0;
 }
 
 /* STUN that is no call attempt (RFC 8489 Binding requests without ICE

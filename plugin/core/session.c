@@ -6,6 +6,7 @@
 #include "corroborate.h"
 #include "thresholds.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,12 +55,11 @@ bool wrtc_ep_same_host(const wrtc_ep_t *a, const wrtc_ep_t *b)
 
 void wrtc_ep_format(const wrtc_ep_t *e, bool with_port, char *buf, size_t len)
 {
-    char host[64];
+    char host[INET6_ADDRSTRLEN];
     if (e->family == 6) {
-        int i, o = 0;
-        for (i = 0; i < 16; i += 2)
-            o += snprintf(host + o, sizeof host - o, "%s%x", i ? ":" : "",
-                          (unsigned)((e->addr[i] << 8) | e->addr[i + 1]));
+        /* RFC 5952 text form (zeros compressed), as Wireshark shows it. */
+        if (!inet_ntop(AF_INET6, e->addr, host, sizeof host))
+            snprintf(host, sizeof host, "?");
         if (with_port)
             snprintf(buf, len, "[%s]:%u", host, e->port);
         else
@@ -524,8 +524,7 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
 
     if (f->ssrc_only)
         return;
-    if (f->captured && f->captured < f->bytes && !m->snaplen)
-        m->snaplen = f->captured;
+    wrtc_model_note_frame(m, f->captured, f->bytes);
     if ((f->contents & WRTC_C_TLS) && !(f->contents & (WRTC_C_CALL | WRTC_C_SIP))) {
         add_tls(m, f);
         return;
@@ -578,6 +577,7 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
             fl->binding_req[dir] = true;
             if (f->stun_cut && !(f->contents & WRTC_C_ICE)) {
                 fl->binding_cut[dir] = true;
+                fl->check_sized |= f->check_sized;
                 if (!fl->binding_cut_frame)
                     fl->binding_cut_frame = f->frame;
             }
@@ -769,14 +769,15 @@ static bool is_rtcp_only(const wrtc_flow_t *f)
  * check (PRIORITY, ICE-CONTROLLING/-CONTROLLED: RFC 8445 §7.1) away. Binding
  * requests whose attributes were cut are still ICE checks when both ends of
  * the 5-tuple send them (each agent checks the pair, RFC 8445 §7.3.1.4) or
- * the 5-tuple also carries DTLS or media: a STUN server for address
- * discovery does neither. */
+ * the 5-tuple also carries DTLS or media, or a request is as long as a check
+ * (credentials and ICE attributes, WRTC_ICE_CHECK_MIN_ATTRS): a client doing
+ * address discovery does none of that. */
 static void infer_ice(wrtc_flow_t *f)
 {
     if (f->contents & WRTC_C_ICE)
         return;
     if ((f->binding_cut[0] || f->binding_cut[1]) &&
-        ((f->binding_req[0] && f->binding_req[1]) ||
+        ((f->binding_req[0] && f->binding_req[1]) || f->check_sized ||
          (f->contents & (WRTC_C_DTLS | WRTC_C_RTP | WRTC_C_SRTP)))) {
         f->ice_inferred = true;
         f->contents |= WRTC_C_ICE;
@@ -1057,6 +1058,22 @@ typedef struct {
     wrtc_flow_t *flow;
     guint8       call;
 } sdp_owner_t;
+
+/* Did the dialog `call` of a SIP flow get an answer with SDP: do its SDP
+ * endpoints lie on two hosts (offer and answer, RFC 3264)? */
+static bool dialog_answered(const wrtc_flow_t *sip, guint8 call)
+{
+    guint j, k;
+    for (j = 0; j < WRTC_LIST_LEN(sip->sdp); j++)
+        for (k = j + 1; k < WRTC_LIST_LEN(sip->sdp); k++)
+            if (sip->sdp_call && j < sip->sdp_call->len && k < sip->sdp_call->len &&
+                g_array_index(sip->sdp_call, guint8, j) == call &&
+                g_array_index(sip->sdp_call, guint8, k) == call &&
+                !wrtc_ep_same_host(&g_array_index(sip->sdp, wrtc_ep_t, j),
+                                   &g_array_index(sip->sdp, wrtc_ep_t, k)))
+                return true;
+    return false;
+}
 
 /* Session links (the second union-find, over legs): `why` is kept once on
  * the surviving root's evidence. */
@@ -1400,21 +1417,20 @@ void wrtc_model_finish(wrtc_model_t *m)
             for (e = 0; e < 2; e++) {
                 const sdp_owner_t *own = g_hash_table_lookup(sdp_eps, &f->ep[e]);
                 wrtc_flow_t *sip = own ? own->flow : NULL;
-                if (sip && sip != f) {
-                    f->sdp_named = true;   /* for the sdes trait (verdict.c) */
-                    guint a = LEG_FIND((guint)sip->leg), b = LEG_FIND((guint)f->leg);
-                    if (a != b) {
-                        guint root = a < b ? a : b, o = a < b ? b : a;
-                        parent[o] = root;
-                        if (!sev[root])
-                            sev[root] = g_ptr_array_new_with_free_func(g_free);
-                        g_ptr_array_add(sev[root], g_strdup_printf(
-                            "SIP Call-ID %s: SDP names the media endpoints",
-                            (char *)g_ptr_array_index(sip->call_ids,
-                                                      own->call < WRTC_LIST_LEN(sip->call_ids)
-                                                      ? own->call : 0)));
-                    }
-                }
+                const char *call;
+                if (!sip || sip == f)
+                    continue;
+                f->sdp_named = true;   /* for the sdes trait (verdict.c) */
+                /* An established dialog: its offer and answer (RFC 3264)
+                 * name endpoints on two hosts. An INVITE that was never
+                 * answered (CANCEL, 408) names only its sender's media,
+                 * which may well be another dialog's. */
+                if (!dialog_answered(sip, own->call))
+                    continue;
+                call = g_ptr_array_index(sip->call_ids, own->call < WRTC_LIST_LEN(sip->call_ids)
+                                                        ? own->call : 0);
+                snprintf(why, sizeof why, "SIP Call-ID %s: SDP names the media endpoints", call);
+                leg_union(parent, sev, (guint)sip->leg, (guint)f->leg, why);
             }
         }
         link_sessions(m, parent, sev);
@@ -1672,6 +1688,12 @@ uint32_t wrtc_flow_hidden(const wrtc_flow_t *f)
     if (WRTC_LIST_LEN(f->ice_pairs) && !f->ice_inferred)
         h &= ~(uint32_t)WRTC_HIDDEN_ICE;
     return h;
+}
+
+void wrtc_model_note_frame(wrtc_model_t *m, uint32_t captured, uint32_t bytes)
+{
+    if (captured && captured < bytes && !m->snaplen)
+        m->snaplen = captured;
 }
 
 uint32_t wrtc_model_snaplen(const wrtc_model_t *m)

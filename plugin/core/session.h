@@ -139,6 +139,7 @@ typedef struct {
     bool      stun_cut;          /* a message's attributes were not all captured */
     bool      binding_request;   /* a STUN Binding request, also one inside TURN */
     bool      relay_cut;         /* a Send/Data indication whose relayed datagram was cut */
+    bool      check_sized;       /* a cut Binding request as long as an ICE check */
     /* DTLS: 0xFEFD (1.2) or 0xFEFC (1.3) once the ServerHello says so;
      * WRTC_DTLS_NOT_CAPTURED: a ServerHello whose version was cut away */
     uint16_t  dtls_version;
@@ -256,6 +257,7 @@ typedef struct wrtc_flow {
     bool      binding_req[2];    /* who sent STUN Binding requests */
     bool      binding_cut[2];    /* ... of which the attributes were not captured */
     uint32_t  binding_cut_frame; /* the first such request */
+    bool      check_sized;       /* ... one of them as long as an ICE check */
     bool      ice_inferred;      /* ICE from checks whose attributes were cut (below) */
     bool      relay_cut[2];      /* Send/Data indications each way, contents cut */
     uint32_t  relay_cut_frame;
@@ -345,6 +347,9 @@ uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m);
 /* The capture's snaplen as its cut packets show it (their captured length),
  * 0 when no packet was cut. */
 uint32_t wrtc_model_snaplen(const wrtc_model_t *m);
+/* Every frame's captured and on-the-wire length (cheap; the model keeps
+ * the first cut one's captured length as the snaplen). */
+void wrtc_model_note_frame(wrtc_model_t *m, uint32_t captured, uint32_t bytes);
 /* The frame where a model-wide cap (WRTC_CAP_FLOWS, WRTC_CAP_TLS) was
  * first hit, 0 if never; and whether `frame` hit any cap, per flow or
  * model-wide (O(1): the test before looking a packet's flow up). */

@@ -78,6 +78,8 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
                    ? "TURN Send/Data indications both ways before DTLS (relayed checks, contents not captured)"
                    : (f->binding_req[0] && f->binding_req[1])
                    ? "STUN Binding requests from both ends (ICE attributes not captured)"
+                   : f->check_sized
+                   ? "STUN Binding requests as long as ICE checks (attributes not captured)"
                    : "STUN Binding requests on a 5-tuple with DTLS or media (ICE attributes not captured)")
                 : "STUN Binding with ICE attributes");
         if ((f->contents & WRTC_C_ICE) && (f->contents & WRTC_C_DTLS)) {

@@ -69,11 +69,12 @@ class Bounded(unittest.TestCase):
         self.assertEqual(s[0]["flows"][0]["dropped_streams"], 5000 - 64)  # counted, not kept
         self.assertEqual(s[0]["flows"][0]["turn_channels"].__len__(), 8)  # list cap
         # One expert info per cap on the flow, on the packet that hit it:
-        # SSRC i is in frame i+1, so SSRC 64 (frame 65) is the first not
-        # tracked; channel 0x4000+i likewise, the 9th (frame 9) the first
-        # not kept. The same with one pass and with two.
-        want = [(9, ["Per-flow list limit reached: TURN channels beyond 8 are not kept"]),
-                (65, ["Streams per flow limit reached: further SSRCs are not tracked"])]
+        # frame 1 is the DTLS record, SSRC i is in frame i+2, so SSRC 64
+        # (frame 66) is the first not tracked; channel 0x4000+i likewise,
+        # the 9th (frame 10) the first not kept. The same with one pass and
+        # with two.
+        want = [(10, ["Per-flow list limit reached: TURN channels beyond 8 are not kept"]),
+                (66, ["Streams per flow limit reached: further SSRCs are not tracked"])]
         self.assertEqual(self.cap_experts(cap), want)
         self.assertEqual(self.cap_experts(cap, extra=()), want)
 

@@ -32,6 +32,28 @@ def capture_names():
                   for p in glob.glob(os.path.join(CAPTURES, "*.json")))
 
 
+# Public captures of real calls (test-captures/public/MANIFEST.md): their
+# ground truths are in the repository, the capture files are not (data
+# fetched from other projects is not committed here); they are looked for in
+# $WEBRTC_PUBLIC_CAPTURES, then beside the truths.
+PUBLIC = os.path.join(CAPTURES, "public")
+
+
+def public_names():
+    """"public/NAME" of every public capture's ground truth."""
+    return sorted("public/" + os.path.basename(p)[:-5]
+                  for p in glob.glob(os.path.join(PUBLIC, "*.json"))
+                  if os.path.basename(p) != "before.json")
+
+
+def find_public_capture(filename):
+    """The path of a public capture file, or None when it is not here."""
+    for d in (os.environ.get("WEBRTC_PUBLIC_CAPTURES"), PUBLIC):
+        if d and os.path.exists(os.path.join(d, filename)):
+            return os.path.join(d, filename)
+    return None
+
+
 def table_key_rows(keys):
     """[(key, uat string)]: a ground truth's "table" keys (chosen by the
     generator, not on the wire) as SRTP keys table rows (-o VALUE), one per
@@ -118,6 +140,8 @@ class Tshark:
         src = name_or_path if os.path.sep in name_or_path else \
             os.path.join(CAPTURES, name_or_path if "." in name_or_path
                          else name_or_path + ".pcapng")
+        if not os.path.exists(src) and os.path.sep not in name_or_path:
+            src = find_public_capture(name_or_path) or src
         dst = os.path.join(self.files, os.path.basename(src))
         if not os.path.exists(dst):
             shutil.copy(src, dst)

@@ -87,7 +87,10 @@ static void test_stun(void)
     CHECK(wrtc_stun_valid(p, n + 4, n + 4, true));            /* stream: trailing bytes ok */
     CHECK(!wrtc_stun_valid(p, n - 4, n - 4, false));          /* length beyond datagram */
     put16(p + 2, 6);
-    CHECK(!wrtc_stun_valid(p, 26, 26, false));             /* not a multiple of 4 */
+    CHECK(wrtc_stun_valid(p, 26, 26, false));              /* unpadded (WhatsApp) */
+    put16(p, 0x3001);                                      /* method 0x400: RFC 7983 */
+    CHECK(!wrtc_stun_valid(p, 26, 26, false));
+    put16(p, 0x0001);
     n = stun_msg(p, 0x0001, 0);
     p[4] = 0x21; p[5] = 0x12; p[6] = 0xA4; p[7] = 0x43;
     CHECK(!wrtc_stun_valid(p, n, n, false));              /* wrong magic cookie */
