@@ -33,6 +33,8 @@ Model.init(R)
 -- have Wireshark's BitOp library `bit` instead. Only small non-negative
 -- values go through them, where both agree.
 local bitlib = bit32 or bit
+local unpack = table.unpack or unpack
+local ei_lua_error -- webrtc.lua_error, registered with the other expert infos
 local band, bor, rshift = bitlib.band, bitlib.bor, bitlib.rshift
 
 -------------------------------------------------------------------------------
@@ -161,7 +163,10 @@ ei.srtp_sdes_refused = ProtoExpert.new("webrtc.srtp.sdes_refused",
 ei.srtp_plain_rtcp = ProtoExpert.new("webrtc.srtp.plain_rtcp",
     "Plain RTCP (no SRTCP trailer) on an SRTP session", expert.group.PROTOCOL,
     expert.severity.NOTE)
-webrtc.experts = { ei.srtp_auth_failed, ei.srtp_roc_found, ei.srtp_sdes_refused, ei.srtp_plain_rtcp, ei.rtp_detected,
+-- A Lua error caught by protect() (below); the C plugin has no such thing.
+ei_lua_error = ProtoExpert.new("webrtc.lua_error", "Lua error in the WebRTC fallback",
+    expert.group.MALFORMED, expert.severity.ERROR)
+webrtc.experts = { ei_lua_error, ei.srtp_auth_failed, ei.srtp_roc_found, ei.srtp_sdes_refused, ei.srtp_plain_rtcp, ei.rtp_detected,
                    ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
                    ei.event_rejected, ei.in_turn, ei.bad_header, ei.cap_streams, ei.cap_list,
                    ei.cap_flows, ei.cap_tls }
@@ -192,6 +197,92 @@ webrtc.prefs.flow_idle_gap = Pref.uint("Flow idle gap (seconds)", 60,
     .. "(ports are reused by later calls).")
 
 local prefs = webrtc.prefs
+
+-------------------------------------------------------------------------------
+-- Guarded entry points. Every function Wireshark calls (dissectors,
+-- heuristics, the postdissector, tap packet/draw/reset, the -z and menu
+-- callbacks, dissect_tcp_pdus' callbacks) runs through protect(): a Lua
+-- error is caught here, reported once per entry point (one stderr line and,
+-- on packets, the expert info webrtc.lua_error) and the call returns as if
+-- it had declined. Wireshark 4.0 is not safe against errors escaping a
+-- callback: an error of a tap's packet callback whose error handler fails
+-- in turn (LUA_ERRERR, e.g. once the Lua C-call depth is exhausted) or an
+-- error in a __gc metamethod (LUA_ERRGCMM) ends in
+-- wslua_listener.c:111 `ws_assert_not_reached()` (SIGABRT), and an error
+-- in a dissect_tcp_pdus callback is re-thrown as a C exception through the
+-- Lua VM. docs/lua-compat.md, "Errors".
+--
+-- Test-only hooks (tests/lua/test_lua_guard.py): WEBRTC_LUA_FAULT=ENTRY@FRAME
+-- raises, inside entry point ENTRY on frame FRAME (or on its first call
+-- for "ENTRY@0"), an error from a __gc metamethod, which is what takes
+-- 4.0 down from a tap callback; WEBRTC_LUA_UNGUARDED=1 switches protect()
+-- off, to show that the guard is what keeps tshark alive.
+-------------------------------------------------------------------------------
+local fault_entry, fault_frame = (os.getenv("WEBRTC_LUA_FAULT") or ""):match("^([%w_.]+)@(%d+)$")
+fault_frame = tonumber(fault_frame)
+local unguarded = os.getenv("WEBRTC_LUA_UNGUARDED") == "1"
+
+local function inject_fault(entry, frame)
+    if entry ~= fault_entry then return end
+    if fault_frame ~= 0 and frame ~= fault_frame then return end
+    fault_entry = nil
+    setmetatable({}, { __gc = function() error("injected fault (WEBRTC_LUA_FAULT)") end })
+    collectgarbage()
+    error("injected fault (WEBRTC_LUA_FAULT)")
+end
+
+local lua_errors_reported = {}
+
+-- Report the error once per entry point; an expert info on the packet
+-- where there is a tree to put it in (never raising itself).
+local function report_error(entry, err, tvb, tree)
+    local msg = tostring(err):gsub("\n.*", "")
+    if not lua_errors_reported[entry] then
+        lua_errors_reported[entry] = true
+        pcall(function()
+            io.stderr:write(string.format("webrtc.lua: Lua error in %s (reported once, tshark "
+                .. "carries on): %s\n", entry, msg))
+        end)
+    end
+    if tree and tvb then
+        pcall(function()
+            tree:add_proto_expert_info(ei_lua_error, string.format("Lua error in %s: %s",
+                entry, msg))
+        end)
+    end
+end
+
+-- protect(ENTRY, FN, DECLINE, ARGS): FN wrapped for Wireshark; ARGS says
+-- where tvb, pinfo and tree are among its arguments ("tpt": tvb, pinfo,
+-- tree; "pt": pinfo, tvb of a tap; "" none). On an error it returns DECLINE.
+local function protect(entry, fn, decline, args)
+    if unguarded then
+        if not fault_entry then return fn end
+        return function(...)
+            local a = { ... }
+            local pinfo = args == "tpt" and a[2] or args == "pt" and a[1] or nil
+            inject_fault(entry, pinfo and pinfo.number or 0)
+            return fn(...)
+        end
+    end
+    return function(...)
+        local a, n = { ... }, select("#", ...)
+        local ok, r = pcall(function()
+            if fault_entry then
+                local pinfo = args == "tpt" and a[2] or args == "pt" and a[1] or nil
+                inject_fault(entry, pinfo and pinfo.number or 0)
+            end
+            return fn(unpack(a, 1, n))
+        end)
+        if ok then return r end
+        if args == "tpt" then
+            report_error(entry, r, a[1], a[3])
+        else
+            report_error(entry, r)
+        end
+        return decline
+    end
+end
 
 -------------------------------------------------------------------------------
 -- Byte helpers over a Lua string (tvb:raw), 1-based like string.byte
@@ -693,12 +784,41 @@ end
 
 -- A Wireshark dissector throwing (malformed packet) shows the exception in
 -- the tree; Dissector:call then raises a Lua error, which must not escape.
+--
+-- A packet cut by the snaplen is handed on as what was captured (a tvb
+-- whose reported length is its captured length). Wireshark 4.0's
+-- Dissector:call catches only CATCH_NONFATAL_ERRORS (ReportedBoundsError,
+-- ContainedBoundsError, ScsiBoundsError, ReassemblyError): the BoundsError
+-- of a dissector reading past the captured bytes of a cut packet would
+-- longjmp through the Lua VM past its pcalls, leaving the VM's C-call count
+-- 2 higher each time. On a capture cut at 300 bytes that is every large
+-- DTLS, STUN and RTP packet: after ~100 of them the next Lua call fails with
+-- "C stack overflow", its error handler cannot run (LUA_ERRERR), and the
+-- tap listener's packet callback ends in wslua_listener.c:111
+-- ws_assert_not_reached() (issue 18). Cut, the dissector sees the end of
+-- the captured bytes as the end of the packet: ReportedBoundsError, caught.
+local unclamped = os.getenv("WEBRTC_LUA_UNCLAMPED") == "1"  -- test-only: the issue-18 abort
+local function clamp(tvb)
+    local cap = tvb:len()
+    if unclamped then return tvb end
+    if cap >= tvb:reported_len() then return tvb end
+    if cap == 0 then return nil end
+    return tvb(0, cap):tvb()
+end
+
+local function call_handle(d, tvb, pinfo, tree)
+    local t = clamp(tvb)
+    if not t then return 0 end
+    local ok, n = pcall(d.call, d, t, pinfo, tree)
+    if not ok then return tvb:reported_length_remaining() end
+    if t ~= tvb and n == t:len() then return tvb:reported_len() end
+    return n
+end
+
 local function call(name, tvb, pinfo, tree)
     local d = handle(name)
     if not d then return 0 end
-    local ok, n = pcall(d.call, d, tvb, pinfo, tree)
-    if not ok then return tvb:reported_length_remaining() end
-    return n
+    return call_handle(d, tvb, pinfo, tree)
 end
 
 local function decide_srtp(f, p, off, len)
@@ -1082,14 +1202,14 @@ local function may_start_flow(tvb)
     return b <= 3 or (b >= 16 and b <= 63) or (b >= 128 and b <= 191)
 end
 
-local function heur_udp(tvb, pinfo, tree)
+local heur_udp = protect("heur_udp", function(tvb, pinfo, tree)
     if pinfo.port_type ~= PT_UDP or pinfo.in_error_pkt or not may_start_flow(tvb) or
        marked("outer", pinfo, tvb) then
         return false
     end
     mark("outer", pinfo, tvb)
     return demux_payload(tvb, pinfo, tree, flow_get(pinfo, false, true)) > 0
-end
+end, false, "tpt")
 
 local function conversation_udp(tvb, pinfo, tree)
     if pinfo.in_error_pkt or marked("outer", pinfo, tvb) then return 0 end
@@ -1107,7 +1227,7 @@ end
 -- ICE-TCP (RFC 6544): every packet after a 16-bit length (RFC 4571 §2)
 -- (plugin/webrtc-tcp.c)
 -------------------------------------------------------------------------------
-local function rfc4571_pdu(tvb, pinfo, tree)
+local rfc4571_pdu = protect("tcp_pdu", function(tvb, pinfo, tree)
     local len = tvb(0, 2):uint()
     tree:add(hf.rfc4571_length, tvb(0, 2), len):set_generated()
     if len == 0 or tvb:len() <= 2 then return tvb:len() end
@@ -1117,11 +1237,14 @@ local function rfc4571_pdu(tvb, pinfo, tree)
         call("data", inner, pinfo, tree)
     end
     return tvb:len()
-end
+end, 0, "tpt")
 
-local function rfc4571_len(tvb, pinfo, offset)
+-- (an error in either callback would be re-thrown by wslua as a C
+-- exception through the Lua VM: both are protected; the length callback
+-- declines by taking the rest of the segment as one PDU)
+local rfc4571_len = protect("tcp_pdu_len", function(tvb, pinfo, offset)
     return 2 + tvb(offset, 2):uint()
-end
+end, 2, "")
 
 local function conversation_tcp(tvb, pinfo, tree)
     dissect_tcp_pdus(tvb, tree, 2, rfc4571_len, rfc4571_pdu, true)
@@ -1130,13 +1253,122 @@ end
 
 -- A connection is taken only on a complete, valid STUN or DTLS message in
 -- its framing (RFC 6544 §7.2: the first message is a connectivity check).
-local function heur_tcp(tvb, pinfo, tree)
+-------------------------------------------------------------------------------
+-- TURN over TCP (RFC 8656 §12.5, RFC 6062): STUN messages and ChannelData
+-- (padded to 4 bytes) back to back, framed with dissect_tcp_pdus and
+-- resynchronised after a gap in the stream (plugin/webrtc-tcp.c).
+-------------------------------------------------------------------------------
+local STUN_COOKIE = 0x2112A442
+
+local function turn_tcp_msg_len(tvb, off)
+    local avail = tvb:len() - off
+    if avail < 4 then return 0 end
+    local b, l = tvb(off, 1):uint(), tvb(off + 2, 2):uint()
+    if b >= 0x40 and b <= 0x4F then return band(4 + l + 3, 0xFFFFC) end
+    if b <= 3 and l % 4 == 0 and (avail < 8 or tvb(off + 4, 4):uint() == STUN_COOKIE) then
+        return 20 + l
+    end
+    return 0
+end
+
+local function turn_tcp_plausible(tvb, off)
+    local n = turn_tcp_msg_len(tvb, off)
+    local avail = tvb:len() - off
+    if n == 0 then return false end
+    if tvb(off, 1):uint() <= 3 and avail < 8 then return false end
+    if n == avail then return true end
+    return n < avail and turn_tcp_msg_len(tvb, off + n) ~= 0 and
+           (avail - n < 8 or tvb(off + n, 1):uint() > 3 or
+            tvb(off + n + 4, 4):uint() == STUN_COOKIE)
+end
+
+-- A segment cut by the snaplen: a message only where it ends within the
+-- segment on the wire, at its end or where another message starts.
+local function turn_tcp_plausible_cut(tvb, off)
+    local n = turn_tcp_msg_len(tvb, off)
+    local wire, avail = tvb:reported_len() - off, tvb:len() - off
+    if n == 0 or n > wire then return false end
+    if n == wire then return true end
+    return n + 4 <= avail and turn_tcp_msg_len(tvb, off + n) ~= 0
+end
+
+local turn_tcp_len = protect("tcp_pdu_len", function(tvb, pinfo, offset)
+    local n = turn_tcp_msg_len(tvb, offset)
+    local avail = tvb:len() - offset
+    if tvb:len() < tvb:reported_len() then
+        local wire = tvb:reported_len() - offset
+        if turn_tcp_plausible_cut(tvb, offset) then return n end
+        for i = 1, avail - 4 do
+            if turn_tcp_plausible_cut(tvb, offset + i) then return i end
+        end
+        return wire > 0 and wire or 1
+    end
+    if n ~= 0 and (offset == 0 or turn_tcp_plausible(tvb, offset) or
+                   tvb(offset, 1):uint() >= 0x40) then
+        return n
+    end
+    for i = 1, avail - 4 do
+        if turn_tcp_plausible(tvb, offset + i) then return i end
+    end
+    return avail > 0 and avail or 1
+end, 4, "")
+
+local turn_tcp_pdu = protect("tcp_pdu", function(tvb, pinfo, tree)
+    local n = turn_tcp_msg_len(tvb, 0)
+    if n == 0 or tvb:reported_len() ~= n then
+        local ti = tree:add(webrtc, tvb())
+        ti:set_generated()
+        ti:set_text(string.format("WebRTC: %d bytes of TURN over TCP skipped: not at a message "
+            .. "boundary (a gap in the TCP stream before them); resynchronised at the next "
+            .. "message", tvb:reported_len()))
+        return tvb:len()
+    end
+    local len = n
+    if tvb(0, 1):uint() >= 0x40 then len = 4 + tvb(2, 2):uint() end
+    call("stun-udp", tvb(0, math.min(len, tvb:len())):tvb(), pinfo, tree)
+    return tvb:len()
+end, 0, "tpt")
+
+local function conversation_turn_tcp(tvb, pinfo, tree)
+    dissect_tcp_pdus(tvb, tree, 4, turn_tcp_len, turn_tcp_pdu, true)
+    return tvb:len()
+end
+
+-- This TCP connection is framed as TURN over TCP by us from now on.
+local function take_turn_tcp(pinfo)
+    if pinfo.visited or pinfo.port_type ~= PT_TCP then return end
+    local f = flow_get(pinfo, false, true)
+    if not f or f.tcp_turn then return end
+    f.tcp_turn = true
+    pinfo.conversation = webrtc
+end
+
+local heur_tcp = protect("heur_tcp", function(tvb, pinfo, tree)
     local captured = tvb:len()
+    -- An Allocate request in TURN-TCP framing at the start of the stream.
+    if captured >= 20 and tvb(0, 2):uint() == 0x0003 and tvb(4, 4):uint() == STUN_COOKIE and
+       tvb(2, 2):uint() % 4 == 0 and 20 + tvb(2, 2):uint() >= captured then
+        take_turn_tcp(pinfo)
+        conversation_turn_tcp(tvb, pinfo, tree)
+        return true
+    end
     if captured < 3 then return false end
     local b = tvb(2, 1):uint()
     if b > 3 and (b < 20 or b > 25) then return false end
     local len = tvb(0, 2):uint()
-    if len < 13 or captured < 2 + len then return false end
+    if len < 13 then return false end
+    if captured < 2 + len then
+        -- The first message split over segments: a valid STUN header is
+        -- enough, TCP reassembles the rest (DTLS waits for the record).
+        if b <= 3 and captured >= 10 and band(b, 0xC0) == 0 and
+           tvb(6, 4):uint() == STUN_COOKIE and tvb(4, 2):uint() + 20 == len and
+           pinfo.can_desegment > 0 then
+            if not pinfo.visited then pinfo.conversation = webrtc end
+            conversation_tcp(tvb, pinfo, tree)
+            return true
+        end
+        return false
+    end
     local p = tvb:raw(2, len)
     local ok
     if b <= 3 then ok = stun_valid(p, len, false) else ok = dtls_valid(p, len) end
@@ -1144,14 +1376,18 @@ local function heur_tcp(tvb, pinfo, tree)
     if not pinfo.visited then pinfo.conversation = webrtc end
     conversation_tcp(tvb, pinfo, tree)
     return true
-end
+end, false, "tpt")
 
 -- One dissector for the conversations we take: UDP datagrams go to the
 -- demultiplexer, TCP streams to the RFC 4571 framing.
-function webrtc.dissector(tvb, pinfo, tree)
-    if pinfo.port_type == PT_TCP then return conversation_tcp(tvb, pinfo, tree) end
+webrtc.dissector = protect("dissector", function(tvb, pinfo, tree)
+    if pinfo.port_type == PT_TCP then
+        local f = flow_get(pinfo, false, false)
+        if f and f.tcp_turn then return conversation_turn_tcp(tvb, pinfo, tree) end
+        return conversation_tcp(tvb, pinfo, tree)
+    end
     return conversation_udp(tvb, pinfo, tree)
-end
+end, 0, "tpt")
 
 -- The channel of the ChannelData message whose payload `tvb` is: the STUN
 -- dissector added stun.channel 4 bytes before the payload (RFC 8656 §12.4).
@@ -1165,7 +1401,7 @@ local function turn_channel_of(tvb)
     return 0
 end
 
-local function heur_turn(tvb, pinfo, tree)
+local heur_turn = protect("heur_stun", function(tvb, pinfo, tree)
     local pt = pinfo.port_type
     if not prefs.turn or (pt ~= PT_UDP and pt ~= PT_TCP) or pinfo.in_error_pkt or
        not may_start_flow(tvb) or marked("inner", pinfo, tvb) then
@@ -1176,6 +1412,7 @@ local function heur_turn(tvb, pinfo, tree)
     if not f then return false end
     if f.turn_channel == 0 then f.turn_channel = turn_channel_of(tvb) end
     local ret = demux_payload(tvb, pinfo, tree, f)
+    if ret > 0 and pt == PT_TCP then take_turn_tcp(pinfo) end
     if ret > 0 and f.media_frame ~= 0 and not pinfo.visited and pt == PT_UDP then
         -- The client<->server 5-tuple must come to us first as well.
         local outer = flow_get(pinfo, false, true)
@@ -1187,7 +1424,7 @@ local function heur_turn(tvb, pinfo, tree)
         end
     end
     return ret > 0
-end
+end, false, "tpt")
 
 webrtc:register_heuristic("udp", heur_udp)
 webrtc:register_heuristic("tcp", heur_tcp)
@@ -1207,7 +1444,7 @@ local rtp_pt_table = DissectorTable.get("rtp.pt")
 local guard = Proto("webrtc_pt_guard", "WebRTC RFC 4733 guard")
 local original_pt = {}
 
-function guard.dissector(tvb, pinfo, tree)
+guard.dissector = protect("pt_guard", function(tvb, pinfo, tree)
     local pt = pinfo.match_uint
     local orig = original_pt[pt]
     local c = current
@@ -1215,12 +1452,12 @@ function guard.dissector(tvb, pinfo, tree)
         -- The C plugin enters every dynamic PT of its flows in the RTP map
         -- without a payload dissector, and telephone-event once validated.
         local ev = c.flow.events[pt]
-        if ev and ev.verdict == EV_YES and orig then return orig:call(tvb, pinfo, tree) end
+        if ev and ev.verdict == EV_YES and orig then return call_handle(orig, tvb, pinfo, tree) end
         return 0
     end
-    if orig then return orig:call(tvb, pinfo, tree) end
+    if orig then return call_handle(orig, tvb, pinfo, tree) end
     return 0
-end
+end, 0, "tpt")
 
 for pt = 96, 127 do
     local d = rtp_pt_table:get_dissector(pt)
@@ -1252,7 +1489,7 @@ for _, name in ipairs({ "stun", "dtls", "zrtp", "rtp", "rtcp", "srtcp", "sip", "
     "rtcp.pt", "srtcp.e", "sip.Call-ID", "sdp.connection_info.address", "sdp.media.port",
     "tls.handshake.extensions_server_name", "x509af.serialNumber", "rtcp.sdes.type",
     "rtcp.sdes.text", "rtp.ext.profile", "rtcp.rtpfb.fmt", "rtcp.psfb.fmt",
-    "x509sat.printableString", "x509sat.uTF8String" }) do
+    "x509sat.printableString", "x509sat.uTF8String", "tls.record.content_type" }) do
     F[name] = field(name)
 end
 -- The display filter a summary listener uses: true for every frame, naming
@@ -1509,7 +1746,9 @@ local function facts_of(pinfo, tvb)
         read_sip(f)
     end
     read_fingerprints(f, sh)
-    if present("tls") then
+    -- A TLS record in this frame (not a segment whose record TLS is still
+    -- reassembling: webrtc-facts.c)
+    if present("tls") and present("tls.record.content_type") then
         f.contents = bor(f.contents, CC.TLS)
         local sni = first("tls.handshake.extensions_server_name")
         f.tls_sni = sni and sni.value
@@ -1562,21 +1801,23 @@ local function new_listener(user_filter, on_draw)
     -- second pass only, which shows those packets as RTP anyway.
     local live = false
     local l = Listener.new("frame", summary_filter(user_filter))
-    function l.packet(pinfo, tvb)
+    l.packet = protect("tap_packet", function(pinfo, tvb)
         live = true
         if not own then return end
         local f = facts_of(pinfo, tvb)
         if f and f.contents ~= 0 then Model.add(model, f) end
-    end
-    function l.reset() model = Model.new(idle_gap()); live = false end
-    function l.draw() on_draw(own and model or whole_model() or model) end
+    end, nil, "pt")
+    l.reset = protect("tap_reset", function() model = Model.new(idle_gap()); live = false end,
+        nil, "")
+    l.draw = protect("tap_draw", function() on_draw(own and model or whole_model() or model) end,
+        nil, "")
     if own and not user_filter then
         replay_sinks[#replay_sinks + 1] = function(f) if live then Model.add(model, f) end end
     end
     return l
 end
 
-register_stat_cmd_arg("webrtc,summary", function(arg)
+register_stat_cmd_arg("webrtc,summary", protect("z_summary", function(arg)
     local rest = arg:sub(#"webrtc,summary" + 1)
     if rest:sub(1, 1) == "," then rest = rest:sub(2) end
     local json = false
@@ -1587,19 +1828,19 @@ register_stat_cmd_arg("webrtc,summary", function(arg)
     new_listener(rest ~= "" and rest or nil, function(model)
         io.stdout:write(json and Model.report_json(model) or Model.report_text(model))
     end)
-end)
+end, nil, ""))
 
 if gui_enabled() then
     -- Lua's register_menu has no statistics-tree dialog: the text report
     -- in a window, rebuilt by retapping the capture. MENU_STAT_GENERIC is
     -- not placed by Wireshark 4.0's Qt main window (addMenuActions skips
     -- it); the unsorted Statistics group is.
-    register_menu("WebRTC Sessions (Lua)", function()
+    register_menu("WebRTC Sessions (Lua)", protect("menu", function()
         local tw = TextWindow.new("WebRTC Sessions (Lua fallback)")
         local l = new_listener(nil, function(model) tw:set(Model.report_text(model)) end)
-        tw:set_atclose(function() l:remove() end)
+        tw:set_atclose(protect("menu_close", function() l:remove() end, nil, ""))
         retap_packets()
-    end, MENU_PACKET_STAT_UNSORTED or MENU_STAT_UNSORTED)
+    end, nil, ""), MENU_PACKET_STAT_UNSORTED or MENU_STAT_UNSORTED)
 end
 
 -------------------------------------------------------------------------------
@@ -1616,10 +1857,10 @@ local REGROUP_EVERY_FRAMES = 1000
 
 whole_model = function() return whole.model end
 
-function session_post.init()
+session_post.init = protect("post_init", function()
     whole = { model = prefs.session_model and Model.new(idle_gap()) or nil, seen = {},
               kept_ssrc = {}, last_regroup = 0, unvisited = false, visited = false }
-end
+end, nil, "")
 
 -- Facts for the replay of pending RTP go to the whole-capture model too.
 -- (as the C plugin does: a replayed frame's own facts, without RTP, are
@@ -1752,7 +1993,7 @@ local function sh_rtp_before_claim(f)
     return false
 end
 
-function session_post.dissector(tvb, pinfo, tree)
+session_post.dissector = protect("postdissector", function(tvb, pinfo, tree)
     if not whole.model then return 0 end
     -- On a later pass: this frame hit a cap (on the first, the model learns
     -- it from this very packet, below).
@@ -1786,6 +2027,6 @@ function session_post.dissector(tvb, pinfo, tree)
     add_cap_experts(tvb, pinfo, tree)
     add_session_fields(tvb, pinfo, tree, f)
     return 0
-end
+end, 0, "tpt")
 
 register_postdissector(session_post)

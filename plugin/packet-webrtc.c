@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "webrtc-plugin.h"
+#include "webrtc-candidates.h"
 
 #include <epan/prefs.h>
 
@@ -232,6 +233,7 @@ void proto_register_webrtc(void)
     webrtc_handles.demux = register_dissector("webrtc.demux",
         webrtc_dissect_conversation, proto_webrtc);
     webrtc_tcp_register();
+    webrtc_candidates_register();
     webrtc_flow_register();
     webrtc_facts_register();
     webrtc_srtp_register();

@@ -20,6 +20,7 @@
 #include "webrtc-srtcp.h"
 #include "webrtc-srtp.h"
 #include "demux.h"
+#include "webrtc-candidates.h"
 
 /* Per-packet marks (pinfo->pool) that stop a payload from being counted
  * twice when our conversation dissector rejects it and the UDP heuristics
@@ -384,6 +385,48 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
 /* Payload bytes that make a packet's payload readable for the judgements
  * (snaplen 64 leaves 2 of them after a WebRTC header extension). */
 #define WEBRTC_PAYLOAD_READABLE 32
+
+/* A flow made on its 5-tuple's second packet: its first (held in the
+ * candidate table) is replayed as consider_rtp() saw it then: the flow's
+ * endpoint 0 is its sender, its frame the flow's first, and it starts the
+ * tracker of its direction and is remembered for the model's replay. */
+static void replay_candidate(packet_info *pinfo, webrtc_flow_t *f, const webrtc_candidate_t *c)
+{
+    wrtc_rtp_hdr_t h;
+    if (!webrtc_candidate_same_sender(c, pinfo)) {
+        address a = f->addr[0];
+        guint32 port = f->port[0];
+        f->addr[0] = f->addr[1];
+        f->port[0] = f->port[1];
+        f->addr[1] = a;
+        f->port[1] = port;
+    }
+    f->first_frame = c->frame;
+    memset(&h, 0, sizeof h);
+    h.ssrc = c->ssrc;
+    h.seq = c->seq;
+    h.ts = c->ts;
+    h.pt = c->pt;
+    h.marker = c->marker;
+    h.payload_len = c->payload_len;
+    h.header_cut = c->header_cut;
+    (void)wrtc_track_update(&f->track[0], &h, c->header_cut ? NULL : c->pay4, c->cap4, c->t_abs);
+    if (webrtc_whole_capture_building()) {
+        webrtc_pending_rtp_t *e = &f->pending_start[0];
+        memset(e, 0, sizeof *e);
+        e->frame = c->frame;
+        e->t = c->t_rel;
+        e->bytes = c->bytes;
+        e->dir = 0;
+        e->pt = c->pt;
+        e->marker = c->marker;
+        e->seq = c->seq;
+        e->ts = c->ts;
+        e->ssrc = c->ssrc;
+        e->payload_len = c->payload_len;
+        f->have_pending_start[0] = TRUE;
+    }
+}
 
 /* What the demultiplexer read of an RTP packet, for the facts
  * postdissector: the header decides even where Wireshark's RTP dissector
@@ -750,7 +793,25 @@ webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     if (marked(pinfo, MARK_OUTER, tvb))
         return FALSE;
     mark(pinfo, MARK_OUTER, tvb);
-    f = webrtc_flow_get(pinfo, FALSE, TRUE);
+    f = webrtc_flow_get(pinfo, FALSE, FALSE);
+    if (!f && !PINFO_FD_VISITED(pinfo)) {
+        /* A 5-tuple's first RTP-shaped packet waits in the compact table
+         * (webrtc-candidates.c); the full flow is made on its second. */
+        webrtc_candidate_t c;
+        switch (webrtc_candidate_offer(tvb, pinfo, &c)) {
+        case WEBRTC_CAND_HELD:
+            return FALSE;
+        case WEBRTC_CAND_PROMOTE:
+            f = webrtc_flow_get(pinfo, FALSE, TRUE);
+            if (f)
+                replay_candidate(pinfo, f, &c);
+            break;
+        default:
+            break;
+        }
+    }
+    if (!f)
+        f = webrtc_flow_get(pinfo, FALSE, TRUE);
     return webrtc_demux_payload(tvb, pinfo, tree, f) > 0;
 }
 
@@ -807,6 +868,8 @@ webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     if (!PINFO_FD_VISITED(pinfo) && !f->turn_channel)
         f->turn_channel = turn_channel_of(tvb);
     ret = webrtc_demux_payload(tvb, pinfo, tree, f);
+    if (ret > 0 && pinfo->ptype == PT_TCP)
+        webrtc_tcp_take_turn(pinfo); /* TURN-TCP: our framing from now on (webrtc-tcp.c) */
     if (ret > 0 && f->media_frame && !PINFO_FD_VISITED(pinfo) && pinfo->ptype == PT_UDP) {
         /* The relayed media is set up on the client<->server 5-tuple, so
          * that 5-tuple must come to us first as well (otherwise UDP would

@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "webrtc-plugin.h"
+#include "webrtc-candidates.h"
 
 #include <arpa/inet.h>
 #include <epan/ftypes/ftypes.h>
@@ -36,6 +37,7 @@ enum {
     F_SIP_CALL_ID, F_SDP_CONN_ADDR, F_SDP_MEDIA_PORT,
     F_TLS_SNI, F_X509_SERIAL, F_SDES_TYPE, F_SDES_TEXT,
     F_RTP_EXT_PROFILE, F_RTPFB_FMT, F_PSFB_FMT, F_X509_PRINTABLE, F_X509_UTF8,
+    F_TLS_RECORD,
     F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
@@ -50,7 +52,7 @@ static const char *const field_names[F_COUNT] = {
     "tls.handshake.extensions_server_name", "x509af.serialNumber", "rtcp.sdes.type",
     "rtcp.sdes.text",
     "rtp.ext.profile", "rtcp.rtpfb.fmt", "rtcp.psfb.fmt", "x509sat.printableString",
-    "x509sat.uTF8String",
+    "x509sat.uTF8String", "tls.record.content_type",
 };
 static int field_id[F_COUNT];
 
@@ -636,6 +638,10 @@ static void add_cap_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 #define CAP_ITEM() (ti ? ti : (ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA), \
                                proto_item_set_generated(ti), \
                                proto_item_append_text(ti, ": bounded state"), ti))
+    if (webrtc_candidates_cap_frame() == pinfo->num)
+        expert_add_info_format(pinfo, CAP_ITEM(), &ei_webrtc_cap_flows,
+            "Candidate flow limit reached: the oldest of %u unclaimed RTP-shaped 5-tuples "
+            "(one packet each so far) are forgotten", WEBRTC_MAX_CANDIDATES);
     if (!wrtc_model_cap_at(m, pinfo->num))
         return;
     if (wrtc_model_cap_frame(m, WRTC_CAP_FLOWS) == pinfo->num)
@@ -823,7 +829,9 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
             f->hidden |= WRTC_HIDDEN_SDP;
     }
     read_fingerprints(tree, f, layers);
-    if (HAS(layers, L_TLS)) {
+    /* A TLS record in this frame: on the first pass TLS is also among the
+     * layers of a segment whose record it is still reassembling. */
+    if (HAS(layers, L_TLS) && first(tree, F_TLS_RECORD)) {
         f->contents |= WRTC_C_TLS;
         f->tls_sni = sval(first(tree, F_TLS_SNI));
     }

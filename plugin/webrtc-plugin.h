@@ -153,5 +153,7 @@ void webrtc_summary_register(void);
 /* webrtc-tcp.c: ICE-TCP, RFC 4571 framing. */
 webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 void webrtc_tcp_register(void);
+/* Take this TCP conversation for the plugin's TURN-TCP framing (first pass). */
+void webrtc_tcp_take_turn(packet_info *pinfo);
 
 #endif

@@ -45,9 +45,142 @@ static int dissect_rfc4571(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     return tvb_captured_length(tvb);
 }
 
+/* ---- TURN over TCP (RFC 8656 §12.5, RFC 6062) -------------------------
+ * STUN messages (20 + length bytes) and ChannelData messages (4 + length,
+ * padded to a multiple of 4 over TCP) back to back on the byte stream.
+ * Wireshark's STUN dissector frames them on its registered port, but after
+ * a gap in the stream (a segment lost before the capture point and
+ * retransmitted later: the capture has it out of order) it reads a length
+ * from the middle of a message, waits for that many bytes and loses every
+ * message up to the next accidental realignment (156 of 4,287 RTP packets
+ * for 3 segments received out of order in the chromium-firefox-turn-tcp
+ * call). The plugin takes such a connection on its first TURN message and
+ * frames it itself with tcp_dissect_pdus; a PDU that does not start with a
+ * plausible header is skipped up to the next one (resynchronisation), so a
+ * gap costs only the messages it cuts. */
+#define TURN_TCP_HDR 4u
+#define STUN_COOKIE 0x2112A442u
+
+static dissector_handle_t turn_tcp_handle;
+
+/* Length on the stream of the message starting at `off` (padding
+ * included), or 0 when no STUN/ChannelData message can start there. */
+static guint turn_tcp_msg_len(tvbuff_t *tvb, int off)
+{
+    guint avail = tvb_captured_length_remaining(tvb, off);
+    guint8 b;
+    guint16 l;
+    if (avail < TURN_TCP_HDR)
+        return 0;
+    b = tvb_get_guint8(tvb, off);
+    l = tvb_get_ntohs(tvb, off + 2);
+    if (b >= 0x40 && b <= 0x4F)
+        return (TURN_TCP_HDR + l + 3u) & ~3u;
+    if (b <= 3 && (l & 3) == 0 && (avail < 8 || tvb_get_ntohl(tvb, off + 4) == STUN_COOKIE))
+        return 20u + l;
+    return 0;
+}
+
+/* Resynchronising: a position is taken as a message start only when the
+ * message there ends exactly where the captured bytes end or where another
+ * plausible message starts (a lone 0x40-0x4F byte is no evidence). */
+static gboolean turn_tcp_plausible(tvbuff_t *tvb, int off)
+{
+    guint n = turn_tcp_msg_len(tvb, off);
+    guint avail = tvb_captured_length_remaining(tvb, off);
+    if (!n)
+        return FALSE;
+    if (tvb_get_guint8(tvb, off) <= 3 && avail < 8)
+        return FALSE; /* a STUN start needs its magic cookie */
+    if (n == avail)
+        return TRUE;
+    return n < avail && turn_tcp_msg_len(tvb, off + (int)n) != 0 &&
+           (avail - n < 8 || tvb_get_guint8(tvb, off + (int)n) > 3 ||
+            tvb_get_ntohl(tvb, off + (int)n + 4) == STUN_COOKIE);
+}
+
+/* In a segment cut by the snaplen nothing can be reassembled and the
+ * segment need not start at a message: a message is taken only where it
+ * ends within the segment on the wire, exactly at its end or where another
+ * plausible message starts. */
+static gboolean turn_tcp_plausible_cut(tvbuff_t *tvb, int off)
+{
+    guint n = turn_tcp_msg_len(tvb, off);
+    guint wire = (guint)tvb_reported_length_remaining(tvb, off);
+    guint avail = tvb_captured_length_remaining(tvb, off);
+    if (!n || n > wire)
+        return FALSE;
+    if (n == wire)
+        return TRUE;
+    return n + TURN_TCP_HDR <= avail && turn_tcp_msg_len(tvb, off + (int)n) != 0;
+}
+
+static guint turn_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+{
+    guint n = turn_tcp_msg_len(tvb, offset);
+    guint avail = tvb_captured_length_remaining(tvb, offset), i;
+    if (tvb_captured_length(tvb) < tvb_reported_length(tvb)) {
+        guint wire = (guint)tvb_reported_length_remaining(tvb, offset);
+        if (turn_tcp_plausible_cut(tvb, offset))
+            return n;
+        for (i = 1; i + TURN_TCP_HDR <= avail; i++)
+            if (turn_tcp_plausible_cut(tvb, offset + (int)i))
+                return i;
+        return wire ? wire : 1;
+    }
+    if (n && (offset == 0 || turn_tcp_plausible(tvb, offset) ||
+              tvb_get_guint8(tvb, offset) >= 0x40))
+        return n;
+    /* Not a message boundary: skip to the next plausible one. */
+    for (i = 1; i + TURN_TCP_HDR <= avail; i++)
+        if (turn_tcp_plausible(tvb, offset + (int)i))
+            return i;
+    return avail ? avail : 1;
+}
+
+static int dissect_turn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                void *data _U_)
+{
+    guint n = turn_tcp_msg_len(tvb, 0), len;
+    if (!n || tvb_reported_length(tvb) != n) {
+        proto_item *ti = proto_tree_add_protocol_format(tree, proto_webrtc, tvb, 0, -1,
+            "WebRTC: %u bytes of TURN over TCP skipped: not at a message boundary "
+            "(a gap in the TCP stream before them); resynchronised at the next message",
+            tvb_reported_length(tvb));
+        proto_item_set_generated(ti);
+        return tvb_captured_length(tvb);
+    }
+    /* One message without its TCP padding, as over UDP: Wireshark's STUN
+     * dissector parses it and offers a ChannelData or DATA payload to the
+     * TURN heuristics (ours). */
+    len = tvb_get_guint8(tvb, 0) >= 0x40 ? TURN_TCP_HDR + tvb_get_ntohs(tvb, 2) : n;
+    call_dissector(webrtc_handles.stun, tvb_new_subset_length(tvb, 0, (gint)len), pinfo, tree);
+    return tvb_captured_length(tvb);
+}
+
+static int dissect_turn_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    tcp_dissect_pdus(tvb, pinfo, tree, TRUE, TURN_TCP_HDR, turn_tcp_pdu_len,
+                     dissect_turn_tcp_pdu, data);
+    return tvb_captured_length(tvb);
+}
+
+void webrtc_tcp_take_turn(packet_info *pinfo)
+{
+    conversation_t *c;
+    if (PINFO_FD_VISITED(pinfo) || pinfo->ptype != PT_TCP)
+        return;
+    c = find_or_create_conversation(pinfo);
+    if (conversation_get_dissector(c, pinfo->num) != turn_tcp_handle)
+        conversation_set_dissector(c, turn_tcp_handle);
+}
+
 /* A connection is taken only on a complete, valid STUN or DTLS message in
  * its framing: the first message of an ICE-TCP connection is a STUN
- * connectivity check (RFC 6544 §7.2), and both validators are strict. */
+ * connectivity check (RFC 6544 §7.2), and both validators are strict.
+ * A connection whose first segment starts with a TURN request in TURN-TCP
+ * framing (no RFC 4571 length: an Allocate, RFC 8656 §7) is taken for the
+ * TURN framing above, on any port (Wireshark's STUN has only 3478). */
 webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                   void *data)
 {
@@ -56,14 +189,37 @@ webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     guint len;
     gboolean ok;
 
+    if (captured >= 20 && tvb_get_guint8(tvb, 0) == 0x00 && tvb_get_guint8(tvb, 1) == 0x03 &&
+        tvb_get_ntohl(tvb, 4) == STUN_COOKIE && (tvb_get_ntohs(tvb, 2) & 3) == 0 &&
+        20u + tvb_get_ntohs(tvb, 2) >= captured) {
+        /* an Allocate request (0x0003) is the segment, or begins it and
+         * continues in the next (TCP reassembles it) */
+        webrtc_tcp_take_turn(pinfo);
+        dissect_turn_tcp(tvb, pinfo, tree, data);
+        return TRUE;
+    }
     if (captured < RFC4571_HDR + 1)
         return FALSE;
     p = tvb_get_ptr(tvb, 0, RFC4571_HDR + 1);
     if (p[2] > 3 && (p[2] < 20 || p[2] > 25))
         return FALSE; /* first-byte refusal: not STUN, not DTLS plaintext */
     len = tvb_get_ntohs(tvb, 0);
-    if (len < 13 || tvb_reported_length(tvb) < RFC4571_HDR + len)
+    if (len < 13)
         return FALSE;
+    if (tvb_reported_length(tvb) < RFC4571_HDR + len) {
+        /* The first message split over segments (small MSS): take it once
+         * its STUN header is valid (magic cookie, length) and let TCP
+         * reassemble the rest; DTLS waits for the whole record. */
+        if (p[2] <= 3 && captured >= RFC4571_HDR + 8 && (p[2] & 0xC0) == 0 &&
+            tvb_get_ntohl(tvb, RFC4571_HDR + 4) == STUN_COOKIE &&
+            (guint)tvb_get_ntohs(tvb, RFC4571_HDR + 2) + 20 == len && pinfo->can_desegment) {
+            if (!PINFO_FD_VISITED(pinfo))
+                conversation_set_dissector(find_or_create_conversation(pinfo), rfc4571_handle);
+            dissect_rfc4571(tvb, pinfo, tree, data);
+            return TRUE;
+        }
+        return FALSE;
+    }
     /* Decided on the captured bytes, the lengths against the framing's:
      * a header-only capture (snaplen) decides like a full one. */
     {
@@ -82,4 +238,5 @@ webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
 void webrtc_tcp_register(void)
 {
     rfc4571_handle = register_dissector("webrtc.rfc4571", dissect_rfc4571, proto_webrtc);
+    turn_tcp_handle = register_dissector("webrtc.turn_tcp", dissect_turn_tcp, proto_webrtc);
 }

@@ -22,6 +22,7 @@ import wstest  # noqa: E402
 
 NAME = sys.argv.pop(1) if len(sys.argv) > 1 else None
 GOLDEN = os.path.join(os.path.dirname(__file__), "..", "golden")
+PROBE = object()   # expected_guess of padding-only RTX probes
 
 
 class Sessions(unittest.TestCase):
@@ -141,6 +142,10 @@ class Sessions(unittest.TestCase):
         self.assertEqual(len(main), 1 if main[0]["kind"] != "rtx" else len(main), rows)
         st = main[0]
         name = st["codec"].split("/")[0].lower()
+        if st["kind"] == "rtx" and all(r.get("probe_only") for r in main):
+            # padding-only bandwidth probes: RTX where their timestamps
+            # follow the video's, otherwise nothing but padding
+            return PROBE
         if st["kind"] == "rtx":
             return st["media"], "RTX", "likely"
         if not st["encrypted"] and name in ("opus", "vp8", "vp9", "h264"):
@@ -164,7 +169,12 @@ class Sessions(unittest.TestCase):
             for st in s["streams"]:
                 key = ("%s -> %s" % (st["src"], st["dst"]), st["ssrc"])
                 got = (st["media"], st["codec_guess"], st["codec_confidence"])
-                self.assertEqual(got, self.expected_guess(truth[key]), key)
+                want = self.expected_guess(truth[key])
+                if want is PROBE:
+                    self.assertIn(got, [("unknown", "padding/probe", "likely"),
+                                        (truth[key][0]["media"], "RTX", "likely")], key)
+                else:
+                    self.assertEqual(got, want, key)
                 self.assertTrue(st["codec_evidence"], key)
                 seen += 1
         self.assertEqual(seen, len(truth))
@@ -194,7 +204,9 @@ class Sessions(unittest.TestCase):
         sw = self.gt["software"]
         ice = any(c["traits"]["ice"] for c in self.gt["calls"])
         want = set()
-        if ice and ("chromium" in sw or "aiortc" in sw):
+        if ice and ("chromium" in sw or "aiortc" in sw) and "firefox-esr" not in sw:
+            # (a call with Firefox, whose ufrags are 8 hex digits, shows
+            # neither stack's format: its checks' USERNAMEs mix the two)
             want = {"ICE ufrags of 4 ice-chars (libwebrtc, aioice)"}
         elif ice and "gstreamer" in sw:
             want = {"ICE ufrags of 32 ice-chars (GStreamer webrtcbin)"}

@@ -157,14 +157,23 @@ def check_schema(gt):
 
 
 def _turn_ports(gt, transport):
-    """Both ports of every client<->TURN flow carrying ChannelData.
+    """Both ports of every client<->TURN flow carrying media (ChannelData or
+    Send/Data indications).
 
     Wireshark's STUN dissector parses ChannelData on the server's port;
     which end is the server is not recorded, so both ends are decoded as
     STUN (the client port carries nothing else)."""
     return sorted({split_endpoint(ep)[1] for call in gt["calls"] for fl in call["flows"]
-                   if fl["transport"] == transport and "channeldata" in fl["contents"]
+                   if fl["transport"] == transport and _relays_media(fl)
                    for ep in (fl["a"], fl["b"])})
+
+
+def _relays_media(fl):
+    """A client<->TURN flow whose media is inside TURN: ChannelData, or
+    Send/Data indications (their DATA attribute; Firefox binds no channel)."""
+    return "channeldata" in fl["contents"] or (
+        fl["role"] == "client-turn" and "turn" in fl["contents"]
+        and {"rtp", "srtp"} & set(fl["contents"]))
 
 
 def _decode_as_args(gt):
@@ -172,7 +181,7 @@ def _decode_as_args(gt):
     of the flows that carry RTP directly."""
     turn = set(_turn_ports(gt, "udp"))
     ports = {split_endpoint(ep)[1] for call in gt["calls"] for fl in call["flows"]
-             if fl["transport"] == "udp" and "channeldata" not in fl["contents"]
+             if fl["transport"] == "udp" and not _relays_media(fl)
              and {"rtp", "srtp"} & set(fl["contents"]) for ep in (fl["a"], fl["b"])}
     return [a for p in sorted(ports - turn) for a in ("-d", "udp.port==%d,rtp" % p)]
 
@@ -231,6 +240,8 @@ def verify(gt, ts=None):
         taddr = ["ip.src", "ipv6.src", transport + ".srcport",
                  "ip.dst", "ipv6.dst", transport + ".dstport"]
         extra = da + [a for p in ports for a in ("-d", "%s.port==%d,stun" % (transport, p))]
+        extra += gt.get("tshark_options", [])   # e.g. out-of-order TCP reassembly
+
         rows = ts.fields(cap, taddr + ["data.data"],
                          "!icmp && %s && stun && data.data" % transport, extra=extra)
         for r in rows:
