@@ -835,6 +835,24 @@ static void link_sockets(wrtc_model_t *m, uf_t *u)
     gpointer kp, v;
     guint i, j, k;
     char a[80], why[400];
+    GHashTable *servers = g_hash_table_new_full(sock_hash, sock_equal, g_free, NULL);
+    /* A TURN server is no socket of a call: it serves every client, and
+     * the Binding requests it seems to send are its clients' peers' checks
+     * relayed in Data indications (RFC 8656 §11). */
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        int d;
+        for (d = 0; d < 2; d++) {
+            sock_key_t key;
+            if (!f->turn_req[1 - d] || f->turn_req[d])
+                continue;
+            memset(&key, 0, sizeof key);
+            key.tcp = f->tcp;
+            key.ep = f->ep[d];
+            if (!g_hash_table_contains(servers, &key))
+                g_hash_table_add(servers, g_memdup2(&key, sizeof key));
+        }
+    }
     /* The sockets: endpoints that send STUN/TURN requests somewhere... */
     for (i = 0; i < m->flows->len; i++) {
         wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
@@ -846,10 +864,11 @@ static void link_sockets(wrtc_model_t *m, uf_t *u)
             memset(&key, 0, sizeof key);
             key.tcp = f->tcp;
             key.ep = f->ep[d];
-            if (!g_hash_table_contains(socks, &key))
+            if (!g_hash_table_contains(socks, &key) && !g_hash_table_contains(servers, &key))
                 g_hash_table_insert(socks, g_memdup2(&key, sizeof key), g_ptr_array_new());
         }
     }
+    g_hash_table_destroy(servers);
     /* ... and every 5-tuple of theirs, also where they only answer (a
      * peer's or a media server's checks to the call's socket). */
     for (i = 0; i < m->flows->len; i++) {

@@ -105,21 +105,23 @@ class Snaplen(unittest.TestCase):
 
     @classmethod
     def run_fields(cls, cap, two):
-        """-T fields rows of FIELDS and the summary JSON of the same run."""
+        """-T fields rows of FIELDS, the summary JSON and (with -2) the
+        -z rtp,streams table of the same run."""
         args = ["-r", cap] + (["-2"] if two else []) + ["-T", "fields", "-E", "separator=\t",
                                                         "-E", "occurrence=a", "-E", "aggregator=,"]
         for f in FIELDS:
             args += ["-e", f]
-        out = cls.ts.out(args + ["-z", "webrtc,summary,json"])
+        out = cls.ts.out(args + ["-z", "webrtc,summary,json"] +
+                         (["-z", "rtp,streams"] if two else []))
         start = out.index('{\n  "schema_version"') if '{\n  "schema_version"' in out else out.index("{")
         rows = [line.split("\t") for line in out[:start].splitlines() if "\t" in line]
         data = json.loads(out[start:out.rindex("}") + 1])
-        return rows, data
+        return rows, data, rtpstreams.parse(out) if two else None
 
     @staticmethod
     def claims(result):
         """{undirected flow: (reason, evidence frame)} of every claimed flow."""
-        rows, _ = result
+        rows = result[0]
         got = {}
         for r in rows:
             reason, frame = r[len(rtpstreams.PACKET_FIELDS)], r[len(rtpstreams.PACKET_FIELDS) + 1]
@@ -128,7 +130,7 @@ class Snaplen(unittest.TestCase):
         return got
 
     def check(self, cap, two, label, snaplen=0):
-        rows, data = self.run_fields(cap, two)
+        rows, data, table = self.run_fields(cap, two)
         # At 64 bytes, TCP (14 + 20 + 32 bytes of headers) and IPv6 (14 + 40
         # + 8) keep no payload worth the name: such flows are checked from 96.
         skip_tcp = 0 < snaplen < 96
@@ -210,7 +212,6 @@ class Snaplen(unittest.TestCase):
                          "%s: snaplen reported" % label)
         # -z rtp,streams (two passes): exactly the ground truth's streams.
         if two:
-            table = rtpstreams.parse(self.ts.out(["-r", cap, "-2", "-q", "-z", "rtp,streams"]))
             tcp_streams = {("%s -> %s" % (s.src, s.dst), s.ssrc) for s in table
                            if undirected("%s -> %s" % (s.src, s.dst)) in tcp_only}
             self.assertLessEqual(tcp_streams, {(k[0], k[1]) for k in self.want},

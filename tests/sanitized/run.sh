@@ -6,8 +6,11 @@
 # the unit tests under the sanitizers on every change.
 #   tests/sanitized/run.sh BUILD_DIR [ctest args...]
 # Left out here (they do not exercise the plugin's C code in another way):
-# the Lua fallback's tests (lua.*: tshark without the C plugin) and the GUI
-# test (gui.*, under Xvfb); `WEBRTC_SANITIZE=1 ./test.sh` runs those too.
+# the Lua fallback's tests (lua.*: tshark without the C plugin), the ground
+# truths' checks with plain tshark (groundtruth.*, public.*) and the GUI
+# test (gui.*, under Xvfb); the cut captures are cut at 64 bytes only (the
+# shortest cut: every record cut; the default build runs 64/96/128/300).
+# `WEBRTC_SANITIZE=1 ./test.sh` runs all of them, at every snaplen.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:?usage: run.sh BUILD_DIR [ctest args...]}
@@ -16,4 +19,5 @@ echo "== sanitized build in $build"
 cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWEBRTC_SANITIZE=ON >/dev/null
 cmake --build "$build" -j "$(nproc)" >/dev/null
 cd "$build"
-ctest -j "$(nproc)" -E '^(lua|gui)\.' --output-on-failure "$@"
+WEBRTC_SNAPLENS=${WEBRTC_SNAPLENS:-64} \
+  ctest -j "$(nproc)" -E '^(lua|gui|groundtruth|public)\.' --output-on-failure "$@"
