@@ -29,11 +29,13 @@ class LuaBounded(unittest.TestCase):
             want = c.run(["-r", cc, "-q", "-z", "webrtc,summary,json"] + extra).stdout
             got = lua.run(["-r", path, "-q", "-z", "webrtc,summary,json"] + extra + lua.lua_arg)
             self.assertEqual(got.stderr, "")
-            self.assertEqual(got.stdout, want, extra)
+            luasandbox.assert_same_text(self, got.stdout, want, "summary %s" % extra)
             args = ["-Y", CAPS, "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message"]
             want = c.run(["-r", cc] + args + extra).stdout
             self.assertIn("Streams per flow limit reached", want)
-            self.assertEqual(lua.run(["-r", path] + args + extra + lua.lua_arg).stdout, want)
+            luasandbox.assert_same_text(
+                self, lua.run(["-r", path] + args + extra + lua.lua_arg).stdout, want,
+                "cap expert infos %s" % extra)
 
 
 if __name__ == "__main__":

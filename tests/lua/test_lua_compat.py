@@ -38,7 +38,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import rtpstreams  # noqa: E402
-from luasandbox import STEP_ASIDE, lua_sandbox  # noqa: E402
+from luasandbox import STEP_ASIDE, assert_same_text, lua_sandbox  # noqa: E402
 import wstest  # noqa: E402
 
 NAME = sys.argv.pop(1) if len(sys.argv) > 1 else None
@@ -190,7 +190,8 @@ class LuaCompat(unittest.TestCase):
         got = self.lua.run(fields_args(self.lua, self.cap, SESSION_FIELDS) + ["-Y", "frame"] +
                            self.lua.lua_arg)
         self.assertEqual(got.stderr, "")
-        self.assertEqual(got.stdout.splitlines(), want.stdout.splitlines())
+        assert_same_text(self, got.stdout.splitlines(), want.stdout.splitlines(),
+                         "session fields")
         if self.gt["calls"]:
             self.assertIn("\t1\t1\t", want.stdout)  # session 1, leg 1 on some packet
 
@@ -202,13 +203,14 @@ class LuaCompat(unittest.TestCase):
             self.assertEqual((err, lerr), ("", ""), name)
             self.assertIn("WebRTC sessions:" if "text" in name else '"schema_version"', got)
             if not decrypted:
-                self.assertEqual(got, want, name)
+                assert_same_text(self, got, want, name)
             elif name.startswith("json"):
                 # Exception 5: the C plugin decrypted streams (SDES keys in
                 # the SDP); Lua cannot, so codec guesses from clear payloads
                 # and the decryption counters differ. The same sessions,
                 # legs, flows, SSRCs, traits and verdicts.
-                self.assertEqual(structure(json.loads(got)), structure(json.loads(want)), name)
+                assert_same_text(self, json.dumps(structure(json.loads(got)), indent=1),
+                                 json.dumps(structure(json.loads(want)), indent=1), name)
         if decrypted:
             self.assertTrue(any(st["decrypted"] is False
                                 for s in json.loads(self.lua_sum["json -2"][0])["sessions"]
@@ -217,11 +219,11 @@ class LuaCompat(unittest.TestCase):
     def test_steps_aside_for_c_plugin(self):
         p = self.both.run(fields_args(self.both, self.cap) + self.both.lua_arg)
         self.assertEqual(p.stderr, STEP_ASIDE)
-        self.assertEqual(p.stdout, self.c_fields.stdout)
+        assert_same_text(self, p.stdout, self.c_fields.stdout, "fields, both loaded")
         name, args = SUMMARIES[1]
         p = self.both.run(["-r", self.both.capture(self.cap), "-q"] + args + self.both.lua_arg)
         self.assertEqual(p.stderr, STEP_ASIDE)
-        self.assertEqual(p.stdout, self.c_sum[name][0])
+        assert_same_text(self, p.stdout, self.c_sum[name][0], name + ", both loaded")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from luasandbox import lua_sandbox  # noqa: E402
+from luasandbox import assert_same_text, lua_sandbox  # noqa: E402
 import wstest  # noqa: E402
 
 NAME = "chromium-firefox-turn"
@@ -108,7 +108,7 @@ class LuaGuard(unittest.TestCase):
             self.assertEqual(len(lines), 1, (entry, p.stderr))
             self.assertTrue(lines[0].startswith(FAULT_LINE % entry), (entry, lines[0]))
             if same:
-                self.assertEqual(p.stdout, want, entry)
+                assert_same_text(self, p.stdout, want, entry)
             elif entry not in ("tap_draw", "z_summary"):
                 self.assertIn('"schema_version"', p.stdout, entry)
             if entry in ("postdissector", "heur_udp", "heur_stun", "dissector"):
