@@ -125,6 +125,9 @@ webrtc.fields = hf_list
 local ei = {
     rtp_detected = ProtoExpert.new("webrtc.rtp.detected", "RTP detected without signaling",
         expert.group.PROTOCOL, expert.severity.CHAT),
+    media_transport = ProtoExpert.new("webrtc.flow.claimed",
+        "Media transport found by its context (ICE, DTLS, ZRTP or TURN)",
+        expert.group.PROTOCOL, expert.severity.CHAT),
     rtcp_mux = ProtoExpert.new("webrtc.rtcp.mux", "RTCP multiplexed on RTP port (RFC 5761)",
         expert.group.PROTOCOL, expert.severity.CHAT),
     rtcp_paired = ProtoExpert.new("webrtc.rtcp.paired",
@@ -167,7 +170,7 @@ ei.srtp_plain_rtcp = ProtoExpert.new("webrtc.srtp.plain_rtcp",
 ei_lua_error = ProtoExpert.new("webrtc.lua_error", "Lua error in the WebRTC fallback",
     expert.group.MALFORMED, expert.severity.ERROR)
 webrtc.experts = { ei_lua_error, ei.srtp_auth_failed, ei.srtp_roc_found, ei.srtp_sdes_refused, ei.srtp_plain_rtcp, ei.rtp_detected,
-                   ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
+                   ei.media_transport, ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
                    ei.event_rejected, ei.in_turn, ei.bad_header, ei.cap_streams, ei.cap_list,
                    ei.cap_flows, ei.cap_tls }
 
@@ -295,7 +298,10 @@ local function rd32(p, i)
 end
 
 -------------------------------------------------------------------------------
--- Classifier and validators (plugin/core/demux.c)
+-- Classifier and validators (plugin/core/demux.c). Every validator reads at
+-- most `len` captured bytes and checks lengths against `wire`, the
+-- datagram's length on the wire (larger when the snaplen cut it): a
+-- header-only capture decides like a full one.
 -------------------------------------------------------------------------------
 local function classify(p, len)
     if len == 0 then return CLASS.UNKNOWN end
@@ -316,34 +322,102 @@ local function classify(p, len)
     return CLASS.UNKNOWN
 end
 
--- STUN (RFC 8489 §5): top bits zero, length % 4, magic cookie, exact length.
-local function stun_valid(p, len, stream)
-    if len < 20 or band(sbyte(p, 1), 0xC0) ~= 0 then return false end
-    local mlen = rd16(p, 3)
-    if mlen % 4 ~= 0 or rd32(p, 5) ~= 0x2112A442 then return false end
-    if stream then return 20 + mlen <= len end
-    return 20 + mlen == len
-end
-
+-- STUN method (RFC 8489 §5: the 12 M bits of the message type).
 local function stun_method(p, len)
     if len < 2 then return 0 end
     local t = rd16(p, 1)
     return band(t, 0x000F) + rshift(band(t, 0x00E0), 1) + rshift(band(t, 0x3E00), 2)
+end
+local STUN_BINDING, STUN_SEND, STUN_DATA = 0x001, 0x006, 0x007
+
+-- STUN (RFC 8489 §5): top bits zero, magic cookie, header + length equal
+-- to the datagram on the wire. The length need not be a multiple of 4:
+-- real stacks (WhatsApp's Allocate requests) send unpadded lengths, which
+-- Wireshark's STUN dissector takes, and a heuristic that takes a packet
+-- this one refused moves ahead of it in the UDP list. Methods above 0xFF
+-- are reserved for DTLS-SRTP demultiplexing (RFC 7983 §5).
+local function stun_valid(p, len, wire, stream)
+    if len < 8 or wire < 20 or band(sbyte(p, 1), 0xC0) ~= 0 then return false end
+    local mlen = rd16(p, 3)
+    if stun_method(p, len) > 0xFF then return false end
+    if rd32(p, 5) ~= 0x2112A442 then return false end
+    if stream then return 20 + mlen <= wire end
+    return 20 + mlen == wire
 end
 
 -- RFC 8656 §17: Allocate, Refresh, Send, Data, CreatePermission, ChannelBind.
 local turn_methods = { [3] = true, [4] = true, [6] = true, [7] = true, [8] = true,
                        [9] = true }
 
+-- The DATA attribute (RFC 8656 §18.4) of a Send or Data indication whose
+-- attribute header is in the captured bytes: its value's 0-based offset and
+-- length on the wire, or nil.
+local function stun_data_attr(p, len, wire)
+    if len < 20 then return nil end
+    local o, e = 20, 20 + rd16(p, 3)
+    if e > wire then return nil end
+    while o + 4 <= e and o + 4 <= len do
+        local t, alen = rd16(p, o + 1), rd16(p, o + 3)
+        if o + 4 + alen > e then return nil end
+        if t == 0x0013 then return o + 4, alen end
+        o = o + 4 + band(alen + 3, 0x1FFFC)
+    end
+    return nil
+end
+
+-- Is this (valid) STUN message part of ICE (plugin/core/demux.c
+-- wrtc_stun_ice)? A request or indication carrying PRIORITY, USE-CANDIDATE,
+-- ICE-CONTROLLED or ICE-CONTROLLING (RFC 8445 §7.1), a response carrying
+-- MESSAGE-INTEGRITY (checks are authenticated, RFC 8445 §7.2.2). A request
+-- with fewer attribute bytes than a check needs, or with an RFC 5780 NAT
+-- test attribute, is plain STUN.
+local STUN_PLAIN, STUN_ICE, STUN_NOT_CAPTURED = 0, 1, 2
+local function stun_ice(p, len, wire)
+    if len < 20 then return STUN_NOT_CAPTURED end
+    local response = band(sbyte(p, 1), 0x01) ~= 0   -- class bit C1: success or error
+    local e = 20 + rd16(p, 3)
+    if e > wire then e = wire end
+    -- USERNAME, PRIORITY, ICE-CONTROLLED/-CONTROLLING and MESSAGE-INTEGRITY
+    -- (RFC 8445 §7.1, RFC 8489 §14): at least 8 + 8 + 12 + 24 bytes.
+    if not response and e - 20 < T.ICE_CHECK_MIN_ATTRS then return STUN_PLAIN end
+    local off = 20
+    while off + 4 <= e do
+        if off + 4 > len then return STUN_NOT_CAPTURED end
+        local t, alen = rd16(p, off + 1), rd16(p, off + 3)
+        if response then
+            if t == 0x0008 then return STUN_ICE end
+        else
+            if t == 0x0024 or t == 0x0025 or t == 0x8029 or t == 0x802A then return STUN_ICE end
+            -- CHANGE-REQUEST, PADDING, RESPONSE-PORT (RFC 5780 §7): a NAT
+            -- behaviour test, no connectivity check.
+            if t == 0x0003 or t == 0x0026 or t == 0x0027 then return STUN_PLAIN end
+        end
+        off = off + 4 + band(alen + 3, 0x1FFFC)
+    end
+    if off >= e or e <= len then return STUN_PLAIN end
+    return STUN_NOT_CAPTURED
+end
+
 -- Every record a DTLSPlaintext record (RFC 6347 §4.1) or a DTLS 1.3 unified
--- header record (RFC 9147 §4).
-local function dtls_valid(p, len)
+-- header record (RFC 9147 §4), walked on the captured bytes, the lengths
+-- against the wire: a capture cut inside a record still shows a valid
+-- header; a record header not captured at all ends the walk.
+local function dtls_valid(p, len, wire)
+    if len > wire then len = wire end
     local off, records = 0, 0
-    while off < len do
-        local left = len - off
+    while off < wire do
+        local left = wire - off
+        local have = off < len and len - off or 0
+        if have == 0 then return records > 0 and left >= 3 end
         local t = sbyte(p, off + 1)
         if t >= 20 and t <= 25 then
-            if left < 13 then return false end
+            if have < 13 then
+                -- A later record's header cut: what is there must fit.
+                local v1 = have >= 2 and sbyte(p, off + 2) or nil
+                local v2 = have >= 3 and sbyte(p, off + 3) or nil
+                return records > 0 and left >= 13 and (have < 2 or v1 == 0xFE) and
+                       (have < 3 or v2 == 0xFF or v2 == 0xFD or v2 == 0xFC)
+            end
             local v1, v2 = sbyte(p, off + 2, off + 3)
             if v1 ~= 0xFE or (v2 ~= 0xFF and v2 ~= 0xFD and v2 ~= 0xFC) then return false end
             local rl = rd16(p, off + 12)
@@ -354,12 +428,13 @@ local function dtls_valid(p, len)
             if band(t, 0x10) ~= 0 then return left > hl + 2 end
             if band(t, 0x04) ~= 0 then
                 if left < hl + 2 then return false end
+                if have < hl + 2 then return true end   -- length not captured
                 local rl = rd16(p, off + hl + 1)
                 if rl == 0 or hl + 2 + rl > left then return false end
                 off = off + hl + 2 + rl
             else
                 if left <= hl then return false end
-                off = len
+                off = wire
             end
         else
             return false
@@ -369,77 +444,139 @@ local function dtls_valid(p, len)
     return records > 0
 end
 
--- TURN ChannelData (RFC 8656 §12.4/§12.5), on UDP.
-local function channeldata_valid(p, len)
-    if len < 4 then return false end
+-- A DTLS 1.3 unified-header record (RFC 9147 §4) before any handshake on
+-- the 5-tuple: no connection ID, the length present (L bit), the records'
+-- lengths adding up to the datagram exactly.
+local function dtls13_record_strict(p, len, wire)
+    if len > wire then len = wire end
+    local off = 0
+    while off < wire do
+        if off + 1 > len then return false end
+        local t = sbyte(p, off + 1)
+        if band(t, 0xE0) ~= 0x20 or band(t, 0x10) ~= 0 or band(t, 0x04) == 0 then
+            return false
+        end
+        local hl = 1 + ((band(t, 0x08) ~= 0) and 2 or 1)
+        if off + hl + 2 > len then return false end
+        local rl = rd16(p, off + hl + 1)
+        if rl == 0 or off + hl + 2 + rl > wire then return false end
+        off = off + hl + 2 + rl
+    end
+    return off == wire
+end
+
+-- TURN ChannelData (RFC 8656 §12.4/§12.5), on UDP: padding optional.
+local function channeldata_valid(p, len, wire)
+    if len < 4 or wire < 4 then return false end
     local ch = rd16(p, 1)
     if ch < 0x4000 or ch > 0x4FFF then return false end
     local dl = rd16(p, 3)
-    local padded = band(dl + 3, 0xFFFFC)
-    if 4 + dl > len then return false end
-    return len == 4 + dl or len == 4 + padded
+    local padded = band(dl + 3, 0x1FFFC)
+    if 4 + dl > wire then return false end
+    return wire == 4 + dl or wire == 4 + padded
 end
 
--- ZRTP (RFC 6189 §5).
-local function zrtp_valid(p, len)
-    return len >= 28 and band(sbyte(p, 1), 0xF0) == 0x10 and p:sub(5, 8) == "ZRTP"
+-- ZRTP (RFC 6189 §5): the version and magic cookie captured, a header, a
+-- message preamble and the CRC on the wire.
+local function zrtp_valid(p, len, wire)
+    return len >= 8 and wire >= 28 and band(sbyte(p, 1), 0xF0) == 0x10 and p:sub(5, 8) == "ZRTP"
 end
 
 local RTP_OK = "ok"
+local RTP_TOO_SHORT = "shorter than the 12-byte RTP header"
+local RTP_EXT_OVERFLOW = "header extension runs past the packet"
 -- RTP header (RFC 3550 §5.1, RFC 8285). Returns status and a header table.
-local function rtp_parse(p, len, srtp)
-    if len < 12 then return "shorter than the 12-byte RTP header" end
+-- The fixed header must be captured; the rest is checked against the wire
+-- length and read only where captured. With `srtp` the padding count is
+-- not checked (SRTP encrypts it, RFC 3711 §3.1); a count not captured is
+-- unknown, not wrong.
+local function rtp_parse(p, len, wire, srtp)
+    if len > wire then len = wire end
+    if len < 12 then return RTP_TOO_SHORT end
     local b0, b1 = sbyte(p, 1, 2)
     if rshift(b0, 6) ~= 2 then return "version is not 2" end
     local h = { padding = band(b0, 0x20) ~= 0, extension = band(b0, 0x10) ~= 0,
-                cc = band(b0, 0x0F), marker = band(b1, 0x80) ~= 0, pt = band(b1, 0x7F) }
+                cc = band(b0, 0x0F), marker = band(b1, 0x80) ~= 0, pt = band(b1, 0x7F),
+                padding_len = 0, payload_captured = 0, header_cut = false }
     if h.marker and h.pt >= T.RTCP_CONFLICT_PT_FIRST and h.pt <= T.RTCP_CONFLICT_PT_LAST then
         return "payload type 64-95 with marker: RTCP (RFC 5761)"
     end
     h.seq = rd16(p, 3)
     h.ts = rd32(p, 5)
     h.ssrc = rd32(p, 9)
+    h.cut = len < wire
     local off = 12 + h.cc * 4
-    if off > len then return "CSRC list runs past the packet" end
+    if off > wire then return "CSRC list runs past the packet" end
     if h.extension then
-        if off + 4 > len then return "header extension runs past the packet" end
+        if off + 4 > wire then return RTP_EXT_OVERFLOW end
+        if off + 4 > len then
+            -- The extension's length not captured: the header is at least
+            -- this long; its end and the payload are unknown.
+            h.header_len = off + 4
+            h.header_cut = true
+            h.payload_len = wire - h.header_len
+            return RTP_OK, h
+        end
         local elen = rd16(p, off + 3) * 4
         off = off + 4
-        if off + elen > len then return "header extension runs past the packet" end
+        if off + elen > wire then return RTP_EXT_OVERFLOW end
         off = off + elen
     end
     h.header_len = off
-    local pad = 0
-    if h.padding and not srtp then
-        pad = sbyte(p, len)
-        if pad == 0 or pad > len - off then
+    h.header_cut = off > len
+    if h.padding and not srtp and not h.cut then
+        -- RFC 3550 §5.1: the last octet counts the padding, itself included.
+        local pad = sbyte(p, wire)
+        if pad == 0 or pad > wire - off then
             return "padding count inconsistent with the packet"
         end
+        h.padding_len = pad
     end
-    h.payload_len = len - off - pad
+    h.payload_len = wire - off - h.padding_len
+    h.payload_captured = len > off and len - off or 0
+    if h.payload_captured > h.payload_len then h.payload_captured = h.payload_len end
+    return RTP_OK, h
+end
+
+-- The fixed header and CSRC list only, for an RTP packet whose X bit is set
+-- but whose extension header does not fit (Discord's voice encrypts all
+-- after the fixed header); only for a stream known from valid packets.
+-- As plugin/core/demux.c wrtc_rtp_parse_fixed: parsed from a copy of at
+-- most 72 captured bytes with the X bit cleared.
+local function rtp_parse_fixed(p, len, wire)
+    if len < 12 then return RTP_TOO_SHORT end
+    local n = math.min(len, 12 + 15 * 4)
+    local q = string.char(band(sbyte(p, 1), 0xEF)) .. p:sub(2, n)
+    local st, h = rtp_parse(q, n, wire, true)
+    if st ~= RTP_OK then return st end
+    h.extension = true
+    h.ext_unreadable = true
     return RTP_OK, h
 end
 
 -- RTCP compound walk (RFC 3550 §6.1); SRTCP when only the first packet is
--- in the clear (RFC 3711 §3.4).
-local function rtcp_shape(p, len)
+-- in the clear (RFC 3711 §3.4); "cut" when valid as far as captured and the
+-- rest was cut by the snaplen.
+local function rtcp_shape(p, len, wire)
+    if len > wire then len = wire end
     if len < 8 then return "invalid" end
     local b0, b1 = sbyte(p, 1, 2)
     if rshift(b0, 6) ~= 2 or b1 < 192 or b1 > 223 then return "invalid" end
     local first_len = (rd16(p, 3) + 1) * 4
-    if first_len > len then return "invalid" end
+    if first_len > wire then return "invalid" end
     local off, plain = 0, true
-    while off < len do
-        if len - off < 4 then plain = false; break end
+    while off < wire do
+        if off + 4 > len and len < wire then return "cut" end
+        if wire - off < 4 then plain = false; break end
         local c0, c1 = sbyte(p, off + 1, off + 2)
         if rshift(c0, 6) ~= 2 or c1 < 192 or c1 > 223 then plain = false; break end
         local plen = (rd16(p, off + 3) + 1) * 4
-        if plen > len - off then plain = false; break end
-        if band(c0, 0x20) ~= 0 and off + plen ~= len then plain = false; break end
+        if plen > wire - off then plain = false; break end
+        if band(c0, 0x20) ~= 0 and off + plen ~= wire then plain = false; break end
         off = off + plen
     end
-    if plain and off == len then return "plain" end
-    if len >= first_len + 4 then return "srtcp" end
+    if plain and off == wire then return "plain" end
+    if wire >= first_len + 4 then return "srtcp" end
     return "invalid"
 end
 
@@ -449,8 +586,23 @@ end
 local clock_match = Model.clock_match
 
 local TRACK_STARTED, TRACK_AGREES, TRACK_CORROBORATED, TRACK_RESET = 0, 1, 2, 3
+local CORR_NONE, CORR_CLOCK, CORR_BURST, CORR_EVENT = 0, 1, 2, 3
 
-local function track_start(tr, h, t)
+local function event_code_known(code)
+    return code <= 16 or (code >= 32 and code <= 49)
+end
+
+-- One RFC 4733 event block (RFC 4733 §2.3): event, E|R|volume, duration.
+-- Only a payload of exactly one block, fully captured, counts. `p` is nil
+-- when the payload was not captured; `off` its 0-based start.
+local function event_block(h, p, off, captured)
+    if not p or h.header_cut or h.payload_len ~= 4 or captured < 4 then return nil end
+    local code, flags, d1, d2 = sbyte(p, off + 1, off + 4)
+    if not event_code_known(code) or band(flags, 0x40) ~= 0 then return nil end
+    return code, band(flags, 0x80) ~= 0, d1 * 256 + d2
+end
+
+local function track_start(tr, h, p, off, captured, t)
     tr.active = true
     tr.ssrc = h.ssrc
     tr.last_seq = h.seq
@@ -459,36 +611,109 @@ local function track_start(tr, h, t)
     tr.ts_advance = 0
     tr.agreeing = 1
     tr.clock_rate = 0
+    tr.steps_exact = true
+    tr.one_pt = true
+    tr.pt = h.pt
+    tr.len_min, tr.len_max = h.payload_len, h.payload_len
+    local code, ended, duration = event_block(h, p, off, captured)
+    tr.event_ok = code ~= nil
+    tr.event_code, tr.event_end, tr.first_duration = code or 0, ended or false, duration or 0
+    tr.last_duration = tr.first_duration
+    tr.event_rate = 0
+    tr.how = CORR_NONE
 end
 
-local function track_update(tr, h, t)
-    if not tr.active then track_start(tr, h, t); return TRACK_STARTED end
+-- Packets that keep the first packet's timestamp: the updates of one
+-- RFC 4733 event (§2.5.1.3, its end repeated, §2.5.1.4), or a video frame's
+-- fragments sharing the frame's timestamp (RFC 3550 §5.1).
+local function same_timestamp(tr, h, p, off, captured, t)
+    if h.payload_len < tr.len_min then tr.len_min = h.payload_len end
+    if h.payload_len > tr.len_max then tr.len_max = h.payload_len end
+    if not tr.event_ok then return end
+    local code, ended, duration = event_block(h, p, off, captured)
+    if not code or code ~= tr.event_code or duration < tr.last_duration or
+       (tr.event_end and not ended) then
+        tr.event_ok = false
+        return
+    end
+    tr.event_end = ended
+    if duration > tr.last_duration then
+        tr.last_duration = duration
+        -- Events go with audio: its clocks, at most 48 kHz (RFC 4733 §2.3.5).
+        tr.event_rate = clock_match(duration - tr.first_duration, t - tr.first_time)
+        if tr.event_rate == 0 or tr.event_rate > 48000 then tr.event_ok = false end
+    end
+end
+
+-- Static payload types of video (RFC 3551 §6: JPEG 26, H261 31, MPV 32,
+-- MP2T 33, H263 34): fragments cut at picture structures, not to equal sizes.
+local function static_video_pt(pt) return pt == 26 or (pt >= 31 and pt <= 34) end
+
+-- Feed one RTP-shaped packet; `p`/`off` hold the `captured` payload bytes
+-- (p nil: not captured).
+local function track_update(tr, h, p, off, captured, t)
+    if not tr.active then track_start(tr, h, p, off, captured, t); return TRACK_STARTED end
     if h.ssrc ~= tr.ssrc or t - tr.last_time > T.TRACK_MAX_GAP_S or t < tr.first_time then
-        track_start(tr, h, t); return TRACK_RESET
+        track_start(tr, h, p, off, captured, t); return TRACK_RESET
     end
     local step = (h.seq - tr.last_seq) % 65536
+    if step == 0 and h.ts == tr.last_ts then
+        -- A duplicate (a retransmitted RFC 4733 end packet, a network
+        -- duplicate): it neither advances nor disproves the track.
+        return tr.how ~= CORR_NONE and TRACK_CORROBORATED or TRACK_AGREES
+    end
     if step == 0 or (step > T.MAX_SEQ_STEP and step < 65536 - T.MAX_SEQ_BACKSTEP) then
-        track_start(tr, h, t); return TRACK_RESET
+        track_start(tr, h, p, off, captured, t); return TRACK_RESET
     end
     if step > T.MAX_SEQ_STEP then
         -- A late packet: it neither advances nor disproves the track.
-        return tr.agreeing >= T.CORROBORATE_PACKETS and TRACK_CORROBORATED or TRACK_AGREES
+        return tr.how ~= CORR_NONE and TRACK_CORROBORATED or TRACK_AGREES
     end
+    -- Timestamps advance by the media clock (RFC 3550 §5.1); a step back
+    -- larger than a B-frame reorder is not RTP of one source.
     local ts_step = (h.ts - tr.last_ts) % 4294967296
     if ts_step >= 2147483648 then
-        track_start(tr, h, t); return TRACK_RESET
+        track_start(tr, h, p, off, captured, t); return TRACK_RESET
     end
+    if step ~= 1 then tr.steps_exact = false end
+    if h.pt ~= tr.pt then tr.one_pt = false end
+    if tr.ts_advance + ts_step == 0 then same_timestamp(tr, h, p, off, captured, t) end
     tr.ts_advance = tr.ts_advance + ts_step
     tr.last_ts = h.ts
     tr.last_seq = h.seq
     tr.last_time = t
-    tr.clock_rate = clock_match(tr.ts_advance, t - tr.first_time)
-    if tr.clock_rate == 0 then track_start(tr, h, t); return TRACK_RESET end
-    tr.agreeing = tr.agreeing + 1
-    if tr.agreeing >= T.CORROBORATE_PACKETS and tr.ts_advance > 0 then
-        return TRACK_CORROBORATED
+    if tr.ts_advance > 0 then
+        tr.clock_rate = clock_match(tr.ts_advance, t - tr.first_time)
+        if tr.clock_rate == 0 then track_start(tr, h, p, off, captured, t); return TRACK_RESET end
     end
-    return TRACK_AGREES
+    tr.agreeing = tr.agreeing + 1
+    if tr.how ~= CORR_NONE then return TRACK_CORROBORATED end
+    if tr.agreeing < T.CORROBORATE_PACKETS then return TRACK_AGREES end
+    if tr.ts_advance > 0 then
+        tr.how = CORR_CLOCK
+    elseif tr.steps_exact and tr.event_ok and tr.event_rate ~= 0 then
+        tr.how = CORR_EVENT
+    elseif tr.steps_exact and tr.one_pt and tr.len_min >= T.BURST_MIN_PAYLOAD and
+           (tr.len_max - tr.len_min <= T.BURST_SIZE_SPREAD or static_video_pt(tr.pt)) and
+           t - tr.first_time <= T.BURST_MAX_S then
+        tr.how = CORR_BURST
+    end
+    return tr.how ~= CORR_NONE and TRACK_CORROBORATED or TRACK_AGREES
+end
+
+-- The evidence of a corroborated track (corroborate.c wrtc_track_evidence).
+local function track_evidence(tr)
+    if tr.how == CORR_EVENT then
+        return string.format("SSRC 0x%08x: %d RFC 4733 event packets in sequence, durations "
+            .. "advancing at %d Hz", tr.ssrc, tr.agreeing, tr.event_rate)
+    elseif tr.how == CORR_BURST then
+        return string.format("SSRC 0x%08x: %d packets in sequence of one frame, payloads of "
+            .. "%d-%d bytes (%s)", tr.ssrc, tr.agreeing, tr.len_min, tr.len_max,
+            tr.len_max - tr.len_min <= T.BURST_SIZE_SPREAD and "a packetizer's fragments"
+            or "static video payload type, RFC 3551 §6")
+    end
+    return string.format("SSRC 0x%08x: %d packets in sequence, timestamps advancing at %d Hz",
+        tr.ssrc, tr.agreeing, tr.clock_rate)
 end
 
 -------------------------------------------------------------------------------
@@ -518,14 +743,29 @@ local function entropy_ready(e)
     return e.total >= T.ENTROPY_MIN_BYTES and e.first_packets >= T.ENTROPY_FIRST_BYTES
 end
 
-local function entropy_encrypted(e)
-    if not entropy_ready(e) then return false end
+local function entropy_chi2(e)
+    if e.total == 0 then return 0 end
     local expect, chi2 = e.total / 256.0, 0
     for i = 0, 255 do
         local d = e.hist[i] - expect
         chi2 = chi2 + d * d / expect
     end
-    return chi2 < T.ENTROPY_CHI2_RANDOM and e.first_distinct >= T.ENTROPY_FIRST_DISTINCT
+    return chi2
+end
+
+local function entropy_encrypted(e)
+    return entropy_ready(e) and entropy_chi2(e) < T.ENTROPY_CHI2_RANDOM and
+           e.first_distinct >= T.ENTROPY_FIRST_DISTINCT
+end
+
+-- Short flows (a messenger's path change, a call's first second): a smaller
+-- sample is "encrypted" already when nearly every packet so far starts with
+-- a different byte (at most one in eight repeats one), which no codec
+-- header does (entropy.c wrtc_entropy_early_encrypted).
+local function entropy_early_encrypted(e)
+    return e.first_packets >= T.ENTROPY_EARLY_PACKETS and
+           (e.first_packets - e.first_distinct) * 8 <= e.first_packets and
+           e.total >= T.ENTROPY_EARLY_BYTES and entropy_chi2(e) < T.ENTROPY_CHI2_RANDOM
 end
 
 local function entropy_new()
@@ -533,6 +773,7 @@ local function entropy_new()
     for i = 0, 255 do hist[i] = 0 end
     return { hist = hist, total = 0, first_seen = {}, first_distinct = 0, first_packets = 0 }
 end
+
 
 -------------------------------------------------------------------------------
 -- Where the SRTCP E-flag/index word is (plugin/core/srtcp_layout.c): the
@@ -598,10 +839,6 @@ end
 -- RFC 4733 telephone-event validation (plugin/core/rfc4733.c)
 -------------------------------------------------------------------------------
 local EV_UNDECIDED, EV_YES, EV_NO = 0, 1, 2
-
-local function event_code_known(code)
-    return code <= 16 or (code >= 32 and code <= 49)
-end
 
 local function ev_reject(e, why, frame)
     e.verdict, e.reason, e.decided_frame = EV_NO, why, frame
@@ -677,11 +914,16 @@ local function events_update(e, p, off, len, rtp_ts, t, frame)
 end
 
 -------------------------------------------------------------------------------
+-------------------------------------------------------------------------------
 -- Per-5-tuple flow state (plugin/webrtc-flow.c). Lua has no conversation
 -- data: flows live in a table keyed by the 5-tuple, emptied with the capture.
 -------------------------------------------------------------------------------
 local PT_TCP, PT_UDP = 2, 3
 local flows = {}
+-- SSRCs known to be RTP (first pass): on a flow whose context proves it, or
+-- confirmed on one. A call that ICE moves to another 5-tuple keeps its
+-- SSRCs (RFC 8445 §12), so the new path needs no confirmation.
+local known_ssrcs = {}
 
 local function endpoint(addr, port) return tostring(addr) .. "|" .. port end
 
@@ -702,10 +944,13 @@ local function flow_get(pinfo, inner, create)
               port = { pinfo.src_port, pinfo.dst_port }, ptype = pt,
               first_frame = pinfo.number, inside_turn = inner and true or false,
               stun_frame = 0, dtls_frame = 0, zrtp_frame = 0, turn_methods = false,
+              stun_requests = false, stun_ice_requests = false,
               media_frame = 0, reason = REASON.NONE, is_rtcp_only = false, srtp = false,
+              srtp_decided = false, srtp_frame = 0,
               rtcp_mux_frame = 0, first_rtp_frame = 0, turn_media_frame = 0,
-              turn_channel = 0, track = { {}, {} }, corroborated_frame = 0,
-              rtcp_pending_frame = 0, rtcp_pending_srtcp = false, rtcp_pair_frame = 0, events = {}, n_events = 0 }
+              turn_channel = 0, track = { {}, {} }, alt_track = {}, pstart = { {}, {} },
+              corroborated_frame = 0, rtcp_pending_frame = 0, rtcp_pending_srtcp = false,
+              rtcp_pair_frame = 0, events = {}, n_events = 0, ssrc_cand = {} }
         flows[key] = f
     end
     return f
@@ -736,16 +981,32 @@ local function has_context(f)
     return f.stun_frame ~= 0 or f.dtls_frame ~= 0 or f.zrtp_frame ~= 0 or f.inside_turn
 end
 
-local function claim_rtcp(pinfo, f, rtp)
+-- RTCP only (RTCP on port + 1), first pass; SRTCP when its RTP flow is SRTP
+-- or the RTCP itself is SRTCP-shaped (RFC 3711 §3.4).
+local function claim_rtcp(pinfo, f, rtp, srtcp)
     if pinfo.visited or f.media_frame ~= 0 then return end
     f.media_frame = pinfo.number
     f.reason = REASON.RTCP_PAIR
     f.is_rtcp_only = true
-    f.srtp = rtp.srtp
+    f.srtp = rtp.srtp or srtcp
+    f.srtp_decided = rtp.srtp_decided or srtcp
     f.evidence = string.format(
         "RTCP between the same hosts on the ports after RTP flow %d/%d (found in frame %d)",
         rtp.port[1], rtp.port[2], rtp.media_frame)
     take_conversation(pinfo, f)
+end
+
+-- RTCP on port + 1 seen before its RTP flow was found (RFC 3550 §11):
+-- paired now; an SRTCP-shaped one makes the RTCP flow SRTCP.
+local function pair_pending_rtcp(pinfo, f)
+    if not prefs.rtcp_pair or (f.reason ~= REASON.CORROBORATED and f.reason ~= REASON.SRTP_KEY) or
+       f.ptype ~= PT_UDP or f.port[1] >= 65535 or f.port[2] >= 65535 then
+        return
+    end
+    local rtcp = port_pair_flow(f, 1)
+    if rtcp and rtcp.rtcp_pending_frame ~= 0 and rtcp.media_frame == 0 then
+        claim_rtcp(pinfo, rtcp, f, rtcp.rtcp_pending_srtcp)
+    end
 end
 
 local function claim_media(pinfo, f, why, evidence)
@@ -754,15 +1015,24 @@ local function claim_media(pinfo, f, why, evidence)
     f.reason = why
     f.evidence = evidence
     take_conversation(pinfo, f)
-    -- RTCP on port + 1 seen before this flow was found (RFC 3550 §11).
-    if prefs.rtcp_pair and why == REASON.CORROBORATED and f.ptype == PT_UDP and
-       f.port[1] < 65535 and f.port[2] < 65535 then
-        local rtcp = port_pair_flow(f, 1)
-        if rtcp and rtcp.rtcp_pending_frame ~= 0 and rtcp.media_frame == 0 and
-           (not rtcp.rtcp_pending_srtcp or f.srtp) then
-            claim_rtcp(pinfo, rtcp, f)
-        end
-    end
+    pair_pending_rtcp(pinfo, f)
+end
+
+-- SRTP or RTP decided for the flow (first pass). A flow claimed as RTP that
+-- turns out SRTP is "set up again" (the C plugin tells Wireshark; here the
+-- flag changes) with its RTCP on port + 1.
+local function decide_srtp(pinfo, f, srtp, why)
+    if pinfo.visited or f.srtp_decided then return end
+    local upgrade = srtp and not f.srtp and f.media_frame ~= 0
+    f.srtp_decided = true
+    f.srtp_frame = pinfo.number
+    f.srtp_evidence = why
+    f.srtp = srtp
+    if not upgrade or f.is_rtcp_only then return end
+    pair_pending_rtcp(pinfo, f)
+    local rtcp = f.ptype == PT_UDP and f.port[1] < 65535 and f.port[2] < 65535 and
+                 port_pair_flow(f, 1) or nil
+    if rtcp and rtcp.is_rtcp_only and not rtcp.srtp then decide_srtp(pinfo, rtcp, true, why) end
 end
 
 local function rtp_of_rtcp(f)
@@ -821,21 +1091,39 @@ local function call(name, tvb, pinfo, tree)
     return call_handle(d, tvb, pinfo, tree)
 end
 
-local function decide_srtp(f, p, off, len)
-    if f.dtls_frame ~= 0 then f.srtp = true; return true, "DTLS-SRTP" end
-    if f.zrtp_frame ~= 0 then f.srtp = true; return true, "ZRTP" end
-    if not prefs.judge_srtp then f.srtp = false; return true, "payload judging off" end
+-- SRTP or RTP from the flow's context (first pass): true when that decides
+-- it (webrtc-demux.c srtp_from_context).
+local function srtp_from_context(f)
+    -- RFC 5764 §4.1: DTLS on the media 5-tuple keys SRTP.
+    if f.dtls_frame ~= 0 then return true, true, "DTLS-SRTP" end
+    if f.zrtp_frame ~= 0 then return true, true, "ZRTP" end  -- RFC 6189 §4.6.4
+    if not prefs.judge_srtp then return true, false, "payload judging off" end
+    return false
+end
+
+-- Feed the SRTP judgement of a flow whose SRTP/RTP is not decided yet with
+-- the captured payload bytes of one RTP packet; decide when enough are in.
+local function judge_payloads(pinfo, f, p, off, captured)
+    if f.srtp_decided then return end
+    local known, srtp, why = srtp_from_context(f)
+    if known then decide_srtp(pinfo, f, srtp, why); return end
     if not f.entropy then f.entropy = entropy_new() end
-    if p then entropy_add(f.entropy, p, off, len) end
-    if not entropy_ready(f.entropy) then return false end
-    f.srtp = entropy_encrypted(f.entropy)
-    f.entropy = nil
-    return true, f.srtp and "payload bytes uniformly distributed" or "payload bytes not random"
+    entropy_add(f.entropy, p, off, captured)
+    if entropy_early_encrypted(f.entropy) and not entropy_ready(f.entropy) then
+        decide_srtp(pinfo, f, true,
+            "payload bytes uniformly distributed, each packet's first byte different")
+        return
+    end
+    if not entropy_ready(f.entropy) then return end
+    srtp = entropy_encrypted(f.entropy)
+    decide_srtp(pinfo, f, srtp,
+        srtp and "payload bytes uniformly distributed" or "payload bytes not random")
 end
 
 local function context_evidence(f)
     if f.inside_turn then
-        return "relayed inside TURN" .. (f.dtls_frame ~= 0 and " with DTLS" or "")
+        return string.format("relayed inside TURN (frame %d)%s", f.first_frame,
+            f.dtls_frame ~= 0 and " with DTLS" or "")
     end
     if f.dtls_frame ~= 0 then
         return string.format("5-tuple carries DTLS (frame %d)", f.dtls_frame)
@@ -851,6 +1139,23 @@ local function context_reason(f)
     if f.dtls_frame ~= 0 then return REASON.DTLS end
     if f.zrtp_frame ~= 0 then return REASON.ZRTP end
     return REASON.ICE
+end
+
+-- First pass: a flow with context is claimed on its first context packet
+-- (an ICE check, a DTLS record, ZRTP, anything inside TURN), before any
+-- media, so that a one-pass run shows every media packet after it; a
+-- context that decides SRTP (DTLS, ZRTP) decides it. A client<->TURN server
+-- 5-tuple carrying TURN methods is no media transport itself (the media
+-- inside it is), unless RTP/RTCP (`media`) runs on it directly (WhatsApp's
+-- relays, after their Allocate exchange).
+local function claim_on_context(pinfo, f, media)
+    if pinfo.visited then return end
+    local known, srtp, why = srtp_from_context(f)
+    if known and (f.dtls_frame ~= 0 or f.zrtp_frame ~= 0 or f.media_frame == 0) then
+        decide_srtp(pinfo, f, srtp, why)
+    end
+    if f.media_frame ~= 0 or (f.turn_methods and not f.inside_turn and not media) then return end
+    claim_media(pinfo, f, context_reason(f), context_evidence(f))
 end
 
 local function add_webrtc_tree(tvb, tree, cls, f)
@@ -870,86 +1175,170 @@ local function add_webrtc_tree(tvb, tree, cls, f)
     return ti
 end
 
--- RTP seen (first pass) before its flow was claimed, replayed into the
--- session models of summaries listening on this pass once it is (the C
--- plugin's pending RTP, plugin/webrtc-demux.c remember_rtp/replay_rtp): a
--- one-pass summary then counts the packets before the claim too.
-local MAX_PENDING_RTP = 64
-local replay_sinks = {}   -- functions(fact) of summaries without a filter
+-- The claim, once, on the frame that made it: a media transport found by
+-- its context, or RTP found without any signaling.
+local function add_claim_expert(pinfo, ti, f)
+    if f.media_frame == 0 or pinfo.number ~= f.media_frame or not ti then return end
+    if f.reason == REASON.CORROBORATED or f.reason == REASON.SRTP_KEY then
+        ti:add_proto_expert_info(ei.rtp_detected, "RTP detected without signaling: " .. f.evidence)
+    elseif not f.is_rtcp_only then
+        ti:add_proto_expert_info(ei.media_transport, "Media transport: " .. f.evidence)
+    end
+end
 
-local function remember_rtp(pinfo, f, h, agreeing)
+-- RTP seen (first pass) before its flow was claimed, replayed into the
+-- session models once it is (the C plugin's pending RTP, webrtc-demux.c
+-- remember_rtp/replay_rtp), so that they count the packets before the
+-- claim too.
+local MAX_PENDING_RTP = 64
+local replay_sinks = {}   -- functions(fact, frame of the replay) of the models
+
+-- The packet remembered for the model (a pending RTP entry).
+local function pending_entry(pinfo, f, h)
+    return { frame = pinfo.number, t = pinfo.rel_ts, bytes = pinfo.len, dir = flow_dir(f, pinfo),
+             pt = h.pt, marker = h.marker, seq = h.seq, ts = h.ts, ssrc = h.ssrc,
+             payload_len = h.payload_len }
+end
+
+-- `slot`: the start packet of the candidate track this packet fed
+-- ({ e = entry, have = bool }, per direction and track).
+local function remember_rtp(pinfo, f, h, agreeing, slot)
     if #replay_sinks == 0 then return end
-    local dir = flow_dir(f, pinfo)
-    local e = { frame = pinfo.number, t = pinfo.rel_ts, bytes = pinfo.len, dir = dir,
-                pt = h.pt, marker = h.marker, seq = h.seq, ts = h.ts, ssrc = h.ssrc,
-                payload_len = h.payload_len }
-    f.pending_start = f.pending_start or {}
+    local e = pending_entry(pinfo, f, h)
     if not agreeing then
-        f.pending_start[dir] = e
+        slot.e, slot.have = e, true
         return
     end
     f.pending_rtp = f.pending_rtp or {}
-    if f.pending_start[dir] then
-        f.pending_rtp[#f.pending_rtp + 1] = f.pending_start[dir]
-        f.pending_start[dir] = nil
+    if slot.have then
+        f.pending_rtp[#f.pending_rtp + 1] = slot.e
+        slot.have = false
     end
     if #f.pending_rtp < MAX_PENDING_RTP then f.pending_rtp[#f.pending_rtp + 1] = e end
 end
 
 local replay_fact -- set below, once the model is loaded
 
+-- The flow was just claimed: the packets before this one go to the models
+-- (this one is dissected as RTP and read by the facts itself).
 local function replay_rtp(pinfo, f)
     if f.media_frame == 0 then return end
-    if f.pending_start then
-        for dir = 1, 2 do
-            local e = f.pending_start[dir]
-            if e and e.frame ~= pinfo.number then
+    for dir = 1, 2 do
+        local slots = { f.pstart[dir], f.alt_track[dir] and f.alt_track[dir].start }
+        for k = 1, 2 do
+            local s = slots[k]
+            if s and s.have and s.e.frame ~= pinfo.number then
+                -- A start packet of another candidate, never agreed yet.
                 f.pending_rtp = f.pending_rtp or {}
-                f.pending_rtp[#f.pending_rtp + 1] = e
-                f.pending_start[dir] = nil
+                f.pending_rtp[#f.pending_rtp + 1] = s.e
+                s.have = false
             end
         end
     end
     if not f.pending_rtp then return end
     for _, e in ipairs(f.pending_rtp) do
-        if e.frame ~= pinfo.number then replay_fact(f, e) end
+        if e.frame ~= pinfo.number then replay_fact(f, e, pinfo.number) end
     end
     f.pending_rtp = nil
 end
 
-local function consider_rtp(pinfo, f, p, len)
-    local ctx = has_context(f)
-    local st, h = rtp_parse(p, len, ctx or f.srtp)
-    if st ~= RTP_OK then return end
-    if ctx then
-        remember_rtp(pinfo, f, h, true)
-        local ok, why = decide_srtp(f, p, h.header_len, h.payload_len)
-        if not ok then return end
-        claim_media(pinfo, f, context_reason(f), context_evidence(f) .. "; " .. why)
-        replay_rtp(pinfo, f)
-        return
-    end
+-- First pass, RTP-shaped packet on a flow not yet claimed (no context):
+-- claimed on the packet that completes the evidence. SRTP or RTP is judged
+-- afterwards and never delays the claim. Two candidate tracks per direction
+-- (two sources through one server, interleaved): the one of this SSRC,
+-- else the one with less evidence makes room.
+local function consider_rtp(pinfo, f, p, h)
     if not prefs.corroborate then return end
     local dir = flow_dir(f, pinfo)
-    local tr = f.track[dir]
-    local r = track_update(tr, h, pinfo.abs_ts)
+    local tr, slot = f.track[dir], f.pstart[dir]
+    if tr.active and tr.ssrc ~= h.ssrc then
+        local alt = f.alt_track[dir]
+        if not alt then
+            alt = { track = {}, start = {} }
+            f.alt_track[dir] = alt
+        end
+        if (alt.track.active and alt.track.ssrc == h.ssrc) or not alt.track.active or
+           alt.track.agreeing <= tr.agreeing then
+            tr, slot = alt.track, alt.start
+        end
+    end
+    local r = track_update(tr, h, not h.header_cut and p or nil, h.header_len,
+                           h.payload_captured, pinfo.abs_ts)
     local agreeing = r == TRACK_AGREES or r == TRACK_CORROBORATED
-    remember_rtp(pinfo, f, h, agreeing)
-    local why
-    -- Payload statistics only for a candidate that already agrees.
-    if agreeing then
-        local _
-        _, why = decide_srtp(f, p, h.header_len, h.payload_len)
-    end
-    if r == TRACK_CORROBORATED and f.corroborated_frame == 0 then
+    remember_rtp(pinfo, f, h, agreeing, slot)
+    if r == TRACK_CORROBORATED then
         f.corroborated_frame = pinfo.number
-    end
-    if f.corroborated_frame ~= 0 and why then
-        claim_media(pinfo, f, REASON.CORROBORATED, string.format(
-            "SSRC 0x%08x: %d packets in sequence, timestamps advancing at %d Hz; %s",
-            tr.ssrc, tr.agreeing, tr.clock_rate, why))
+        claim_media(pinfo, f, REASON.CORROBORATED, track_evidence(tr))
         replay_rtp(pinfo, f)
     end
+end
+
+-- Is this RTP-class packet RTP (webrtc-flow.c webrtc_flow_ssrc_known)?
+-- Yes on flows whose context proves it (DTLS, ZRTP, corroborated headers);
+-- on an ICE/TURN flow without them (messengers run their own protocols
+-- after ICE, and a random datagram is RTP-class one time in four) once its
+-- SSRC was followed by a second packet in sequence in the same direction
+-- (RFC 3550 §5.1), or is known from another flow of the call: the first
+-- packet then goes to the session model. Later passes answer from the
+-- first pass's result.
+local MAX_SSRC_CANDIDATES = 16
+local function ssrc_known(pinfo, f, h)
+    local dir = flow_dir(f, pinfo)
+    if f.dtls_frame ~= 0 or f.zrtp_frame ~= 0 or f.reason == REASON.SRTP_KEY or
+       f.reason == REASON.CORROBORATED then
+        if not pinfo.visited then known_ssrcs[h.ssrc] = true end
+        return true
+    end
+    local c
+    for _, x in ipairs(f.ssrc_cand) do
+        if x.ssrc == h.ssrc and x.dir == dir then c = x end
+    end
+    if pinfo.visited then return c ~= nil and c.confirmed end
+    local fresh = false
+    if not c then
+        if #f.ssrc_cand < MAX_SSRC_CANDIDATES then
+            c = {}
+            f.ssrc_cand[#f.ssrc_cand + 1] = c
+        else
+            -- Full: an unconfirmed candidate makes room (random datagrams
+            -- never confirm); confirmed ones stay.
+            for _, x in ipairs(f.ssrc_cand) do
+                if not x.confirmed then c = x; break end
+            end
+            if not c then return false end
+        end
+        c.ssrc, c.dir, c.seq, c.confirmed, c.first = h.ssrc, dir, 0, false, nil
+        fresh = true
+    elseif c.confirmed then
+        c.seq = h.seq
+        return true
+    end
+    if known_ssrcs[h.ssrc] then
+        c.confirmed = true          -- RTP on another flow of the call
+        c.seq = h.seq
+        if not fresh and c.first then replay_fact(f, c.first, pinfo.number) end
+        return true
+    end
+    if not fresh then
+        local step = (h.seq - c.seq) % 65536
+        if step >= 1 and step <= T.MAX_SEQ_STEP then
+            c.confirmed = true
+            c.seq = h.seq
+            known_ssrcs[h.ssrc] = true
+            if c.first then replay_fact(f, c.first, pinfo.number) end
+            return true
+        end
+    end
+    -- The first packet of the SSRC (or one out of sequence): kept for the
+    -- model, not dissected as RTP yet.
+    c.seq = h.seq
+    c.first = #replay_sinks > 0 and pending_entry(pinfo, f, h) or nil
+    return false
+end
+
+-- The SSRC of this RTP-class packet was dissected as RTP before.
+local function ssrc_seen(p, len)
+    return len >= 12 and known_ssrcs[rd32(p, 9)] == true
 end
 
 -- The packet being handed to Wireshark's RTP dissector, for the rtp.pt guard.
@@ -958,13 +1347,72 @@ local current = { frame = -1 }
 -- What the demultiplexer learnt about the current frame, for the session
 -- model's facts (the tap runs after the frame's dissection, on the same
 -- pass): RTP headers of our flows (SRTP or not: Lua cannot tell
--- Wireshark's RTP dissector), encrypted SRTCP and its clear header.
+-- Wireshark's RTP dissector), encrypted SRTCP and its clear header, the
+-- STUN messages (webrtc_stun_pkt_t), whether the packet came through UDP
+-- port 3478.
 local stash = { frame = -1 }
 local function stash_of(pinfo)
     if stash.frame ~= pinfo.number then
         stash = { frame = pinfo.number, rtp = {}, srtcp = false, fingerprints = {} }
     end
     return stash
+end
+
+-- RTP-class packets the demultiplexer refused on the first pass (frame and
+-- position), which a later pass may show as RTP (a flow claimed later, an
+-- SSRC confirmed by its next packet): the C plugin's model, learnt on the
+-- first pass, counted them only through the replay.
+local refused_first_pass = {}
+local function position(pinfo, tvb) return pinfo.number .. ":" .. tvb:offset() end
+
+-- Note a valid STUN message for the facts (webrtc-demux.c note_stun_packet).
+local function note_stun_packet(pinfo, p, len, wire)
+    local sh = stash_of(pinfo)
+    local k = sh.stun
+    if not k then
+        k = { binding_request = false, cut = false, turn = false, relay_cut = false,
+              check_sized = false }
+        sh.stun = k
+    end
+    local m = stun_method(p, len)
+    local b0, b1 = sbyte(p, 1, 2)
+    -- Class bits C1 (0x0100) and C0 (0x0010) both 0: a request.
+    local request = band(b0, 0x01) == 0 and band(b1, 0x10) == 0
+    if m == STUN_BINDING and request then k.binding_request = true end
+    if turn_methods[m] then k.turn = true end
+    if len < wire or len < 20 then
+        k.cut = true
+        -- A request this long carries credentials (MESSAGE-INTEGRITY): an
+        -- ICE check, whose attributes the snaplen cut.
+        if m == STUN_BINDING and request and wire >= 20 + T.ICE_CHECK_MIN_ATTRS and
+           stun_ice(p, len, wire) ~= STUN_PLAIN then
+            k.check_sized = true
+        end
+    end
+    if (m == STUN_SEND or m == STUN_DATA) and band(b0, 0x01) == 0 and band(b1, 0x10) ~= 0 and
+       len < wire then
+        local off = stun_data_attr(p, len, wire)
+        if not off or off + 20 > len then k.relay_cut = true end
+    end
+end
+
+local heur_turn_fn -- the TURN heuristic (below)
+
+-- A Send or Data indication the snaplen cut (RFC 8656 §10-11): Wireshark's
+-- STUN dissector stops at the cut and never offers the relayed datagram to
+-- the TURN heuristics, so the captured part of its DATA attribute is
+-- demultiplexed here (the ICE checks relayed inside it, say).
+local function relay_cut_indication(tvb, pinfo, tree, p, len, wire)
+    local m = stun_method(p, len)
+    local b0, b1 = sbyte(p, 1, 2)
+    if (m ~= STUN_SEND and m ~= STUN_DATA) or band(b0, 0x01) ~= 0 or band(b1, 0x10) == 0 then
+        return
+    end
+    local off, dlen = stun_data_attr(p, len, wire)
+    if not off or off >= len or dlen == 0 then return end
+    -- (what was captured of it, as a tvb of its own: Lua cannot make a
+    -- subset whose reported length exceeds the captured bytes)
+    heur_turn_fn(tvb(off, math.min(len - off, dlen)):tvb(), pinfo, tree, dlen)
 end
 
 local function events_slot(f, pt)
@@ -979,19 +1427,35 @@ local function events_slot(f, pt)
     return e
 end
 
-local function call_rtp(tvb, pinfo, tree, f, p, len, ti)
-    local st, h = rtp_parse(p, len, f.srtp)
-    if st ~= RTP_OK then
-        -- Cut by the snaplen: not malformed; RTP shows what is there.
-        if len < tvb:reported_len() then return call("rtp", tvb, pinfo, tree) end
-        ti:add_proto_expert_info(ei.bad_header, "RTP-class packet on a media flow: " .. st)
-        return 0
+-- Payload bytes that make a packet's payload readable for the judgements
+-- (snaplen 64 leaves 2 of them after a WebRTC header extension).
+local PAYLOAD_READABLE = 32
+
+-- SRTP or RTP of the flow as the first pass saw it at `frame`: the C
+-- plugin's model learns on the first pass, where a flow claimed as RTP is
+-- taken as SRTP only from the frame that decided it; the final state
+-- otherwise.
+local function srtp_view(pinfo, f)
+    if not pinfo.visited then return f.srtp_decided, f.srtp end
+    if f.srtp_decided and pinfo.number >= f.srtp_frame then return true, f.srtp end
+    return false, false
+end
+
+local function call_rtp(tvb, pinfo, tree, f, p, len, wire, hdr, ti)
+    local h = hdr
+    if h.ext_unreadable then
+        -- Nothing after the fixed header can be read: no payload checks.
+        h = setmetatable({ header_cut = true }, { __index = hdr })
     end
     if not pinfo.visited and f.first_rtp_frame == 0 then f.first_rtp_frame = pinfo.number end
+    -- RFC 4733 validation of the dynamic PT (webrtc-flow.c
+    -- webrtc_flow_payload_type): plain RTP only; a payload the snaplen cut
+    -- is neither evidence for events nor against.
     local ev
     if h.pt >= 96 and prefs.validate_events and not f.srtp then
         ev = events_slot(f, h.pt)
-        if ev and not pinfo.visited and ev.verdict == EV_UNDECIDED then
+        if ev and not pinfo.visited and ev.verdict == EV_UNDECIDED and not h.header_cut and
+           h.payload_captured >= h.payload_len then
             events_update(ev, p, h.header_len, h.payload_len, h.ts, pinfo.abs_ts,
                           pinfo.number)
         end
@@ -1006,22 +1470,40 @@ local function call_rtp(tvb, pinfo, tree, f, p, len, ti)
                 "payload type %d rejected as RFC 4733: %s", ev.pt, ev.reason))
         end
     end
-    local st = stash_of(pinfo).rtp
+    -- For the facts (webrtc-demux.c note_rtp_packet, webrtc-facts.c
+    -- read_rtp), as the C plugin's first pass saw the packet.
+    local decided1, srtp1 = srtp_view(pinfo, f)
+    local h1 = h
+    if pinfo.visited and (decided1 ~= f.srtp_decided or srtp1 ~= f.srtp) then
+        local st1, x = rtp_parse(p, len, wire, srtp1 or not decided1)
+        if st1 == RTP_OK then
+            h1 = x
+            if h.header_cut then h1 = setmetatable({ header_cut = true }, { __index = x }) end
+        end
+    end
     -- The first bytes of a clear payload, for the codec's payload-header
     -- checks (codec_guess.c), within what was captured.
     local head
-    if not f.srtp and h.payload_len > 0 then
-        head = p:sub(h.header_len + 1, h.header_len + math.min(h.payload_len, R.codec_guess.HEAD))
+    if not srtp1 and not h1.header_cut and h1.payload_len > 0 and h1.payload_captured > 0 then
+        head = p:sub(h1.header_len + 1,
+                     h1.header_len + math.min(h1.payload_len, h1.payload_captured,
+                                              R.codec_guess.HEAD))
     end
-    local plen = h.payload_len
-    if f.srtp then
-        -- srtp.enc_payload as the C plugin's facts read it (reported length
-        -- less the tag known at that frame).
-        plen = math.max(0, tvb:reported_len() - h.header_len - srtp_tag_len(f, pinfo.number))
+    -- What Wireshark's field reads: srtp.enc_payload without the tag known
+    -- at that frame, or rtp.payload.
+    local field_len = h1.payload_len
+    if srtp1 then
+        field_len = math.max(0, wire - h1.header_len - srtp_tag_len(f, pinfo.number))
     end
-    st[#st + 1] = { ssrc = h.ssrc, pt = h.pt, seq = h.seq, ts = h.ts, marker = h.marker,
-                    padding = h.padding, payload_len = plen, srtp = f.srtp,
-                    head = head, media_frame = f.media_frame }
+    local sh = stash_of(pinfo)
+    sh.rtp[#sh.rtp + 1] = {
+        ssrc = h.ssrc, pt = h.pt, seq = h.seq, ts = h.ts, marker = h.marker, padding = h.padding,
+        field_len = field_len, srtp = srtp1, head = head, pos = position(pinfo, tvb),
+        -- the demultiplexer's reading (webrtc_rtp_pkt_t): on the wire,
+        -- padding removed where known; enough payload captured to judge
+        note_len = h1.payload_len,
+        payload_captured = not h1.header_cut and
+                           h1.payload_captured >= math.min(h1.payload_len, PAYLOAD_READABLE) }
     current.frame, current.tvb_off, current.flow, current.pt = pinfo.number, tvb:offset(), f,
         h.pt
     local n = call("rtp", tvb, pinfo, tree)
@@ -1048,8 +1530,9 @@ local function srtcp_dissect(tvb, pinfo, ti, pt)
     return len
 end
 
-local function call_rtcp(tvb, pinfo, tree, f, p, len, ti)
-    if not pinfo.visited and f.srtp and rtcp_shape(p, len) == "srtcp" then
+local function call_rtcp(tvb, pinfo, tree, f, p, len, wire, ti)
+    local shape = rtcp_shape(p, len, wire)
+    if not pinfo.visited and f.srtp and shape == "srtcp" then
         f.srtcp_layout = f.srtcp_layout or layout_new()
         layout_update(f.srtcp_layout, p, len, pinfo.number)
     end
@@ -1064,7 +1547,9 @@ local function call_rtcp(tvb, pinfo, tree, f, p, len, ti)
     if f.is_rtcp_only and pinfo.number == f.rtcp_pair_frame then
         ti:add_proto_expert_info(ei.rtcp_paired, "RTCP on RTP port + 1: " .. f.evidence)
     end
-    if rtcp_shape(p, len) == "plain" and not f.srtp then
+    -- Plain RTCP is Wireshark's, also when the snaplen cut it (the part not
+    -- captured cannot be told from SRTCP).
+    if not f.srtp and (shape == "plain" or shape == "cut") then
         return call("rtcp", tvb, pinfo, tree)
     end
     local sh = stash_of(pinfo)
@@ -1073,73 +1558,151 @@ local function call_rtcp(tvb, pinfo, tree, f, p, len, ti)
     return srtcp_dissect(tvb, pinfo, ti, sbyte(p, 2))
 end
 
--- DTLS and ZRTP: a whole datagram must validate, a cut one is taken only
--- on a flow that already carried the protocol; the first one is evidence.
-local function context_class(tvb, pinfo, tree, f, cls, key, dissector, valid)
-    if tvb:len() == tvb:reported_len() then
-        if not valid then return 0 end
-    elseif f[key] == 0 then
-        return 0
-    end
-    if not pinfo.visited then
-        if f[key] == 0 then f[key] = pinfo.number end
-        if not f.inside_turn then take_conversation(pinfo, f) end
-    end
-    add_webrtc_tree(tvb, tree, cls, f)
-    return call(dissector, tvb, pinfo, tree)
-end
+-- The demultiplexer proper. Returns the bytes consumed, 0 to reject. Every
+-- decision reads the captured bytes and checks lengths against the length
+-- on the wire: a header-only capture (snaplen 64-300) decides as a full
+-- one does.
+local turn_port_frame = -1   -- the frame that came through UDP port 3478
 
-local function demux_payload(tvb, pinfo, tree, f)
+-- `wire`: the payload's length on the wire when `tvb` holds only what was
+-- captured of it (a tvb Lua made of a cut packet's part, whose reported
+-- length is its captured length).
+local function demux_payload(tvb, pinfo, tree, f, wire)
     local len = tvb:len()
+    wire = wire or tvb:reported_len()
+    if len > wire then len = wire end
     if len == 0 or not f then return 0 end
-    local whole = len == tvb:reported_len()
     local first_pass = not pinfo.visited
     local p = tvb:raw(0, len)
     local cls = classify(p, len)
     local ti
 
     if cls == CLASS.STUN then
-        if whole then
-            if not stun_valid(p, len, false) then return 0 end
-        elseif not has_context(f) then
-            return 0
-        end
+        if not stun_valid(p, len, wire, false) then return 0 end
+        note_stun_packet(pinfo, p, len, wire)
         if first_pass then
             if f.stun_frame == 0 then f.stun_frame = pinfo.number end
-            if turn_methods[stun_method(p, len)] then f.turn_methods = true end
+            local m = stun_method(p, len)
+            if turn_methods[m] then f.turn_methods = true end
             if not f.inside_turn then take_conversation(pinfo, f) end
+            -- Claimed on an ICE check (or one whose attributes were cut):
+            -- plain STUN (address discovery) is context for RTP that may
+            -- follow, not a claim of its own. A response is what its
+            -- request was; ICE answers on the request's 5-tuple (RFC 8445
+            -- §7.2.5.2.1), so a response whose request is not on this
+            -- 5-tuple (an RFC 5780 test answered from another address)
+            -- claims nothing.
+            local b0, b1 = sbyte(p, 1, 2)
+            local ice = stun_ice(p, len, wire) ~= STUN_PLAIN
+            if band(b0, 0x01) == 0 then
+                f.stun_requests = true
+                f.stun_ice_requests = f.stun_ice_requests or ice
+            else
+                ice = f.stun_requests and f.stun_ice_requests
+            end
+            if f.inside_turn or ice then claim_on_context(pinfo, f, false) end
+            if not f.inside_turn and prefs.turn and (m == STUN_SEND or m == STUN_DATA) and
+               band(b0, 0x01) == 0 and band(b1, 0x10) ~= 0 then
+                -- A Send or Data indication relays a datagram (RFC 8656
+                -- §10-11): the relayed flow inside this 5-tuple starts
+                -- here, also when the capture cut its DATA attribute.
+                local inner = flow_get(pinfo, true, true)
+                if inner then claim_on_context(pinfo, inner, false) end
+            end
         end
-        add_webrtc_tree(tvb, tree, cls, f)
+        ti = add_webrtc_tree(tvb, tree, cls, f)
+        add_claim_expert(pinfo, ti, f)
+        if len < wire and not f.inside_turn then
+            relay_cut_indication(tvb, pinfo, tree, p, len, wire)
+        end
         return call("stun-udp", tvb, pinfo, tree)
 
     elseif cls == CLASS.DTLS then
-        -- A DTLS 1.3 unified header (32-63) only after a handshake.
-        return context_class(tvb, pinfo, tree, f, cls, "dtls_frame", "dtls",
-            whole and dtls_valid(p, len) and (f.dtls_frame ~= 0 or sbyte(p, 1) <= 25))
+        -- A DTLS 1.3 unified header (first byte 32-63) only after a
+        -- handshake or on an ICE transport (after ICE moved the call to
+        -- this 5-tuple its DTLS association goes on here, RFC 8445 §12):
+        -- syslog's "<" would pass otherwise.
+        if not dtls_valid(p, len, wire) or
+           not (f.dtls_frame ~= 0 or sbyte(p, 1) <= 25 or
+                (f.media_frame ~= 0 and f.stun_ice_requests and
+                 dtls13_record_strict(p, len, wire))) then
+            return 0
+        end
+        if first_pass then
+            if f.dtls_frame == 0 then f.dtls_frame = pinfo.number end
+            if not f.inside_turn then take_conversation(pinfo, f) end
+            claim_on_context(pinfo, f, false)
+        end
+        ti = add_webrtc_tree(tvb, tree, cls, f)
+        add_claim_expert(pinfo, ti, f)
+        return call("dtls", tvb, pinfo, tree)
 
     elseif cls == CLASS.ZRTP then
-        return context_class(tvb, pinfo, tree, f, cls, "zrtp_frame", "zrtp",
-            whole and zrtp_valid(p, len))
+        if not zrtp_valid(p, len, wire) then return 0 end
+        if first_pass then
+            if f.zrtp_frame == 0 then f.zrtp_frame = pinfo.number end
+            if not f.inside_turn then take_conversation(pinfo, f) end
+            claim_on_context(pinfo, f, false)
+        end
+        ti = add_webrtc_tree(tvb, tree, cls, f)
+        add_claim_expert(pinfo, ti, f)
+        return call("zrtp", tvb, pinfo, tree)
 
     elseif cls == CLASS.CHANNELDATA then
-        if f.inside_turn or not (f.turn_methods or f.stun_frame ~= 0) or
-           (whole and not channeldata_valid(p, len)) then
+        -- Only where TURN runs (the STUN dissector parses ChannelData and
+        -- offers its payload to the "stun" heuristics, i.e. back to us).
+        if f.inside_turn or
+           not (f.turn_methods or f.stun_frame ~= 0 or turn_port_frame == pinfo.number) or
+           not channeldata_valid(p, len, wire) then
             return 0
         end
         add_webrtc_tree(tvb, tree, cls, f)
         return call("stun-udp", tvb, pinfo, tree)
 
     elseif cls == CLASS.RTP then
-        if first_pass and f.media_frame == 0 and whole then consider_rtp(pinfo, f, p, len) end
-        if f.media_frame == 0 or f.is_rtcp_only then return 0 end
+        if f.is_rtcp_only then return 0 end
+        -- The padding count is checked only on a flow known to be plain
+        -- RTP: SRTP encrypts it (RFC 3711 §3.1), and before SRTP or RTP is
+        -- decided the flow may be either.
+        local st, h = rtp_parse(p, len, wire, f.srtp or not f.srtp_decided)
+        -- An extension header that does not fit: its SSRC, sequence and
+        -- timestamp may still belong to a stream (they corroborate on an
+        -- unclaimed flow like any; on a claimed one the SSRC must be known).
+        if st == RTP_EXT_OVERFLOW and (f.media_frame == 0 or ssrc_seen(p, len)) then
+            st, h = rtp_parse_fixed(p, len, wire)
+        end
+        if st ~= RTP_OK then
+            if f.media_frame == 0 then
+                if first_pass then refused_first_pass[position(pinfo, tvb)] = true end
+                return 0
+            end
+            ti = add_webrtc_tree(tvb, tree, cls, f)
+            -- Its fixed header not captured (snaplen): not malformed;
+            -- Wireshark's RTP dissector shows what is there.
+            if len < 12 and wire >= 12 then return call("rtp", tvb, pinfo, tree) end
+            ti:add_proto_expert_info(ei.bad_header, "RTP-class packet on a media flow: " ..
+                rtp_parse(p, len, wire, f.srtp))
+            return 0
+        end
+        if first_pass and f.media_frame == 0 then
+            if has_context(f) then
+                claim_on_context(pinfo, f, true)
+            else
+                consider_rtp(pinfo, f, p, h)
+            end
+        end
+        if f.media_frame == 0 or not ssrc_known(pinfo, f, h) then
+            if first_pass then refused_first_pass[position(pinfo, tvb)] = true end
+            return 0
+        end
+        if first_pass and not f.srtp_decided and not h.header_cut then
+            judge_payloads(pinfo, f, p, h.header_len, h.payload_captured)
+        end
         if first_pass and f.inside_turn and f.turn_media_frame == 0 then
             f.turn_media_frame = pinfo.number
         end
         ti = add_webrtc_tree(tvb, tree, cls, f)
-        if pinfo.number == f.media_frame then
-            ti:add_proto_expert_info(ei.rtp_detected,
-                "RTP detected without signaling: " .. f.evidence)
-        end
+        add_claim_expert(pinfo, ti, f)
         if f.inside_turn and pinfo.number == f.turn_media_frame then
             if f.turn_channel ~= 0 then
                 ti:add_proto_expert_info(ei.in_turn,
@@ -1148,24 +1711,25 @@ local function demux_payload(tvb, pinfo, tree, f)
                 ti:add_proto_expert_info(ei.in_turn, "RTP inside a TURN Send/Data indication")
             end
         end
-        return call_rtp(tvb, pinfo, tree, f, p, len, ti)
+        return call_rtp(tvb, pinfo, tree, f, p, len, wire, h, ti)
 
     elseif cls == CLASS.RTCP then
         if not prefs.rtcp_mux and not f.is_rtcp_only then return 0 end
-        if first_pass and f.media_frame == 0 and whole then
-            local shape = rtcp_shape(p, len)
+        if first_pass and f.media_frame == 0 then
+            local shape = rtcp_shape(p, len, wire)
             if shape == "invalid" then return 0 end
-            if has_context(f) and (f.dtls_frame ~= 0 or f.zrtp_frame ~= 0) then
-                local _, why = decide_srtp(f, nil, 0, 0)
-                claim_media(pinfo, f, context_reason(f), context_evidence(f) .. "; " .. why)
-            elseif not has_context(f) and prefs.rtcp_pair then
-                -- SRTCP-shaped pairs only with an RTP flow judged encrypted
-                -- (plugin/webrtc-demux.c)
+            if has_context(f) then
+                claim_on_context(pinfo, f, true)
+            elseif prefs.rtcp_pair then
+                -- RFC 3550 §11: RTCP on the ports after RTP's, between the
+                -- same hosts as a found RTP flow. SRTCP keeps only its first
+                -- 8 bytes in the clear (RFC 3711 §3.4): an SRTCP-shaped
+                -- datagram makes the RTCP flow SRTCP whatever its RTP flow's
+                -- payloads have shown so far.
                 local rtp = rtp_of_rtcp(f)
                 local srtcp = shape == "srtcp"
-                if rtp and rtp.media_frame ~= 0 and not rtp.is_rtcp_only and
-                   (not srtcp or rtp.srtp) then
-                    claim_rtcp(pinfo, f, rtp)
+                if rtp and rtp.media_frame ~= 0 and not rtp.is_rtcp_only then
+                    claim_rtcp(pinfo, f, rtp, srtcp)
                 elseif f.rtcp_pending_frame == 0 then
                     f.rtcp_pending_frame = pinfo.number
                     f.rtcp_pending_srtcp = srtcp
@@ -1174,18 +1738,15 @@ local function demux_payload(tvb, pinfo, tree, f)
         end
         if f.media_frame == 0 then return 0 end
         ti = add_webrtc_tree(tvb, tree, cls, f)
-        if pinfo.number == f.media_frame and not f.is_rtcp_only then
-            ti:add_proto_expert_info(ei.rtp_detected,
-                "RTP/RTCP detected without signaling: " .. f.evidence)
-        end
-        return call_rtcp(tvb, pinfo, tree, f, p, len, ti)
+        add_claim_expert(pinfo, ti, f)
+        return call_rtcp(tvb, pinfo, tree, f, p, len, wire, ti)
     end
     return 0
 end
 
 -- Marks that stop one payload from being handled twice in a packet (our
 -- conversation dissector rejected it and the UDP heuristics offer it again).
-local marks = { outer = {}, inner = {} }
+local marks = { outer = {} }
 local function marked(which, pinfo, tvb)
     local m = marks[which]
     return m.frame == pinfo.number and m.off == tvb:offset() and m.len == tvb:len()
@@ -1202,11 +1763,32 @@ local function may_start_flow(tvb)
     return b <= 3 or (b >= 16 and b <= 63) or (b >= 128 and b <= 191)
 end
 
-local heur_udp = protect("heur_udp", function(tvb, pinfo, tree)
-    if pinfo.port_type ~= PT_UDP or pinfo.in_error_pkt or not may_start_flow(tvb) or
-       marked("outer", pinfo, tvb) then
-        return false
+-- A datagram quoted inside an ICMP error (an unanswered ICE check's "port
+-- unreachable"): shown by the dissector it belongs to and never counted
+-- (no flow state, no facts). Taken here rather than left to Wireshark's
+-- STUN heuristic: a heuristic that accepts a packet moves to the head of
+-- the UDP list (packet.c dissector_try_heuristic) and would then see the
+-- first packet of every later 5-tuple before this one does.
+local function quoted_in_error(tvb, pinfo, tree)
+    local len, wire = tvb:len(), tvb:reported_len()
+    local p = tvb:raw(0, len)
+    local cls = classify(p, len)
+    if cls == CLASS.STUN then
+        return stun_valid(p, len, wire, false) and call("stun-udp", tvb, pinfo, tree) > 0
+    elseif cls == CLASS.DTLS then
+        return dtls_valid(p, len, wire) and sbyte(p, 1) <= 25 and call("dtls", tvb, pinfo, tree) > 0
+    elseif cls == CLASS.RTP or cls == CLASS.RTCP then
+        local f = flow_get(pinfo, false, false)
+        if not f or f.media_frame == 0 then return false end
+        return call(cls == CLASS.RTP and "rtp" or "rtcp", tvb, pinfo, tree) > 0
     end
+    return false
+end
+
+local heur_udp = protect("heur_udp", function(tvb, pinfo, tree)
+    if pinfo.port_type ~= PT_UDP or not may_start_flow(tvb) then return false end
+    if pinfo.in_error_pkt then return quoted_in_error(tvb, pinfo, tree) end
+    if marked("outer", pinfo, tvb) then return false end
     mark("outer", pinfo, tvb)
     return demux_payload(tvb, pinfo, tree, flow_get(pinfo, false, true)) > 0
 end, false, "tpt")
@@ -1231,9 +1813,10 @@ local rfc4571_pdu = protect("tcp_pdu", function(tvb, pinfo, tree)
     local len = tvb(0, 2):uint()
     tree:add(hf.rfc4571_length, tvb(0, 2), len):set_generated()
     if len == 0 or tvb:len() <= 2 then return tvb:len() end
-    -- A PDU cut by the snaplen: what was captured of it.
+    -- A PDU cut by the snaplen: what was captured of it, decided against
+    -- its length in the framing.
     local inner = tvb(2, math.min(len, tvb:len() - 2)):tvb()
-    if demux_payload(inner, pinfo, tree, flow_get(pinfo, false, true)) <= 0 then
+    if demux_payload(inner, pinfo, tree, flow_get(pinfo, false, true), len) <= 0 then
         call("data", inner, pinfo, tree)
     end
     return tvb:len()
@@ -1357,7 +1940,7 @@ local heur_tcp = protect("heur_tcp", function(tvb, pinfo, tree)
     if b > 3 and (b < 20 or b > 25) then return false end
     local len = tvb(0, 2):uint()
     if len < 13 then return false end
-    if captured < 2 + len then
+    if tvb:reported_len() < 2 + len then
         -- The first message split over segments: a valid STUN header is
         -- enough, TCP reassembles the rest (DTLS waits for the record).
         if b <= 3 and captured >= 10 and band(b, 0xC0) == 0 and
@@ -1369,9 +1952,12 @@ local heur_tcp = protect("heur_tcp", function(tvb, pinfo, tree)
         end
         return false
     end
-    local p = tvb:raw(2, len)
+    -- Decided on the captured bytes, the lengths against the framing's: a
+    -- header-only capture (snaplen) decides like a full one.
+    local have = math.min(captured - 2, len)
+    local p = tvb:raw(2, have)
     local ok
-    if b <= 3 then ok = stun_valid(p, len, false) else ok = dtls_valid(p, len) end
+    if b <= 3 then ok = stun_valid(p, have, len, false) else ok = dtls_valid(p, have, len) end
     if not ok then return false end
     if not pinfo.visited then pinfo.conversation = webrtc end
     conversation_tcp(tvb, pinfo, tree)
@@ -1386,8 +1972,24 @@ webrtc.dissector = protect("dissector", function(tvb, pinfo, tree)
         if f and f.tcp_turn then return conversation_turn_tcp(tvb, pinfo, tree) end
         return conversation_tcp(tvb, pinfo, tree)
     end
+    -- Called through the udp.port table for 3478 (below; a conversation
+    -- dissector is called without setting match_uint, which then holds
+    -- the IP protocol).
+    if pinfo.match_uint == 3478 and (pinfo.src_port == 3478 or pinfo.dst_port == 3478) then
+        turn_port_frame = pinfo.number
+    end
     return conversation_udp(tvb, pinfo, tree)
 end, 0, "tpt")
+
+-- UDP offers a 5-tuple to the dissector of its port before any heuristic,
+-- and 3478 (STUN/TURN, RFC 8489 §18.6) is Wireshark's STUN: the TURN
+-- messages of a client<->server 5-tuple would reach the demultiplexer only
+-- once media inside them was seen. The demultiplexer takes the port (as the
+-- C plugin's webrtc_dissect_turn_port) and hands every STUN message on to
+-- Wireshark's STUN dissector, so a relayed flow is claimed on its first
+-- TURN message; ChannelData there is TURN's even without a STUN message
+-- before it in the capture.
+DissectorTable.get("udp.port"):add(3478, webrtc)
 
 -- The channel of the ChannelData message whose payload `tvb` is: the STUN
 -- dissector added stun.channel 4 bytes before the payload (RFC 8656 §12.4).
@@ -1401,20 +2003,35 @@ local function turn_channel_of(tvb)
     return 0
 end
 
-local heur_turn = protect("heur_stun", function(tvb, pinfo, tree)
+-- A relayed datagram is demultiplexed once per frame and position: the STUN
+-- dissector and the look at a cut indication (relay_cut_indication) may
+-- each offer it.
+local relayed = { frame = -1, seen = {} }
+local function relayed_seen(pinfo, tvb)
+    if relayed.frame ~= pinfo.number then relayed = { frame = pinfo.number, seen = {} } end
+    local k = tvb:offset() .. ":" .. tvb:reported_len()
+    if relayed.seen[k] then return true end
+    relayed.seen[k] = true
+    return false
+end
+
+-- `wire`: the relayed datagram's length when `tvb` is the captured part
+-- of a cut indication's DATA (relay_cut_indication).
+heur_turn_fn = function(tvb, pinfo, tree, wire)
     local pt = pinfo.port_type
     if not prefs.turn or (pt ~= PT_UDP and pt ~= PT_TCP) or pinfo.in_error_pkt or
-       not may_start_flow(tvb) or marked("inner", pinfo, tvb) then
+       not may_start_flow(tvb) or relayed_seen(pinfo, tvb) then
         return false
     end
-    mark("inner", pinfo, tvb)
     local f = flow_get(pinfo, true, true)
     if not f then return false end
     if f.turn_channel == 0 then f.turn_channel = turn_channel_of(tvb) end
-    local ret = demux_payload(tvb, pinfo, tree, f)
+    local ret = demux_payload(tvb, pinfo, tree, f, wire)
     if ret > 0 and pt == PT_TCP then take_turn_tcp(pinfo) end
     if ret > 0 and f.media_frame ~= 0 and not pinfo.visited and pt == PT_UDP then
-        -- The client<->server 5-tuple must come to us first as well.
+        -- The relayed media is set up on the client<->server 5-tuple, so
+        -- that 5-tuple must come to us first as well (otherwise UDP would
+        -- offer its STUN messages to the RTP conversation).
         local outer = flow_get(pinfo, false, true)
         if outer then
             if outer.stun_frame == 0 then outer.stun_frame = f.first_frame end
@@ -1424,7 +2041,8 @@ local heur_turn = protect("heur_stun", function(tvb, pinfo, tree)
         end
     end
     return ret > 0
-end, false, "tpt")
+end
+local heur_turn = protect("heur_stun", heur_turn_fn, false, "tpt")
 
 webrtc:register_heuristic("udp", heur_udp)
 webrtc:register_heuristic("tcp", heur_tcp)
@@ -1450,7 +2068,9 @@ guard.dissector = protect("pt_guard", function(tvb, pinfo, tree)
     local c = current
     if c.frame == pinfo.number and c.flow then
         -- The C plugin enters every dynamic PT of its flows in the RTP map
-        -- without a payload dissector, and telephone-event once validated.
+        -- without a payload dissector, and telephone-event once validated;
+        -- an SRTP flow's payloads are not dissected at all.
+        if c.flow.srtp then return 0 end
         local ev = c.flow.events[pt]
         if ev and ev.verdict == EV_YES and orig then return call_handle(orig, tvb, pinfo, tree) end
         return 0
@@ -1526,6 +2146,12 @@ local function read_stun(f)
                     rshift(band(type, 0x3E00), 2)
     f.stun_class = bor(band(rshift(type, 4), 1), band(rshift(type, 7), 2))
     f.contents = bor(f.contents, CC.STUN)
+    -- Attributes past the captured bytes (snaplen): what is missing is
+    -- unknown, not absent (the ICE attributes of a check, say).
+    local src = t.source
+    if src and t.offset >= 0 and src:len() >= t.offset + 4 then
+        f.stun_cut = src:len() - t.offset < 20 + src(t.offset + 2, 2):uint()
+    end
     if turn_methods[f.stun_method] then f.contents = bor(f.contents, CC.TURN) end
     if f.stun_method == 6 or f.stun_method == 7 then f.contents = bor(f.contents, CC.DATA_IND) end
     if present("stun.att.priority") or present("stun.att.tie-breaker") then
@@ -1563,7 +2189,10 @@ local function read_stun(f)
                 -- FieldInfo.value of an address field reads the packet bytes (the XORed
                 -- ones here); the displayed value is the decoded address.
                 local e = Model.ep_from_text(fi.display, port)
-                if e then
+                -- Only an Allocate success response gives the relayed
+                -- address (RFC 8656 §7.3); WhatsApp's Allocate requests name
+                -- the server's own address there.
+                if e and not (att == ATT_XOR_RELAYED_ADDRESS and f.stun_class ~= 2) then
                     if att == ATT_XOR_RELAYED_ADDRESS then
                         f.relayed = e
                     elseif #f.peers < 4 then
@@ -1583,9 +2212,16 @@ local function read_dtls(f)
         server_hello = server_hello or fi.value == 2
     end
     if not server_hello then return end
-    f.dtls_version = 0xFEFD
+    -- The ServerHello's supported_versions names the version (RFC 9147
+    -- §5.3, RFC 8446 §4.2.1); without it the version is DTLS 1.2, unless the
+    -- capture cut the ServerHello: then it is not known.
     for _, fi in ipairs(all("dtls.handshake.extensions.supported_version")) do
         if fi.value == 0xFEFC then f.dtls_version = 0xFEFC end
+    end
+    if f.dtls_version == 0 then
+        local src = first("dtls.handshake.type").source
+        f.dtls_version = src and src:len() < src:reported_len() and Model.DTLS_NOT_CAPTURED or
+                         0xFEFD
     end
 end
 
@@ -1602,11 +2238,12 @@ local function read_rtp_fields(f, srtp)
     for i = 1, math.min(n, 16) do
         local s = ssrc[i]
         local nxt = ssrc[i + 1] and ssrc[i + 1].offset or -1
-        local plen, head = 0, nil
+        local plen, head, found = 0, nil, false
         for _, e in ipairs(pays) do
             local p = e.fi
             if p.source == s.source and p.offset > s.offset and (nxt < 0 or p.offset < nxt) then
                 plen = p.len
+                found = true
                 -- The first bytes of a clear payload (rtp.payload, not
                 -- srtp.enc_payload), within what was captured.
                 if e.clear and not srtp and plen > 0 then
@@ -1617,6 +2254,17 @@ local function read_rtp_fields(f, srtp)
                     if ok and raw and #raw > 0 then head = raw end
                 end
                 break
+            end
+        end
+        if plen == 0 and not found and s.offset >= 8 and s.source then
+            -- No payload field: the capture was cut inside the header or
+            -- payload (snaplen). The payload's length on the wire, from the
+            -- header in the same data source.
+            local ds, at = s.source, s.offset - 8
+            local cap, rep = ds:len() - at, ds:reported_len() - at
+            if cap >= 12 and rep >= cap then
+                local st, h = rtp_parse(ds:raw(at, cap), cap, rep, srtp)
+                if st == RTP_OK then plen = h.payload_len end
             end
         end
         f.rtp[#f.rtp + 1] = { ssrc = s.value, pt = pt[i].value, seq = seq[i].value,
@@ -1696,6 +2344,7 @@ end
 
 -- The facts of one packet, or nil (plugin/webrtc-facts.c dissect_facts).
 local f_udp, f_tcp = Field.new("udp"), Field.new("tcp")
+local HIDDEN = Model.HIDDEN
 local function facts_of(pinfo, tvb)
     local pt = pinfo.port_type
     if pt ~= PT_UDP and pt ~= PT_TCP then return nil end
@@ -1706,29 +2355,76 @@ local function facts_of(pinfo, tvb)
     local dst = Model.ep_from_text(tostring(pinfo.dst), pinfo.dst_port)
     if not src or not dst then return nil end
     local f = { frame = pinfo.number, t = pinfo.rel_ts, tcp = pt == PT_TCP, src = src,
-                dst = dst, bytes = pinfo.len, contents = 0, stun_method = 0, stun_class = 0,
-                peers = {}, dtls_version = 0, rtp = {}, cnames = {}, sdp = {},
-                fingerprints = 0 }
+                dst = dst, bytes = pinfo.len, captured = tvb:len(), hidden = 0, contents = 0,
+                stun_method = 0, stun_class = 0, peers = {}, dtls_version = 0, rtp = {},
+                cnames = {}, sdp = {}, fingerprints = 0, binding_request = false,
+                stun_cut = false, relay_cut = false, check_sized = false }
+    local cut = f.captured < f.bytes
     local sh = stash.frame == pinfo.number and stash or nil
     if present("stun") then read_stun(f) end
+    -- The demultiplexer's reading of the STUN messages: also those
+    -- Wireshark's STUN dissector gave up on (a header the snaplen cut) and
+    -- the checks inside TURN indications.
+    local k = sh and sh.stun
+    if k then
+        f.contents = bor(f.contents, CC.STUN, k.turn and CC.TURN or 0)
+        f.binding_request = f.binding_request or k.binding_request
+        f.stun_cut = f.stun_cut or k.cut
+        f.relay_cut = k.relay_cut
+        f.check_sized = k.check_sized
+    elseif band(f.contents, CC.STUN) ~= 0 then
+        f.binding_request = f.stun_method == 1 and f.stun_class == 0
+    end
+    if f.stun_cut then f.hidden = bor(f.hidden, HIDDEN.ICE) end
     if present("dtls") then
         f.contents = bor(f.contents, CC.DTLS)
         read_dtls(f)
+        -- A handshake record the snaplen cut: its certificate (DTLS 1.2)
+        -- and version may have been in it.
+        if cut and present("dtls.handshake.type") and not f.dtls_cert then
+            f.hidden = bor(f.hidden, HIDDEN.CERT)
+        end
     end
     if present("zrtp") then f.contents = bor(f.contents, CC.ZRTP) end
     if sh and #sh.rtp > 0 then
+        -- The RTP packets the demultiplexer handed to Wireshark's RTP
+        -- dissector, as webrtc-facts.c read_rtp reads their fields on the
+        -- first pass (those it refused then are not RTP for the model: a
+        -- later pass may show them as RTP, see refused_first_pass).
         -- Where Wireshark's DTLS dissector set the flow up as SRTP itself
         -- (DTLS 1.2 use_srtp), its srtp.enc_payload has the profile's tag
-        -- length: those lengths, as the C plugin's facts read them.
+        -- length: those lengths, as the C plugin's fields show them.
         local enc = all("srtp.enc_payload")
-        if #enc == #sh.rtp then
-            for i, r in ipairs(sh.rtp) do
-                if r.srtp then r.payload_len = enc[i].len end
+        local rs, frame_srtp = {}, false
+        for j, r in ipairs(sh.rtp) do
+            if not (pinfo.visited and refused_first_pass[r.pos]) then
+                rs[#rs + 1] = r
+                r.enc_len = (r.srtp and #enc == #sh.rtp) and enc[j].len or nil
+                frame_srtp = frame_srtp or r.srtp
             end
         end
-        for _, r in ipairs(sh.rtp) do
-            if #f.rtp < 16 then f.rtp[#f.rtp + 1] = r end
-            f.contents = bor(f.contents, r.srtp and bor(CC.RTP, CC.SRTP) or CC.RTP)
+        for _, r in ipairs(rs) do
+            if #f.rtp >= 16 then break end
+            f.rtp[#f.rtp + 1] = { ssrc = r.ssrc, pt = r.pt, seq = r.seq, ts = r.ts,
+                                  marker = r.marker, padding = r.padding,
+                                  payload_len = r.enc_len or r.field_len, srtp = frame_srtp,
+                                  head = not frame_srtp and r.head or nil }
+        end
+        if #rs > 0 then
+            f.contents = bor(f.contents, frame_srtp and bor(CC.RTP, CC.SRTP) or CC.RTP)
+            -- The demultiplexer's own reading of the header (the last RTP
+            -- packet it handed on, webrtc_rtp_pkt_t) decides the first
+            -- packet's payload length and SRTP: exact also on a header-only
+            -- capture.
+            local last, r0 = rs[#rs], f.rtp[1]
+            if r0.ssrc == last.ssrc then
+                r0.payload_len = last.note_len
+                r0.srtp = last.srtp or frame_srtp
+                if not last.payload_captured and last.note_len > 0 then
+                    f.hidden = bor(f.hidden, HIDDEN.PAYLOAD)
+                end
+                f.contents = bor(f.contents, r0.srtp and bor(CC.RTP, CC.SRTP) or CC.RTP)
+            end
         end
     elseif present("rtp") then
         local srtp = present("srtp.enc_payload")
@@ -1740,10 +2436,16 @@ local function facts_of(pinfo, tvb)
     elseif present("rtcp") or present("rtcp.pt") then
         f.contents = bor(f.contents, CC.RTCP)
     end
-    if band(f.contents, CC.RTCP) ~= 0 then read_rtcp(f) end
+    if band(f.contents, CC.RTCP) ~= 0 then
+        read_rtcp(f)
+        if cut and #f.cnames == 0 and band(f.contents, CC.SRTCP) == 0 then
+            f.hidden = bor(f.hidden, HIDDEN.CNAME)
+        end
+    end
     if present("sip") then
         f.contents = bor(f.contents, CC.SIP)
         read_sip(f)
+        if cut and #f.sdp == 0 then f.hidden = bor(f.hidden, HIDDEN.SDP) end
     end
     read_fingerprints(f, sh)
     -- A TLS record in this frame (not a segment whose record TLS is still
@@ -1768,18 +2470,19 @@ end
 
 -- A pending RTP packet as the facts of its frame (webrtc-facts.c
 -- webrtc_facts_add_pending_rtp).
-replay_fact = function(fl, e)
+replay_fact = function(fl, e, at)
     local d = e.dir
     local src = Model.ep_from_text(fl.addr[d], fl.port[d])
     local dst = Model.ep_from_text(fl.addr[3 - d], fl.port[3 - d])
     if not src or not dst then return end
     local f = { frame = e.frame, t = e.t, tcp = fl.ptype == PT_TCP, src = src, dst = dst,
-                bytes = e.bytes, contents = fl.srtp and bor(CC.RTP, CC.SRTP) or CC.RTP,
+                bytes = e.bytes, captured = 0, hidden = 0,
+                contents = fl.srtp and bor(CC.RTP, CC.SRTP) or CC.RTP,
                 stun_method = 0, stun_class = 0, peers = {}, dtls_version = 0, cnames = {},
                 sdp = {}, fingerprints = 0,
                 rtp = { { ssrc = e.ssrc, pt = e.pt, marker = e.marker, seq = e.seq, ts = e.ts,
                           payload_len = e.payload_len, srtp = fl.srtp } } }
-    for _, sink in ipairs(replay_sinks) do sink(f) end
+    for _, sink in ipairs(replay_sinks) do sink(f, at) end
 end
 
 local function idle_gap()
@@ -1852,21 +2555,30 @@ end
 -------------------------------------------------------------------------------
 local session_post = Proto("webrtc_session", "WebRTC session fields (Lua)")
 local whole = { model = nil, seen = {}, kept_ssrc = {}, last_regroup = 0, unvisited = false,
-                visited = false }
+                visited = false, deferred = {} }
 local REGROUP_EVERY_FRAMES = 1000
 
 whole_model = function() return whole.model end
 
 session_post.init = protect("post_init", function()
     whole = { model = prefs.session_model and Model.new(idle_gap()) or nil, seen = {},
-              kept_ssrc = {}, last_regroup = 0, unvisited = false, visited = false }
+              kept_ssrc = {}, last_regroup = 0, unvisited = false, visited = false,
+              deferred = {} }
+    -- The demultiplexer's state of the capture (webrtc-flow.c's file-scope
+    -- flows and known SSRCs, reset for each capture file).
+    flows, known_ssrcs, refused_first_pass = {}, {}, {}
 end, nil, "")
 
--- Facts for the replay of pending RTP go to the whole-capture model too.
--- (as the C plugin does: a replayed frame's own facts, without RTP, are
--- added when the frame is read, so the replay does not mark it seen).
-replay_sinks[#replay_sinks + 1] = function(f)
-    if whole.model then Model.add(whole.model, f) end
+-- Facts for the replay of pending RTP go to the whole-capture model too,
+-- where the C plugin adds them: while the frame `at` that made the replay
+-- is read, before that frame's own facts (the postdissector adds them when
+-- it learns frame `at`, on the pass that has a tree). A replayed frame's own
+-- facts, without RTP, are added when that frame is read.
+replay_sinks[#replay_sinks + 1] = function(f, at)
+    if not whole.model then return end
+    local d = whole.deferred[at]
+    if not d then d = {}; whole.deferred[at] = d end
+    d[#d + 1] = f
 end
 
 local trait_hf = { hf.trait_ice, hf.trait_turn, hf.trait_srtp, hf.trait_dtls_srtp,
@@ -1986,15 +2698,12 @@ local function add_cap_experts(tvb, pinfo, tree)
     end
 end
 
-local function sh_rtp_before_claim(f)
-    for _, r in ipairs(f.rtp) do
-        if r.media_frame and r.media_frame > f.frame then return true end
-    end
-    return false
-end
-
 session_post.dissector = protect("postdissector", function(tvb, pinfo, tree)
     if not whole.model then return 0 end
+    -- Every frame's captured and on-the-wire length, on the first pass: the
+    -- first cut one's captured length is the snaplen (webrtc-facts.c
+    -- dissect_facts, wrtc_model_note_frame).
+    if not pinfo.visited then Model.note_frame(whole.model, tvb:len(), tvb:reported_len()) end
     -- On a later pass: this frame hit a cap (on the first, the model learns
     -- it from this very packet, below).
     local caps_before = Model.cap_at(whole.model, pinfo.number)
@@ -2003,17 +2712,14 @@ session_post.dissector = protect("postdissector", function(tvb, pinfo, tree)
         if caps_before then add_cap_experts(tvb, pinfo, tree) end
         return 0
     end
-    if not f then return 0 end
-    if pinfo.visited and sh_rtp_before_claim(f) then
-        -- Learning on a later pass (tshark's first pass had no tree): the
-        -- C plugin's model saw this frame on its first pass, before the flow
-        -- was claimed, so not as RTP (its RTP came with the replay).
-        local keep = {}
-        for _, r in ipairs(f.rtp) do
-            if not (r.media_frame and r.media_frame > f.frame) then keep[#keep + 1] = r end
+    if not whole.seen[f.frame] then
+        -- RTP replayed while this frame was demultiplexed (first pass): the
+        -- C plugin's model took it just before this frame's own facts.
+        local d = whole.deferred[f.frame]
+        if d then
+            whole.deferred[f.frame] = nil
+            for _, x in ipairs(d) do Model.add(whole.model, x) end
         end
-        f.rtp = keep
-        if #keep == 0 then f.contents = band(f.contents, bitlib.bnot(bor(CC.RTP, CC.SRTP))) end
     end
     if not whole.seen[f.frame] and f.contents ~= 0 then
         whole.seen[f.frame] = true

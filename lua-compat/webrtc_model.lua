@@ -17,7 +17,8 @@ local sbyte, schar, sfmt = string.byte, string.char, string.format
 -- bit32 (Lua 5.2) or Wireshark's BitOp `bit` (Lua 5.3/5.4 builds): only
 -- small non-negative values go through them, where both agree.
 local bitlib = bit32 or bit
-local band, bor, lshift, rshift = bitlib.band, bitlib.bor, bitlib.lshift, bitlib.rshift
+local band, bor, bxor, lshift, rshift = bitlib.band, bitlib.bor, bitlib.bxor, bitlib.lshift,
+    bitlib.rshift
 local bnot = bitlib.bnot
 
 -- Contents bits (session.h WRTC_C_*).
@@ -129,12 +130,46 @@ M.ep_cmp = ep_cmp
 
 local function same_host(a, b) return a.fam == b.fam and a.addr == b.addr end
 
+-- inet_ntop(AF_INET6) of glibc: the RFC 5952 text form (the longest run of
+-- two or more zero groups, the first of equal runs, as "::"; an IPv4-mapped
+-- or -compatible address with a dotted tail), as Wireshark shows it.
+local function ipv6_text(a)
+    local w = {}
+    for i = 0, 7 do w[i] = sbyte(a, 2 * i + 1) * 256 + sbyte(a, 2 * i + 2) end
+    local best_base, best_len, cur_base, cur_len = -1, 0, -1, 0
+    for i = 0, 7 do
+        if w[i] == 0 then
+            if cur_base == -1 then cur_base, cur_len = i, 1 else cur_len = cur_len + 1 end
+        elseif cur_base ~= -1 then
+            if best_base == -1 or cur_len > best_len then best_base, best_len = cur_base, cur_len end
+            cur_base = -1
+        end
+    end
+    if cur_base ~= -1 and (best_base == -1 or cur_len > best_len) then
+        best_base, best_len = cur_base, cur_len
+    end
+    if best_base ~= -1 and best_len < 2 then best_base = -1 end
+    local o = {}
+    for i = 0, 7 do
+        if best_base ~= -1 and i >= best_base and i < best_base + best_len then
+            if i == best_base then o[#o + 1] = ":" end
+        else
+            if i ~= 0 then o[#o + 1] = ":" end
+            if i == 6 and best_base == 0 and (best_len == 6 or (best_len == 5 and w[5] == 0xffff)) then
+                o[#o + 1] = sfmt("%d.%d.%d.%d", sbyte(a, 13, 16))
+                return table.concat(o)
+            end
+            o[#o + 1] = sfmt("%x", w[i])
+        end
+    end
+    if best_base ~= -1 and best_base + best_len == 8 then o[#o + 1] = ":" end
+    return table.concat(o)
+end
+
 local function ep_format(e, with_port)
     local host
     if e.fam == 6 then
-        local g = {}
-        for i = 1, 16, 2 do g[#g + 1] = sfmt("%x", sbyte(e.addr, i) * 256 + sbyte(e.addr, i + 1)) end
-        host = table.concat(g, ":")
+        host = ipv6_text(e.addr)
         if with_port then return sfmt("[%s]:%d", host, e.port) end
         return host
     end
@@ -145,6 +180,153 @@ end
 M.ep_format = ep_format
 
 local function host_key(e) return schar(e.fam) .. e.addr end
+
+-------------------------------------------------------------------------------
+-- GLib's GHashTable (glib/ghash.c of GLib 2.74, Debian 12's), for its
+-- iteration order: session.c walks three hash tables (the sockets of
+-- link_sockets, the host pairs of link_sessions, the session roots), and
+-- the order of the unions they make is the order of the evidence each leg
+-- and session shows, and of the STUN flows outside calls. Open addressing
+-- over 2^shift buckets, first bucket (hash * 11) mod a prime, triangular
+-- probing, regrown in place when 15/16 full; keys are never removed here
+-- (no tombstones). Checked against GLib's own tables (random key sets of up
+-- to 1000 direct and string hashes, the same order).
+-------------------------------------------------------------------------------
+local GH_PRIME_MOD = { [0] = 1, 2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191,
+                       16381, 32749, 65521, 131071, 262139, 524287, 1048573, 2097143, 4194301,
+                       8388593, 16777213, 33554393, 67108859, 134217689, 268435399, 536870909,
+                       1073741789, 2147483647 }
+local function gh_set_shift(t, shift)
+    t.size = 2 ^ shift
+    t.mod = GH_PRIME_MOD[shift]
+    t.mask = t.size - 1
+end
+local function gh_new()
+    local t = { nnodes = 0, noccupied = 0, hashes = {}, keys = {}, values = {} }
+    gh_set_shift(t, 3)
+    return t
+end
+local function gh_index(t, h) return ((h * 11) % 4294967296) % t.mod end
+-- The bucket of `key` (hash `h`) or the free bucket where it goes.
+local function gh_lookup_node(t, key, h)
+    local i, step = gh_index(t, h), 0
+    while t.hashes[i] do
+        if t.hashes[i] == h and t.keys[i] == key then return i, true end
+        step = step + 1
+        i = band(i + step, t.mask)
+    end
+    return i, false
+end
+local function gh_resize(t)
+    local old_size = t.size
+    local n, shift = math.floor(t.nnodes * 1.333), 0
+    while n > 0 do n = math.floor(n / 2); shift = shift + 1 end
+    gh_set_shift(t, math.max(shift, 3))
+    local placed = {}
+    local hashes, keys, values = t.hashes, t.keys, t.values
+    for i = 0, old_size - 1 do
+        local node_hash = hashes[i]
+        if node_hash and not placed[i] then
+            hashes[i] = nil
+            local key, value = keys[i], values[i]
+            keys[i], values[i] = nil, nil
+            while true do
+                local hv, step = gh_index(t, node_hash), 0
+                while placed[hv] do
+                    step = step + 1
+                    hv = band(hv + step, t.mask)
+                end
+                placed[hv] = true
+                local replaced = hashes[hv]
+                hashes[hv] = node_hash
+                if not replaced then
+                    keys[hv], values[hv] = key, value
+                    break
+                end
+                node_hash = replaced
+                key, keys[hv] = keys[hv], key
+                value, values[hv] = values[hv], value
+            end
+        end
+    end
+    t.noccupied = t.nnodes
+end
+local function gh_lookup(t, key, h)
+    if h <= 1 then h = 2 end
+    local i, found = gh_lookup_node(t, key, h)
+    if found then return t.values[i] end
+    return nil
+end
+local function gh_insert(t, key, h, value)
+    if h <= 1 then h = 2 end
+    local i, found = gh_lookup_node(t, key, h)
+    if found then t.values[i] = value; return end
+    t.hashes[i], t.keys[i], t.values[i] = h, key, value
+    t.nnodes = t.nnodes + 1
+    t.noccupied = t.noccupied + 1
+    if (t.size > t.nnodes * 4 and t.size > 8) or
+       t.size <= t.noccupied + math.floor(t.noccupied / 16) then
+        gh_resize(t)
+    end
+end
+local function gh_each(t)
+    local i = -1
+    return function()
+        repeat i = i + 1 until i >= t.size or t.hashes[i]
+        if i < t.size then return t.keys[i], t.values[i] end
+    end
+end
+-- g_str_hash: djb2 over signed chars.
+local function gh_str_hash(s)
+    local h = 5381
+    for i = 1, #s do
+        local c = s:byte(i)
+        if c >= 128 then c = c - 256 end
+        h = (h * 33 + c) % 4294967296
+    end
+    return h
+end
+
+-- FNV-1a (session.c fnv1a) over a byte string, modulo 2^32 (the product
+-- split so that it stays exact in a double).
+-- (bxor results taken modulo 2^32: Wireshark's BitOp library of the Lua 5.3+
+-- builds returns signed 32-bit values)
+local function u32xor(a, b, c) return bxor(a, b, c or 0) % 4294967296 end
+local function fnv1a(b)
+    local h = 2166136261
+    for i = 1, #b do
+        local x = u32xor(h, sbyte(b, i))
+        h = ((x % 256) * 16777216 + x * 403) % 4294967296
+    end
+    return h
+end
+
+-- session.c ep_hash and sock_hash.
+local function ep_hash(e)
+    return u32xor(fnv1a(e.addr), lshift(e.fam, 24), e.port)
+end
+local function sock_hash(tcp, e)
+    return u32xor(ep_hash(e), tcp and 0x9e3779b9 or 0)
+end
+
+-- Contents the snaplen cut away (session.h WRTC_HIDDEN_*), in report order.
+local HIDDEN = { ICE = 0x1, CERT = 0x2, CNAME = 0x4, SDP = 0x8, PAYLOAD = 0x10 }
+M.HIDDEN = HIDDEN
+local HIDDEN_COUNT_BITS = 5
+local hidden_names = {
+    [HIDDEN.ICE] = "STUN attributes (ICE and TURN usernames, ICE attributes)",
+    [HIDDEN.CERT] = "DTLS handshake messages (certificate, version)",
+    [HIDDEN.CNAME] = "RTCP after the first header (SDES CNAMEs)",
+    [HIDDEN.SDP] = "SIP message bodies (SDP)",
+    [HIDDEN.PAYLOAD] = "RTP payloads (SRTP or RTP, codec payload headers)",
+}
+local hidden_json = { [HIDDEN.ICE] = "stun_attributes", [HIDDEN.CERT] = "dtls_handshake",
+                      [HIDDEN.CNAME] = "rtcp_sdes", [HIDDEN.SDP] = "sdp",
+                      [HIDDEN.PAYLOAD] = "rtp_payloads" }
+-- A ServerHello seen, its supported_versions extension not captured.
+local DTLS_NOT_CAPTURED = 0xFFFF
+M.DTLS_NOT_CAPTURED = DTLS_NOT_CAPTURED
+
 
 -------------------------------------------------------------------------------
 -- Names
@@ -199,8 +381,8 @@ end
 
 function M.new(idle_gap_s)
     return { idle_gap_s = idle_gap_s or 60.0, max_flows = 200000, max_streams_per_flow = 64,
-             flows = {}, by_key = {}, sessions = {}, tls = {}, tls_keys = {},
-             dropped_flows = 0, finished = false, generation = 0,
+             flows = {}, by_key = {}, sessions = {}, stun_outside = {}, tls = {}, tls_keys = {},
+             dropped_flows = 0, snaplen = 0, finished = false, generation = 0,
              cap_frame = {}, cap_frames = {} }
 end
 
@@ -250,6 +432,9 @@ local function flow_new(m, f)
                  packets = { [0] = 0, [1] = 0 }, bytes = { [0] = 0, [1] = 0 },
                  contents = 0, content_frame = {}, fingerprints = 0, fp_frame = {},
                  dtls_version = 0, binding_req = {}, turn_req = {}, rtcp_mux = false,
+                 binding_cut = {}, binding_cut_frame = 0, check_sized = false,
+                 ice_inferred = false, relay_cut = {}, relay_cut_frame = 0, hidden = 0,
+                 sdp_call = {},
                  ice_pairs = {}, turn_users = {}, software = {}, call_ids = {},
                  relayed = {}, peers = {}, channels = {}, sdp = {}, certs = {}, cnames = {},
                  streams = {}, stream_list = {}, dropped_streams = 0, cap_frame = {},
@@ -329,14 +514,15 @@ end
 -- Codec guess (plugin/core/codec_guess.c): payload-header checks, packet
 -- pattern, RTX siblings, and the decision with confidence and evidence.
 -------------------------------------------------------------------------------
-local CG_VP8, CG_VP9, CG_H264, CG_OPUS = 1, 2, 3, 4
+local CG_VP8, CG_VP9, CG_H264, CG_OPUS, CG_EVENT = 1, 2, 3, 4, 5
+local CG_NFORMATS = 5
 
 local function cg_new()
     return { have_prev = false, prev_marker = false, prev_seq = 0, prev_ts = 0,
              prev_opus_ticks = 0, same_ts = 0, frames = 0, marker_last = 0, marker_mid = 0,
              padded = 0, step_cand = 0, step_votes = 0, steps = 0, max_payload = 0,
              sib_checked = 0, sib_near = 0, sib_exact = 0, clear = 0,
-             ok = { 0, 0, 0, 0 }, bad = { 0, 0, 0, 0 }, key = { 0, 0, 0, 0 } }
+             ok = { 0, 0, 0, 0, 0 }, bad = { 0, 0, 0, 0, 0 }, key = { 0, 0, 0, 0, 0 } }
 end
 
 local function tally(cg, f, r)
@@ -479,6 +665,11 @@ local function cg_packet(cg, p)
         if cg.prev_opus_ticks ~= 0 and next_seq then
             tally(cg, CG_OPUS, (p.ts - cg.prev_ts) % 4294967296 == cg.prev_opus_ticks and 0 or -1)
         end
+        -- One RFC 4733 event block: a known event, the reserved bit clear.
+        local e0, e1 = B(p.head, 0), n >= 2 and B(p.head, 1) or 0
+        tally(cg, CG_EVENT, (p.payload_len == 4 and n >= 4 and
+                             (e0 <= 16 or (e0 >= 32 and e0 <= 49)) and band(e1, 0x40) == 0)
+                            and 0 or -1)
         local ticks = opus_ticks(p.head, n)
         if ticks == 0 then cg.bad[CG_OPUS] = cg.bad[CG_OPUS] + 1 end
         cg.prev_opus_ticks = ticks
@@ -514,7 +705,7 @@ end
 
 local function proved(cg, f)
     return cg.ok[f] >= R.codec_guess.PROOF_PACKETS and cg.bad[f] * 20 <= cg.ok[f] + cg.bad[f] and
-           (f == CG_OPUS or cg.key[f] > 0)
+           (f == CG_OPUS or f == CG_EVENT or cg.key[f] > 0)
 end
 
 -- C's "%g" of a double (at most 6 significant digits, no trailing zeros).
@@ -530,12 +721,13 @@ local function ptime_text(cg, clock)
     return ""
 end
 
-local cg_names = { "VP8", "VP9", "H264", "Opus" }
+local cg_names = { "VP8", "VP9", "H264", "Opus", "telephone-event" }
 local cg_what = { "VP8 payload descriptor (RFC 7741 §4.2)", "VP9 payload descriptor (RFC 9628 §4.2)",
                   "H.264 NAL unit headers (RFC 6184 §5.3)",
-                  "Opus TOC durations (RFC 6716 §3.1) equal the timestamp steps" }
+                  "Opus TOC durations (RFC 6716 §3.1) equal the timestamp steps",
+                  "RFC 4733 event blocks (RFC 4733 §2.3)" }
 local cg_keys = { "key frames with start code 9d 01 2a", "key frames with scalability structure",
-                  "sequence parameter sets", nil }
+                  "sequence parameter sets", nil, nil }
 
 local function cg_decide(inp)
     local cg = inp.cg
@@ -543,11 +735,12 @@ local function cg_decide(inp)
     local pt = ptime_text(cg, inp.clock_rate)
     -- 1. Clear payload.
     local hit, n = -1, 0
-    for f = 1, 4 do if proved(cg, f) then hit, n = f, n + 1 end end
+    for f = 1, CG_NFORMATS do if proved(cg, f) then hit, n = f, n + 1 end end
     if n == 1 then
         local want = hit == CG_OPUS and 48000 or 90000
-        if not (inp.clock_rate ~= 0 and inp.clock_rate ~= want) then
-            out.media = hit == CG_OPUS and "audio" or "video"
+        if hit == CG_EVENT or not (inp.clock_rate ~= 0 and inp.clock_rate ~= want) then
+            -- Events go with the audio clock they belong to (RFC 4733 §2.1).
+            out.media = (hit == CG_OPUS or hit == CG_EVENT) and "audio" or "video"
             out.codec = cg_names[hit]
             out.confidence = CONF_CERTAIN
             if cg_keys[hit] then
@@ -627,17 +820,36 @@ local function cg_decide(inp)
     return out
 end
 
--- wrtc_stream_guess: media, codec, confidence (name) and evidence.
-local function stream_guess(s)
+-- The stream's own guess (session.c stream_guess_own).
+local function stream_guess_own(s)
     local inp = { cg = s.cg, first_pt = s.first_pt, packets = s.packets,
                   padding_only = s.padding_only, clock_rate = s.clock_rate,
                   peer_ssrc = 0, peer_packets = 0, peer_clock_rate = 0 }
-    if s.clock_peer then
-        inp.peer_ssrc = s.clock_peer.ssrc
-        inp.peer_packets = s.clock_peer.packets
-        inp.peer_clock_rate = s.clock_peer.clock_rate
+    local p = s.clock_peer
+    if p then
+        -- A sibling too short for a clock: its SSRC's on the other path.
+        if p.clock_rate == 0 and p.ssrc_peer and p.ssrc_peer.clock_rate ~= 0 then p = p.ssrc_peer end
+        inp.peer_ssrc = p.ssrc
+        inp.peer_packets = p.packets
+        inp.peer_clock_rate = p.clock_rate
     end
-    local g = cg_decide(inp)
+    return cg_decide(inp)
+end
+
+-- wrtc_stream_guess: media, codec, confidence (name) and evidence. A stream
+-- too short to tell (a few packets on a path ICE left for another) takes
+-- the guess of the same SSRC on the call's other path.
+local function stream_guess(s)
+    local g = stream_guess_own(s)
+    if (g.confidence == CONF_UNKNOWN and g.media == "unknown") and s.ssrc_peer then
+        local peer = stream_guess_own(s.ssrc_peer)
+        if not (peer.confidence == CONF_UNKNOWN and peer.media == "unknown") then
+            -- (the C result's evidence buffer holds 239 bytes)
+            peer.evidence = sfmt("as SSRC 0x%08x on its other path (%d packets): %s", s.ssrc,
+                                 s.ssrc_peer.packets, peer.evidence):sub(1, 239)
+            g = peer
+        end
+    end
     g.confidence_name = confidence_names[g.confidence]
     return g
 end
@@ -712,7 +924,16 @@ local function bit_index(bit)
 end
 
 -- Add one packet's facts (see webrtc.lua `facts_of`).
+-- Every frame's captured and on-the-wire length: the first cut one's
+-- captured length is the capture's snaplen (session.c wrtc_model_note_frame).
+function M.note_frame(m, captured, bytes)
+    if captured and captured > 0 and captured < bytes and m.snaplen == 0 then
+        m.snaplen = captured
+    end
+end
+
 function M.add(m, f)
+    M.note_frame(m, f.captured, f.bytes)
     if band(f.contents, C.TLS) ~= 0 and band(f.contents, bor(C_CALL, C.SIP)) == 0 then
         add_tls(m, f)
         return
@@ -754,9 +975,23 @@ function M.add(m, f)
         fl.fingerprints = bor(fl.fingerprints, f.fingerprints)
     end
     if has(f.contents, C.STUN) then
-        if f.stun_method == 1 and f.stun_class == 0 then fl.binding_req[dir] = true end
+        if f.relay_cut then
+            fl.relay_cut[dir] = true
+            if fl.relay_cut_frame == 0 then fl.relay_cut_frame = f.frame end
+        end
+        if f.binding_request then
+            fl.binding_req[dir] = true
+            if f.stun_cut and not has(f.contents, C.ICE) then
+                fl.binding_cut[dir] = true
+                fl.check_sized = fl.check_sized or f.check_sized
+                if fl.binding_cut_frame == 0 then fl.binding_cut_frame = f.frame end
+            end
+        end
         if has(f.contents, C.TURN) and f.stun_class == 0 then fl.turn_req[dir] = true end
-        if f.username and has(f.contents, C.ICE) then
+        -- An ICE check's USERNAME is "ufrag:ufrag" (RFC 8445 §7.2.2); a
+        -- Binding request whose ICE attributes were cut is taken as one when
+        -- its USERNAME has that form.
+        if f.username and (has(f.contents, C.ICE) or (f.stun_cut and f.binding_request)) then
             local k = ice_pair_key(f.username)
             if k then add_string(m, fl, fl.ice_pairs, "ICE ufrag pairs", k, f.frame) end
         end
@@ -774,10 +1009,11 @@ function M.add(m, f)
     if f.channel and f.channel ~= 0 then
         add_u16(m, fl, fl.channels, "TURN channels", f.channel, f.frame)
     end
-    if f.dtls_version > fl.dtls_version or (f.dtls_version ~= 0 and fl.dtls_version == 0) then
+    -- A version read from a ServerHello beats one cut away; 1.3 beats 1.2.
+    if f.dtls_version ~= 0 and (fl.dtls_version == 0 or fl.dtls_version == DTLS_NOT_CAPTURED or
+                                f.dtls_version == 0xFEFC) then
         fl.dtls_version = f.dtls_version
     end
-    if f.dtls_version == 0xFEFC then fl.dtls_version = 0xFEFC end
     for _, r in ipairs(f.rtp) do
         local k = r.ssrc * 2 + dir
         local s = fl.streams[k]
@@ -822,11 +1058,21 @@ function M.add(m, f)
             stream_update(s, r, f.t, f.frame)
         end
     end
+    fl.hidden = bor(fl.hidden, f.hidden or 0)
     if f.dtls_cert then add_string(m, fl, fl.certs, "DTLS certificates", f.dtls_cert, f.frame) end
     for _, c in ipairs(f.cnames) do add_string(m, fl, fl.cnames, "CNAMEs", c, f.frame) end
     if f.sip_call_id then
         add_string(m, fl, fl.call_ids, "SIP Call-IDs", f.sip_call_id, f.frame)
-        for _, e in ipairs(f.sdp) do add_ep(m, fl, fl.sdp, "SDP addresses", e, f.frame) end
+        local call = 0
+        for i, x in ipairs(fl.call_ids) do if x == f.sip_call_id then call = i - 1 end end
+        -- Each SDP endpoint with the dialog (Call-ID) whose SDP named it:
+        -- REGISTER, OPTIONS and other dialogs share the SIP 5-tuple.
+        for i, e in ipairs(f.sdp) do
+            if i > 8 then break end
+            local before = #fl.sdp
+            add_ep(m, fl, fl.sdp, "SDP addresses", e, f.frame)
+            if #fl.sdp > before then fl.sdp_call[#fl.sdp_call + 1] = call end
+        end
     end
 end
 
@@ -870,6 +1116,97 @@ end
 local function is_media(f) return band(f.contents, bor(C.RTP, C.SRTP)) ~= 0 end
 local function is_rtcp_only(f)
     return band(f.contents, bor(C.RTCP, C.SRTCP)) ~= 0 and not is_media(f)
+end
+
+local BIT_ICE, BIT_DTLS = 11, 3   -- bit indexes of C.ICE and C.DTLS (content_frame)
+
+-- A header-only capture (snaplen) cuts the ICE attributes of a connectivity
+-- check (PRIORITY, ICE-CONTROLLING/-CONTROLLED: RFC 8445 §7.1) away. Binding
+-- requests whose attributes were cut are still ICE checks when both ends of
+-- the 5-tuple send them (each agent checks the pair, RFC 8445 §7.3.1.4), the
+-- 5-tuple also carries DTLS or media, or a request is as long as a check:
+-- a client doing address discovery does none of that. Through TURN, the
+-- checks go out in Send and come back in Data indications (RFC 8445
+-- §7.2.5, RFC 8656 §10-11) before the channel carries DTLS.
+local function infer_ice(f)
+    if has(f.contents, C.ICE) then return end
+    if (f.binding_cut[0] or f.binding_cut[1]) and
+       ((f.binding_req[0] and f.binding_req[1]) or f.check_sized or
+        band(f.contents, bor(C.DTLS, C.RTP, C.SRTP)) ~= 0) then
+        f.ice_inferred = true
+        f.contents = bor(f.contents, C.ICE)
+        f.content_frame[BIT_ICE] = f.binding_cut_frame
+        return
+    end
+    if f.relay_cut[0] and f.relay_cut[1] and has(f.contents, C.DTLS) and
+       f.relay_cut_frame < (f.content_frame[BIT_DTLS] or 0) then
+        f.ice_inferred = true
+        f.contents = bor(f.contents, C.ICE)
+        f.content_frame[BIT_ICE] = f.relay_cut_frame
+    end
+end
+
+-- A flow that carries STUN/TURN only: address discovery, an allocation,
+-- the checks of a candidate pair that was not chosen.
+local function stun_only(f)
+    return band(f.contents, bor(C.STUN, C.TURN)) ~= 0 and
+           band(f.contents, bor(C.DTLS, C.RTP, C.SRTP, C.RTCP, C.SRTCP, C.ZRTP, C.CHANNELDATA,
+                                C.DATA_IND)) == 0
+end
+
+local function sock_id(tcp, e) return (tcp and "T" or "U") .. e.key end
+
+-- One socket, one leg: an endpoint that sends STUN/TURN requests, and the
+-- 5-tuples it has at the same time, are one candidate base of the call
+-- (candidate gathering from the call's own host port: STUN address
+-- discovery, TURN allocations, RFC 8445 §5.1.1), when one of the 5-tuples
+-- carries STUN/TURN only and no ICE username of its own. A TURN server is no
+-- socket of a call: it serves every client, and the Binding requests it
+-- seems to send are its clients' peers' checks relayed in Data indications
+-- (RFC 8656 §11).
+local function link_sockets(m, u)
+    local servers = {}
+    for _, f in ipairs(m.flows) do
+        for d = 0, 1 do
+            if f.turn_req[1 - d] and not f.turn_req[d] then servers[sock_id(f.tcp, f.ep[d])] = true end
+        end
+    end
+    local socks = gh_new()
+    for _, f in ipairs(m.flows) do
+        for d = 0, 1 do
+            if f.binding_req[d] or f.turn_req[d] then
+                local id = sock_id(f.tcp, f.ep[d])
+                local h = sock_hash(f.tcp, f.ep[d])
+                if not gh_lookup(socks, id, h) and not servers[id] then
+                    gh_insert(socks, id, h, { ep = f.ep[d], list = {} })
+                end
+            end
+        end
+    end
+    for _, f in ipairs(m.flows) do
+        for d = 0, 1 do
+            local s = gh_lookup(socks, sock_id(f.tcp, f.ep[d]), sock_hash(f.tcp, f.ep[d]))
+            if s and s.list[#s.list] ~= f then s.list[#s.list + 1] = f end
+        end
+    end
+    local O = R.thresholds.SOCKET_OVERLAP_S
+    for _, s in gh_each(socks) do
+        local l = s.list
+        -- Bounded: a socket is compared with its next few 5-tuples.
+        for j = 1, #l do
+            for k = j + 1, math.min(#l, j + 63) do
+                local x, y = l[j], l[k]
+                local plain_x = stun_only(x) and #x.ice_pairs == 0
+                local plain_y = stun_only(y) and #y.ice_pairs == 0
+                if (plain_x or plain_y) and not (x.first_t > y.last_t + O or
+                                                 y.first_t > x.last_t + O) then
+                    uf_union(u, x.index, y.index, sfmt("endpoint %s sends STUN requests and has "
+                        .. "several 5-tuples at once: one socket of the call (RFC 8445 §5.1.1)",
+                        ep_format(s.ep, true)))
+                end
+            end
+        end
+    end
 end
 
 local function link_legs(m, u, by_ep)
@@ -977,9 +1314,137 @@ local function hosts_shared(a, b)
     return nil
 end
 
+-- Did the dialog `call` of a SIP flow get an answer with SDP: do its SDP
+-- endpoints lie on two hosts (offer and answer, RFC 3264)?
+local function dialog_answered(sip, call)
+    for j = 1, #sip.sdp do
+        for k = j + 1, #sip.sdp do
+            if sip.sdp_call[j] == call and sip.sdp_call[k] == call and
+               not same_host(sip.sdp[j], sip.sdp[k]) then
+                return true
+            end
+        end
+    end
+    return false
+end
+
+-- Links of one call's legs that the transport links do not make
+-- (session.c link_sessions):
+-- - one ICE agent: the same username fragment on either side of checks on
+--   several 5-tuples (RFC 8445 §7.2.2: each agent keeps its ufrag for all
+--   its candidate pairs);
+-- - ICE components: a socket on the port after another's, both checking the
+--   same remote host at the same time, is the same candidate's RTCP
+--   component (component 2, RFC 8445 §5.1.1; RTCP on P + 1 without rtcp-mux,
+--   RFC 5761);
+-- - parallel transports: ICE/DTLS transports between the same two hosts that
+--   start together (no BUNDLE: one transport per media, RFC 8843; or one
+--   agent's UDP and TCP candidate pairs, RFC 6544), the weakest link, used
+--   last.
+local function link_sessions(m, leg_union, leg_find)
+    local T = R.thresholds
+    local ufrags = {}
+    for _, f in ipairs(m.flows) do
+        for _, pair in ipairs(f.ice_pairs) do
+            local colon = pair:find(":", 1, true)
+            if colon then
+                local u = { pair:sub(1, colon - 1), pair:sub(colon + 1) }
+                for x = 1, 2 do
+                    local other = ufrags[u[x]]
+                    if other then
+                        leg_union(other, f.leg, sfmt("ICE username fragment %s in checks on several "
+                            .. "5-tuples: one ICE agent (RFC 8445 §7.2.2)", u[x]))
+                    else
+                        ufrags[u[x]] = f.leg
+                    end
+                end
+            end
+        end
+    end
+    local O = T.SOCKET_OVERLAP_S
+    local req = {}
+    for _, f in ipairs(m.flows) do
+        for d = 0, 1 do
+            if f.binding_req[d] or f.turn_req[d] then
+                local id = sock_id(f.tcp, f.ep[d])
+                local l = req[id]
+                if not l then l = {}; req[id] = l end
+                if #l < MAX_LIST then l[#l + 1] = { flow = f, dir = d } end
+            end
+        end
+    end
+    for _, f in ipairs(m.flows) do
+        for d = 0, 1 do
+            if (f.binding_req[d] or f.turn_req[d]) and f.ep[d].port ~= 0 then
+                local lo = ep_new(f.ep[d].fam, f.ep[d].addr, f.ep[d].port - 1)
+                for _, c in ipairs(req[sock_id(f.tcp, lo)] or {}) do
+                    local rtp, rd = c.flow, c.dir
+                    if not (rtp.leg == f.leg or not same_host(rtp.ep[1 - rd], f.ep[1 - d]) or
+                            rtp.first_t > f.last_t + O or f.first_t > rtp.last_t + O) then
+                        leg_union(rtp.leg, f.leg, sfmt("sockets %s and port %d check the same host "
+                            .. "at the same time: ICE components 1 and 2 (RTP, RTCP; RFC 8445 "
+                            .. "§5.1.1)", ep_format(lo, true), f.ep[d].port))
+                        break
+                    end
+                end
+            end
+        end
+    end
+    -- Transports by host pair, in first-packet order (flows are created in
+    -- that order); each compared with the ones that started within
+    -- PARALLEL_START_S after it.
+    local P = T.PARALLEL_START_S
+    local hostpairs = gh_new()
+    for _, x in ipairs(m.flows) do
+        if has(x.contents, C.ICE) or has(x.contents, C.DTLS) then
+            local a, b = ep_format(x.ep[0], false), ep_format(x.ep[1], false)
+            local key = strcmp(a, b) <= 0 and (a .. "|" .. b) or (b .. "|" .. a)
+            local h = gh_str_hash(key)
+            local l = gh_lookup(hostpairs, key, h)
+            if not l then
+                l = {}
+                gh_insert(hostpairs, key, h, l)
+            end
+            l[#l + 1] = x
+        end
+    end
+    for _, l in gh_each(hostpairs) do
+        for j = 1, #l do
+            local x = l[j]
+            for k = j + 1, #l do
+                local y = l[k]
+                local dt = y.first_t - x.first_t
+                if dt > P or dt < -P then break end
+                if leg_find(x.leg) ~= leg_find(y.leg) then
+                    leg_union(x.leg, y.leg, sfmt("parallel transports between %s and %s started "
+                        .. "together (frames %d and %d, %.3f s apart; no BUNDLE): weaker than an "
+                        .. "ICE or certificate link", ep_format(x.ep[0], false),
+                        ep_format(x.ep[1], false), x.first_frame, y.first_frame,
+                        dt < 0 and -dt or dt))
+                end
+            end
+        end
+    end
+end
+
+-- What the snaplen cut away in a flow and no other packet of it made up
+-- for (session.c wrtc_flow_hidden).
+local function flow_hidden(f)
+    local h = f.hidden
+    if #f.cnames > 0 then h = band(h, bnot(HIDDEN.CNAME)) end
+    if #f.certs > 0 or (f.dtls_version ~= 0 and f.dtls_version ~= DTLS_NOT_CAPTURED) then
+        h = band(h, bnot(HIDDEN.CERT))
+    end
+    if #f.sdp > 0 then h = band(h, bnot(HIDDEN.SDP)) end
+    if #f.ice_pairs > 0 and not f.ice_inferred then h = band(h, bnot(HIDDEN.ICE)) end
+    return h
+end
+M.flow_hidden = flow_hidden
+
 function M.finish(m)
     if m.finished then return end
     m.sessions = {}
+    m.stun_outside = {}
     local u = { flows = m.flows, evidence = {} }
     local by_ep, relayed_eps = {}, {}
     for i0, f in ipairs(m.flows) do
@@ -987,6 +1452,7 @@ function M.finish(m)
         f.uf = i
         f.leg, f.session = -1, -1
         f.rtcp_mux = is_media(f) and band(f.contents, bor(C.RTCP, C.SRTCP)) ~= 0
+        infer_ice(f)
         for e = 0, 1 do
             local l = by_ep[f.ep[e].key]
             if not l then l = {}; by_ep[f.ep[e].key] = l end
@@ -995,7 +1461,9 @@ function M.finish(m)
         for _, r in ipairs(f.relayed) do relayed_eps[r.key] = true end
     end
     link_legs(m, u, by_ep)
+    link_sockets(m, u)
 
+    -- Legs: the components that carry call traffic.
     local legs, leg_of_root = {}, {}
     for i0, f in ipairs(m.flows) do
         local r = uf_find(m.flows, i0 - 1)
@@ -1013,6 +1481,8 @@ function M.finish(m)
         table.sort(l.flows, cmp_flow_time)
     end
 
+    -- Sessions: legs joined by call-level evidence (a second union-find,
+    -- over leg indexes); `text` kept once on the surviving root's evidence.
     local n = #legs
     local parent, sev = {}, {}
     for i = 0, n - 1 do parent[i] = i end
@@ -1032,21 +1502,37 @@ function M.finish(m)
             sev[root][#sev[root] + 1] = text
         end
     end
-    local by_ssrc, sdp_eps, by_id = {}, {}, {}
+    local T = R.thresholds
+    local sdp_eps, by_id = {}, {}
     for _, f in ipairs(m.flows) do
         for _, s in ipairs(f.stream_list) do
-            local other = by_ssrc[s.ssrc]
-            if not other then
-                by_ssrc[s.ssrc] = f.leg
-            else
-                join(other, f.leg, sfmt("SSRC 0x%08x on several legs", s.ssrc))
+            -- An SSRC is chosen at random (RFC 3550 §8.1): the same one on
+            -- two legs is one source. Small values are assigned by apps
+            -- (RingRTC's fixed ones, an SFU's per participant) and recur
+            -- across calls: they join only flows that share an endpoint too;
+            -- SSRC 0 (padding probes) joins nothing.
+            local nkeys = s.ssrc >= T.SSRC_RANDOM_MIN and 1 or (s.ssrc ~= 0 and 2 or 0)
+            for e = 0, nkeys - 1 do
+                local ep = nkeys == 2 and ep_format(f.ep[e], true) or nil
+                local key = ep and sfmt("s|%08x|%s", s.ssrc, ep) or sfmt("s|%08x", s.ssrc)
+                local other = by_id[key]
+                if not other then
+                    by_id[key] = f.leg
+                elseif ep then
+                    join(other, f.leg, sfmt("SSRC 0x%08x on several legs with endpoint %s",
+                                            s.ssrc, ep))
+                else
+                    join(other, f.leg, sfmt("SSRC 0x%08x on several legs", s.ssrc))
+                end
             end
         end
+        -- The same DTLS certificate or RTCP CNAME on several legs: one peer
+        -- connection / participant (RFC 3550 §6.5.1).
         local ids = { f.certs, f.cnames }
         local what = { "DTLS certificate serial", "RTCP CNAME" }
         for w = 1, 2 do
             for _, id in ipairs(ids[w]) do
-                local key = w .. "|" .. id
+                local key = (w - 1) .. "|" .. id
                 local other = by_id[key]
                 if not other then
                     by_id[key] = f.leg
@@ -1055,41 +1541,56 @@ function M.finish(m)
                 end
             end
         end
-        if #f.call_ids == 1 then
-            for _, e in ipairs(f.sdp) do
-                for d = 0, 1 do
-                    local x = ep_new(e.fam, e.addr, (e.port + d) % 65536)
-                    if not sdp_eps[x.key] then sdp_eps[x.key] = f end
+        -- SDP media endpoints of a SIP dialog (RTP port, and RTCP on +1),
+        -- whatever other dialogs the SIP 5-tuple carries; every SIP hop that
+        -- names it (a B2BUA or proxy chain carries one dialog on several
+        -- SIP 5-tuples).
+        for j, e in ipairs(f.sdp) do
+            for d = 0, 1 do
+                local x = ep_new(e.fam, e.addr, (e.port + d) % 65536)
+                local owners = sdp_eps[x.key]
+                if not owners then owners = {}; sdp_eps[x.key] = owners end
+                if #owners < MAX_LIST then
+                    owners[#owners + 1] = { flow = f, call = f.sdp_call[j] or 0 }
                 end
             end
         end
     end
     for _, f in ipairs(m.flows) do
         for e = 0, 1 do
-            local sip = sdp_eps[f.ep[e].key]
-            if sip and sip ~= f then
-                f.sdp_named = true   -- for the sdes trait
-                join(sip.leg, f.leg, sfmt("SIP Call-ID %s: SDP names the media endpoints",
-                                          sip.call_ids[1]))
+            for _, own in ipairs(sdp_eps[f.ep[e].key] or {}) do
+                local sip = own.flow
+                if sip ~= f then
+                    f.sdp_named = true   -- for the sdes trait
+                    -- An established dialog: its offer and answer (RFC 3264)
+                    -- name endpoints on two hosts; an INVITE never answered
+                    -- names only its sender's media, maybe another dialog's.
+                    if dialog_answered(sip, own.call) then
+                        local call = sip.call_ids[(own.call < #sip.call_ids and own.call or 0) + 1]
+                        join(sip.leg, f.leg, sfmt("SIP Call-ID %s: SDP names the media endpoints",
+                                                  call))
+                    end
+                end
             end
         end
     end
-    local roots, order = {}, {}
+    link_sessions(m, join, leg_find)
+    local roots = gh_new()
     for i = 0, n - 1 do
         local l = legs[i + 1]
         local r = leg_find(i)
-        local s = roots[r]
+        local s = gh_lookup(roots, r, r)
         if not s then
             s = { legs = {}, flows = {}, evidence = {}, related = {}, related_ids = {} }
-            roots[r] = s
-            order[#order + 1] = r
+            gh_insert(roots, r, r, s)
         end
         s.legs[#s.legs + 1] = l
         for _, f in ipairs(l.flows) do s.flows[#s.flows + 1] = f end
     end
     for i = 0, n - 1 do
         if sev[i] then
-            local s = roots[leg_find(i)]
+            local r = leg_find(i)
+            local s = gh_lookup(roots, r, r)
             for _, x in ipairs(sev[i]) do
                 local dup = false
                 for _, y in ipairs(s.evidence) do dup = dup or x == y end
@@ -1097,14 +1598,23 @@ function M.finish(m)
             end
         end
     end
-    for _, r in ipairs(order) do
-        local s = roots[r]
+    for _, s in gh_each(roots) do
+        -- A call has ICE/TURN/ZRTP or RTP streams: RTCP-shaped packets alone,
+        -- plain STUN, DTLS without ICE, TURN or media (CAPWAP control), or
+        -- SIP alone are not one.
         local call = false
         for _, x in ipairs(s.flows) do
-            call = call or band(x.contents, bor(C.ICE, C.TURN, C.CHANNELDATA, C.DTLS, C.ZRTP)) ~= 0
-                or #x.stream_list > 0
+            call = call or band(x.contents, bor(C.ICE, C.TURN, C.CHANNELDATA, C.DATA_IND,
+                                                C.ZRTP)) ~= 0 or #x.stream_list > 0
         end
-        if call then m.sessions[#m.sessions + 1] = s end
+        if call then
+            m.sessions[#m.sessions + 1] = s
+        else
+            -- Plain STUN outside any call, reported apart.
+            for _, x in ipairs(s.flows) do
+                if has(x.contents, C.STUN) then m.stun_outside[#m.stun_outside + 1] = x end
+            end
+        end
     end
 
     for _, f in ipairs(m.flows) do f.leg, f.session = -1, -1 end
@@ -1125,6 +1635,8 @@ function M.finish(m)
             end
         end
     end
+    -- One point of view per session: the host found in most of its flows
+    -- (ties: the one that sent the session's first packet).
     for _, s in ipairs(m.sessions) do
         local f0 = s.flows[1]
         local best, best_n = f0.ep[0], 0
@@ -1149,14 +1661,50 @@ function M.finish(m)
             end
         end
     end
+    -- A stream too short for its own guess takes that of the same SSRC on
+    -- another flow of its session (the longest).
+    for _, s in ipairs(m.sessions) do
+        local best = {}
+        for _, f in ipairs(s.flows) do
+            for _, st in ipairs(f.stream_list) do
+                st.ssrc_peer = nil
+                local b = best[st.ssrc]
+                if not b or st.packets > b.packets then best[st.ssrc] = st end
+            end
+        end
+        for _, f in ipairs(s.flows) do
+            for _, st in ipairs(f.stream_list) do
+                local b = best[st.ssrc]
+                if b and b ~= st then st.ssrc_peer = b end
+            end
+        end
+    end
+    -- Related sessions: weak evidence only, never merged.
     for i, a in ipairs(m.sessions) do
         for j, b in ipairs(m.sessions) do
             if i ~= j and not (a.first_t > b.last_t or b.first_t > a.last_t) then
                 local host = hosts_shared(a, b)
                 if host then
-                    a.related[#a.related + 1] = sfmt(
-                        "session %d: shares host %s, overlapping in time", b.id,
-                        ep_format(host, false))
+                    -- Evidence that joins sessions (CNAMEs, certificates, SDP,
+                    -- ICE usernames) cut away on both sides: they may be one
+                    -- call.
+                    local ha, hb = 0, 0
+                    for _, f in ipairs(a.flows) do ha = bor(ha, flow_hidden(f)) end
+                    for _, f in ipairs(b.flows) do hb = bor(hb, flow_hidden(f)) end
+                    local both = band(ha, hb, bor(HIDDEN.CERT, HIDDEN.CNAME, HIDDEN.SDP, HIDDEN.ICE))
+                    local h = ep_format(host, false)
+                    local why
+                    if both ~= 0 then
+                        why = sfmt("session %d: shares host %s, overlapping in time; may be the "
+                            .. "same call: %s not captured (snaplen %d)", b.id, h,
+                            has(both, HIDDEN.CNAME) and "RTCP SDES CNAMEs" or
+                            has(both, HIDDEN.CERT) and "DTLS certificates" or
+                            has(both, HIDDEN.ICE) and "STUN usernames (ICE, TURN)" or "SDP",
+                            m.snaplen)
+                    else
+                        why = sfmt("session %d: shares host %s, overlapping in time", b.id, h)
+                    end
+                    a.related[#a.related + 1] = why
                     a.related_ids[#a.related_ids + 1] = b.id
                 end
             end
@@ -1237,14 +1785,33 @@ local function set_trait(t, k, frame, detail)
 end
 
 function M.traits_of(flows, tls)
-    local t = { on = {}, frame = {}, detail = {}, rtp = false, fingerprints = 0, fp_frame = {} }
+    local t = { on = {}, frame = {}, detail = {}, rtp = false, fingerprints = 0, fp_frame = {},
+                ice_dtls_frame = 0 }
     for k = 1, 8 do t.on[k], t.frame[k] = false, 0 end
     local call_start = 1e300
     for _, f in ipairs(flows) do
         local audio, video, srtp, srtp_frame = false, false, false, 0
         if has(f.contents, C.ICE) then
-            set_trait(t, TRAIT.ICE, f.content_frame[bit_index(C.ICE)] or 0,
-                      "STUN Binding with ICE attributes")
+            local d = "STUN Binding with ICE attributes"
+            if f.ice_inferred then
+                if not (f.binding_cut[0] or f.binding_cut[1]) then
+                    d = "TURN Send/Data indications both ways before DTLS (relayed checks, contents not captured)"
+                elseif f.binding_req[0] and f.binding_req[1] then
+                    d = "STUN Binding requests from both ends (ICE attributes not captured)"
+                elseif f.check_sized then
+                    d = "STUN Binding requests as long as ICE checks (attributes not captured)"
+                else
+                    d = "STUN Binding requests on a 5-tuple with DTLS or media (ICE attributes not captured)"
+                end
+            end
+            set_trait(t, TRAIT.ICE, f.content_frame[bit_index(C.ICE)] or 0, d)
+        end
+        if has(f.contents, C.ICE) and has(f.contents, C.DTLS) then
+            -- ICE and DTLS on one 5-tuple: the WebRTC transport (RFC 8835
+            -- §3.4, RFC 8827 §6.5), with SRTP or a data channel (RFC 8261).
+            local fr = math.max(f.content_frame[bit_index(C.ICE)] or 0,
+                                f.content_frame[bit_index(C.DTLS)] or 0)
+            if t.ice_dtls_frame == 0 or fr < t.ice_dtls_frame then t.ice_dtls_frame = fr end
         end
         if band(f.contents, bor(C.TURN, C.CHANNELDATA)) ~= 0 then
             local b = has(f.contents, C.TURN) and C.TURN or C.CHANNELDATA
@@ -1265,8 +1832,9 @@ function M.traits_of(flows, tls)
             set_trait(t, TRAIT.SRTP, srtp_frame, "RTP payloads encrypted")
             if has(f.contents, C.DTLS) then
                 local v = f.dtls_version
-                local d = sfmt("DTLS%s%s handshake on the SRTP 5-tuple", v ~= 0 and " " or "",
-                               v == 0xFEFC and "1.3" or (v ~= 0 and "1.2" or ""))
+                local d = sfmt("DTLS%s handshake on the SRTP 5-tuple",
+                               v == 0xFEFC and " 1.3" or v == 0xFEFD and " 1.2" or
+                               v == DTLS_NOT_CAPTURED and " (version not captured)" or "")
                 set_trait(t, TRAIT.DTLS_SRTP, f.content_frame[bit_index(C.DTLS)] or 0, d)
             elseif not has(f.contents, C.ZRTP) and f.sdp_named then
                 set_trait(t, TRAIT.SDES, srtp_frame, "SRTP without DTLS or ZRTP on a 5-tuple an SDP names")
@@ -1331,9 +1899,13 @@ function M.verdict_of(t, want_evidence)
             end
         end
     end
+    if want_evidence and t.ice_dtls_frame ~= 0 and not t.on[TRAIT.DTLS_SRTP] then
+        ev[#ev + 1] = sfmt("ICE and DTLS on one 5-tuple (frame %d): the WebRTC transport "
+                           .. "(RFC 8835 §3.4, RFC 8827 §6.5)", t.ice_dtls_frame)
+    end
     local media = t.on[TRAIT.SRTP]
     local v
-    if t.on[TRAIT.ICE] and t.on[TRAIT.DTLS_SRTP] then
+    if (t.on[TRAIT.ICE] and t.on[TRAIT.DTLS_SRTP]) or t.ice_dtls_frame ~= 0 then
         v = VERDICT.WEBRTC
     elseif (t.on[TRAIT.ICE] or t.on[TRAIT.TURN]) and media then
         v = VERDICT.WEBRTC_LIKELY
@@ -1467,6 +2039,67 @@ end
 -- C's printf("%.Nf") rounds the binary double; Lua's string.format does the same.
 local RULE = string.rep("=", 84) .. "\n"
 
+-- The flows (their numbers in the session) whose snaplen-cut evidence of
+-- kind `bit` no other packet made up for, joined by `sep`, or nil.
+local function hidden_flows(s, bit, sep)
+    local l = {}
+    for j, f in ipairs(s.flows) do
+        if has(flow_hidden(f), bit) then l[#l + 1] = tostring(j) end
+    end
+    return #l > 0 and table.concat(l, sep) or nil
+end
+
+-- What the capture's snaplen cut away in a session's flows, by kind
+-- (report.c not_captured_text).
+local function not_captured_text(m, s, o)
+    local head = false
+    for b = 0, HIDDEN_COUNT_BITS - 1 do
+        local bit = lshift(1, b)
+        local l = hidden_flows(s, bit, " ")
+        if l then
+            if not head then
+                o[#o + 1] = sfmt("  Not captured (snaplen %d bytes)\n", m.snaplen)
+                head = true
+            end
+            wrapped(o, 4, "", sfmt("%s: flow%s %s", hidden_names[bit],
+                                   l:find(" ", 1, true) and "s" or "", l):sub(1, 299))
+        end
+    end
+end
+
+-- The side of a plain STUN flow that asked: the client doing address
+-- discovery (report.c stun_client). Only responses (an RFC 5780 test
+-- answered from another address): the side that received them.
+local function stun_client(f)
+    if (f.binding_req[0] or false) ~= (f.binding_req[1] or false) then
+        return f.binding_req[1] and 1 or 0
+    end
+    if not f.binding_req[0] and f.packets[1] == 0 then return 1 end
+    return 0
+end
+
+-- STUN that is no call attempt (Binding requests without ICE attributes to
+-- a STUN server from ports no call uses: address discovery, NAT behaviour
+-- tests, RFC 5780), shown apart from the sessions (report.c).
+local function stun_outside_text(m, o)
+    local out = m.stun_outside
+    if #out == 0 then return end
+    o[#o + 1] = sfmt("\nSTUN activity outside calls: %d flow%s (STUN without ICE or media, from "
+                     .. "ports no call uses: address discovery, NAT tests)\n", #out,
+                     #out == 1 and "" or "s")
+    o[#o + 1] = "  tr   client                 server                   sent  recv    first     last\n"
+    for _, f in ipairs(out) do
+        local c = stun_client(f)
+        o[#o + 1] = sfmt("  %-4s %-22s %-22s %6d %5d %8.3f %8.3f\n", f.tcp and "tcp" or "udp",
+                         ep_format(f.ep[c], true), ep_format(f.ep[1 - c], true), f.packets[c],
+                         f.packets[1 - c], f.first_t, f.last_t)
+        for _, v in ipairs(f.software) do
+            local host, soft = v:match("^([^\t]*)\t(.*)$")
+            o[#o + 1] = sfmt("       %-22s \"%s\"\n", host, soft)
+        end
+    end
+end
+
 function M.report_text(m)
     M.finish(m)
     local o = {}
@@ -1475,6 +2108,10 @@ function M.report_text(m)
     o[#o + 1] = sfmt("WebRTC sessions: %d    (times in seconds from the first packet)\n", #ss)
     if m.dropped_flows > 0 then
         o[#o + 1] = sfmt("Note: %d flows not tracked (flow limit reached)\n", m.dropped_flows)
+    end
+    if m.snaplen > 0 then
+        o[#o + 1] = sfmt("Note: packets cut at %d bytes (snaplen): decisions are made on the "
+                         .. "headers; what was cut away is listed per session\n", m.snaplen)
     end
     for _, s in ipairs(ss) do
         local streams, flow_of = session_streams(s)
@@ -1555,11 +2192,13 @@ function M.report_text(m)
                 o[#o + 1] = line .. "\n"
             end
         end
+        not_captured_text(m, s, o)
         if #s.related > 0 then
             o[#o + 1] = "  Related sessions\n"
             for _, r in ipairs(s.related) do wrapped(o, 4, "", r) end
         end
     end
+    stun_outside_text(m, o)
     o[#o + 1] = RULE
     return table.concat(o)
 end
@@ -1694,6 +2333,15 @@ function M.report_json(m)
         for j, r in ipairs(s.related) do
             rel[#rel + 1] = sfmt('{"session":%d,"evidence":%s}', s.related_ids[j], js(r))
         end
+        local nc = {}
+        for b = 0, HIDDEN_COUNT_BITS - 1 do
+            local bit = lshift(1, b)
+            local l = hidden_flows(s, bit, ",")
+            if l then
+                nc[#nc + 1] = sfmt('{"what":%s,"description":%s,"flows":[%s]}', js(hidden_json[bit]),
+                                   js(hidden_names[bit]), l)
+            end
+        end
         out[#out + 1] = "{" .. table.concat({
             sfmt('"id":%d', s.id), sfmt('"first":%.3f', s.first_t), sfmt('"last":%.3f', s.last_t),
             sfmt('"duration":%.3f', s.last_t - s.first_t), '"evidence":' .. jstrs(s.evidence),
@@ -1702,11 +2350,28 @@ function M.report_json(m)
             '"flows":[' .. table.concat(flows, ",") .. "]",
             '"streams":[' .. table.concat(sts, ",") .. "]",
             '"servers":[' .. table.concat(svs, ",") .. "]",
+            '"not_captured":[' .. table.concat(nc, ",") .. "]",
             '"related":[' .. table.concat(rel, ",") .. "]",
         }, ",") .. "}"
     end
-    return sfmt('{"schema_version":%d,"dropped_flows":%d,"sessions":[%s]}\n', R.summary_schema_version,
-                m.dropped_flows, table.concat(out, ","))
+    local so = {}
+    for _, f in ipairs(m.stun_outside) do
+        local c = stun_client(f)
+        local sw = {}
+        for _, v in ipairs(f.software) do sw[#sw + 1] = v:match("\t(.*)$") end
+        so[#so + 1] = "{" .. table.concat({
+            sfmt('"transport":%s', js(f.tcp and "tcp" or "udp")),
+            sfmt('"client":%s', js(ep_format(f.ep[c], true))),
+            sfmt('"server":%s', js(ep_format(f.ep[1 - c], true))),
+            sfmt('"packets_sent":%d', f.packets[c]), sfmt('"packets_received":%d', f.packets[1 - c]),
+            sfmt('"first":%.3f', f.first_t), sfmt('"last":%.3f', f.last_t),
+            sfmt('"first_frame":%d', f.first_frame), '"software":' .. jstrs(sw),
+        }, ",") .. "}"
+    end
+    return sfmt('{"schema_version":%d,"dropped_flows":%d,"snaplen":%s,"sessions":[%s],'
+                .. '"stun_outside_calls":[%s]}\n', R.summary_schema_version, m.dropped_flows,
+                m.snaplen > 0 and tostring(m.snaplen) or "null", table.concat(out, ","),
+                table.concat(so, ","))
 end
 
 function M.init(rules) R = rules end

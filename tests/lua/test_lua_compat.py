@@ -112,6 +112,8 @@ def is_true(value):
     return any(v in ("1", "True") for v in value.split(","))
 
 class LuaCompat(unittest.TestCase):
+    maxDiff = 4000   # per-frame dicts are small; whole outputs go through assert_same_text
+
     @classmethod
     def setUpClass(cls):
         cls.gt = wstest.ground_truth(NAME)
