@@ -1731,6 +1731,9 @@ uint32_t wrtc_flow_hidden(const wrtc_flow_t *f)
         h &= ~(uint32_t)WRTC_HIDDEN_SDP;
     if (WRTC_LIST_LEN(f->ice_pairs) && !f->ice_inferred)
         h &= ~(uint32_t)WRTC_HIDDEN_ICE;
+    /* The relayed checks and handshake seen in other indications. */
+    if ((f->contents & WRTC_C_DTLS) && (f->contents & WRTC_C_ICE) && !f->ice_inferred)
+        h &= ~(uint32_t)WRTC_HIDDEN_RELAYED;
     return h;
 }
 
@@ -1753,6 +1756,7 @@ const char *wrtc_hidden_name(uint32_t bit)
     case WRTC_HIDDEN_CNAME: return "RTCP after the first header (SDES CNAMEs)";
     case WRTC_HIDDEN_SDP: return "SIP message bodies (SDP)";
     case WRTC_HIDDEN_PAYLOAD: return "RTP payloads (SRTP or RTP, codec payload headers)";
+    case WRTC_HIDDEN_RELAYED: return "datagrams relayed in TURN Send/Data indications (ICE checks, DTLS)";
     }
     return "?";
 }
@@ -1765,6 +1769,7 @@ const char *wrtc_hidden_json(uint32_t bit)
     case WRTC_HIDDEN_CNAME: return "rtcp_sdes";
     case WRTC_HIDDEN_SDP: return "sdp";
     case WRTC_HIDDEN_PAYLOAD: return "rtp_payloads";
+    case WRTC_HIDDEN_RELAYED: return "relayed_datagrams";
     }
     return "?";
 }
