@@ -1069,6 +1069,8 @@ static bool hosts_shared(const wrtc_session_t *a, const wrtc_session_t *b, wrtc_
 {
     guint i, j;
     int x, y;
+    bool found = false;
+    /* The lowest shared address: the same one seen from either session. */
     for (i = 0; i < a->flows->len; i++) {
         const wrtc_flow_t *f = g_ptr_array_index(a->flows, i);
         for (j = 0; j < b->flows->len; j++) {
@@ -1076,12 +1078,19 @@ static bool hosts_shared(const wrtc_session_t *a, const wrtc_session_t *b, wrtc_
             for (x = 0; x < 2; x++)
                 for (y = 0; y < 2; y++)
                     if (wrtc_ep_same_host(&f->ep[x], &g->ep[y])) {
-                        *host = f->ep[x];
-                        return true;
+                        wrtc_ep_t h = f->ep[x], cur;
+                        h.port = 0;
+                        if (found) {
+                            cur = *host;
+                            cur.port = 0;
+                        }
+                        if (!found || wrtc_ep_cmp(&h, &cur) < 0)
+                            *host = f->ep[x];
+                        found = true;
                     }
         }
     }
-    return false;
+    return found;
 }
 
 /* The SIP flow and dialog (Call-ID index) whose SDP names an endpoint. */
