@@ -310,6 +310,8 @@ void proto_reg_handoff_webrtc(void)
      * also when the capture cut its DATA attribute away. */
     dissector_add_uint("udp.port", 3478,
                        create_dissector_handle(webrtc_dissect_turn_port, proto_webrtc));
+    webrtc_tcp_handoff();   /* TCP 3478 likewise, for the TURN-TCP framing */
+    webrtc_quic_handoff();
     heur_dissector_add("tcp", webrtc_heur_tcp, "WebRTC ICE-TCP (RFC 6544, RFC 4571 framing)",
                        "webrtc_tcp", proto_webrtc, HEURISTIC_ENABLE);
     heur_dissector_add("stun", webrtc_heur_turn, "WebRTC/RTP demultiplexer inside TURN",

@@ -15,6 +15,8 @@
 #include "webrtc-plugin.h"
 
 #include <epan/proto_data.h>
+#include <epan/exceptions.h>
+#include <epan/show_exception.h>
 
 #include "webrtc-flow.h"
 #include "webrtc-srtcp.h"
@@ -589,8 +591,21 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
         }
         add_webrtc_tree(tvb, tree, cls, f, &ti);
         add_claim_expert(pinfo, ti, f);
-        if (len < wire && !f->inside_turn)
+        if (len < wire && !f->inside_turn) {
+            /* The message first, as in a whole capture (its fields before
+             * the relayed datagram's: the facts read the outer message's
+             * class and method first); Wireshark's STUN dissector stops at
+             * the cut with "Packet size limited during capture". */
+            TRY {
+                call_dissector(webrtc_handles.stun, tvb, pinfo, tree);
+            }
+            CATCH_BOUNDS_ERRORS {
+                show_exception(tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+            }
+            ENDTRY;
             relay_cut_indication(tvb, pinfo, tree, p, len, wire);
+            return (int)len;
+        }
         return call_dissector(webrtc_handles.stun, tvb, pinfo, tree);
 
     case WRTC_CLASS_DTLS:
@@ -782,10 +797,65 @@ static gboolean quoted_in_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     }
 }
 
+/* ---- QUIC and media on one 5-tuple (RFC 9443 §3) ----------------------
+ * An app that opens a QUIC connection and then sends its SRTP on the same
+ * 5-tuple (Snapchat's calls): Wireshark's QUIC heuristic takes the 5-tuple
+ * on the first Initial packet and the QUIC dissector then gets every
+ * datagram, RTP included ("Malformed"). The plugin runs QUIC's heuristic
+ * itself and, where it takes a 5-tuple, puts its own dissector in front of
+ * QUIC's: datagrams whose first byte has the long-header bit but not QUIC's
+ * fixed bit (0x80-0xBF: every QUIC packet sets it, RFC 9000 §17.2, except
+ * where a peer greases it, RFC 9287) go to the demultiplexer first and are
+ * RTP/RTCP once they corroborate; everything else is QUIC's as before. */
+static heur_dtbl_entry_t *quic_heur;
+
+static int dissect_quic_conv(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (tvb_captured_length(tvb) >= 1 && (tvb_get_guint8(tvb, 0) & 0xC0) == 0x80 &&
+        proto_is_protocol_enabled(find_protocol_by_id(proto_webrtc)) &&
+        webrtc_heur_udp(tvb, pinfo, tree, data))
+        return (int)tvb_captured_length(tvb);
+    return webrtc_handles.quic ? call_dissector_with_data(webrtc_handles.quic, tvb, pinfo, tree,
+                                                          data) : 0;
+}
+
+void webrtc_quic_handoff(void)
+{
+    quic_heur = find_heur_dissector_by_unique_short_name("quic");
+    webrtc_handles.quic = find_dissector("quic");
+    /* No protocol of its own: a QUIC packet's layers stay QUIC's. */
+    webrtc_handles.quic_conv = create_dissector_handle(dissect_quic_conv, -1);
+}
+
+/* A QUIC long-header packet (first byte 0xC0-0xFF) through QUIC's own
+ * heuristic, the 5-tuple then ours in front of QUIC's. */
+static gboolean take_quic(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    volatile gboolean taken = FALSE;
+    if (!quic_heur || !webrtc_handles.quic || !quic_heur->enabled ||
+        !proto_is_protocol_enabled(quic_heur->protocol))
+        return FALSE;
+    /* QUIC's dissector may stop at a snaplen's cut (an exception) after
+     * its heuristic took the 5-tuple: the front goes in either way. */
+    TRY {
+        taken = quic_heur->dissector(tvb, pinfo, tree, data);
+    }
+    FINALLY {
+        conversation_t *c = find_conversation_pinfo(pinfo, 0);
+        if (c && conversation_get_dissector(c, pinfo->num) == webrtc_handles.quic)
+            conversation_set_dissector(c, webrtc_handles.quic_conv);
+    }
+    ENDTRY;
+    return taken;
+}
+
 webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                                  void *data _U_)
+                                  void *data)
 {
     webrtc_flow_t *f;
+    if (pinfo->ptype == PT_UDP && !pinfo->flags.in_error_pkt && tvb_captured_length(tvb) >= 1 &&
+        tvb_get_guint8(tvb, 0) >= 0xC0)
+        return take_quic(tvb, pinfo, tree, data);
     if (pinfo->ptype != PT_UDP || !may_start_flow(tvb))
         return FALSE;
     if (pinfo->flags.in_error_pkt)

@@ -760,6 +760,8 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
             f->binding_request |= k->binding_request;
             f->stun_cut |= k->cut;
             f->relay_cut = k->relay_cut;
+            if (k->relay_cut)
+                f->hidden |= WRTC_HIDDEN_RELAYED;
             f->check_sized = k->check_sized;
         } else if (f->contents & WRTC_C_STUN) {
             f->binding_request = f->stun_method == WRTC_STUN_BINDING && f->stun_class == 0;

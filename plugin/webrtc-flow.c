@@ -117,7 +117,10 @@ void webrtc_flow_take_conversation(packet_info *pinfo, webrtc_flow_t *f)
         return;
     conv = exact_conversation(pinfo->num, CONVERSATION_UDP, &f->addr[0], f->port[0],
                               &f->addr[1], f->port[1]);
-    if (conv)
+    /* (A QUIC 5-tuple keeps the plugin's QUIC front, which hands the
+     * media on: webrtc-demux.c.) */
+    if (conv && (!webrtc_handles.quic_conv ||
+                 conversation_get_dissector(conv, pinfo->num) != webrtc_handles.quic_conv))
         conversation_set_dissector_from_frame_number(conv, f->first_frame, webrtc_handles.demux);
 }
 
@@ -271,10 +274,16 @@ static gboolean needs_confirmation(const webrtc_flow_t *f)
  * proves it, or confirmed on one. A call that ICE moves to another 5-tuple
  * keeps its SSRCs (RFC 8445 §12), so the new path needs no confirmation. */
 static wmem_map_t *known_ssrcs;
+/* SSRC -> wmem_list_t of the flows holding an unconfirmed first packet of
+ * it: a call's first packet on one path (a relay) and the rest on the path
+ * ICE moves it to (the direct 5-tuple) is one stream, proven by the latter
+ * (RFC 8445 §12). */
+static wmem_map_t *waiting_ssrcs;
 
 static void flow_init(void)
 {
     known_ssrcs = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    waiting_ssrcs = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 
 void webrtc_flow_register(void)
@@ -293,8 +302,40 @@ gboolean webrtc_flow_ssrc_seen(const guint8 *p, size_t len)
 
 static void ssrc_is_rtp(guint32 ssrc)
 {
-    if (known_ssrcs && !wmem_map_contains(known_ssrcs, GUINT_TO_POINTER(ssrc)))
-        wmem_map_insert(known_ssrcs, GUINT_TO_POINTER(ssrc), GUINT_TO_POINTER(1));
+    wmem_list_t *waiting;
+    wmem_list_frame_t *it;
+    if (!known_ssrcs || wmem_map_contains(known_ssrcs, GUINT_TO_POINTER(ssrc)))
+        return;
+    wmem_map_insert(known_ssrcs, GUINT_TO_POINTER(ssrc), GUINT_TO_POINTER(1));
+    waiting = wmem_map_remove(waiting_ssrcs, GUINT_TO_POINTER(ssrc));
+    for (it = waiting ? wmem_list_head(waiting) : NULL; it; it = wmem_list_frame_next(it)) {
+        webrtc_flow_t *f = wmem_list_frame_data(it);
+        guint i;
+        for (i = 0; i < f->n_ssrc_cand; i++) {
+            webrtc_ssrc_cand_t *c = &f->ssrc_cand[i];
+            if (c->ssrc == ssrc && !c->confirmed && c->first.frame) {
+                c->confirmed = TRUE;    /* shown on later passes */
+                webrtc_facts_add_pending_rtp(f, &c->first);
+            }
+        }
+    }
+}
+
+/* Bounded: a flow of random datagrams (each a new "SSRC") registers a few. */
+static void ssrc_wait(webrtc_flow_t *f, guint32 ssrc)
+{
+    wmem_list_t *waiting;
+    if (!waiting_ssrcs || f->n_ssrc_waiting >= 2 * WEBRTC_MAX_SSRC_CANDIDATES)
+        return;
+    waiting = wmem_map_lookup(waiting_ssrcs, GUINT_TO_POINTER(ssrc));
+    if (!waiting) {
+        waiting = wmem_list_new(wmem_file_scope());
+        wmem_map_insert(waiting_ssrcs, GUINT_TO_POINTER(ssrc), waiting);
+    }
+    if (!wmem_list_find(waiting, f)) {
+        wmem_list_append(waiting, f);
+        f->n_ssrc_waiting++;
+    }
 }
 
 gboolean webrtc_flow_ssrc_known(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hdr_t *h)
@@ -370,6 +411,7 @@ gboolean webrtc_flow_ssrc_known(packet_info *pinfo, webrtc_flow_t *f, const wrtc
         c->first.ts = h->ts;
         c->first.ssrc = h->ssrc;
         c->first.payload_len = (guint32)h->payload_len;
+        ssrc_wait(f, h->ssrc);
     }
     return FALSE;
 }

@@ -127,6 +127,7 @@ typedef struct webrtc_flow {
 
     webrtc_ssrc_cand_t *ssrc_cand;   /* allocated on first use */
     guint8   n_ssrc_cand;
+    guint8   n_ssrc_waiting;     /* first packets waiting for another flow's proof */
 
     /* Hand-off to Wireshark's RTP/RTCP dissectors. */
     rtp_dyn_payload_t *dyn;      /* our payload-type map for the flow */

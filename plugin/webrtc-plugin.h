@@ -106,6 +106,8 @@ typedef struct {
     dissector_handle_t rtp;
     dissector_handle_t rtcp;
     dissector_handle_t demux;  /* ours, set as conversation dissector */
+    dissector_handle_t quic;       /* Wireshark's QUIC (may be NULL) */
+    dissector_handle_t quic_conv;  /* ours on a QUIC 5-tuple: media there to us */
 } webrtc_handles_t;
 extern webrtc_handles_t webrtc_handles;
 
@@ -114,6 +116,7 @@ webrtc_heur_ret_t webrtc_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
 webrtc_heur_ret_t webrtc_heur_turn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 int webrtc_dissect_conversation(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 int webrtc_dissect_turn_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+void webrtc_quic_handoff(void);
 struct webrtc_flow;
 /* Demultiplex one payload of a flow (a datagram, or a framed TCP message). */
 int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
@@ -153,6 +156,8 @@ void webrtc_summary_register(void);
 /* webrtc-tcp.c: ICE-TCP, RFC 4571 framing. */
 webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 void webrtc_tcp_register(void);
+void webrtc_tcp_handoff(void);
+int webrtc_dissect_turn_tcp_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 /* Take this TCP conversation for the plugin's TURN-TCP framing (first pass). */
 void webrtc_tcp_take_turn(packet_info *pinfo);
 

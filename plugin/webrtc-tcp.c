@@ -142,6 +142,7 @@ static int dissect_turn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
                                 void *data _U_)
 {
     guint n = turn_tcp_msg_len(tvb, 0), len;
+    tvbuff_t *msg;
     if (!n || tvb_reported_length(tvb) != n) {
         proto_item *ti = proto_tree_add_protocol_format(tree, proto_webrtc, tvb, 0, -1,
             "WebRTC: %u bytes of TURN over TCP skipped: not at a message boundary "
@@ -154,7 +155,18 @@ static int dissect_turn_tcp_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
      * dissector parses it and offers a ChannelData or DATA payload to the
      * TURN heuristics (ours). */
     len = tvb_get_guint8(tvb, 0) >= 0x40 ? TURN_TCP_HDR + tvb_get_ntohs(tvb, 2) : n;
-    call_dissector(webrtc_handles.stun, tvb_new_subset_length(tvb, 0, (gint)len), pinfo, tree);
+    msg = tvb_new_subset_length(tvb, 0, (gint)len);
+    /* A STUN message the snaplen cut goes through the demultiplexer, as
+     * over UDP: Wireshark's STUN dissector stops at the cut and never offers
+     * the relayed datagram of a Send/Data indication (RFC 8656 §10-11), so
+     * the demultiplexer hands on its captured part and notes the cut
+     * request for the session model. */
+    if (tvb_get_guint8(tvb, 0) <= 3 && tvb_captured_length(msg) < tvb_reported_length(msg)) {
+        webrtc_flow_t *f = webrtc_flow_get(pinfo, FALSE, TRUE);
+        if (f && webrtc_demux_payload(msg, pinfo, tree, f) > 0)
+            return tvb_captured_length(tvb);
+    }
+    call_dissector(webrtc_handles.stun, msg, pinfo, tree);
     return tvb_captured_length(tvb);
 }
 
@@ -173,6 +185,29 @@ void webrtc_tcp_take_turn(packet_info *pinfo)
     c = find_or_create_conversation(pinfo);
     if (conversation_get_dissector(c, pinfo->num) != turn_tcp_handle)
         conversation_set_dissector(c, turn_tcp_handle);
+}
+
+/* RTP framed by RFC 4571 with no ICE or DTLS before it (RTP over TCP, RFC
+ * 4571 §2: media servers' and gateways' TCP transport): the first framed
+ * message of each segment corroborates like a UDP datagram (the same
+ * tracks, at most 3 packets before the claim), and the connection is taken
+ * for the framing only once they agree; until then TCP keeps it. */
+static gboolean rfc4571_rtp_candidate(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    guint captured = tvb_captured_length(tvb), len = tvb_get_ntohs(tvb, 0);
+    webrtc_flow_t *f;
+    tvbuff_t *inner;
+    if (len < 12 || RFC4571_HDR + len > tvb_reported_length(tvb) || !webrtc_prefs.corroborate)
+        return FALSE;
+    f = webrtc_flow_get(pinfo, FALSE, TRUE);
+    if (!f || PINFO_FD_VISITED(pinfo))
+        return FALSE;    /* (a claimed connection is the framing's on later passes) */
+    inner = tvb_new_subset_length_caplen(tvb, RFC4571_HDR, (gint)MIN(captured - RFC4571_HDR, len),
+                                         (gint)len);
+    if (webrtc_demux_payload(inner, pinfo, tree, f) <= 0 || !f->media_frame)
+        return FALSE;
+    conversation_set_dissector(find_or_create_conversation(pinfo), rfc4571_handle);
+    return TRUE;
 }
 
 /* A connection is taken only on a complete, valid STUN or DTLS message in
@@ -201,6 +236,8 @@ webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
     if (captured < RFC4571_HDR + 1)
         return FALSE;
     p = tvb_get_ptr(tvb, 0, RFC4571_HDR + 1);
+    if ((p[2] & 0xC0) == 0x80)
+        return rfc4571_rtp_candidate(tvb, pinfo, tree);
     if (p[2] > 3 && (p[2] < 20 || p[2] > 25))
         return FALSE; /* first-byte refusal: not STUN, not DTLS plaintext */
     len = tvb_get_ntohs(tvb, 0);
@@ -233,6 +270,35 @@ webrtc_heur_ret_t webrtc_heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree 
         conversation_set_dissector(find_or_create_conversation(pinfo), rfc4571_handle);
     dissect_rfc4571(tvb, pinfo, tree, data);
     return TRUE;
+}
+
+/* TCP port 3478 (STUN/TURN over TCP, RFC 8489 §18.6, RFC 8656 §12.5) is
+ * Wireshark's STUN, which offers a relayed datagram to the TURN heuristics
+ * (and so lets the plugin take the connection) only where it is whole: in a
+ * header-only capture it never is. A connection whose segment starts with a
+ * STUN message (magic cookie) or a ChannelData header is framed by the
+ * plugin from that message on; anything else stays Wireshark's STUN. */
+static dissector_handle_t stun_tcp_handle;
+
+int webrtc_dissect_turn_tcp_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    conversation_t *c = find_conversation_pinfo(pinfo, 0);
+    gboolean taken = c && conversation_get_dissector(c, pinfo->num) == turn_tcp_handle;
+    if (taken || (webrtc_prefs.turn && tvb_captured_length(tvb) >= 8 &&
+                  turn_tcp_msg_len(tvb, 0) && tvb_get_guint8(tvb, 0) <= 3)) {
+        webrtc_tcp_take_turn(pinfo);
+        return dissect_turn_tcp(tvb, pinfo, tree, data);
+    }
+    if (stun_tcp_handle)
+        return call_dissector_with_data(stun_tcp_handle, tvb, pinfo, tree, data);
+    return 0;
+}
+
+void webrtc_tcp_handoff(void)
+{
+    stun_tcp_handle = find_dissector_add_dependency("stun-tcp", proto_webrtc);
+    dissector_add_uint("tcp.port", 3478,
+                       create_dissector_handle(webrtc_dissect_turn_tcp_port, proto_webrtc));
 }
 
 void webrtc_tcp_register(void)

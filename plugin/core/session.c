@@ -1069,6 +1069,8 @@ static bool hosts_shared(const wrtc_session_t *a, const wrtc_session_t *b, wrtc_
 {
     guint i, j;
     int x, y;
+    bool found = false;
+    /* The lowest shared address: the same one seen from either session. */
     for (i = 0; i < a->flows->len; i++) {
         const wrtc_flow_t *f = g_ptr_array_index(a->flows, i);
         for (j = 0; j < b->flows->len; j++) {
@@ -1076,12 +1078,19 @@ static bool hosts_shared(const wrtc_session_t *a, const wrtc_session_t *b, wrtc_
             for (x = 0; x < 2; x++)
                 for (y = 0; y < 2; y++)
                     if (wrtc_ep_same_host(&f->ep[x], &g->ep[y])) {
-                        *host = f->ep[x];
-                        return true;
+                        wrtc_ep_t h = f->ep[x], cur;
+                        h.port = 0;
+                        if (found) {
+                            cur = *host;
+                            cur.port = 0;
+                        }
+                        if (!found || wrtc_ep_cmp(&h, &cur) < 0)
+                            *host = f->ep[x];
+                        found = true;
                     }
         }
     }
-    return false;
+    return found;
 }
 
 /* The SIP flow and dialog (Call-ID index) whose SDP names an endpoint. */
@@ -1731,6 +1740,9 @@ uint32_t wrtc_flow_hidden(const wrtc_flow_t *f)
         h &= ~(uint32_t)WRTC_HIDDEN_SDP;
     if (WRTC_LIST_LEN(f->ice_pairs) && !f->ice_inferred)
         h &= ~(uint32_t)WRTC_HIDDEN_ICE;
+    /* The relayed checks and handshake seen in other indications. */
+    if ((f->contents & WRTC_C_DTLS) && (f->contents & WRTC_C_ICE) && !f->ice_inferred)
+        h &= ~(uint32_t)WRTC_HIDDEN_RELAYED;
     return h;
 }
 
@@ -1753,6 +1765,7 @@ const char *wrtc_hidden_name(uint32_t bit)
     case WRTC_HIDDEN_CNAME: return "RTCP after the first header (SDES CNAMEs)";
     case WRTC_HIDDEN_SDP: return "SIP message bodies (SDP)";
     case WRTC_HIDDEN_PAYLOAD: return "RTP payloads (SRTP or RTP, codec payload headers)";
+    case WRTC_HIDDEN_RELAYED: return "datagrams relayed in TURN Send/Data indications (ICE checks, DTLS)";
     }
     return "?";
 }
@@ -1765,6 +1778,7 @@ const char *wrtc_hidden_json(uint32_t bit)
     case WRTC_HIDDEN_CNAME: return "rtcp_sdes";
     case WRTC_HIDDEN_SDP: return "sdp";
     case WRTC_HIDDEN_PAYLOAD: return "rtp_payloads";
+    case WRTC_HIDDEN_RELAYED: return "relayed_datagrams";
     }
     return "?";
 }

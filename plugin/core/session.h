@@ -73,7 +73,8 @@ enum {
     WRTC_HIDDEN_CNAME   = 1u << 2,  /* RTCP after its first header (SDES CNAME) */
     WRTC_HIDDEN_SDP     = 1u << 3,  /* SIP message bodies (SDP) */
     WRTC_HIDDEN_PAYLOAD = 1u << 4,  /* RTP payloads (SRTP or RTP, codec headers) */
-    WRTC_HIDDEN_COUNT_BITS = 5
+    WRTC_HIDDEN_RELAYED = 1u << 5,  /* datagrams relayed in TURN Send/Data indications */
+    WRTC_HIDDEN_COUNT_BITS = 6
 };
 const char *wrtc_hidden_name(uint32_t bit);
 const char *wrtc_hidden_json(uint32_t bit);   /* "rtcp_sdes", ... */

@@ -186,6 +186,15 @@ def _decode_as_args(gt):
     return [a for p in sorted(ports - turn) for a in ("-d", "udp.port==%d,rtp" % p)]
 
 
+def _rfc4571_ports(gt):
+    """Ports of the TCP flows that carry RTP themselves, framed per RFC 4571
+    (not inside TURN): in Wireshark 4.0, Decode As RTP on a TCP port is its
+    RFC 4571 dissector (rtp.rfc4571.len), which reassembles the stream."""
+    return sorted({split_endpoint(ep)[1] for call in gt["calls"] for fl in call["flows"]
+                   if fl["transport"] == "tcp" and not _relays_media(fl)
+                   and {"rtp", "srtp"} & set(fl["contents"]) for ep in (fl["a"], fl["b"])})
+
+
 def _rtp_in_channeldata(hexbytes):
     """(ssrc, pt) of an RTP packet carried as ChannelData payload, else None.
 
@@ -230,6 +239,17 @@ def verify(gt, ts=None):
                      "!icmp && rtp.version == 2 && " + NOT_RTCP, extra=da)
     for r in rows:
         seen[(direction(r), "0x%08x" % int(r[6], 16), int(r[7]))] += 1
+    # RTP framed per RFC 4571 on TCP: several packets in one segment give
+    # one row with every occurrence.
+    ports = _rfc4571_ports(gt)
+    if ports:
+        taddr = ["ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport"]
+        extra = [a for p in ports for a in ("-d", "tcp.port==%d,rtp" % p)] + gt.get("tshark_options", [])
+        for r in ts.fields(cap, taddr + ["rtp.version", "rtp.marker", "rtp.ssrc", "rtp.p_type"],
+                           "!icmp && tcp && rtp", extra=extra):
+            for v, m, ssrc, pt in zip(*(c.split(",") for c in r[6:10])):
+                if v == "2" and not (m in ("1", "True") and 64 <= int(pt) <= 95):
+                    seen[(direction(r), "0x%08x" % int(ssrc, 16), int(pt))] += 1
     # RTP inside TURN ChannelData (RFC 8656 §12.4; over TCP framed per
     # §12.5): Wireshark's STUN dissector on the TURN port leaves each
     # payload in data.data (several per TCP segment are possible).
