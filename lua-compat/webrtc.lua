@@ -716,10 +716,13 @@ local function track_evidence(tr)
         tr.ssrc, tr.agreeing, tr.clock_rate)
 end
 
+-- Payload entropy (plugin/core/entropy.c), one table of functions.
+local Entropy = {}
+
 -------------------------------------------------------------------------------
 -- SRTP or plain RTP from the payload bytes (plugin/core/entropy.c)
 -------------------------------------------------------------------------------
-local function entropy_add(e, p, off, len)
+function Entropy.add(e, p, off, len)
     if len > 0 and e.first_packets < T.ENTROPY_FIRST_BYTES then
         local b = sbyte(p, off + 1)
         if not e.first_seen[b] then
@@ -739,11 +742,11 @@ local function entropy_add(e, p, off, len)
     end
 end
 
-local function entropy_ready(e)
+function Entropy.ready(e)
     return e.total >= T.ENTROPY_MIN_BYTES and e.first_packets >= T.ENTROPY_FIRST_BYTES
 end
 
-local function entropy_chi2(e)
+function Entropy.chi2(e)
     if e.total == 0 then return 0 end
     local expect, chi2 = e.total / 256.0, 0
     for i = 0, 255 do
@@ -753,8 +756,8 @@ local function entropy_chi2(e)
     return chi2
 end
 
-local function entropy_encrypted(e)
-    return entropy_ready(e) and entropy_chi2(e) < T.ENTROPY_CHI2_RANDOM and
+function Entropy.encrypted(e)
+    return Entropy.ready(e) and Entropy.chi2(e) < T.ENTROPY_CHI2_RANDOM and
            e.first_distinct >= T.ENTROPY_FIRST_DISTINCT
 end
 
@@ -762,13 +765,13 @@ end
 -- sample is "encrypted" already when nearly every packet so far starts with
 -- a different byte (at most one in eight repeats one), which no codec
 -- header does (entropy.c wrtc_entropy_early_encrypted).
-local function entropy_early_encrypted(e)
+function Entropy.early_encrypted(e)
     return e.first_packets >= T.ENTROPY_EARLY_PACKETS and
            (e.first_packets - e.first_distinct) * 8 <= e.first_packets and
-           e.total >= T.ENTROPY_EARLY_BYTES and entropy_chi2(e) < T.ENTROPY_CHI2_RANDOM
+           e.total >= T.ENTROPY_EARLY_BYTES and Entropy.chi2(e) < T.ENTROPY_CHI2_RANDOM
 end
 
-local function entropy_new()
+function Entropy.new()
     local hist = {}
     for i = 0, 255 do hist[i] = 0 end
     return { hist = hist, total = 0, first_seen = {}, first_distinct = 0, first_packets = 0 }
@@ -1107,15 +1110,15 @@ local function judge_payloads(pinfo, f, p, off, captured)
     if f.srtp_decided then return end
     local known, srtp, why = srtp_from_context(f)
     if known then decide_srtp(pinfo, f, srtp, why); return end
-    if not f.entropy then f.entropy = entropy_new() end
-    entropy_add(f.entropy, p, off, captured)
-    if entropy_early_encrypted(f.entropy) and not entropy_ready(f.entropy) then
+    if not f.entropy then f.entropy = Entropy.new() end
+    Entropy.add(f.entropy, p, off, captured)
+    if Entropy.early_encrypted(f.entropy) and not Entropy.ready(f.entropy) then
         decide_srtp(pinfo, f, true,
             "payload bytes uniformly distributed, each packet's first byte different")
         return
     end
-    if not entropy_ready(f.entropy) then return end
-    srtp = entropy_encrypted(f.entropy)
+    if not Entropy.ready(f.entropy) then return end
+    srtp = Entropy.encrypted(f.entropy)
     decide_srtp(pinfo, f, srtp,
         srtp and "payload bytes uniformly distributed" or "payload bytes not random")
 end
