@@ -1285,11 +1285,49 @@ end
 -- packet then goes to the session model. Later passes answer from the
 -- first pass's result.
 local MAX_SSRC_CANDIDATES = 16
+
+-- SSRC -> list of the flows holding an unconfirmed first packet of it: a
+-- call's first packet on one path (a relay) and the rest on the path ICE
+-- moves it to (the direct 5-tuple) is one stream, proven by the latter
+-- (RFC 8445 §12; webrtc-flow.c waiting_ssrcs).
+local waiting_ssrcs = {}
+
+local function ssrc_is_rtp(ssrc, frame)
+    if known_ssrcs[ssrc] then return end
+    known_ssrcs[ssrc] = true
+    local waiting = waiting_ssrcs[ssrc]
+    waiting_ssrcs[ssrc] = nil
+    if not waiting then return end
+    for _, f in ipairs(waiting) do
+        for _, c in ipairs(f.ssrc_cand) do
+            if c.ssrc == ssrc and not c.confirmed and c.first then
+                c.confirmed = true          -- shown on later passes
+                replay_fact(f, c.first, frame)
+            end
+        end
+    end
+end
+
+-- Bounded: a flow of random datagrams (each a new "SSRC") registers a few.
+local function ssrc_wait(f, ssrc)
+    if (f.n_ssrc_waiting or 0) >= 2 * MAX_SSRC_CANDIDATES then return end
+    local waiting = waiting_ssrcs[ssrc]
+    if not waiting then
+        waiting = {}
+        waiting_ssrcs[ssrc] = waiting
+    end
+    for _, g in ipairs(waiting) do
+        if g == f then return end
+    end
+    waiting[#waiting + 1] = f
+    f.n_ssrc_waiting = (f.n_ssrc_waiting or 0) + 1
+end
+
 local function ssrc_known(pinfo, f, h)
     local dir = flow_dir(f, pinfo)
     if f.dtls_frame ~= 0 or f.zrtp_frame ~= 0 or f.reason == REASON.SRTP_KEY or
        f.reason == REASON.CORROBORATED then
-        if not pinfo.visited then known_ssrcs[h.ssrc] = true end
+        if not pinfo.visited then ssrc_is_rtp(h.ssrc, pinfo.number) end
         return true
     end
     local c
@@ -1327,7 +1365,7 @@ local function ssrc_known(pinfo, f, h)
         if step >= 1 and step <= T.MAX_SEQ_STEP then
             c.confirmed = true
             c.seq = h.seq
-            known_ssrcs[h.ssrc] = true
+            ssrc_is_rtp(h.ssrc, pinfo.number)
             if c.first then replay_fact(f, c.first, pinfo.number) end
             return true
         end
@@ -1335,7 +1373,11 @@ local function ssrc_known(pinfo, f, h)
     -- The first packet of the SSRC (or one out of sequence): kept for the
     -- model, not dissected as RTP yet.
     c.seq = h.seq
-    c.first = #replay_sinks > 0 and pending_entry(pinfo, f, h) or nil
+    c.first = nil
+    if #replay_sinks > 0 then
+        c.first = pending_entry(pinfo, f, h)
+        ssrc_wait(f, h.ssrc)
+    end
     return false
 end
 
@@ -2569,7 +2611,7 @@ session_post.init = protect("post_init", function()
               deferred = {} }
     -- The demultiplexer's state of the capture (webrtc-flow.c's file-scope
     -- flows and known SSRCs, reset for each capture file).
-    flows, known_ssrcs, refused_first_pass = {}, {}, {}
+    flows, known_ssrcs, refused_first_pass, waiting_ssrcs = {}, {}, {}, {}
 end, nil, "")
 
 -- Facts for the replay of pending RTP go to the whole-capture model too,
