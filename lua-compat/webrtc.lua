@@ -2416,6 +2416,7 @@ local function facts_of(pinfo, tvb)
         f.binding_request = f.binding_request or k.binding_request
         f.stun_cut = f.stun_cut or k.cut
         f.relay_cut = k.relay_cut
+        if k.relay_cut then f.hidden = bor(f.hidden, HIDDEN.RELAYED) end
         f.check_sized = k.check_sized
     elseif band(f.contents, CC.STUN) ~= 0 then
         f.binding_request = f.stun_method == 1 and f.stun_class == 0

@@ -310,19 +310,20 @@ local function sock_hash(tcp, e)
 end
 
 -- Contents the snaplen cut away (session.h WRTC_HIDDEN_*), in report order.
-local HIDDEN = { ICE = 0x1, CERT = 0x2, CNAME = 0x4, SDP = 0x8, PAYLOAD = 0x10 }
+local HIDDEN = { ICE = 0x1, CERT = 0x2, CNAME = 0x4, SDP = 0x8, PAYLOAD = 0x10, RELAYED = 0x20 }
 M.HIDDEN = HIDDEN
-local HIDDEN_COUNT_BITS = 5
+local HIDDEN_COUNT_BITS = 6
 local hidden_names = {
     [HIDDEN.ICE] = "STUN attributes (ICE and TURN usernames, ICE attributes)",
     [HIDDEN.CERT] = "DTLS handshake messages (certificate, version)",
     [HIDDEN.CNAME] = "RTCP after the first header (SDES CNAMEs)",
     [HIDDEN.SDP] = "SIP message bodies (SDP)",
     [HIDDEN.PAYLOAD] = "RTP payloads (SRTP or RTP, codec payload headers)",
+    [HIDDEN.RELAYED] = "datagrams relayed in TURN Send/Data indications (ICE checks, DTLS)",
 }
 local hidden_json = { [HIDDEN.ICE] = "stun_attributes", [HIDDEN.CERT] = "dtls_handshake",
                       [HIDDEN.CNAME] = "rtcp_sdes", [HIDDEN.SDP] = "sdp",
-                      [HIDDEN.PAYLOAD] = "rtp_payloads" }
+                      [HIDDEN.PAYLOAD] = "rtp_payloads", [HIDDEN.RELAYED] = "relayed_datagrams" }
 -- A ServerHello seen, its supported_versions extension not captured.
 local DTLS_NOT_CAPTURED = 0xFFFF
 M.DTLS_NOT_CAPTURED = DTLS_NOT_CAPTURED
@@ -1301,17 +1302,24 @@ local function assign_role(f, relayed_eps)
     end
 end
 
+-- The lowest shared address: the same one seen from either session.
 local function hosts_shared(a, b)
+    local found
     for _, f in ipairs(a.flows) do
         for _, g in ipairs(b.flows) do
             for x = 0, 1 do
                 for y = 0, 1 do
-                    if same_host(f.ep[x], g.ep[y]) then return f.ep[x] end
+                    local h = f.ep[x]
+                    if same_host(h, g.ep[y]) and
+                       (not found or strcmp(schar(h.fam) .. h.addr,
+                                            schar(found.fam) .. found.addr) < 0) then
+                        found = h
+                    end
                 end
             end
         end
     end
-    return nil
+    return found
 end
 
 -- Did the dialog `call` of a SIP flow get an answer with SDP: do its SDP
@@ -1437,6 +1445,10 @@ local function flow_hidden(f)
     end
     if #f.sdp > 0 then h = band(h, bnot(HIDDEN.SDP)) end
     if #f.ice_pairs > 0 and not f.ice_inferred then h = band(h, bnot(HIDDEN.ICE)) end
+    -- The relayed checks and handshake seen in other indications.
+    if has(f.contents, C.DTLS) and has(f.contents, C.ICE) and not f.ice_inferred then
+        h = band(h, bnot(HIDDEN.RELAYED))
+    end
     return h
 end
 M.flow_hidden = flow_hidden
