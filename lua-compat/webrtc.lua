@@ -1658,7 +1658,13 @@ local function demux_payload(tvb, pinfo, tree, f, wire)
         ti = add_webrtc_tree(tvb, tree, cls, f)
         add_claim_expert(pinfo, ti, f)
         if len < wire and not f.inside_turn then
+            -- The message first, as in a whole capture (its fields before
+            -- the relayed datagram's: the facts read the outer message's
+            -- class and method first), then the captured part of the
+            -- relayed datagram.
+            call("stun-udp", tvb, pinfo, tree)
             relay_cut_indication(tvb, pinfo, tree, p, len, wire)
+            return len
         end
         return call("stun-udp", tvb, pinfo, tree)
 
@@ -1953,7 +1959,17 @@ local turn_tcp_pdu = protect("tcp_pdu", function(tvb, pinfo, tree)
     end
     local len = n
     if tvb(0, 1):uint() >= 0x40 then len = 4 + tvb(2, 2):uint() end
-    call("stun-udp", tvb(0, math.min(len, tvb:len())):tvb(), pinfo, tree)
+    local msg = tvb(0, math.min(len, tvb:len())):tvb()
+    -- A STUN message the snaplen cut goes through the demultiplexer, as
+    -- over UDP: Wireshark's STUN dissector stops at the cut and never
+    -- offers the relayed datagram of a Send/Data indication (RFC 8656
+    -- §10-11), so the demultiplexer hands on its captured part and notes
+    -- the cut request for the session model.
+    if tvb(0, 1):uint() <= 3 and msg:len() < len then
+        local f = flow_get(pinfo, false, true)
+        if f and demux_payload(msg, pinfo, tree, f, len) > 0 then return tvb:len() end
+    end
+    call("stun-udp", msg, pinfo, tree)
     return tvb:len()
 end, 0, "tpt")
 
