@@ -1987,6 +1987,23 @@ local function take_turn_tcp(pinfo)
     pinfo.conversation = webrtc
 end
 
+-- RTP framed by RFC 4571 with no ICE or DTLS before it (RTP over TCP, RFC
+-- 4571 §2: media servers' and gateways' TCP transport): the first framed
+-- message of each segment corroborates like a UDP datagram (the same
+-- tracks, at most 3 packets before the claim), and the connection is taken
+-- for the framing only once they agree; until then TCP keeps it.
+local function rfc4571_rtp_candidate(tvb, pinfo, tree)
+    local captured, len = tvb:len(), tvb(0, 2):uint()
+    if len < 12 or 2 + len > tvb:reported_len() or not prefs.corroborate then return false end
+    local f = flow_get(pinfo, false, true)
+    -- (a claimed connection is the framing's on later passes)
+    if not f or pinfo.visited then return false end
+    local inner = tvb(2, math.min(captured - 2, len)):tvb()
+    if demux_payload(inner, pinfo, tree, f, len) <= 0 or f.media_frame == 0 then return false end
+    pinfo.conversation = webrtc
+    return true
+end
+
 local heur_tcp = protect("heur_tcp", function(tvb, pinfo, tree)
     local captured = tvb:len()
     -- An Allocate request in TURN-TCP framing at the start of the stream.
@@ -1998,6 +2015,7 @@ local heur_tcp = protect("heur_tcp", function(tvb, pinfo, tree)
     end
     if captured < 3 then return false end
     local b = tvb(2, 1):uint()
+    if band(b, 0xC0) == 0x80 then return rfc4571_rtp_candidate(tvb, pinfo, tree) end
     if b > 3 and (b < 20 or b > 25) then return false end
     local len = tvb(0, 2):uint()
     if len < 13 then return false end
