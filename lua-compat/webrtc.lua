@@ -2049,6 +2049,19 @@ webrtc.dissector = protect("dissector", function(tvb, pinfo, tree)
     if pinfo.port_type == PT_TCP then
         local f = flow_get(pinfo, false, false)
         if f and f.tcp_turn then return conversation_turn_tcp(tvb, pinfo, tree) end
+        if pinfo.match_uint == 3478 and (pinfo.src_port == 3478 or pinfo.dst_port == 3478) then
+            -- TCP port 3478 (STUN/TURN over TCP, RFC 8489 §18.6, RFC 8656
+            -- §12.5), taken from Wireshark's STUN (below): a connection
+            -- whose segment starts with a STUN message (magic cookie) is
+            -- framed by us from that message on; anything else stays
+            -- Wireshark's STUN (webrtc-tcp.c webrtc_dissect_turn_tcp_port).
+            if prefs.turn and tvb:len() >= 8 and turn_tcp_msg_len(tvb, 0) ~= 0 and
+               tvb(0, 1):uint() <= 3 then
+                take_turn_tcp(pinfo)
+                return conversation_turn_tcp(tvb, pinfo, tree)
+            end
+            return call("stun-tcp", tvb, pinfo, tree)
+        end
         return conversation_tcp(tvb, pinfo, tree)
     end
     -- Called through the udp.port table for 3478 (below; a conversation
@@ -2069,6 +2082,11 @@ end, 0, "tpt")
 -- TURN message; ChannelData there is TURN's even without a STUN message
 -- before it in the capture.
 DissectorTable.get("udp.port"):add(3478, webrtc)
+-- TCP 3478 likewise, for the TURN-TCP framing: Wireshark's STUN offers a
+-- relayed datagram to the TURN heuristics (and so lets us take the
+-- connection) only where it is whole, which in a header-only capture it
+-- never is.
+DissectorTable.get("tcp.port"):add(3478, webrtc)
 
 -- The channel of the ChannelData message whose payload `tvb` is: the STUN
 -- dissector added stun.channel 4 bytes before the payload (RFC 8656 §12.4).
