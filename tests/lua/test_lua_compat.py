@@ -17,7 +17,10 @@ lua-compat/webrtc.lua, with the C plugin only, and with both:
   ciphertext under webrtc.srtcp.encrypted), and webrtc.turn.channel on the
   packets of a TURN flow before its first ChannelData in the second pass
   (Lua reads other dissectors' fields only from a tree, which tshark's first
-  pass does not build);
+  pass does not build), and udp.stream/tcp.stream where the C plugin's RTP
+  set-up conversations (rtp_add_address, which Lua has no binding for) made
+  Wireshark number a 5-tuple anew: there Lua's number must be Wireshark's
+  own (tshark without any plugin) and each renumbered stream one C stream;
 - Lua alone vs C alone, per frame, the session fields (webrtc.session, leg,
   verdict, score, traits, media, codec guess, server software/product)
   with `-2 -Y frame`: the same (a display filter makes tshark build a tree
@@ -68,6 +71,9 @@ SUMMARIES = [("text -2", ["-2", "-z", "webrtc,summary"]),
              ("text one pass", ["-z", "webrtc,summary"])]
 if NAME == "chromium-turn":
     SUMMARIES.append(("json filtered", ["-2", "-z", "webrtc,summary,json,udp.port==3478"]))
+
+
+STREAM_FIELDS = ("udp.stream", "tcp.stream")
 
 
 def fields_args(ts, cap, fields=FIELDS):
@@ -127,6 +133,17 @@ class LuaCompat(unittest.TestCase):
         cls.lua_rows = [line.split("\t") for line in cls.lua_fields.stdout.splitlines()]
         cls.c_sum = summaries(cls.c, cls.cap)
         cls.lua_sum = summaries(cls.lua, cls.cap, cls.lua.lua_arg)
+        cls.plain_streams = None
+
+    def own_streams(self):
+        """Per frame, udp.stream and tcp.stream as Wireshark numbers them
+        without any plugin (run only where C and Lua differ)."""
+        if self.plain_streams is None:
+            ts = wstest.Tshark(with_plugin=False)
+            p = ts.run(fields_args(ts, self.cap, ["frame.number"] + list(STREAM_FIELDS)))
+            type(self).plain_streams = {int(r[0]): r[1:] for r in
+                                        (line.split("\t") for line in p.stdout.splitlines())}
+        return self.plain_streams
 
     def test_no_lua_errors(self):
         self.assertEqual(self.lua_fields.stderr, "")
@@ -152,9 +169,20 @@ class LuaCompat(unittest.TestCase):
             if r[IX["webrtc.turn.channel"]] and turn_flow(r) not in first_channel:
                 first_channel[turn_flow(r)] = int(r[0])
         srtcp_frames = 0
+        renumbered = {}
         for c, lua in zip(self.c_rows, self.lua_rows):
             c, lua = list(c), list(lua)
             frame = int(c[0])
+            for k, f in enumerate(STREAM_FIELDS):
+                if c[IX[f]] != lua[IX[f]]:
+                    # Exception 6: a 5-tuple Wireshark numbered anew because
+                    # of the C plugin's RTP set-up conversations. Lua's is
+                    # Wireshark's own number, and the C plugin's the same
+                    # other one on every frame of that stream.
+                    self.assertEqual(lua[IX[f]], self.own_streams()[frame][k],
+                                     "frame %d: %s" % (frame, f))
+                    renumbered.setdefault((f, lua[IX[f]]), set()).add(c[IX[f]])
+                    c[IX[f]] = lua[IX[f]]
             if lua[IX["webrtc.srtcp.encrypted"]]:
                 # Exception 1: encrypted SRTCP.
                 srtcp_frames += 1
@@ -182,6 +210,8 @@ class LuaCompat(unittest.TestCase):
                 self.assertLess(frame, first_channel[turn_flow(c)], "frame %d" % frame)
                 c[IX["webrtc.turn.channel"]] = ""
             self.assertEqual(dict(zip(FIELDS, lua)), dict(zip(FIELDS, c)), "frame %d" % frame)
+        for stream, numbers in renumbered.items():
+            self.assertEqual(len(numbers), 1, (stream, numbers))
         want_srtcp = sum(1 for r in self.c_rows
                          if "7" in r[IX["webrtc.class"]].split(",") and
                          is_true(r[IX["webrtc.flow.srtp"]]))
