@@ -1787,7 +1787,15 @@ local function demux_payload(tvb, pinfo, tree, f, wire)
                 end
             end
         end
-        if f.media_frame == 0 then return 0 end
+        if f.media_frame == 0 then
+            if first_pass then refused_first_pass[position(pinfo, tvb)] = true end
+            return 0
+        end
+        -- RTCP the first pass refused (before its flow was claimed): not
+        -- RTCP for the model, as the C plugin learnt it on that pass.
+        if not first_pass and refused_first_pass[position(pinfo, tvb)] then
+            stash_of(pinfo).rtcp_refused = true
+        end
         ti = add_webrtc_tree(tvb, tree, cls, f)
         add_claim_expert(pinfo, ti, f)
         return call_rtcp(tvb, pinfo, tree, f, p, len, wire, ti)
@@ -2420,7 +2428,7 @@ local function read_fingerprints(f, sh)
         for _, fi in ipairs(all("rtcp.psfb.fmt")) do psfb(fi.value) end
     end
     -- SRTCP drawn by us: the FMT of its clear first packet.
-    for _, x in ipairs(sh and sh.fingerprints or {}) do
+    for _, x in ipairs(sh and not sh.rtcp_refused and sh.fingerprints or {}) do
         if x.pt == 205 then rtpfb(x.fmt) elseif x.pt == 206 then psfb(x.fmt) end
     end
     if band(c, CC.STUN) ~= 0 then
@@ -2529,7 +2537,9 @@ local function facts_of(pinfo, tvb)
         f.contents = bor(f.contents, srtp and bor(CC.RTP, CC.SRTP) or CC.RTP)
         read_rtp_fields(f, srtp)
     end
-    if (sh and sh.srtcp) or present("srtcp") or present("srtcp.e") then
+    if sh and sh.rtcp_refused then
+        -- (its RTCP not seen on the first pass: none)
+    elseif (sh and sh.srtcp) or present("srtcp") or present("srtcp.e") then
         f.contents = bor(f.contents, CC.SRTCP, CC.RTCP)
     elseif present("rtcp") or present("rtcp.pt") then
         f.contents = bor(f.contents, CC.RTCP)
