@@ -1844,7 +1844,49 @@ local function quoted_in_error(tvb, pinfo, tree)
     return false
 end
 
+-- ---- QUIC and media on one 5-tuple (RFC 9443 §3) ------------------------
+-- An app that opens a QUIC connection and then sends its SRTP on the same
+-- 5-tuple (Snapchat's calls): Wireshark's QUIC heuristic takes the 5-tuple
+-- on the first Initial packet and the QUIC dissector then gets every
+-- datagram, RTP included ("Malformed"). A QUIC long-header packet (first
+-- byte 0xC0-0xFF) that QUIC's heuristic would take (its checks, packet-
+-- quic.c dissect_quic_heur: a QUIC version, connection ID lengths of at
+-- most 20; Lua cannot call a heuristic dissector) makes the 5-tuple ours in
+-- front of QUIC's: datagrams whose first byte has the long-header bit but
+-- not QUIC's fixed bit (0x80-0xBF: every QUIC packet sets it, RFC 9000
+-- §17.2) go to the demultiplexer first and are RTP/RTCP once they
+-- corroborate; everything else is QUIC's as before (webrtc-demux.c
+-- take_quic, dissect_quic_conv). 5-tuple key -> true.
+local quic_front = {}
+
 local heur_udp = protect("heur_udp", function(tvb, pinfo, tree)
+    if pinfo.port_type == PT_UDP and not pinfo.in_error_pkt and tvb:len() >= 1 and
+       tvb(0, 1):uint() >= 0xC0 then
+        local len = tvb:len()
+        if len < 13 then return false end
+        local v = tvb(1, 4):uint()
+        local hi = math.floor(v / 256)
+        local draft = 0
+        if hi == 0xff0000 then draft = v % 256
+        elseif v == 0xfaceb001 then draft = 22
+        elseif v == 0xfaceb002 or v == 0xfaceb00e or v == 0x51303530 or v == 0x54303530 or
+               v == 0x54303531 then draft = 27
+        elseif band(v, 0x0F0F0F0F) == 0x0a0a0a0a then draft = 29
+        elseif v == 1 then draft = 34
+        elseif v == 0x6b3343cf then draft = 100 end
+        if draft < 11 then return false end
+        local dcid = tvb(5, 1):uint()
+        if dcid > 20 or 6 + dcid >= len or tvb(6 + dcid, 1):uint() > 20 then return false end
+        local quic = handle("quic")
+        if not quic then return false end
+        if not pinfo.visited then
+            quic_front[tuple_key(PT_UDP, endpoint(pinfo.src, pinfo.src_port),
+                                 endpoint(pinfo.dst, pinfo.dst_port), false)] = true
+            pinfo.conversation = webrtc
+        end
+        call_handle(quic, tvb, pinfo, tree)
+        return true
+    end
     if pinfo.port_type ~= PT_UDP or not may_start_flow(tvb) then return false end
     if pinfo.in_error_pkt then return quoted_in_error(tvb, pinfo, tree) end
     if marked("outer", pinfo, tvb) then return false end
@@ -1853,6 +1895,14 @@ local heur_udp = protect("heur_udp", function(tvb, pinfo, tree)
 end, false, "tpt")
 
 local function conversation_udp(tvb, pinfo, tree)
+    if quic_front[tuple_key(PT_UDP, endpoint(pinfo.src, pinfo.src_port),
+                            endpoint(pinfo.dst, pinfo.dst_port), false)] then
+        if tvb:len() >= 1 and band(tvb(0, 1):uint(), 0xC0) == 0x80 and
+           heur_udp(tvb, pinfo, tree) then
+            return tvb:len()
+        end
+        return call("quic", tvb, pinfo, tree)
+    end
     if pinfo.in_error_pkt or marked("outer", pinfo, tvb) then return 0 end
     -- The C plugin sets its conversation dissector from the flow's first
     -- frame on (conversation_set_dissector_from_frame_number); Lua's
@@ -2674,7 +2724,7 @@ session_post.init = protect("post_init", function()
               deferred = {} }
     -- The demultiplexer's state of the capture (webrtc-flow.c's file-scope
     -- flows and known SSRCs, reset for each capture file).
-    flows, known_ssrcs, refused_first_pass, waiting_ssrcs = {}, {}, {}, {}
+    flows, known_ssrcs, refused_first_pass, waiting_ssrcs, quic_front = {}, {}, {}, {}, {}
 end, nil, "")
 
 -- Facts for the replay of pending RTP go to the whole-capture model too,
