@@ -7,6 +7,7 @@ error (`_ws.lua.error`).
   tests/lua/test_lua_fuzz.py [--rounds N]   (the suite runs 1 round)
 """
 import argparse
+import concurrent.futures
 import os
 import subprocess
 import sys
@@ -23,7 +24,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     lua = t.lua_sandbox(with_plugin=False)
-    failures = runs = 0
+    jobs = []
     for name in wstest.capture_names():
         src = os.path.join(wstest.CAPTURES, wstest.ground_truth(name)["capture"])
         for r in range(args.rounds):
@@ -35,14 +36,22 @@ def main():
             for extra in (["-2", "-Y", "_ws.lua.error", "-T", "fields", "-e", "frame.number",
                            "-e", "_ws.expert.message"],
                           ["-q", "-z", "webrtc,summary,json"]):
-                p = lua.run(["-r", dst] + extra + lua.lua_arg, check=False, timeout=300)
-                runs += 1
-                bad = p.returncode != 0 or p.stderr != "" or \
-                    (extra[0] == "-2" and p.stdout != "")
-                if bad:
-                    failures += 1
-                    print("FAIL %s seed %d %s: exit %d\n%s%s" % (
-                        name, seed, extra[0], p.returncode, p.stdout[-2000:], p.stderr[-2000:]))
+                jobs.append((name, seed, dst, extra))
+
+    def run(job):
+        return lua.run(["-r", job[2]] + job[3] + lua.lua_arg, check=False, timeout=300)
+    # (independent tshark runs: two at a time)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(run, jobs))
+    failures = runs = 0
+    for (name, seed, dst, extra), p in zip(jobs, results):
+        runs += 1
+        bad = p.returncode != 0 or p.stderr != "" or \
+            (extra[0] == "-2" and p.stdout != "")
+        if bad:
+            failures += 1
+            print("FAIL %s seed %d %s: exit %d\n%s%s" % (
+                name, seed, extra[0], p.returncode, p.stdout[-2000:], p.stderr[-2000:]))
     print("%d runs, %d failures" % (runs, failures))
     return 1 if failures else 0
 

@@ -19,6 +19,7 @@
    with the guard switched off (WEBRTC_LUA_UNGUARDED=1) the tap and -z
    entry points abort tshark (SIGABRT), which is what the guard prevents.
 """
+import concurrent.futures
 import json
 import os
 import signal
@@ -92,17 +93,31 @@ class LuaGuard(unittest.TestCase):
         self.assertIn(ASSERT, p.stderr)
 
     def test_injected_faults(self):
-        # what the script prints on this capture without a fault
-        want = self.lua_run(["-r", self.full, "-2", "-q", "-z", "webrtc,summary,json"]).stdout
+        summary = ["-r", self.full, "-2", "-q", "-z", "webrtc,summary,json"]
         # entry point, injection frame (0: its first call), the summary is
         # the C plugin's, tshark aborts without the guard
         cases = [("tap_packet", 100, True, True), ("tap_reset", 0, True, True),
                  ("tap_draw", 0, False, True), ("z_summary", 0, False, True),
                  ("postdissector", 300, True, False), ("heur_udp", 0, False, False),
                  ("heur_stun", 0, False, False), ("dissector", 0, False, False)]
+        # Every tshark run first (independent runs, two at a time), then the
+        # checks in order: what the script prints on this capture without a
+        # fault, per case the guarded run, the one-pass run of the packet
+        # entry points, and the unguarded run where it aborts.
+        runs = {"want": (summary, None)}
         for entry, frame, same, aborts in cases:
             env = {"WEBRTC_LUA_FAULT": "%s@%d" % (entry, frame)}
-            p = self.lua_run(["-r", self.full, "-2", "-q", "-z", "webrtc,summary,json"], env)
+            runs[entry] = (summary, env)
+            if entry in ("postdissector", "heur_udp", "heur_stun", "dissector"):
+                runs[entry, "one pass"] = (["-r", self.full, "-Y", "webrtc.lua_error", "-T",
+                                            "fields", "-e", "frame.number"], env)
+            if aborts:
+                runs[entry, "unguarded"] = (summary, dict(env, WEBRTC_LUA_UNGUARDED="1"))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            done = dict(zip(runs, pool.map(lambda r: self.lua_run(*r), runs.values())))
+        want = done["want"].stdout
+        for entry, frame, same, aborts in cases:
+            p = done[entry]
             self.assertEqual(p.returncode, 0, (entry, p.stderr[-500:]))
             lines = p.stderr.splitlines()
             self.assertEqual(len(lines), 1, (entry, p.stderr))
@@ -111,20 +126,17 @@ class LuaGuard(unittest.TestCase):
                 assert_same_text(self, p.stdout, want, entry)
             elif entry not in ("tap_draw", "z_summary"):
                 self.assertIn('"schema_version"', p.stdout, entry)
-            if entry in ("postdissector", "heur_udp", "heur_stun", "dissector"):
+            if (entry, "one pass") in done:
                 # (one pass: the fault fires once, on the first pass)
-                q = self.lua_run(["-r", self.full, "-Y", "webrtc.lua_error", "-T",
-                                  "fields", "-e", "frame.number"], env)
+                q = done[entry, "one pass"]
                 self.assertEqual(q.returncode, 0, entry)
                 self.assertEqual(len(q.stdout.split()), 1, (entry, q.stdout))
                 if frame:
                     self.assertEqual(q.stdout.split(), [str(frame)], entry)
             if aborts:
-                p = self.lua_run(["-r", self.full, "-2", "-q", "-z", "webrtc,summary,json"],
-                                 dict(env, WEBRTC_LUA_UNGUARDED="1"))
+                p = done[entry, "unguarded"]
                 self.assertEqual(p.returncode, -signal.SIGABRT, entry)
                 self.assertIn('assertion "not reached" failed', p.stderr, entry)
-
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
