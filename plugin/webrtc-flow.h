@@ -74,6 +74,8 @@ typedef struct webrtc_alt_track {
     gboolean             have_start;
 } webrtc_alt_track_t;
 
+#define WEBRTC_TCP_CHANNELS 4
+
 typedef struct webrtc_flow {
     /* The 5-tuple as first seen: endpoint 0 sent the first packet. */
     address  addr[2];
@@ -106,6 +108,11 @@ typedef struct webrtc_flow {
     guint32  first_rtp_frame;
     guint32  turn_media_frame;   /* first media frame inside TURN */
     guint16  turn_channel;
+    /* TURN over TCP: channel numbers framed on this connection and the
+     * frame each was first framed in (first pass), so that a segment cut
+     * by the snaplen can be trusted to start at a message (webrtc-tcp.c). */
+    guint16  tcp_channel[WEBRTC_TCP_CHANNELS];
+    guint32  tcp_channel_frame[WEBRTC_TCP_CHANNELS];
 
     /* Evidence still being gathered on the first pass. */
     wrtc_track_t   track[2];     /* per direction */

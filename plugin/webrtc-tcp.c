@@ -115,14 +115,65 @@ static gboolean turn_tcp_plausible_cut(tvbuff_t *tvb, int off)
     return n + TURN_TCP_HDR <= avail && turn_tcp_msg_len(tvb, off + (int)n) != 0;
 }
 
-static guint turn_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+/* A ChannelData message framed on this connection teaches its channel
+ * number (RFC 8656 §12: 0x4000-0x4FFF, bound per peer; both directions use
+ * it). */
+static guint turn_tcp_learn(packet_info *pinfo, tvbuff_t *tvb, int offset, guint n)
+{
+    webrtc_flow_t *f;
+    guint16 ch;
+    guint i;
+    if (PINFO_FD_VISITED(pinfo) || !n || tvb_get_guint8(tvb, offset) < 0x40)
+        return n;
+    f = webrtc_flow_get(pinfo, FALSE, TRUE);
+    ch = tvb_get_ntohs(tvb, offset);
+    for (i = 0; f && i < WEBRTC_TCP_CHANNELS; i++) {
+        if (f->tcp_channel[i] == ch)
+            break;
+        if (!f->tcp_channel[i]) {
+            f->tcp_channel[i] = ch;
+            f->tcp_channel_frame[i] = pinfo->num;
+            break;
+        }
+    }
+    return n;
+}
+
+/* The first bytes of a segment the snaplen cut are taken as a message when
+ * they are one for certain: a STUN header with its magic cookie (RFC 8489
+ * §5), or ChannelData on a channel already framed on this connection in an
+ * earlier frame (random bytes match a 16-bit channel number once in
+ * 65,536). Its end need not be captured: its length is checked against the
+ * segment's length on the wire. Senders write whole messages per segment,
+ * so most cut segments start at one; without this rule every segment whose
+ * first message the snaplen cut (a video packet and the next one in one
+ * segment) would be lost. */
+static gboolean turn_tcp_known_start(packet_info *pinfo, tvbuff_t *tvb, int offset)
+{
+    webrtc_flow_t *f;
+    guint16 ch;
+    guint i;
+    if (tvb_captured_length_remaining(tvb, offset) < 8)
+        return FALSE;
+    if (tvb_get_guint8(tvb, offset) <= 3)
+        return tvb_get_ntohl(tvb, offset + 4) == STUN_COOKIE;
+    f = webrtc_flow_get(pinfo, FALSE, FALSE);
+    ch = tvb_get_ntohs(tvb, offset);
+    for (i = 0; f && i < WEBRTC_TCP_CHANNELS && f->tcp_channel[i]; i++)
+        if (f->tcp_channel[i] == ch)
+            return f->tcp_channel_frame[i] < pinfo->num;
+    return FALSE;
+}
+
+static guint turn_tcp_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data _U_)
 {
     guint n = turn_tcp_msg_len(tvb, offset);
     guint avail = tvb_captured_length_remaining(tvb, offset), i;
     if (tvb_captured_length(tvb) < tvb_reported_length(tvb)) {
         guint wire = (guint)tvb_reported_length_remaining(tvb, offset);
-        if (turn_tcp_plausible_cut(tvb, offset))
-            return n;
+        if (turn_tcp_plausible_cut(tvb, offset) ||
+            (offset == 0 && n && n <= wire && turn_tcp_known_start(pinfo, tvb, offset)))
+            return turn_tcp_learn(pinfo, tvb, offset, n);
         for (i = 1; i + TURN_TCP_HDR <= avail; i++)
             if (turn_tcp_plausible_cut(tvb, offset + (int)i))
                 return i;
@@ -130,7 +181,7 @@ static guint turn_tcp_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset,
     }
     if (n && (offset == 0 || turn_tcp_plausible(tvb, offset) ||
               tvb_get_guint8(tvb, offset) >= 0x40))
-        return n;
+        return turn_tcp_learn(pinfo, tvb, offset, n);
     /* Not a message boundary: skip to the next plausible one. */
     for (i = 1; i + TURN_TCP_HDR <= avail; i++)
         if (turn_tcp_plausible(tvb, offset + (int)i))

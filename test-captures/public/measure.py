@@ -120,8 +120,11 @@ def measure(wt, name, cap, truth, tframes, two, cut):
     got_pk = sum(min(st.get(k, 0), want[k]["packets"]) for k in found if k in st)
     false = sorted("%s %s -> %s (%d)" % (k[2], k[0], k[1], n) for k, n in st.items()
                    if k not in want and k not in ignore and not any(k[2] == w[2] and want[w].get("carried") for w in want))
+    short = sorted("%s %s -> %s %d/%d" % (k[2], k[0], k[1], st.get(k, 0), want[k]["packets"])
+                   for k in want if k in st and st[k] < want[k]["packets"])
     r = {"truth_streams": len(want), "found_streams": len(set(found)), "truth_packets": want_pk,
-         "found_packets": got_pk, "false_streams": len(false), "false_stream_list": false[:20]}
+         "found_packets": got_pk, "false_streams": len(false), "false_stream_list": false[:20],
+         "short_streams": short[:40]}
     if not cut:
         protos = plugin_protocols(wt, cap, two)
         miss = []
