@@ -1663,7 +1663,14 @@ local function demux_payload(tvb, pinfo, tree, f, wire)
             -- class and method first), then the captured part of the
             -- relayed datagram.
             call("stun-udp", tvb, pinfo, tree)
-            relay_cut_indication(tvb, pinfo, tree, p, len, wire)
+            -- Not over TCP: a heuristic called from inside the TURN-TCP
+            -- framing's PDU callback on the captured part of a cut
+            -- indication crashes tshark 4.0 (SIGSEGV in __longjmp: an
+            -- exception through the Lua VM; chromium-turn-tcp cut at 300
+            -- bytes, frame 155). See docs/lua-compat.md.
+            if pinfo.port_type ~= PT_TCP then
+                relay_cut_indication(tvb, pinfo, tree, p, len, wire)
+            end
             return len
         end
         return call("stun-udp", tvb, pinfo, tree)
@@ -1984,26 +1991,68 @@ local function turn_tcp_plausible_cut(tvb, off)
     return n + 4 <= avail and turn_tcp_msg_len(tvb, off + n) ~= 0
 end
 
-local turn_tcp_len = protect("tcp_pdu_len", function(tvb, pinfo, offset)
-    local n = turn_tcp_msg_len(tvb, offset)
-    local avail = tvb:len() - offset
-    if tvb:len() < tvb:reported_len() then
-        local wire = tvb:reported_len() - offset
-        if turn_tcp_plausible_cut(tvb, offset) then return n end
-        for i = 1, avail - 4 do
-            if turn_tcp_plausible_cut(tvb, offset + i) then return i end
+local turn_tcp_len
+do
+    -- A ChannelData message framed on this connection teaches its channel
+    -- number (RFC 8656 §12: 0x4000-0x4FFF, bound per peer; both directions
+    -- use it): at most 4 per connection, with the frame each was first
+    -- framed in (first pass).
+    local function learn(pinfo, tvb, offset, n)
+        if pinfo.visited or n == 0 or tvb(offset, 1):uint() < 0x40 then return n end
+        local f = flow_get(pinfo, false, true)
+        if not f then return n end
+        local ch = tvb(offset, 2):uint()
+        f.tcp_channel = f.tcp_channel or {}
+        for i = 1, 4 do
+            local c = f.tcp_channel[i]
+            if c and c.ch == ch then break end
+            if not c then
+                f.tcp_channel[i] = { ch = ch, frame = pinfo.number }
+                break
+            end
         end
-        return wire > 0 and wire or 1
-    end
-    if n ~= 0 and (offset == 0 or turn_tcp_plausible(tvb, offset) or
-                   tvb(offset, 1):uint() >= 0x40) then
         return n
     end
-    for i = 1, avail - 4 do
-        if turn_tcp_plausible(tvb, offset + i) then return i end
+
+    -- The first bytes of a segment the snaplen cut are taken as a message
+    -- when they are one for certain: a STUN header with its magic cookie
+    -- (RFC 8489 §5), or ChannelData on a channel already framed on this
+    -- connection in an earlier frame (webrtc-tcp.c turn_tcp_known_start).
+    local function known_start(pinfo, tvb, offset)
+        if tvb:len() - offset < 8 then return false end
+        if tvb(offset, 1):uint() <= 3 then return tvb(offset + 4, 4):uint() == STUN_COOKIE end
+        local f = flow_get(pinfo, false, false)
+        local ch = tvb(offset, 2):uint()
+        for _, c in ipairs(f and f.tcp_channel or {}) do
+            if c.ch == ch then return c.frame < pinfo.number end
+        end
+        return false
     end
-    return avail > 0 and avail or 1
-end, 4, "")
+
+    turn_tcp_len = protect("tcp_pdu_len", function(tvb, pinfo, offset)
+        local n = turn_tcp_msg_len(tvb, offset)
+        local avail = tvb:len() - offset
+        if tvb:len() < tvb:reported_len() then
+            local wire = tvb:reported_len() - offset
+            if turn_tcp_plausible_cut(tvb, offset) or
+               (offset == 0 and n ~= 0 and n <= wire and known_start(pinfo, tvb, offset)) then
+                return learn(pinfo, tvb, offset, n)
+            end
+            for i = 1, avail - 4 do
+                if turn_tcp_plausible_cut(tvb, offset + i) then return i end
+            end
+            return wire > 0 and wire or 1
+        end
+        if n ~= 0 and (offset == 0 or turn_tcp_plausible(tvb, offset) or
+                       tvb(offset, 1):uint() >= 0x40) then
+            return learn(pinfo, tvb, offset, n)
+        end
+        for i = 1, avail - 4 do
+            if turn_tcp_plausible(tvb, offset + i) then return i end
+        end
+        return avail > 0 and avail or 1
+    end, 4, "")
+end
 
 local turn_tcp_pdu = protect("tcp_pdu", function(tvb, pinfo, tree)
     local n = turn_tcp_msg_len(tvb, 0)
