@@ -610,12 +610,16 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
 
     case WRTC_CLASS_DTLS:
         /* A DTLS 1.3 unified header (first byte 32-63) only after a
-         * handshake or on an ICE transport (after ICE moved the call to
+         * handshake, on an ICE transport (after ICE moved the call to
          * this 5-tuple, its DTLS association goes on here, RFC 8445
-         * §12): syslog's "<" would pass otherwise. */
+         * §12), or as the whole payload of a TURN channel (a header-only
+         * capture of TURN over TCP loses the segments that held the
+         * handshake: only the TURN framing remains as context): syslog's
+         * "<" would pass otherwise. */
         if (!wrtc_dtls_valid(p, len, wire) ||
             !(f->dtls_frame || p[0] <= 25 ||
-              (f->media_frame && f->stun_ice_requests && wrtc_dtls13_record_strict(p, len, wire))))
+              (((f->media_frame && f->stun_ice_requests) || f->turn_channel) &&
+               wrtc_dtls13_record_strict(p, len, wire))))
             return 0;
         if (first_pass) {
             if (!f->dtls_frame)
