@@ -1677,12 +1677,14 @@ local function demux_payload(tvb, pinfo, tree, f, wire)
 
     elseif cls == CLASS.DTLS then
         -- A DTLS 1.3 unified header (first byte 32-63) only after a
-        -- handshake or on an ICE transport (after ICE moved the call to
-        -- this 5-tuple its DTLS association goes on here, RFC 8445 §12):
+        -- handshake, on an ICE transport (after ICE moved the call to this
+        -- 5-tuple its DTLS association goes on here, RFC 8445 §12), or as
+        -- the whole payload of a TURN channel (a header-only capture of
+        -- TURN over TCP loses the segments that held the handshake):
         -- syslog's "<" would pass otherwise.
         if not dtls_valid(p, len, wire) or
            not (f.dtls_frame ~= 0 or sbyte(p, 1) <= 25 or
-                (f.media_frame ~= 0 and f.stun_ice_requests and
+                (((f.media_frame ~= 0 and f.stun_ice_requests) or f.turn_channel ~= 0) and
                  dtls13_record_strict(p, len, wire))) then
             return 0
         end
