@@ -36,6 +36,23 @@ typedef gboolean webrtc_heur_ret_t;
     rtp_dyn_payload_insert((tbl), (pt), (name), (rate))
 #endif
 
+/* rtp_dyn_payload_get_full() also returns the channel count and the fmtp
+ * map from 4.2 on (epan/dissectors/packet-rtp.h; 4.4.19 and 4.6.9 write
+ * through every pointer). Only the name and rate are wanted here. */
+#if WEBRTC_WS_AT_LEAST(4, 2)
+#define webrtc_rtp_dyn_payload_get_full(tbl, pt, name, rate) \
+    webrtc_rtp_dyn_payload_get_full_4_2((tbl), (pt), (name), (rate))
+#define WEBRTC_RTP_DYN_GET_FULL_4_2 1
+#else
+#define webrtc_rtp_dyn_payload_get_full(tbl, pt, name, rate) \
+    rtp_dyn_payload_get_full((tbl), (pt), (name), (rate))
+#endif
+
+/* struct _rtp_conversation_info (the RTP dissector's per-packet set-up) is
+ * in packet-rtp.h up to 4.0 only; from 4.4 on it is private to
+ * packet-rtp.c (verified 4.4.19, 4.6.9). */
+#define WEBRTC_HAVE_RTP_CONVERSATION_INFO (!WEBRTC_WS_AT_LEAST(4, 4))
+
 /* From 4.3 on, plugins also export plugin_describe() saying what kind of
  * plugin they are (wsutil/plugins.h, WS_PLUGIN_DESC_*). */
 #if WEBRTC_WS_AT_LEAST(4, 3)

@@ -23,6 +23,16 @@
 
 #include "webrtc-flow.h"
 
+#ifdef WEBRTC_RTP_DYN_GET_FULL_4_2
+static gboolean webrtc_rtp_dyn_payload_get_full_4_2(rtp_dyn_payload_t *tbl, guint pt,
+                                                    const gchar **name, int *rate)
+{
+    unsigned channels = 0;
+    wmem_map_t *fmtp = NULL;
+    return rtp_dyn_payload_get_full(tbl, pt, name, rate, &channels, &fmtp);
+}
+#endif
+
 static int rtp_tap_id = -1;
 static int proto_rtp_id = -1;
 
@@ -54,7 +64,7 @@ static void queue_header_only(packet_info *pinfo, const webrtc_flow_t *f, const 
     if (h->pt >= 96 && f->dyn) {
         const gchar *name = NULL;
         int rate = 0;
-        if (rtp_dyn_payload_get_full(f->dyn, h->pt, &name, &rate)) {
+        if (webrtc_rtp_dyn_payload_get_full(f->dyn, h->pt, &name, &rate)) {
             ri->info_payload_type_str = name;
             ri->info_payload_rate = rate;
         }
@@ -72,6 +82,7 @@ static void queue_header_only(packet_info *pinfo, const webrtc_flow_t *f, const 
 
 static void srtp_before_decided(packet_info *pinfo, const webrtc_flow_t *f)
 {
+#if WEBRTC_HAVE_RTP_CONVERSATION_INFO
     struct _rtp_conversation_info *pc;
     if (!PINFO_FD_VISITED(pinfo) || !f->srtp || !f->srtp_info || pinfo->num >= f->srtp_frame)
         return;
@@ -79,6 +90,14 @@ static void srtp_before_decided(packet_info *pinfo, const webrtc_flow_t *f)
                                                            RTP_CONVERSATION_PROTO_DATA_KEY);
     if (pc && !pc->srtp_info)
         pc->srtp_info = f->srtp_info;
+#else
+    /* 4.4+: the structure is private to packet-rtp.c. Dropping the
+     * packet's copy makes the RTP dissector take the conversation's
+     * set-up again (get_conv_info), which srtp_add_address() made SRTP. */
+    if (!PINFO_FD_VISITED(pinfo) || !f->srtp || !f->srtp_info || pinfo->num >= f->srtp_frame)
+        return;
+    p_remove_proto_data(wmem_file_scope(), pinfo, proto_rtp_id, RTP_CONVERSATION_PROTO_DATA_KEY);
+#endif
 }
 
 int webrtc_rtp_call_dissector(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

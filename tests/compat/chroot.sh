@@ -11,7 +11,7 @@
 COMPAT_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 COMPAT_CACHE=${WEBRTC_COMPAT_CACHE:-/var/cache/webrtc-compat}
 COMPAT_MIRROR=${WEBRTC_COMPAT_MIRROR:-http://deb.debian.org/debian}
-COMPAT_PACKAGES=(libwireshark-dev wireshark-dev tshark cmake gcc make python3 python3-cryptography
+COMPAT_PACKAGES=(libwireshark-dev wireshark-dev tshark cmake gcc make python3 python3-cryptography time
                  pkg-config libglib2.0-dev libgcrypt20-dev util-linux file)
 COMPAT_MOUNTS=()
 
