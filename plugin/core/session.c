@@ -822,6 +822,17 @@ static gboolean sock_equal(gconstpointer a, gconstpointer b)
     return x->tcp == y->tcp && wrtc_ep_cmp(&x->ep, &y->ep) == 0;
 }
 
+/* The socket of a flow's endpoint `d`, zeroed first (keys are copied
+ * whole into the tables with g_memdup2). */
+static sock_key_t sock_of(const wrtc_flow_t *f, int d)
+{
+    sock_key_t key;
+    memset(&key, 0, sizeof key);
+    key.tcp = f->tcp;
+    key.ep = f->ep[d];
+    return key;
+}
+
 /* One socket, one leg: an endpoint that sends STUN/TURN requests, and the
  * 5-tuples it has at the same time, are one candidate base of the call (candidate
  * gathering from the call's own host port: STUN address discovery, TURN
@@ -846,9 +857,7 @@ static void link_sockets(wrtc_model_t *m, uf_t *u)
             sock_key_t key;
             if (!f->turn_req[1 - d] || f->turn_req[d])
                 continue;
-            memset(&key, 0, sizeof key);
-            key.tcp = f->tcp;
-            key.ep = f->ep[d];
+            key = sock_of(f, d);
             if (!g_hash_table_contains(servers, &key))
                 g_hash_table_add(servers, g_memdup2(&key, sizeof key));
         }
@@ -861,9 +870,7 @@ static void link_sockets(wrtc_model_t *m, uf_t *u)
             sock_key_t key;
             if (!f->binding_req[d] && !f->turn_req[d])
                 continue;
-            memset(&key, 0, sizeof key);
-            key.tcp = f->tcp;
-            key.ep = f->ep[d];
+            key = sock_of(f, d);
             if (!g_hash_table_contains(socks, &key) && !g_hash_table_contains(servers, &key))
                 g_hash_table_insert(socks, g_memdup2(&key, sizeof key), g_ptr_array_new());
         }
@@ -877,9 +884,7 @@ static void link_sockets(wrtc_model_t *m, uf_t *u)
         for (d = 0; d < 2; d++) {
             sock_key_t key;
             GPtrArray *l;
-            memset(&key, 0, sizeof key);
-            key.tcp = f->tcp;
-            key.ep = f->ep[d];
+            key = sock_of(f, d);
             l = g_hash_table_lookup(socks, &key);
             if (l && (!l->len || g_ptr_array_index(l, l->len - 1) != f))
                 g_ptr_array_add(l, f);
@@ -1190,9 +1195,7 @@ static void link_sessions(wrtc_model_t *m, guint *parent, GPtrArray **sev)
                 GPtrArray *l;
                 if (!f->binding_req[d] && !f->turn_req[d])
                     continue;
-                memset(&key, 0, sizeof key);
-                key.tcp = f->tcp;
-                key.ep = f->ep[d];
+                key = sock_of(f, d);
                 l = g_hash_table_lookup(req, &key);
                 if (!l) {
                     l = g_ptr_array_new();
@@ -1210,9 +1213,7 @@ static void link_sessions(wrtc_model_t *m, guint *parent, GPtrArray **sev)
                 GPtrArray *l;
                 if ((!f->binding_req[d] && !f->turn_req[d]) || f->ep[d].port == 0)
                     continue;
-                memset(&key, 0, sizeof key);
-                key.tcp = f->tcp;
-                key.ep = f->ep[d];
+                key = sock_of(f, d);
                 key.ep.port--;
                 l = g_hash_table_lookup(req, &key);
                 for (j = 0; l && j < l->len; j++) {
