@@ -46,6 +46,16 @@ static gboolean has_context(const webrtc_flow_t *f)
     return f->stun_frame || f->dtls_frame || f->zrtp_frame || f->inside_turn;
 }
 
+/* The 5-tuple is on UDP port 3478 (STUN/TURN, RFC 8489 §18.6): ChannelData
+ * there is TURN's without a STUN message before it in the capture (a call
+ * that began before it), as for Wireshark's STUN, also once the plugin took
+ * the conversation and the packet no longer comes through the port table. */
+static gboolean on_turn_port(packet_info *pinfo, const webrtc_flow_t *f)
+{
+    return p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_TURN_PORT) ||
+           (f->ptype == PT_UDP && (f->port[0] == 3478 || f->port[1] == 3478));
+}
+
 /* The channel number of the ChannelData message whose payload `tvb` is:
  * the 4 bytes before the payload in the frame (RFC 8656 §12.4). */
 static guint16 turn_channel_of(tvbuff_t *tvb)
@@ -241,6 +251,9 @@ static void claim_on_context(packet_info *pinfo, webrtc_flow_t *f, gboolean medi
         return;
     if (srtp_from_context(f, &srtp, &why) && (f->dtls_frame || f->zrtp_frame || !f->media_frame))
         webrtc_flow_decide_srtp(pinfo, f, srtp, why);
+    /* DTLS or ZRTP after the claim: its SSRCs need no confirmation any
+     * more (a later pass shows all of them), so the held ones count. */
+    webrtc_flow_release_rtp(f, pinfo->num);
     /* `media`: an RTP/RTCP packet on the 5-tuple itself, which claims a
      * client<->TURN server 5-tuple too (WhatsApp's relays carry RTP on it
      * directly, after their Allocate exchange). */
@@ -249,77 +262,25 @@ static void claim_on_context(packet_info *pinfo, webrtc_flow_t *f, gboolean medi
     webrtc_flow_claim_media(pinfo, f, context_reason(f), context_evidence(f));
 }
 
-/* Remember an RTP packet of a flow not yet claimed (bounded), except the
- * one being dissected now if it makes the claim: it is dissected as RTP. */
+/* Hold an RTP packet of a flow not yet claimed for the model (a later
+ * pass dissects it as RTP once the flow is claimed). Until the flow shows
+ * evidence (a packet agreeing with its track, or context), only the packet
+ * that started each track is kept, inline: random datagrams allocate
+ * nothing. */
 static void remember_rtp(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hdr_t *h,
                          gboolean agreeing, webrtc_pending_rtp_t *start, gboolean *have_start)
 {
     webrtc_pending_rtp_t e;
-    if (!webrtc_whole_capture_building())
+    if (!webrtc_flow_holds_rtp(pinfo))
         return;
-    memset(&e, 0, sizeof e);
-    e.frame = pinfo->num;
-    e.t = nstime_to_sec(&pinfo->rel_ts);
-    e.bytes = pinfo->fd->pkt_len;
-    e.dir = (guint8)webrtc_flow_dir(f, pinfo);
-    e.pt = h->pt;
-    e.marker = h->marker;
-    e.seq = h->seq;
-    e.ts = h->ts;
-    e.ssrc = h->ssrc;
-    e.payload_len = (guint32)h->payload_len;
-    if (!agreeing) {
+    webrtc_flow_pending_of(pinfo, f, h, &e);
+    if (!f->held && !agreeing && !has_context(f)) {
         *start = e;
         *have_start = TRUE;
         return;
     }
-    if (!f->pending_rtp)
-        f->pending_rtp = wmem_array_new(wmem_file_scope(), sizeof(webrtc_pending_rtp_t));
-    if (*have_start) {
-        wmem_array_append_one(f->pending_rtp, *start);
-        *have_start = FALSE;
-    }
-    if (wmem_array_get_count(f->pending_rtp) < WEBRTC_MAX_PENDING_RTP)
-        wmem_array_append_one(f->pending_rtp, e);
-}
-
-/* The flow was just claimed: the packets before this one go to the
- * whole-capture model (this one is dissected as RTP and reported by the
- * facts postdissector itself). */
-static void replay_rtp(packet_info *pinfo, webrtc_flow_t *f)
-{
-    guint i, n;
-    if (!f->media_frame)
-        return;
-    {
-        int dir, slot;
-        for (dir = 0; dir < 2; dir++)
-            for (slot = 0; slot < 2; slot++) {
-                webrtc_pending_rtp_t *st = slot ? (f->alt_track[dir] ? &f->alt_track[dir]->start
-                                                                     : NULL)
-                                                : &f->pending_start[dir];
-                gboolean *have = slot ? (f->alt_track[dir] ? &f->alt_track[dir]->have_start
-                                                           : NULL)
-                                      : &f->have_pending_start[dir];
-                if (!st || !*have || st->frame == pinfo->num)
-                    continue;
-                /* A start packet of another candidate, never agreed yet. */
-                if (!f->pending_rtp)
-                    f->pending_rtp = wmem_array_new(wmem_file_scope(),
-                                                    sizeof(webrtc_pending_rtp_t));
-                wmem_array_append_one(f->pending_rtp, *st);
-                *have = FALSE;
-            }
-    }
-    if (!f->pending_rtp)
-        return;
-    n = wmem_array_get_count(f->pending_rtp);
-    for (i = 0; i < n; i++) {
-        const webrtc_pending_rtp_t *e = wmem_array_index(f->pending_rtp, i);
-        if (e->frame != pinfo->num)
-            webrtc_facts_add_pending_rtp(f, e);
-    }
-    f->pending_rtp = NULL;  /* file-scoped memory: released with the capture */
+    webrtc_flow_move_starts(f);
+    webrtc_flow_hold_rtp(f, &e);
 }
 
 /* First pass, RTP-shaped packet on a flow not yet claimed (no context):
@@ -342,7 +303,6 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
             remember_rtp(pinfo, f, h, TRUE, &f->pending_start[dir], &f->have_pending_start[dir]);
             webrtc_flow_decide_srtp(pinfo, f, TRUE, why);
             webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_SRTP_KEY, why);
-            replay_rtp(pinfo, f);
             return;
         }
     }
@@ -379,7 +339,6 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
             wrtc_track_evidence(tr, ev, sizeof ev);
             f->corroborated_frame = pinfo->num;
             webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_CORROBORATED, ev);
-            replay_rtp(pinfo, f);
         }
     }
 }
@@ -413,7 +372,7 @@ static void replay_candidate(packet_info *pinfo, webrtc_flow_t *f, const webrtc_
     h.payload_len = c->payload_len;
     h.header_cut = c->header_cut;
     (void)wrtc_track_update(&f->track[0], &h, c->header_cut ? NULL : c->pay4, c->cap4, c->t_abs);
-    if (webrtc_whole_capture_building()) {
+    if (webrtc_flow_holds_rtp(pinfo)) {
         webrtc_pending_rtp_t *e = &f->pending_start[0];
         memset(e, 0, sizeof *e);
         e->frame = c->frame;
@@ -650,8 +609,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
         /* Only where TURN runs (the STUN dissector parses ChannelData and
          * offers its payload to the "stun" heuristics, i.e. back to us). */
         if (f->inside_turn ||
-            !(f->turn_methods || f->stun_frame ||
-              p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_TURN_PORT)) ||
+            !(f->turn_methods || f->stun_frame || on_turn_port(pinfo, f)) ||
             !wrtc_channeldata_valid(p, len, wire, FALSE, NULL, NULL))
             return 0;
         add_webrtc_tree(tvb, tree, cls, f, &ti);

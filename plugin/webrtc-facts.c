@@ -453,6 +453,11 @@ void webrtc_facts_decrypted_late(packet_info *pinfo, guint32 ssrc)
                               nstime_to_sec(&pinfo->rel_ts), ssrc);
 }
 
+gboolean webrtc_facts_listened(void)
+{
+    return have_tap_listener(webrtc_tap) || have_tap_listener(webrtc_packets_tap);
+}
+
 gboolean webrtc_whole_capture_building(void)
 {
     return whole_capture != NULL;
@@ -581,6 +586,9 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     GEN(it);
     it = proto_tree_add_uint(st, hf_webrtc_score, tvb, 0, 0, (guint32)si->score); GEN(it);
     for (k = 0; k < WRTC_TRAIT_COUNT; k++) {
+        /* Not observable: no value to filter on (the summary says why). */
+        if (si->traits.unknown[k])
+            continue;
         it = proto_tree_add_boolean(st, hf_webrtc_trait[k], tvb, 0, 0, si->traits.on[k]);
         GEN(it);
     }

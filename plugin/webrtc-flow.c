@@ -5,6 +5,7 @@
 #include "webrtc-flow.h"
 
 #include <epan/dissectors/packet-rtcp.h>
+#include <epan/tap.h>
 
 /* Setup method shown by the RTP/RTCP dissectors ("Stream setup by WebRTC
  * (frame N)"); at most MAX_RTCP_SETUP_METHOD_SIZE (10) characters. */
@@ -198,6 +199,24 @@ void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason
     add_rtp_addresses(pinfo, f);
     webrtc_flow_take_conversation(pinfo, f);
     pair_pending_rtcp(pinfo, f);
+    /* The RTP before this packet, which a later pass dissects as RTP. */
+    webrtc_flow_release_rtp(f, pinfo->num);
+}
+
+void webrtc_flow_pending_of(packet_info *pinfo, const webrtc_flow_t *f, const wrtc_rtp_hdr_t *h,
+                            webrtc_pending_rtp_t *e)
+{
+    memset(e, 0, sizeof *e);
+    e->frame = pinfo->num;
+    e->t = nstime_to_sec(&pinfo->rel_ts);
+    e->bytes = pinfo->fd->pkt_len;
+    e->dir = (guint8)webrtc_flow_dir(f, pinfo);
+    e->pt = h->pt;
+    e->marker = h->marker;
+    e->seq = h->seq;
+    e->ts = h->ts;
+    e->ssrc = h->ssrc;
+    e->payload_len = (guint32)h->payload_len;
 }
 
 void webrtc_flow_decide_srtp(packet_info *pinfo, webrtc_flow_t *f, gboolean srtp,
@@ -280,15 +299,126 @@ static wmem_map_t *known_ssrcs;
  * (RFC 8445 §12). */
 static wmem_map_t *waiting_ssrcs;
 
+/* Whether this run taps its first pass while a WebRTC summary listens
+ * (tshark without -2): -1 until the first packet that could be held asks. */
+static int taps_first_pass = -1;
+/* A tap no one listens to, queued once per file to learn whether the first
+ * pass taps: fetch_tapped_data() finds it only while tapping is active. */
+static int probe_tap = -1;
+
 static void flow_init(void)
 {
     known_ssrcs = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     waiting_ssrcs = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    taps_first_pass = -1;
 }
 
 void webrtc_flow_register(void)
 {
     register_init_routine(flow_init);
+    probe_tap = register_tap("webrtc_pass_probe");
+}
+
+gboolean webrtc_flow_holds_rtp(packet_info *pinfo)
+{
+    if (!webrtc_whole_capture_building() || PINFO_FD_VISITED(pinfo))
+        return FALSE;
+    if (taps_first_pass < 0) {
+        /* One pass with the summary's listeners: the RTP taps of the run
+         * never see the packets dissected before their flow was claimed
+         * (shown as UDP), so the summary does not count them either. A
+         * two-pass run, and Wireshark (whose RTP dialogs retap), dissect
+         * them as RTP: the model counts them once the flow is claimed. */
+        static const int probe = 1;
+        tap_queue_packet(probe_tap, pinfo, &probe);
+        taps_first_pass = fetch_tapped_data(probe_tap, 0) != NULL && webrtc_facts_listened();
+    }
+    return !taps_first_pass;
+}
+
+void webrtc_flow_hold_rtp(webrtc_flow_t *f, const webrtc_pending_rtp_t *e)
+{
+    webrtc_held_rtp_t *h = f->held;
+    if (!h)
+        h = f->held = wmem_new0(wmem_file_scope(), webrtc_held_rtp_t);
+    if (h->n == h->size) {
+        if (h->size >= WEBRTC_MAX_HELD_RTP) {
+            guint32 half = h->n / 2;
+            memmove(h->v, h->v + half, (h->n - half) * sizeof *h->v);
+            h->n -= half;
+            h->dropped += half;
+        } else {
+            h->size = h->size ? h->size * 2 : 16;
+            h->v = wmem_realloc(wmem_file_scope(), h->v, h->size * sizeof *h->v);
+        }
+    }
+    h->v[h->n++] = *e;
+}
+
+static gboolean ssrc_confirmed(const webrtc_flow_t *f, guint32 ssrc, guint8 dir)
+{
+    guint i;
+    for (i = 0; i < f->n_ssrc_cand; i++)
+        if (f->ssrc_cand[i].ssrc == ssrc && f->ssrc_cand[i].dir == dir)
+            return f->ssrc_cand[i].confirmed;
+    return FALSE;
+}
+
+static void hold_start(webrtc_flow_t *f, webrtc_pending_rtp_t *e, gboolean *have)
+{
+    if (*have)
+        webrtc_flow_hold_rtp(f, e);
+    *have = FALSE;
+}
+
+static gint cmp_held_frame(const void *a, const void *b)
+{
+    const webrtc_pending_rtp_t *x = a, *y = b;
+    return x->frame < y->frame ? -1 : x->frame > y->frame;
+}
+
+void webrtc_flow_move_starts(webrtc_flow_t *f)
+{
+    int dir;
+    gboolean any = FALSE;
+    for (dir = 0; dir < 2; dir++) {
+        any |= f->have_pending_start[dir] || (f->alt_track[dir] && f->alt_track[dir]->have_start);
+        hold_start(f, &f->pending_start[dir], &f->have_pending_start[dir]);
+        if (f->alt_track[dir])
+            hold_start(f, &f->alt_track[dir]->start, &f->alt_track[dir]->have_start);
+    }
+    /* Each track's start is its earliest packet: frame order again. */
+    if (any && f->held && f->held->n > 1)
+        qsort(f->held->v, f->held->n, sizeof *f->held->v, cmp_held_frame);
+}
+
+void webrtc_flow_release_rtp(webrtc_flow_t *f, guint32 except_frame)
+{
+    webrtc_held_rtp_t *h;
+    gboolean all;
+    guint32 i, keep = 0;
+    if (!f->media_frame || f->is_rtcp_only)
+        return;
+    webrtc_flow_move_starts(f);
+    h = f->held;
+    if (!h || !h->n)
+        return;
+    all = !needs_confirmation(f);
+    for (i = 0; i < h->n; i++) {
+        const webrtc_pending_rtp_t *e = &h->v[i];
+        if (e->frame == except_frame)
+            continue;           /* dissected as RTP now: its own facts */
+        if (all || ssrc_confirmed(f, e->ssrc, e->dir))
+            webrtc_facts_add_pending_rtp(f, e);
+        else
+            h->v[keep++] = *e;
+    }
+    h->n = keep;
+    if (!keep) {
+        wmem_free(wmem_file_scope(), h->v);
+        h->v = NULL;
+        h->size = 0;
+    }
 }
 
 gboolean webrtc_flow_ssrc_seen(const guint8 *p, size_t len)
@@ -313,9 +443,9 @@ static void ssrc_is_rtp(guint32 ssrc)
         guint i;
         for (i = 0; i < f->n_ssrc_cand; i++) {
             webrtc_ssrc_cand_t *c = &f->ssrc_cand[i];
-            if (c->ssrc == ssrc && !c->confirmed && c->first.frame) {
+            if (c->ssrc == ssrc && !c->confirmed) {
                 c->confirmed = TRUE;    /* shown on later passes */
-                webrtc_facts_add_pending_rtp(f, &c->first);
+                webrtc_flow_release_rtp(f, 0);
             }
         }
     }
@@ -381,8 +511,7 @@ gboolean webrtc_flow_ssrc_known(packet_info *pinfo, webrtc_flow_t *f, const wrtc
     if (known_ssrcs && wmem_map_contains(known_ssrcs, GUINT_TO_POINTER(h->ssrc))) {
         c->confirmed = TRUE;        /* RTP on another flow of the call */
         c->seq = h->seq;
-        if (!fresh && c->first.frame)
-            webrtc_facts_add_pending_rtp(f, &c->first);
+        webrtc_flow_release_rtp(f, pinfo->num);
         return TRUE;
     }
     if (!fresh) {
@@ -391,28 +520,21 @@ gboolean webrtc_flow_ssrc_known(packet_info *pinfo, webrtc_flow_t *f, const wrtc
             c->confirmed = TRUE;
             c->seq = h->seq;
             ssrc_is_rtp(h->ssrc);
-            if (c->first.frame)
-                webrtc_facts_add_pending_rtp(f, &c->first);
+            webrtc_flow_release_rtp(f, pinfo->num);
             return TRUE;
         }
     }
-    /* The first packet of the SSRC (or one out of sequence): kept for the
-     * model, not dissected as RTP yet. */
+    /* The first packet of the SSRC (or one out of sequence): held for the
+     * model (a later pass dissects it once the SSRC is confirmed), not
+     * dissected as RTP yet. */
     c->seq = h->seq;
-    memset(&c->first, 0, sizeof c->first);
-    if (webrtc_whole_capture_building()) {
-        c->first.frame = pinfo->num;
-        c->first.t = nstime_to_sec(&pinfo->rel_ts);
-        c->first.bytes = pinfo->fd->pkt_len;
-        c->first.dir = (guint8)dir;
-        c->first.pt = h->pt;
-        c->first.marker = h->marker;
-        c->first.seq = h->seq;
-        c->first.ts = h->ts;
-        c->first.ssrc = h->ssrc;
-        c->first.payload_len = (guint32)h->payload_len;
-        ssrc_wait(f, h->ssrc);
+    if (webrtc_flow_holds_rtp(pinfo)) {
+        webrtc_pending_rtp_t e;
+        webrtc_flow_pending_of(pinfo, f, h, &e);
+        webrtc_flow_hold_rtp(f, &e);
     }
+    if (webrtc_whole_capture_building())
+        ssrc_wait(f, h->ssrc);
     return FALSE;
 }
 

@@ -48,8 +48,22 @@ typedef struct {
     guint32 payload_len;
 } webrtc_pending_rtp_t;
 
-/* Pending RTP kept per unrecognised flow, at most. */
-#define WEBRTC_MAX_PENDING_RTP 64
+/* RTP held per flow, at most (below): about 16 s of a bundled audio+video
+ * call at 500 packets/s, the longest a consent check (RFC 7675 §5.1: every
+ * 5 s) leaves a call that began before the capture unclaimed. Full, the
+ * oldest half goes: the stream then starts later, never with a false gap. */
+#define WEBRTC_MAX_HELD_RTP 8192
+
+/* RTP packets the session model has not counted yet because the flow is
+ * not claimed, or (ICE/TURN without DTLS) their SSRC is not confirmed: the
+ * packets a later pass dissects as RTP once the flow or the SSRC is known.
+ * Counted when that happens (webrtc_flow_release_rtp), so that the model's
+ * streams equal the RTP dissection of a two-pass run packet for packet. */
+typedef struct {
+    webrtc_pending_rtp_t *v;     /* file scope; released when emptied */
+    guint32 n, size;
+    guint32 dropped;             /* oldest ones given up at the cap */
+} webrtc_held_rtp_t;
 
 /* An SSRC seen on a flow whose RTP-class packets are not known to be RTP by
  * the flow's context alone (ICE or TURN without DTLS/ZRTP: messengers run
@@ -60,7 +74,6 @@ typedef struct {
     guint16  seq;                /* the latest packet's */
     guint8   dir;
     gboolean confirmed;          /* a second packet followed in sequence */
-    webrtc_pending_rtp_t first;  /* the packet before, for the session model */
 } webrtc_ssrc_cand_t;
 
 /* SSRC candidates kept per such flow, at most. */
@@ -124,10 +137,11 @@ typedef struct webrtc_flow {
     guint32  corroborated_frame;
     guint32  rtcp_pending_frame; /* RTCP seen before its RTP flow was found */
     gboolean rtcp_pending_srtcp; /* ... and it was SRTCP-shaped */
-    wmem_array_t *pending_rtp;   /* webrtc_pending_rtp_t of RTP before the claim */
-    /* The packet that started each direction's candidate track: kept inline
-     * and moved to pending_rtp once a second packet agrees, so that random
-     * datagrams (each its own "track") allocate nothing. */
+    /* RTP not counted yet (above), allocated once the flow shows evidence
+     * (a packet agreeing with its direction's track, or context); before
+     * that each direction keeps the one packet that started its track, so
+     * that random datagrams (each its own "track") allocate nothing. */
+    webrtc_held_rtp_t *held;
     webrtc_pending_rtp_t pending_start[2];
     gboolean have_pending_start[2];
     guint32  rtcp_pair_frame;    /* first RTCP frame dissected after pairing */
@@ -179,6 +193,21 @@ void webrtc_flow_decide_srtp(packet_info *pinfo, webrtc_flow_t *f, gboolean srtp
  * (RFC 3550 §5.1): the first packet then goes to the session model. Later
  * passes answer from the first pass's result. */
 gboolean webrtc_flow_ssrc_known(packet_info *pinfo, webrtc_flow_t *f, const wrtc_rtp_hdr_t *h);
+/* The model's replay of RTP a later pass dissects but this one did not
+ * count yet (webrtc_held_rtp_t). Holding and releasing do nothing when the
+ * run taps its first pass (tshark without -2): then the summary counts
+ * what that pass dissected as RTP, as Wireshark's RTP taps of the run do. */
+gboolean webrtc_flow_holds_rtp(packet_info *pinfo);
+void webrtc_flow_hold_rtp(webrtc_flow_t *f, const webrtc_pending_rtp_t *e);
+/* The start packets of the tracks (pending_start) into the held list. */
+void webrtc_flow_move_starts(webrtc_flow_t *f);
+/* Count the held packets a claimed flow now shows as RTP: all of them on
+ * a flow whose SSRCs need no confirmation, else those of the confirmed
+ * SSRCs; except_frame's are dissected as RTP now and counted from there. */
+void webrtc_flow_release_rtp(webrtc_flow_t *f, guint32 except_frame);
+/* The held-packet record of this RTP packet. */
+void webrtc_flow_pending_of(packet_info *pinfo, const webrtc_flow_t *f, const wrtc_rtp_hdr_t *h,
+                            webrtc_pending_rtp_t *e);
 void webrtc_flow_register(void);
 /* The SSRC of this RTP-class packet was dissected as RTP before. */
 gboolean webrtc_flow_ssrc_seen(const guint8 *p, size_t len);

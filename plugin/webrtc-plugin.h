@@ -142,6 +142,8 @@ struct wrtc_model *webrtc_model_new(void);
 /* The whole capture's session model (NULL when switched off), grouped. */
 struct wrtc_model *webrtc_whole_capture(void);
 gboolean webrtc_whole_capture_building(void);
+/* A WebRTC summary or statistics tree listens to the taps. */
+gboolean webrtc_facts_listened(void);
 struct webrtc_flow;
 struct webrtc_pending_rtp;
 /* Add an RTP packet seen before its flow was recognised to the model. */

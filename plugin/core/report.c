@@ -226,14 +226,34 @@ static void stun_outside_text(wrtc_model_t *m, GString *o)
     }
 }
 
+/* The point of view, in words: how the capture host was chosen, or why
+ * there is none (then the ends of each flow are A and B). */
+static void pov_text(const wrtc_pov_t *p, GString *o)
+{
+    char h[80];
+    wrtc_ep_format(&p->host, false, h, sizeof h);
+    if (p->have)
+        g_string_append_printf(o, "capture host %s (in %u of %u flows): local is that host, "
+                               "remote the other end", h, p->flows_with, p->flows_total);
+    else if (p->both_ends)
+        g_string_append_printf(o, "no single capture host (%s is at both ends of every flow): "
+                               "the ends of each flow are A and B", h);
+    else
+        g_string_append_printf(o, "no single capture host (%s and another host are each in %u "
+                               "of %u flows): the ends of each flow are A and B",
+                               h, p->flows_with, p->flows_total);
+}
+
 void wrtc_report_text(wrtc_model_t *m, GString *o)
 {
     const GPtrArray *ss;
+    const wrtc_pov_t *pov;
     guint i, j;
     char a[80], b[80];
 
     wrtc_model_finish(m);
     ss = wrtc_model_sessions(m);
+    pov = wrtc_model_point_of_view(m);
     g_string_append(o, "================================================================"
                        "====================\n");
     g_string_append_printf(o, "WebRTC sessions: %u    (times in seconds from the first packet)\n",
@@ -245,6 +265,12 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
         g_string_append_printf(o, "Note: packets cut at %u bytes (snaplen): decisions are made on "
                                "the headers; what was cut away is listed per session\n",
                                wrtc_model_snaplen(m));
+    if (ss->len) {
+        GString *pv = g_string_new(NULL);
+        pov_text(pov, pv);
+        wrapped(o, 0, "Point of view: ", pv->str);
+        g_string_free(pv, TRUE);
+    }
     for (i = 0; i < ss->len; i++) {
         const wrtc_session_t *s = g_ptr_array_index(ss, i);
         GArray *flow_of = g_array_new(FALSE, FALSE, sizeof(int));
@@ -264,7 +290,7 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
             wrtc_traits_of(s->flows, wrtc_model_tls_flows(m), &tr);
             (void)wrtc_verdict_of(&tr, &score, ev);
             for (k = 0; k < WRTC_TRAIT_COUNT; k++)
-                g_string_append_printf(tl, "%s%s%s", tl->len ? " " : "", tr.on[k] ? "+" : "-",
+                g_string_append_printf(tl, "%s%s%s", tl->len ? " " : "", tr.on[k] ? "+" : tr.unknown[k] ? "?" : "-",
                                        wrtc_trait_name((wrtc_trait_t)k));
             g_string_append_printf(o, "  Verdict: %s (score %d)\n",
                                    wrtc_verdict_name(wrtc_session_verdict(s, wrtc_model_tls_flows(m))),
@@ -290,8 +316,9 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
                 wrapped(o, 4, "linked by: ", g_ptr_array_index(l->evidence, k));
         }
         g_string_append(o, "  Flows\n");
-        g_string_append_printf(o, "  %-3s %-3s %-4s %-22s %-22s %s\n", "#", "leg", "tr", "local",
-                               "remote", "remote role");
+        g_string_append_printf(o, "  %-3s %-3s %-4s %-22s %-22s %s\n", "#", "leg", "tr",
+                               pov->have ? "local" : "A", pov->have ? "remote" : "B",
+                               pov->have ? "remote role" : "role of B");
         for (j = 0; j < s->flows->len; j++) {
             const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
             GString *c = g_string_new(NULL);
@@ -319,7 +346,8 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
             g_string_free(c, TRUE);
         }
         if (streams->len) {
-            g_string_append(o, "  Streams (dir: > local to remote, < remote to local)\n");
+            g_string_append(o, pov->have ? "  Streams (dir: > local to remote, < remote to local)\n"
+                                         : "  Streams (dir: > A to B, < B to A)\n");
             g_string_append_printf(o, "  %-4s %-3s %-10s %-11s %-7s %-6s %-14s %s\n", "flow", "dir",
                                    "SSRC", "PT", "media", "clock", "codec guess", "evidence");
             g_string_append_printf(o, "  %23s %8s %9s %8s %8s %7s %8s %6s %9s\n", "", "pkts",
@@ -462,9 +490,14 @@ static void json_traits(GString *o, const wrtc_traits_t *t)
         if (k)
             g_string_append_c(o, ',');
         js(o, wrtc_trait_name((wrtc_trait_t)k));
-        g_string_append_printf(o, ":{\"value\":%s,\"frame\":", t->on[k] ? "true" : "false");
+        /* value null: not observable, and "evidence" says why. */
+        g_string_append_printf(o, ":{\"value\":%s,\"frame\":",
+                               t->on[k] ? "true" : t->unknown[k] ? "null" : "false");
         if (t->on[k]) {
             g_string_append_printf(o, "%u,\"evidence\":", t->frame[k]);
+            js(o, t->detail[k]);
+        } else if (t->unknown[k]) {
+            g_string_append(o, "null,\"evidence\":");
             js(o, t->detail[k]);
         } else {
             g_string_append(o, "null,\"evidence\":null");
@@ -623,6 +656,29 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
         g_string_append_printf(o, "\"snaplen\":%u,", wrtc_model_snaplen(m));
     else
         g_string_append(o, "\"snaplen\":null,");
+    {
+        /* "local"/"remote" in flows and streams are the capture host's
+         * ends when capture_host is set, else ends A and B. */
+        const wrtc_pov_t *pov = wrtc_model_point_of_view(m);
+        GString *pv = g_string_new(NULL);
+        bool pf = true;
+        char h[80];
+        wrtc_ep_format(&pov->host, false, h, sizeof h);
+        pov_text(pov, pv);
+        g_string_append(o, "\"point_of_view\":{");
+        if (pov->have)
+            jstr(o, "capture_host", h, &pf);
+        else
+        {
+            jkey(o, "capture_host", &pf);
+            g_string_append(o, "null");
+        }
+        jint(o, "flows_with_host", (int)pov->flows_with, &pf);
+        jint(o, "flows", (int)pov->flows_total, &pf);
+        jstr(o, "how", pv->str, &pf);
+        g_string_append(o, "},");
+        g_string_free(pv, TRUE);
+    }
     g_string_append(o, "\"sessions\":[");
     for (i = 0; i < ss->len; i++) {
         const wrtc_session_t *s = g_ptr_array_index(ss, i);

@@ -28,6 +28,7 @@ struct wrtc_model {
     GHashTable *cap_frames;     /* every frame that hit a cap (set; NULL: none) */
     bool        finished;
     uint32_t    generation;
+    wrtc_pov_t  pov;          /* the capture's point of view (wrtc_model_finish) */
 };
 
 /* ------------------------------------------------------------ endpoints */
@@ -113,6 +114,8 @@ const char *wrtc_role_name(wrtc_role_t r)
     case WRTC_ROLE_MEDIA_SERVER: return "SFU/media server";
     case WRTC_ROLE_STUN_SERVER: return "STUN server";
     case WRTC_ROLE_SIGNALING: return "SIP signaling";
+    case WRTC_ROLE_NO_ANSWER: return "candidate (no answer)";
+    case WRTC_ROLE_STUN_NO_ANSWER: return "STUN server (no answer)";
     }
     return "?";
 }
@@ -551,6 +554,8 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
     fl->last_frame = f->frame;
     fl->packets[dir]++;
     fl->bytes[dir] += f->bytes;
+    if (f->contents & (WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP))
+        fl->packets_media[dir]++;
     {
         uint32_t fresh = f->contents & ~fl->contents;
         int b;
@@ -573,6 +578,8 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
             if (!fl->relay_cut_frame)
                 fl->relay_cut_frame = f->frame;
         }
+        if (f->stun_method == WRTC_STUN_BINDING && f->stun_class == 2)
+            fl->binding_resp[dir] = true;
         if (f->binding_request) {
             fl->binding_req[dir] = true;
             if (f->stun_cut && !(f->contents & WRTC_C_ICE)) {
@@ -1041,6 +1048,11 @@ static gint cmp_session_time(gconstpointer a, gconstpointer b)
     return cmp_flow_time(&g_ptr_array_index(x->flows, 0), &g_ptr_array_index(y->flows, 0));
 }
 
+static bool media_both_ways(const wrtc_flow_t *f)
+{
+    return f->packets_media[0] && f->packets_media[1];
+}
+
 static void assign_role(wrtc_flow_t *f, GHashTable *relayed_eps)
 {
     f->local = 0;
@@ -1064,10 +1076,109 @@ static void assign_role(wrtc_flow_t *f, GHashTable *relayed_eps)
     if (f->binding_req[0] != f->binding_req[1]) {
         f->local = f->binding_req[0] ? 0 : 1;
         /* Only one side checks connectivity: an ICE-lite server (RFC 8445
-         * §2.5), typically an SFU; without ICE attributes a STUN server. */
-        f->remote_role = (f->contents & WRTC_C_ICE) ? WRTC_ROLE_MEDIA_SERVER
-                                                    : WRTC_ROLE_STUN_SERVER;
+         * §2.5), typically an SFU, when it answers and media flows both
+         * ways; without ICE attributes a STUN server when it answers. */
+        if (!f->binding_resp[1 - f->local])
+            return;             /* no answer: remote_role_unanswered() */
+        if (f->contents & WRTC_C_ICE) {
+            if (media_both_ways(f))
+                f->remote_role = WRTC_ROLE_MEDIA_SERVER;
+        } else {
+            f->remote_role = WRTC_ROLE_STUN_SERVER;
+        }
     }
+}
+
+/* After the point of view: the local end asked (Binding requests, RFC 8445
+ * §7.2.4 / RFC 8489 §6) and the remote never answered with a success
+ * response, nor sent media: a candidate that never answered, whatever ICMP
+ * or silence came back. Nothing says what it is. */
+static void remote_role_unanswered(wrtc_flow_t *f)
+{
+    int r = 1 - f->local;
+    if (f->remote_role != WRTC_ROLE_PEER && f->remote_role != WRTC_ROLE_MEDIA_SERVER)
+        return;
+    if (!f->binding_req[f->local] || f->binding_resp[r] || f->packets_media[r])
+        return;
+    f->remote_role = (f->contents & WRTC_C_ICE) || f->ice_inferred ? WRTC_ROLE_NO_ANSWER
+                                                                   : WRTC_ROLE_STUN_NO_ANSWER;
+}
+
+/* The capture host: the address on the capturing side, found once per
+ * capture so that "local", "sent" and "received" mean the same host in
+ * every session. It is the host in the most flows (media, STUN and TLS
+ * connections alike), when no other host is in as many, and is at one end
+ * only of at least one flow (a loopback capture has 127.0.0.1 at both). A
+ * server-side or mirror-port capture has none: the summary says so and
+ * names the ends A and B. */
+static void choose_point_of_view(wrtc_model_t *m)
+{
+    GHashTable *count = g_hash_table_new_full(ep_hash, ep_equal, g_free, NULL);
+    GHashTableIter it;
+    gpointer k, v;
+    wrtc_ep_t best;
+    guint best_n = 0, ties = 0, total = 0, i, one_end = 0;
+    memset(&m->pov, 0, sizeof m->pov);
+    memset(&best, 0, sizeof best);
+#define POV_COUNT(a, b) do {                                                   \
+        wrtc_ep_t h_[2];                                                      \
+        int e_;                                                               \
+        h_[0] = (a); h_[1] = (b); h_[0].port = h_[1].port = 0;                \
+        total++;                                                              \
+        for (e_ = 0; e_ < 2; e_++) {                                          \
+            if (e_ == 1 && wrtc_ep_same_host(&h_[0], &h_[1]))                 \
+                break;                                                        \
+            gpointer n_ = g_hash_table_lookup(count, &h_[e_]);                \
+            g_hash_table_replace(count, g_memdup2(&h_[e_], sizeof h_[e_]),    \
+                                 GUINT_TO_POINTER(GPOINTER_TO_UINT(n_) + 1)); \
+        }                                                                     \
+    } while (0)
+    for (i = 0; i < m->flows->len; i++) {
+        const wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        POV_COUNT(f->ep[0], f->ep[1]);
+    }
+    for (i = 0; i < m->tls->len; i++) {
+        const wrtc_tls_flow_t *t = g_ptr_array_index(m->tls, i);
+        POV_COUNT(t->client, t->server);
+    }
+#undef POV_COUNT
+    g_hash_table_iter_init(&it, count);
+    while (g_hash_table_iter_next(&it, &k, &v))
+        if (GPOINTER_TO_UINT(v) > best_n)
+            best_n = GPOINTER_TO_UINT(v);
+    g_hash_table_iter_init(&it, count);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        if (GPOINTER_TO_UINT(v) != best_n)
+            continue;
+        /* The lowest address of the hosts in that many flows: the same
+         * one every run, whatever the hash order. */
+        if (!ties || wrtc_ep_cmp(k, &best) < 0)
+            best = *(const wrtc_ep_t *)k;
+        ties++;
+    }
+    ties = ties > 1;
+    g_hash_table_destroy(count);
+    m->pov.flows_total = total;
+    m->pov.flows_with = best_n;
+    if (!best_n)
+        return;
+    for (i = 0; i < m->flows->len; i++) {
+        const wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        one_end += wrtc_ep_same_host(&f->ep[0], &best) != wrtc_ep_same_host(&f->ep[1], &best);
+    }
+    for (i = 0; i < m->tls->len; i++) {
+        const wrtc_tls_flow_t *t = g_ptr_array_index(m->tls, i);
+        one_end += wrtc_ep_same_host(&t->client, &best) != wrtc_ep_same_host(&t->server, &best);
+    }
+    m->pov.host = best;
+    m->pov.tied = ties != 0;
+    m->pov.both_ends = one_end == 0;
+    m->pov.have = !m->pov.tied && !m->pov.both_ends;
+}
+
+const wrtc_pov_t *wrtc_model_point_of_view(const wrtc_model_t *m)
+{
+    return &m->pov;
 }
 
 static bool hosts_shared(const wrtc_session_t *a, const wrtc_session_t *b, wrtc_ep_t *host)
@@ -1594,38 +1705,22 @@ void wrtc_model_finish(wrtc_model_t *m)
             }
         }
     }
-    /* One point of view per session: the host found in most of its flows
-     * (ties: the one that sent the session's first packet) is "local" in
-     * every peer-to-peer or SIP flow where it is exactly one of the ends;
-     * TURN client, relay and ICE-lite flows keep the side their role gives. */
-    for (i = 0; i < m->sessions->len; i++) {
-        wrtc_session_t *s = g_ptr_array_index(m->sessions, i);
-        const wrtc_flow_t *f0 = g_ptr_array_index(s->flows, 0);
-        wrtc_ep_t best = f0->ep[0];
-        guint best_n = 0, k;
-        int e;
-        for (j = 0; j < s->flows->len; j++) {
-            const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
-            for (e = 0; e < 2; e++) {
-                guint n = 0;
-                for (k = 0; k < s->flows->len; k++) {
-                    const wrtc_flow_t *g = g_ptr_array_index(s->flows, k);
-                    n += wrtc_ep_same_host(&g->ep[0], &f->ep[e]) ||
-                         wrtc_ep_same_host(&g->ep[1], &f->ep[e]);
-                }
-                if (n > best_n || (n == best_n && j == 0 && e == 0)) {
-                    best_n = n;
-                    best = f->ep[e];
-                }
-            }
-        }
-        for (j = 0; j < s->flows->len; j++) {
-            wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
-            bool h0 = wrtc_ep_same_host(&f->ep[0], &best), h1 = wrtc_ep_same_host(&f->ep[1], &best);
-            if ((f->remote_role == WRTC_ROLE_PEER || f->remote_role == WRTC_ROLE_SIGNALING) &&
-                h0 != h1)
+    choose_point_of_view(m);
+    for (i = 0; i < m->flows->len; i++) {
+        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
+        if (f->session < 0)
+            continue;
+        /* The capture host is "local" in every peer-to-peer or SIP flow
+         * where it is exactly one of the ends; TURN client, relay and
+         * ICE-lite flows keep the side their role gives. */
+        if (m->pov.have && (f->remote_role == WRTC_ROLE_PEER ||
+                            f->remote_role == WRTC_ROLE_SIGNALING)) {
+            bool h0 = wrtc_ep_same_host(&f->ep[0], &m->pov.host);
+            bool h1 = wrtc_ep_same_host(&f->ep[1], &m->pov.host);
+            if (h0 != h1)
                 f->local = h0 ? 0 : 1;
         }
+        remote_role_unanswered(f);
     }
     /* A stream too short for its own guess takes that of the same SSRC on
      * another flow of its session (the longest). */

@@ -195,7 +195,9 @@ typedef enum {
     WRTC_ROLE_RELAYED_PEER,
     WRTC_ROLE_MEDIA_SERVER,      /* SFU or media server: answers ICE, never asks (ICE-lite) */
     WRTC_ROLE_STUN_SERVER,       /* answers plain STUN Binding (no ICE attributes) */
-    WRTC_ROLE_SIGNALING          /* SIP */
+    WRTC_ROLE_SIGNALING,         /* SIP */
+    WRTC_ROLE_NO_ANSWER,         /* ICE checks sent to it, never answered, no media */
+    WRTC_ROLE_STUN_NO_ANSWER     /* plain STUN Binding sent to it, never answered */
 } wrtc_role_t;
 const char *wrtc_role_name(wrtc_role_t r);
 
@@ -256,6 +258,8 @@ typedef struct wrtc_flow {
     uint32_t  fp_frame[16];      /* first frame of each fingerprint (bit index) */
     uint16_t  dtls_version;
     bool      binding_req[2];    /* who sent STUN Binding requests */
+    bool      binding_resp[2];   /* who sent STUN Binding success responses */
+    uint64_t  packets_media[2];  /* RTP/RTCP packets each way */
     bool      binding_cut[2];    /* ... of which the attributes were not captured */
     uint32_t  binding_cut_frame; /* the first such request */
     bool      check_sized;       /* ... one of them as long as an ICE check */
@@ -333,6 +337,16 @@ typedef struct {
     uint32_t  first_frame;
     char     *sni;
 } wrtc_tls_flow_t;
+
+/* The capture's point of view (wrtc_model_finish): the capture host. */
+typedef struct {
+    bool      have;              /* a single capture host: local/remote */
+    wrtc_ep_t host;              /* the host in the most flows (port 0) */
+    uint32_t  flows_with, flows_total;
+    bool      tied;              /* another host is in as many flows */
+    bool      both_ends;         /* it is at both ends of every flow (loopback) */
+} wrtc_pov_t;
+const wrtc_pov_t *wrtc_model_point_of_view(const wrtc_model_t *m);
 
 const GPtrArray *wrtc_model_sessions(const wrtc_model_t *m);
 /* Incremented each time wrtc_model_finish regroups: results derived from

@@ -42,6 +42,16 @@ static void set(wrtc_traits_t *t, wrtc_trait_t k, uint32_t frame, const char *de
     snprintf(t->detail[k], sizeof t->detail[k], "%s", detail);
 }
 
+/* A trait not seen that could not have been seen: not observable. */
+static void unknown(wrtc_traits_t *t, wrtc_trait_t k, const char *why)
+{
+    if (t->on[k])
+        return;
+    t->unknown[k] = true;
+    t->frame[k] = 0;
+    snprintf(t->detail[k], sizeof t->detail[k], "%.199s", why);
+}
+
 static int bit_index(uint32_t bit)
 {
     int i = 0;
@@ -62,16 +72,65 @@ static const char *kind(const wrtc_stream_t *s)
     return wrtc_stream_media(s);
 }
 
+/* Which traits not seen could not have been seen (see verdict.h). SIP
+ * signaling in the set makes the signaling observable: its SDP says
+ * whether there is ICE or DTLS, and it is not web signaling. */
+static void traits_unknown(wrtc_traits_t *t, double call_start, double media_first,
+                           double media_last, bool audio, bool video, bool rtcp, bool sip,
+                           bool dtls, bool sdp)
+{
+    char d[96];
+    bool began_before = call_start < WRTC_CALL_START_MARGIN_S;
+    bool media = t->rtp;
+    double media_s = media ? media_last - media_first : 0;
+    if (call_start >= 1e300)
+        return;
+    if (began_before && !sip)
+        snprintf(d, sizeof d, "the call began before the capture (first packet at %.3f s)",
+                 call_start);
+    if (!sip && began_before && (!media || media_s < WRTC_ICE_CONSENT_WINDOW_S)) {
+        char e[240];
+        snprintf(e, sizeof e, "%s, its media lasts %.1f s, less than the %.0f s in which ICE "
+                 "consent checks (RFC 7675 §5.1) would show", d, media_s,
+                 WRTC_ICE_CONSENT_WINDOW_S);
+        unknown(t, WRTC_TRAIT_ICE, e);
+    }
+    if (!sip && began_before && !dtls && !t->on[WRTC_TRAIT_SDES] && (!media || t->on[WRTC_TRAIT_SRTP])) {
+        char e[240];
+        snprintf(e, sizeof e, "%s: a DTLS handshake comes before media", d);
+        unknown(t, WRTC_TRAIT_DTLS_SRTP, e);
+    }
+    if (t->on[WRTC_TRAIT_SRTP] && !dtls && !sdp && !t->on[WRTC_TRAIT_SDES])
+        unknown(t, WRTC_TRAIT_SDES, "SRTP without DTLS: SDES keys (RFC 4568) would be in the "
+                "signaling, which is not in the capture or is encrypted");
+    if (!media) {
+        unknown(t, WRTC_TRAIT_SRTP, "no media");
+        unknown(t, WRTC_TRAIT_BUNDLE, "no media");
+        unknown(t, WRTC_TRAIT_RTCP_MUX, "no media");
+    } else {
+        if (!(audio && video))
+            unknown(t, WRTC_TRAIT_BUNDLE, audio ? "audio only: BUNDLE needs two media kinds"
+                                        : video ? "video only: BUNDLE needs two media kinds"
+                                                : "media kind not known");
+        if (!rtcp)
+            unknown(t, WRTC_TRAIT_RTCP_MUX, "no RTCP seen");
+    }
+    if (!sip && began_before)
+        unknown(t, WRTC_TRAIT_WEB_SIGNALING, d);
+}
+
 void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t *t)
 {
     guint i, j;
     char d[160];
-    double call_start = 1e300;
+    double call_start = 1e300, media_first = 1e300, media_last = -1;
+    bool any_audio = false, any_video = false, rtcp = false, sip = false, dtls = false,
+         sdp = false;
     memset(t, 0, sizeof *t);
     for (i = 0; i < flows->len; i++) {
         const wrtc_flow_t *f = g_ptr_array_index(flows, i);
         bool audio = false, video = false, srtp = false;
-        uint32_t srtp_frame = 0;
+        uint32_t srtp_frame = 0, audio_frame = 0, video_frame = 0;
         if (f->contents & WRTC_C_ICE)
             set(t, WRTC_TRAIT_ICE, first_frame(f, WRTC_C_ICE), f->ice_inferred
                 ? (!(f->binding_cut[0] || f->binding_cut[1])
@@ -97,8 +156,22 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
         for (j = 0; j < WRTC_LIST_LEN(f->stream_list); j++) {
             const wrtc_stream_t *s = g_ptr_array_index(f->stream_list, j);
             t->rtp = true;
-            audio |= strcmp(kind(s), "audio") == 0;
-            video |= strcmp(kind(s), "video") == 0;
+            if (strcmp(kind(s), "audio") == 0) {
+                audio = true;
+                if (!audio_frame || s->first_frame < audio_frame)
+                    audio_frame = s->first_frame;
+            }
+            if (strcmp(kind(s), "video") == 0) {
+                video = true;
+                if (!video_frame || s->first_frame < video_frame)
+                    video_frame = s->first_frame;
+            }
+            if (s->first_t < media_first)
+                media_first = s->first_t;
+            if (s->last_t > media_last)
+                media_last = s->last_t;
+            any_audio |= audio;
+            any_video |= video;
             if (s->srtp) {
                 srtp = true;
                 if (!srtp_frame || s->first_frame < srtp_frame)
@@ -121,12 +194,26 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
                     "SRTP without DTLS or ZRTP on a 5-tuple an SDP names");
             }
         }
+        /* The proving frame: the first packet of the second media kind. */
         if (audio && video)
-            set(t, WRTC_TRAIT_BUNDLE, f->first_frame, "audio and video on one 5-tuple");
+            set(t, WRTC_TRAIT_BUNDLE, MAX(audio_frame, video_frame),
+                "audio and video on one 5-tuple");
         if (f->rtcp_mux) {
             uint32_t b = (f->contents & WRTC_C_SRTCP) ? WRTC_C_SRTCP : WRTC_C_RTCP;
-            set(t, WRTC_TRAIT_RTCP_MUX, first_frame(f, b), "RTCP on the RTP 5-tuple");
+            uint32_t r = (f->contents & WRTC_C_SRTP) ? WRTC_C_SRTP : WRTC_C_RTP;
+            set(t, WRTC_TRAIT_RTCP_MUX, MAX(first_frame(f, b), first_frame(f, r)),
+                "RTCP on the RTP 5-tuple");
         }
+        if (f->contents & (WRTC_C_RTCP | WRTC_C_SRTCP))
+            rtcp = true;
+        /* SIP in the set, or an SDP in the capture naming this 5-tuple
+         * (its SIP flow may be another leg's). */
+        if ((f->contents & WRTC_C_SIP) || f->sdp_named)
+            sip = true;
+        if (f->contents & WRTC_C_DTLS)
+            dtls = true;
+        if (f->sdp_named)
+            sdp = true;
         {
             int b;
             for (b = 0; b < WRTC_FP_COUNT_BITS; b++) {
@@ -144,6 +231,8 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
      * the set keys SRTP with DTLS. */
     if (t->on[WRTC_TRAIT_DTLS_SRTP])
         t->on[WRTC_TRAIT_SDES] = false;
+    traits_unknown(t, call_start, media_first, media_last, any_audio, any_video, rtcp, sip,
+                   dtls, sdp);
     for (i = 0; tls && call_start < 1e300 && i < tls->len; i++) {
         const wrtc_tls_flow_t *c = g_ptr_array_index(tls, i);
         bool host = false;
@@ -160,6 +249,7 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
             snprintf(d, sizeof d, "TLS to %s%s%s before the call", srv,
                      c->sni ? " SNI " : "", c->sni ? c->sni : "");
             set(t, WRTC_TRAIT_WEB_SIGNALING, c->first_frame, d);
+            t->unknown[WRTC_TRAIT_WEB_SIGNALING] = false;
         }
     }
 }
@@ -177,6 +267,10 @@ wrtc_verdict_t wrtc_verdict_of(const wrtc_traits_t *t, int *score, GPtrArray *ev
             g_ptr_array_add(evidence, g_strdup_printf("%s: %s (frame %u)", trait_names[k],
                                                       t->detail[k], t->frame[k]));
     }
+    for (k = 0; evidence && k < WRTC_TRAIT_COUNT; k++)
+        if (t->unknown[k])
+            g_ptr_array_add(evidence, g_strdup_printf("%s: not observable: %s", trait_names[k],
+                                                      t->detail[k]));
     if (evidence) {
         int b;
         for (b = 0; b < WRTC_FP_COUNT_BITS; b++)
@@ -196,8 +290,12 @@ wrtc_verdict_t wrtc_verdict_of(const wrtc_traits_t *t, int *score, GPtrArray *ev
     else if (t->rtp && (t->fingerprints & WRTC_FP_STRONG))
         v = WRTC_VERDICT_WEBRTC_LIKELY;   /* a WebRTC stack's habits, ICE not seen */
     else if (t->rtp && !t->on[WRTC_TRAIT_ICE] && !t->on[WRTC_TRAIT_TURN] &&
-             !t->on[WRTC_TRAIT_DTLS_SRTP])
-        v = WRTC_VERDICT_NOT_WEBRTC;      /* RTP/SRTP without ICE: classic VoIP */
+             !t->on[WRTC_TRAIT_DTLS_SRTP] &&
+             (!t->on[WRTC_TRAIT_SRTP] || !t->unknown[WRTC_TRAIT_ICE]))
+        /* RTP/SRTP without ICE: classic VoIP. Plain RTP is never WebRTC
+         * (SRTP is mandatory, RFC 8827 §6.5); SRTP only when the absence
+         * of ICE is observable, not when the capture may have missed it. */
+        v = WRTC_VERDICT_NOT_WEBRTC;
     else
         v = WRTC_VERDICT_UNDETERMINED;
     if (score)

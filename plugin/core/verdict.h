@@ -27,10 +27,25 @@ typedef enum {
 
 const char *wrtc_trait_name(wrtc_trait_t t);   /* "ice", "dtls_srtp", ... */
 
+/* A call whose first packet comes this soon after the capture's began
+ * before it: what precedes media (ICE checks, the DTLS handshake, the
+ * signaling) may be missing. */
+#define WRTC_CALL_START_MARGIN_S 1.0
+/* Media without ICE for this long has no ICE: consent checks (RFC 7675
+ * §5.1) come every 5 s, randomized over 0.8-1.2 times that: at most 6 s
+ * apart, so one would show. */
+#define WRTC_ICE_CONSENT_WINDOW_S 6.0
+
+/* Each trait is true (on), false, or not observable (unknown, with the
+ * reason in detail[]): signaling carried on a connection opened before the
+ * capture, SDES keys inside encrypted signaling, a call that began before
+ * the capture. The score counts true traits only; "not-webrtc" needs the
+ * WebRTC transport's traits (ICE, DTLS-SRTP) to be false, not unknown. */
 typedef struct {
     bool     on[WRTC_TRAIT_COUNT];
+    bool     unknown[WRTC_TRAIT_COUNT];
     uint32_t frame[WRTC_TRAIT_COUNT];   /* a frame that proves it (0: none) */
-    char     detail[WRTC_TRAIT_COUNT][160];
+    char     detail[WRTC_TRAIT_COUNT][200];
     bool     rtp;                       /* any RTP stream at all */
     uint32_t ice_dtls_frame;            /* ICE and DTLS on one 5-tuple (0: never) */
     uint32_t fingerprints;              /* WRTC_FP_* of the flows */
