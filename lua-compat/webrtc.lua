@@ -2315,7 +2315,8 @@ for _, name in ipairs({ "stun", "dtls", "zrtp", "rtp", "rtcp", "srtcp", "sip", "
     "rtcp.pt", "srtcp.e", "sip.Call-ID", "sdp.connection_info.address", "sdp.media.port",
     "tls.handshake.extensions_server_name", "x509af.serialNumber", "rtcp.sdes.type",
     "rtcp.sdes.text", "rtp.ext.profile", "rtcp.rtpfb.fmt", "rtcp.psfb.fmt",
-    "x509sat.printableString", "x509sat.uTF8String", "tls.record.content_type" }) do
+    "x509sat.printableString", "x509sat.uTF8String", "tls.record.content_type",
+    "rtcp.ssrc.identifier", "rtcp.ssrc.fraction", "rtcp.ssrc.cum_nr", "rtcp.ssrc.jitter" }) do
     F[name] = field(name)
 end
 -- The display filter a summary listener uses: true for every frame, naming
@@ -2481,6 +2482,29 @@ local function read_rtp_fields(f, srtp)
 end
 
 local function read_rtcp(f)
+    -- Reception report blocks (RFC 3550 §6.4.1), found from the fraction's
+    -- position: SSRC 4 bytes before, cumulative lost 1 after, jitter 8
+    -- after (webrtc-facts.c; rtcp.ssrc.identifier also names SDES chunks).
+    local ids, fr = all("rtcp.ssrc.identifier"), all("rtcp.ssrc.fraction")
+    local cum, jit = all("rtcp.ssrc.cum_nr"), all("rtcp.ssrc.jitter")
+    f.rr = {}
+    for _, fi in ipairs(fr) do
+        if #f.rr >= 8 then break end
+        local id
+        for _, x in ipairs(ids) do
+            if not id and x.offset + 4 == fi.offset then id = x end
+        end
+        if id then
+            local rr = { ssrc = id.value, fraction = fi.value, cum_lost = 0, jitter = 0 }
+            for _, x in ipairs(cum) do
+                if x.offset == fi.offset + 1 then rr.cum_lost = x.value end
+            end
+            for _, x in ipairs(jit) do
+                if x.offset == fi.offset + 8 then rr.jitter = x.value end
+            end
+            f.rr[#f.rr + 1] = rr
+        end
+    end
     local types, texts = all("rtcp.sdes.type"), all("rtcp.sdes.text")
     for i = 1, math.min(#types, #texts) do
         if #f.cnames >= 4 then break end

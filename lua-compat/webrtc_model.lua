@@ -439,6 +439,7 @@ local function flow_new(m, f)
                  ice_pairs = {}, turn_users = {}, software = {}, call_ids = {},
                  relayed = {}, peers = {}, channels = {}, sdp = {}, certs = {}, cnames = {},
                  streams = {}, stream_list = {}, dropped_streams = 0, cap_frame = {},
+                 reports = {},
                  uf = 0, leg = -1, session = -1, ["local"] = 0, remote_role = ROLE.PEER }
     m.flows[#m.flows + 1] = fl
     return fl
@@ -856,6 +857,34 @@ local function stream_guess(s)
 end
 M.stream_guess = stream_guess
 
+local SEQ_WINDOW = 128   -- session.h WRTC_SEQ_WINDOW
+local MAX_REPORTS = 16   -- session.h WRTC_MAX_REPORTS
+
+-- RFC 4733 digits (session.c stream_event): one 4-byte event block, code
+-- 0-15, once per RTP timestamp; on its own PT or alone on the first PT.
+local DIGIT_CODES = "0123456789*#ABCD"
+local MAX_DIGITS = 64   -- session.h WRTC_MAX_DIGITS
+local function stream_event(s, r)
+    local first = not s.seq_init or r.pt == s.first_pt
+    local h = r.head
+    local block = h ~= nil and #h >= 4 and r.payload_len == 4 and h:byte(1) <= 15 and
+                  band(h:byte(2), 0x40) == 0
+    if first and not block and h ~= nil and #h > 0 and not s.first_pt_media then
+        s.first_pt_media = true
+        if s.ev_have and s.ev_pt == r.pt then
+            s.digits, s.n_events, s.ev_have = {}, 0, false
+        end
+    end
+    if not block or (first and s.first_pt_media) then return end
+    if s.ev_have and s.ev_pt == r.pt and s.ev_ts == r.ts then return end
+    s.ev_have, s.ev_pt, s.ev_ts = true, r.pt, r.ts
+    if s.n_events < MAX_DIGITS then
+        local c = h:byte(1) + 1
+        s.digits[#s.digits + 1] = DIGIT_CODES:sub(c, c)
+    end
+    s.n_events = s.n_events + 1
+end
+
 local function stream_update(s, r, t, frame)
     s.packets = s.packets + 1
     s.pts[r.pt] = true
@@ -869,6 +898,7 @@ local function stream_update(s, r, t, frame)
     cg_packet(s.cg, { pt = r.pt, marker = r.marker, padding = r.padding, srtp = r.srtp,
                       seq = r.seq, ts = r.ts, payload_len = r.payload_len,
                       head = codec_pt and r.head or nil })
+    stream_event(s, r)
     if not s.seq_init then
         s.seq_init = true
         s.first_pt = r.pt
@@ -876,6 +906,7 @@ local function stream_update(s, r, t, frame)
         s.first_frame = frame
         s.base_seq, s.max_seq = r.seq, r.seq
         s.received = 1
+        s.seq_seen[r.seq % SEQ_WINDOW] = true
         s.first_ts, s.last_ts = r.ts, r.ts
         s.win_t = t
         s.win_ts = 0
@@ -884,8 +915,28 @@ local function stream_update(s, r, t, frame)
     s.received = s.received + 1
     local delta = (r.seq - s.max_seq) % 65536
     if delta ~= 0 and delta < 0x8000 then
+        -- the window's slots the step passes are free again (session.c)
+        local ext = s.cycles + s.max_seq
+        for k = 1, math.min(delta, SEQ_WINDOW) do s.seq_seen[(ext + k) % SEQ_WINDOW] = nil end
         if r.seq < s.max_seq then s.cycles = s.cycles + 65536 end
         s.max_seq = r.seq
+        s.seq_seen[(s.cycles + s.max_seq) % SEQ_WINDOW] = true
+    else
+        -- the highest again, or a step back of 65536 - delta
+        local back = delta == 0 and 0 or 65536 - delta
+        local ext = s.cycles + s.max_seq
+        if back < SEQ_WINDOW and back <= ext and s.seq_seen[(ext - back) % SEQ_WINDOW] then
+            s.duplicates = s.duplicates + 1
+        else
+            s.out_of_order = s.out_of_order + 1
+            if back < SEQ_WINDOW and back <= ext then
+                s.seq_seen[(ext - back) % SEQ_WINDOW] = true
+            end
+        end
+    end
+    if t - s.last_t > s.max_gap_s then
+        s.max_gap_s = t - s.last_t
+        s.max_gap_at = s.last_t
     end
     local step = (r.ts - s.last_ts) % 4294967296
     if step < 2147483648 then
@@ -907,11 +958,15 @@ local function stream_update(s, r, t, frame)
         s.win_t = t
         s.win_ts = s.ts_advance
     end
-    if s.clock_rate ~= 0 then
+    -- over the packets of the first PT only (session.c: RFC 4733 events)
+    if s.clock_rate ~= 0 and r.pt == s.first_pt then
         local transit = t - s.ts_advance / s.clock_rate
         if s.have_transit then
             local d = math.abs(transit - s.transit_prev)
             s.jitter_s = s.jitter_s + (d - s.jitter_s) / 16.0
+            s.jitter_sum_s = s.jitter_sum_s + s.jitter_s
+            s.jitter_n = s.jitter_n + 1
+            if s.jitter_s > s.jitter_max_s then s.jitter_max_s = s.jitter_s end
         end
         s.transit_prev = transit
         s.have_transit = true
@@ -1033,6 +1088,10 @@ function M.add(m, f)
                       first_t = 0, last_t = 0, first_frame = 0, max_seq = 0, cycles = 0,
                       base_seq = 0, received = 0, first_ts = 0, last_ts = 0, ts_advance = 0,
                       transit_prev = 0, have_transit = false, jitter_s = 0, win_t = 0,
+                      jitter_sum_s = 0, jitter_max_s = 0, jitter_n = 0, max_gap_s = 0,
+                      max_gap_at = 0, duplicates = 0, out_of_order = 0, seq_seen = {},
+                      digits = {}, n_events = 0, ev_ts = 0, ev_pt = 0, ev_have = false,
+                      first_pt_media = false,
                       win_ts = 0, rates = {}, n_rates = 0, clock_rate = 0, seq_init = false,
                       cg = cg_new(), clock_peer = nil }
                 fl.streams[k] = s
@@ -1057,6 +1116,18 @@ function M.add(m, f)
                 cg_sibling_done(s.cg, best)
             end
             stream_update(s, r, f.t, f.frame)
+        end
+    end
+    -- the last reception report block per reported SSRC (session.c)
+    for _, rr in ipairs(f.rr or {}) do
+        local e = { ssrc = rr.ssrc, frame = f.frame, cum_lost = rr.cum_lost, jitter = rr.jitter,
+                    fraction = rr.fraction }
+        local k = 1
+        while k <= #fl.reports and fl.reports[k].ssrc ~= rr.ssrc do k = k + 1 end
+        if k <= #fl.reports then
+            fl.reports[k] = e
+        elseif k <= MAX_REPORTS then
+            fl.reports[k] = e
         end
     end
     fl.hidden = bor(fl.hidden, f.hidden or 0)
@@ -1751,11 +1822,109 @@ local function codec_guess(s)
 end
 M.codec_guess = codec_guess
 
-local function stream_loss(s)
+-- RFC 3550 A.3: expected minus the distinct packets received (session.c).
+local function stream_lost(s)
     local expected = s.cycles + s.max_seq - s.base_seq + 1
-    local lost = expected - s.received
+    local lost = expected - (s.received - s.duplicates)
     if not s.seq_init or expected <= 0 or lost <= 0 then return 0 end
-    return lost / expected
+    return lost
+end
+
+local function stream_loss(s)
+    local lost = stream_lost(s)
+    if lost == 0 then return 0 end
+    return lost / (s.cycles + s.max_seq - s.base_seq + 1)
+end
+
+-- wrtc_stream_report: the last report block about `st`, from its own leg
+-- first, else anywhere in the session.
+local function stream_report(s, f, st)
+    local best, best_leg = nil, false
+    for _, o in ipairs(s.flows) do
+        local leg = o.leg == f.leg
+        for _, r in ipairs(o.reports) do
+            if r.ssrc == st.ssrc and (not best or (leg and not best_leg) or
+                                      (leg == best_leg and r.frame > best.frame)) then
+                best, best_leg = r, leg
+            end
+        end
+    end
+    return best
+end
+
+local function rr_text(s, f, st)
+    local r = stream_report(s, f, st)
+    if not r then return nil end
+    local line = sfmt("  %23s receiver reported: loss %.1f %% (cumulative %d), ", "",
+                      r.fraction * 100.0 / 256, r.cum_lost)
+    if st.clock_rate ~= 0 then
+        line = line .. sfmt("jitter %.2f ms", r.jitter * 1000.0 / st.clock_rate)
+    else
+        line = line .. sfmt("jitter %d timestamp units", r.jitter)
+    end
+    return line .. sfmt(" (frame %d)\n", r.frame)
+end
+
+local function rr_json(s, f, st)
+    local r = stream_report(s, f, st)
+    if not r then return '"receiver_report":null' end
+    return sfmt('"receiver_report":{"frame":%d,"fraction_lost":%.4f,"cumulative_lost":%d,'
+                .. '"jitter":%d,"jitter_ms":%s}', r.frame, r.fraction / 256.0, r.cum_lost,
+                r.jitter, st.clock_rate ~= 0 and sfmt("%.2f", r.jitter * 1000.0 / st.clock_rate)
+                or "null")
+end
+
+-- report.c path_kind / same_ssrc_text: the same SSRC on several flows.
+local function path_kind(f)
+    if f.remote_role == ROLE.TURN_SERVER then return "client-TURN leg" end
+    if f.remote_role == ROLE.RELAYED_PEER then return "TURN-peer leg" end
+    return "direct"
+end
+
+local function same_ssrc_text(s, streams, flow_of, o)
+    local header = false
+    for j, st in ipairs(streams) do
+        local earlier, other = false, false
+        for k = 1, j - 1 do if streams[k].ssrc == st.ssrc then earlier = true end end
+        for k = j + 1, #streams do
+            if streams[k].ssrc == st.ssrc and flow_of[k] ~= flow_of[j] then other = true end
+        end
+        if not earlier and other then
+            if not header then o[#o + 1] = "  Same SSRC on several flows (loss per flow)\n" end
+            header = true
+            local line = sfmt("    SSRC 0x%08x:", st.ssrc)
+            for k = j, #streams do
+                local x = streams[k]
+                if x.ssrc == st.ssrc then
+                    line = line .. sfmt("%s %.1f %% (%d lost of %d) on flow %d (%s)",
+                                        k == j and "" or ",", stream_loss(x) * 100.0,
+                                        stream_lost(x), x.packets, flow_of[k],
+                                        path_kind(s.flows[flow_of[k]]))
+                end
+            end
+            o[#o + 1] = line .. "\n"
+        end
+    end
+end
+
+local function same_ssrc_json(s, f, st)
+    local items = {}
+    for i, x in ipairs(s.flows) do
+        if x ~= f then
+            for _, y in ipairs(x.stream_list) do
+                if y.ssrc == st.ssrc then
+                    items[#items + 1] = sfmt('{"flow":%d,"path":"%s","packets":%d,"lost":%d,'
+                                             .. '"loss":%.4f}', i, path_kind(x), y.packets,
+                                             stream_lost(y), stream_loss(y))
+                end
+            end
+        end
+    end
+    return '"same_ssrc_on":[' .. table.concat(items, ",") .. "]"
+end
+
+local function jitter_mean_ms(s)
+    return s.jitter_n > 0 and s.jitter_sum_s / s.jitter_n * 1000.0 or 0
 end
 
 -------------------------------------------------------------------------------
@@ -2190,7 +2359,21 @@ function M.report_text(m)
                              st.srtp and "SRTP" or "RTP", st.packets, st.bytes, st.first_t,
                              st.last_t, st.last_t - st.first_t, bitrate_kbps(st),
                              stream_loss(st) * 100.0, st.jitter_s * 1000.0)
+            o[#o + 1] = sfmt("  %23s lost %d, duplicates %d, out of order %d; "
+                             .. "max gap %.1f ms at %.3f; jitter ms mean %.2f, max %.2f\n", "",
+                             stream_lost(st), st.duplicates, st.out_of_order,
+                             st.max_gap_s * 1000.0, st.max_gap_at, jitter_mean_ms(st),
+                             st.jitter_max_s * 1000.0)
+            o[#o + 1] = rr_text(s, f, st)
+            if st.n_events > 0 then
+                local line = sfmt("  %23s digits: ", "") .. table.concat(st.digits, " ")
+                if st.n_events > MAX_DIGITS then
+                    line = line .. sfmt(" ... (%d events)", st.n_events)
+                end
+                o[#o + 1] = line .. "\n"
+            end
         end
+        same_ssrc_text(s, streams, flow_of, o)
         local sw = servers(s)
         if #sw > 0 then
             o[#o + 1] = "  STUN/TURN SOFTWARE\n"
@@ -2292,7 +2475,7 @@ local function json_flow(f, id)
     }, ",") .. "}"
 end
 
-local function json_stream(f, st, fid)
+local function json_stream(s, f, st, fid)
     local g = stream_guess(st)
     return "{" .. table.concat({
         sfmt('"flow":%d', fid),
@@ -2313,6 +2496,13 @@ local function json_stream(f, st, fid)
         sfmt('"duration":%.3f', st.last_t - st.first_t),
         sfmt('"bitrate_kbps":%.1f', bitrate_kbps(st)), sfmt('"loss":%.4f', stream_loss(st)),
         sfmt('"jitter_ms":%.2f', st.jitter_s * 1000.0),
+        sfmt('"jitter_mean_ms":%.2f', jitter_mean_ms(st)),
+        sfmt('"jitter_max_ms":%.2f', st.jitter_max_s * 1000.0),
+        sfmt('"max_gap_ms":%.1f', st.max_gap_s * 1000.0), sfmt('"max_gap_at":%.3f', st.max_gap_at),
+        sfmt('"lost":%d', stream_lost(st)), sfmt('"duplicates":%d', st.duplicates),
+        sfmt('"out_of_order":%d', st.out_of_order), same_ssrc_json(s, f, st),
+        st.n_events > 0 and sfmt('"digits":%s', js(table.concat(st.digits))) or '"digits":null',
+        sfmt('"events":%d', st.n_events), rr_json(s, f, st),
     }, ",") .. "}"
 end
 
@@ -2333,7 +2523,7 @@ function M.report_json(m)
         end
         for j, f in ipairs(s.flows) do flows[#flows + 1] = json_flow(f, j) end
         for j, st in ipairs(streams) do
-            sts[#sts + 1] = json_stream(s.flows[flow_of[j]], st, flow_of[j])
+            sts[#sts + 1] = json_stream(s, s.flows[flow_of[j]], st, flow_of[j])
         end
         for _, v in ipairs(servers(s)) do
             local host, soft = v:match("^([^\t]*)\t(.*)$")

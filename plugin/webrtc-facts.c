@@ -38,6 +38,7 @@ enum {
     F_TLS_SNI, F_X509_SERIAL, F_SDES_TYPE, F_SDES_TEXT,
     F_RTP_EXT_PROFILE, F_RTPFB_FMT, F_PSFB_FMT, F_X509_PRINTABLE, F_X509_UTF8,
     F_TLS_RECORD,
+    F_RTCP_SSRC_ID, F_RTCP_FRACTION, F_RTCP_CUM_LOST, F_RTCP_JITTER,
     F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
@@ -53,6 +54,7 @@ static const char *const field_names[F_COUNT] = {
     "rtcp.sdes.text",
     "rtp.ext.profile", "rtcp.rtpfb.fmt", "rtcp.psfb.fmt", "x509sat.printableString",
     "x509sat.uTF8String", "tls.record.content_type",
+    "rtcp.ssrc.identifier", "rtcp.ssrc.fraction", "rtcp.ssrc.cum_nr", "rtcp.ssrc.jitter",
 };
 static int field_id[F_COUNT];
 
@@ -350,6 +352,40 @@ static void read_rtcp(proto_tree *tree, wrtc_fact_t *f)
     guint i;
     for (i = 0; a && i < a->len && f->n_rtcp < WRTC_FACT_MAX_RTCP; i++)
         f->rtcp_ssrc[f->n_rtcp++] = uval(g_ptr_array_index(a, i));
+    /* Reception report blocks (RFC 3550 §6.4.1): SSRC, then fraction lost
+     * (+4), cumulative lost (+5, 24 bits), extended highest sequence (+8),
+     * jitter (+12). rtcp.ssrc.identifier also names SDES chunks, so each
+     * block is found from its fraction's position. */
+    {
+        GPtrArray *ids = get(tree, F_RTCP_SSRC_ID), *fr = get(tree, F_RTCP_FRACTION);
+        GPtrArray *cum = get(tree, F_RTCP_CUM_LOST), *jit = get(tree, F_RTCP_JITTER);
+        guint k, j;
+        for (k = 0; ids && fr && k < fr->len && f->n_rr < WRTC_FACT_MAX_RR; k++) {
+            field_info *fi = g_ptr_array_index(fr, k), *id = NULL;
+            wrtc_rr_t *rr;
+            for (j = 0; j < ids->len && !id; j++) {
+                field_info *x = g_ptr_array_index(ids, j);
+                if (x->ds_tvb == fi->ds_tvb && x->start + 4 == fi->start)
+                    id = x;
+            }
+            if (!id)
+                continue;
+            rr = &f->rr[f->n_rr++];
+            memset(rr, 0, sizeof *rr);
+            rr->ssrc = uval(id);
+            rr->fraction = (guint8)uval(fi);
+            for (j = 0; cum && j < cum->len; j++) {
+                field_info *x = g_ptr_array_index(cum, j);
+                if (x->ds_tvb == fi->ds_tvb && x->start == fi->start + 1)
+                    rr->cum_lost = fvalue_get_sinteger(WEBRTC_FVALUE(x));
+            }
+            for (j = 0; jit && j < jit->len; j++) {
+                field_info *x = g_ptr_array_index(jit, j);
+                if (x->ds_tvb == fi->ds_tvb && x->start == fi->start + 8)
+                    rr->jitter = uval(x);
+            }
+        }
+    }
     /* SDES items come as type + text pairs; CNAME is type 1 (RFC 3550 §6.5). */
     for (i = 0; types && texts && i < types->len && i < texts->len && f->n_cname < 4; i++)
         if (uval(g_ptr_array_index(types, i)) == 1)

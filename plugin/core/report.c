@@ -123,6 +123,73 @@ static int flow_id(const wrtc_session_t *s, const wrtc_flow_t *f)
     return 0;
 }
 
+/* A report's jitter (timestamp units) in ms at the stream's clock; < 0:
+ * the clock is not known. */
+static double rr_jitter_ms(const wrtc_rr_t *r, const wrtc_stream_t *st)
+{
+    return st->clock_rate ? r->jitter * 1000.0 / st->clock_rate : -1;
+}
+
+/* What the receiver reported about the stream (RTCP SR/RR report block). */
+static void rr_text(const wrtc_session_t *s, const wrtc_flow_t *f, const wrtc_stream_t *st,
+                    GString *o)
+{
+    const wrtc_rr_t *r = wrtc_stream_report(s, f, st);
+    if (!r)
+        return;
+    g_string_append_printf(o, "  %23s receiver reported: loss %.1f %% (cumulative %d), ", "",
+                           r->fraction * 100.0 / 256, (int)r->cum_lost);
+    if (st->clock_rate)
+        g_string_append_printf(o, "jitter %.2f ms", rr_jitter_ms(r, st));
+    else
+        g_string_append_printf(o, "jitter %u timestamp units", r->jitter);
+    g_string_append_printf(o, " (frame %u)\n", r->frame);
+}
+
+/* Which part of a relayed path a flow is (loss per leg, issue 19). */
+static const char *path_kind(const wrtc_flow_t *f)
+{
+    return f->remote_role == WRTC_ROLE_TURN_SERVER ? "client-TURN leg"
+         : f->remote_role == WRTC_ROLE_RELAYED_PEER ? "TURN-peer leg" : "direct";
+}
+
+/* The same SSRC on several flows of a session (TURN client leg and relay
+ * leg, ICE paths): the loss of each side by side, so that a loss can be
+ * placed on one leg. One line per SSRC, flows in the streams' order. */
+static void same_ssrc_text(const wrtc_session_t *s, const GPtrArray *streams,
+                           const GArray *flow_of, GString *o)
+{
+    guint j, k;
+    bool header = false;
+    for (j = 0; j < streams->len; j++) {
+        const wrtc_stream_t *st = g_ptr_array_index(streams, j);
+        bool earlier = false, other = false;
+        for (k = 0; k < j && !earlier; k++)
+            earlier = ((const wrtc_stream_t *)g_ptr_array_index(streams, k))->ssrc == st->ssrc;
+        for (k = j + 1; k < streams->len && !other; k++)
+            other = ((const wrtc_stream_t *)g_ptr_array_index(streams, k))->ssrc == st->ssrc &&
+                    g_array_index(flow_of, int, k) != g_array_index(flow_of, int, j);
+        if (earlier || !other)
+            continue;
+        if (!header)
+            g_string_append(o, "  Same SSRC on several flows (loss per flow)\n");
+        header = true;
+        g_string_append_printf(o, "    SSRC 0x%08x:", st->ssrc);
+        for (k = j; k < streams->len; k++) {
+            const wrtc_stream_t *x = g_ptr_array_index(streams, k);
+            int fid = g_array_index(flow_of, int, k);
+            if (x->ssrc != st->ssrc)
+                continue;
+            g_string_append_printf(o, "%s %.1f %% (%llu lost of %llu) on flow %d (%s)",
+                                   k == j ? "" : ",", wrtc_stream_loss(x) * 100.0,
+                                   (unsigned long long)wrtc_stream_lost(x),
+                                   (unsigned long long)x->packets, fid,
+                                   path_kind(g_ptr_array_index(s->flows, fid - 1)));
+        }
+        g_string_append_c(o, '\n');
+    }
+}
+
 /* Streams of a session in flow order, each flow's in first-seen order. */
 static GPtrArray *session_streams(const wrtc_session_t *s, GArray *flow_of)
 {
@@ -373,6 +440,21 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
                                    (unsigned long long)st->bytes, st->first_t, st->last_t,
                                    st->last_t - st->first_t, bitrate_kbps(st),
                                    wrtc_stream_loss(st) * 100.0, wrtc_stream_jitter_ms(st));
+            g_string_append_printf(o, "  %23s lost %llu, duplicates %u, out of order %u; "
+                                   "max gap %.1f ms at %.3f; jitter ms mean %.2f, max %.2f\n", "",
+                                   (unsigned long long)wrtc_stream_lost(st), st->duplicates,
+                                   st->out_of_order, st->max_gap_s * 1000.0, st->max_gap_at,
+                                   wrtc_stream_jitter_mean_ms(st), wrtc_stream_jitter_max_ms(st));
+            rr_text(s, f, st, o);
+            if (st->n_events) {
+                uint32_t k, n = st->n_events < WRTC_MAX_DIGITS ? st->n_events : WRTC_MAX_DIGITS;
+                g_string_append_printf(o, "  %23s digits:", "");
+                for (k = 0; k < n; k++)
+                    g_string_append_printf(o, " %c", st->digits[k]);
+                if (st->n_events > n)
+                    g_string_append_printf(o, " ... (%u events)", st->n_events);
+                g_string_append_c(o, '\n');
+            }
             if (st->decrypted || st->auth_failed)
                 g_string_append_printf(o, "  %23s decrypted: %s (%u of %llu pkts), key: %s, "
                                        "auth failures: %u\n", "",
@@ -382,6 +464,7 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
                                        st->auth_failed);
             g_string_free(pts, TRUE);
         }
+        same_ssrc_text(s, streams, flow_of, o);
         servers(s, sw);
         if (sw->len) {
             g_string_append(o, "  STUN/TURN SOFTWARE\n");
@@ -588,8 +671,10 @@ static void json_flow(GString *o, const wrtc_session_t *s, const wrtc_flow_t *f,
     g_string_append_c(o, '}');
 }
 
-static void json_stream(GString *o, const wrtc_flow_t *f, const wrtc_stream_t *st, int fid)
+static void json_stream(GString *o, const wrtc_session_t *s, const wrtc_flow_t *f,
+                        const wrtc_stream_t *st, int fid)
 {
+    const wrtc_rr_t *rr = wrtc_stream_report(s, f, st);
     bool first = true;
     char a[80], b[80], ssrc[16];
     wrtc_cg_result_t g;
@@ -640,6 +725,59 @@ static void json_stream(GString *o, const wrtc_flow_t *f, const wrtc_stream_t *s
     g_string_append_printf(o, "%.4f", wrtc_stream_loss(st));
     jkey(o, "jitter_ms", &first);
     g_string_append_printf(o, "%.2f", wrtc_stream_jitter_ms(st));
+    jkey(o, "jitter_mean_ms", &first);
+    g_string_append_printf(o, "%.2f", wrtc_stream_jitter_mean_ms(st));
+    jkey(o, "jitter_max_ms", &first);
+    g_string_append_printf(o, "%.2f", wrtc_stream_jitter_max_ms(st));
+    jkey(o, "max_gap_ms", &first);
+    g_string_append_printf(o, "%.1f", st->max_gap_s * 1000.0);
+    jnum(o, "max_gap_at", st->max_gap_at, &first);
+    jint(o, "lost", (long long)wrtc_stream_lost(st), &first);
+    jint(o, "duplicates", st->duplicates, &first);
+    jint(o, "out_of_order", st->out_of_order, &first);
+    /* The same SSRC on the session's other flows, with their loss. */
+    jkey(o, "same_ssrc_on", &first);
+    g_string_append_c(o, '[');
+    {
+        guint i, q, n = 0;
+        for (i = 0; i < s->flows->len; i++) {
+            const wrtc_flow_t *x = g_ptr_array_index(s->flows, i);
+            if (x == f)
+                continue;
+            for (q = 0; q < WRTC_LIST_LEN(x->stream_list); q++) {
+                const wrtc_stream_t *y = g_ptr_array_index(x->stream_list, q);
+                if (y->ssrc != st->ssrc)
+                    continue;
+                g_string_append_printf(o, "%s{\"flow\":%u,\"path\":\"%s\",\"packets\":%llu,"
+                                       "\"lost\":%llu,\"loss\":%.4f}", n++ ? "," : "", i + 1,
+                                       path_kind(x), (unsigned long long)y->packets,
+                                       (unsigned long long)wrtc_stream_lost(y),
+                                       wrtc_stream_loss(y));
+            }
+        }
+    }
+    g_string_append_c(o, ']');
+    /* RFC 4733 digits read (null: no event readable), and how many events. */
+    if (st->n_events) {
+        jstr(o, "digits", st->digits, &first);
+    } else {
+        jkey(o, "digits", &first);
+        g_string_append(o, "null");
+    }
+    jint(o, "events", st->n_events, &first);
+    /* The last RTCP reception report block about it (RFC 3550 §6.4.1). */
+    jkey(o, "receiver_report", &first);
+    if (rr) {
+        g_string_append_printf(o, "{\"frame\":%u,\"fraction_lost\":%.4f,"
+                               "\"cumulative_lost\":%d,\"jitter\":%u,\"jitter_ms\":",
+                               rr->frame, rr->fraction / 256.0, (int)rr->cum_lost, rr->jitter);
+        if (st->clock_rate)
+            g_string_append_printf(o, "%.2f}", rr_jitter_ms(rr, st));
+        else
+            g_string_append(o, "null}");
+    } else {
+        g_string_append(o, "null");
+    }
     g_string_append_c(o, '}');
 }
 
@@ -731,7 +869,7 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
             int fid = g_array_index(flow_of, int, j);
             if (j)
                 g_string_append_c(o, ',');
-            json_stream(o, g_ptr_array_index(s->flows, fid - 1), g_ptr_array_index(streams, j),
+            json_stream(o, s, g_ptr_array_index(s->flows, fid - 1), g_ptr_array_index(streams, j),
                         fid);
         }
         g_string_append_c(o, ']');

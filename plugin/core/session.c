@@ -212,7 +212,7 @@ static void free_flow(wrtc_flow_t *f)
 {
     GPtrArray *strs[] = { f->ice_pairs, f->turn_users, f->software, f->call_ids, f->certs,
                           f->cnames, f->stream_list };
-    GArray *arrs[] = { f->relayed, f->peers, f->channels, f->sdp, f->sdp_call };
+    GArray *arrs[] = { f->relayed, f->peers, f->channels, f->sdp, f->sdp_call, f->reports };
     size_t i;
     for (i = 0; i < G_N_ELEMENTS(strs); i++)
         if (strs[i])
@@ -382,6 +382,7 @@ static void stream_free(gpointer p)
 {
     wrtc_stream_t *s = p;
     g_free(s->key_source);
+    g_free(s->digits);
     g_free(s);
 }
 
@@ -428,6 +429,58 @@ static uint32_t median_clock(const wrtc_stream_t *s)
     return wrtc_clock_match((int64_t)r[s->n_rates / 2], 1.0);
 }
 
+/* The window of recent extended sequence numbers (duplicates). */
+static bool seq_seen(const wrtc_stream_t *s, uint32_t ext)
+{
+    uint32_t b = ext % WRTC_SEQ_WINDOW;
+    return (s->seq_seen[b / 64] >> (b % 64)) & 1u;
+}
+
+static void seq_mark(wrtc_stream_t *s, uint32_t ext)
+{
+    uint32_t b = ext % WRTC_SEQ_WINDOW;
+    s->seq_seen[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+static void seq_clear(wrtc_stream_t *s, uint32_t ext)
+{
+    uint32_t b = ext % WRTC_SEQ_WINDOW;
+    s->seq_seen[b / 64] &= ~((uint64_t)1 << (b % 64));
+}
+
+/* RFC 4733 digits (session.h). Events come on their own PT beside the
+ * codec's (RFC 4733 §2.1) or alone (the first PT is then events). */
+static void stream_event(wrtc_stream_t *s, const wrtc_rtp_fact_t *r)
+{
+    static const char codes[] = "0123456789*#ABCD";
+    bool first = !s->seq_init || r->pt == s->first_pt;
+    bool block = r->head_len >= 4 && r->payload_len == 4 && r->head[0] <= 15 &&
+                 !(r->head[1] & 0x40);
+    if (first && !block && r->head_len > 0 && !s->first_pt_media) {
+        s->first_pt_media = true;
+        if (s->ev_have && s->ev_pt == r->pt) {
+            /* what looked like events on the first PT was its codec */
+            g_free(s->digits);
+            s->digits = NULL;
+            s->n_events = 0;
+            s->ev_have = false;
+        }
+    }
+    if (!block || (first && s->first_pt_media))
+        return;
+    if (s->ev_have && s->ev_pt == r->pt && s->ev_ts == r->ts)
+        return;                     /* the same event again */
+    s->ev_have = true;
+    s->ev_pt = r->pt;
+    s->ev_ts = r->ts;
+    if (s->n_events < WRTC_MAX_DIGITS) {
+        if (!s->digits)
+            s->digits = g_malloc0(WRTC_MAX_DIGITS + 1);
+        s->digits[s->n_events] = codes[r->head[0]];
+    }
+    s->n_events++;
+}
+
 static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, uint32_t frame,
                           const char *key)
 {
@@ -460,6 +513,7 @@ static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, 
                             r->payload_len, codec_pt ? r->head_len : 0, r->head };
         wrtc_cg_packet(&s->cg, &p);
     }
+    stream_event(s, r);
     if (!s->seq_init) {
         s->seq_init = true;
         s->first_pt = r->pt;
@@ -467,6 +521,7 @@ static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, 
         s->first_frame = frame;
         s->base_seq = s->max_seq = r->seq;
         s->received = 1;
+        seq_mark(s, r->seq);
         s->first_ts = s->last_ts = r->ts;
         s->win_t = t;
         s->win_ts = 0;
@@ -477,10 +532,30 @@ static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, 
     {
         uint16_t delta = (uint16_t)(r->seq - s->max_seq);
         if (delta != 0 && delta < 0x8000) {
+            uint32_t ext = s->cycles + s->max_seq, k;
+            /* the window's slots the step passes are free again */
+            for (k = 1; k <= delta && k <= WRTC_SEQ_WINDOW; k++)
+                seq_clear(s, ext + k);
             if (r->seq < s->max_seq)
                 s->cycles += 65536;
             s->max_seq = r->seq;
+            seq_mark(s, s->cycles + s->max_seq);
+        } else {
+            /* the highest again, or a step back of 65536 - delta */
+            uint32_t back = delta == 0 ? 0 : 65536u - delta;
+            uint32_t ext = s->cycles + s->max_seq;
+            if (back < WRTC_SEQ_WINDOW && back <= ext && seq_seen(s, ext - back)) {
+                s->duplicates++;
+            } else {
+                s->out_of_order++;
+                if (back < WRTC_SEQ_WINDOW && back <= ext)
+                    seq_mark(s, ext - back);
+            }
         }
+    }
+    if (t - s->last_t > s->max_gap_s) {
+        s->max_gap_s = t - s->last_t;
+        s->max_gap_at = s->last_t;
     }
     {
         int32_t step = (int32_t)(r->ts - s->last_ts);
@@ -505,14 +580,21 @@ static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, 
         s->win_t = t;
         s->win_ts = s->ts_advance;
     }
-    /* RFC 3550 A.8 interarrival jitter at that clock. */
-    if (s->clock_rate) {
+    /* RFC 3550 A.8 interarrival jitter at that clock, over the packets of
+     * the stream's first payload type: an RFC 4733 event keeps its start's
+     * timestamp in every packet (RFC 4733 §2.5.1.2), and the steps of
+     * another PT are not the codec's. */
+    if (s->clock_rate && r->pt == s->first_pt) {
         double transit = t - (double)s->ts_advance / s->clock_rate;
         if (s->have_transit) {
             double d = transit - s->transit_prev;
             if (d < 0)
                 d = -d;
             s->jitter_s += (d - s->jitter_s) / 16.0;
+            s->jitter_sum_s += s->jitter_s;
+            s->jitter_n++;
+            if (s->jitter_s > s->jitter_max_s)
+                s->jitter_max_s = s->jitter_s;
         }
         s->transit_prev = transit;
         s->have_transit = true;
@@ -664,6 +746,21 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
             wrtc_cg_sibling_done(&s->cg, best);
         }
         stream_update(s, r, f->t, f->frame, f->srtp_key);
+    }
+    for (i = 0; i < f->n_rr && i < WRTC_FACT_MAX_RR; i++) {
+        wrtc_rr_t rr = f->rr[i];
+        guint k;
+        rr.frame = f->frame;
+        for (k = 0; k < WRTC_LIST_LEN(fl->reports); k++)
+            if (g_array_index(fl->reports, wrtc_rr_t, k).ssrc == rr.ssrc)
+                break;
+        if (k < WRTC_LIST_LEN(fl->reports)) {
+            g_array_index(fl->reports, wrtc_rr_t, k) = rr;
+        } else if (k < WRTC_MAX_REPORTS) {
+            if (!fl->reports)
+                fl->reports = g_array_sized_new(FALSE, FALSE, sizeof(wrtc_rr_t), 2);
+            g_array_append_val(fl->reports, rr);
+        }
     }
     fl->hidden |= f->hidden;
     if (f->dtls_cert)
@@ -1974,16 +2071,57 @@ void wrtc_stream_codec_guess(const wrtc_stream_t *s, char *buf, size_t len,
     snprintf(evidence, elen, "%s: %s", wrtc_cg_confidence_name(g.confidence), g.evidence);
 }
 
+uint64_t wrtc_stream_lost(const wrtc_stream_t *s)
+{
+    int64_t expected = (int64_t)s->cycles + s->max_seq - s->base_seq + 1;
+    int64_t lost = expected - ((int64_t)s->received - s->duplicates);
+    if (!s->seq_init || expected <= 0 || lost <= 0)
+        return 0;
+    return (uint64_t)lost;
+}
+
 double wrtc_stream_loss(const wrtc_stream_t *s)
 {
     double expected = (double)s->cycles + s->max_seq - s->base_seq + 1;
-    double lost = expected - s->received;
-    if (!s->seq_init || expected <= 0 || lost <= 0)
+    uint64_t lost = wrtc_stream_lost(s);
+    if (!lost)
         return 0;
-    return lost / expected;
+    return (double)lost / expected;
+}
+
+const wrtc_rr_t *wrtc_stream_report(const wrtc_session_t *s, const wrtc_flow_t *f,
+                                    const wrtc_stream_t *st)
+{
+    const wrtc_rr_t *best = NULL;
+    bool best_leg = false;
+    guint i, k;
+    for (i = 0; i < s->flows->len; i++) {
+        const wrtc_flow_t *o = g_ptr_array_index(s->flows, i);
+        bool leg = o->leg == f->leg;
+        for (k = 0; k < WRTC_LIST_LEN(o->reports); k++) {
+            const wrtc_rr_t *r = &g_array_index(o->reports, wrtc_rr_t, k);
+            if (r->ssrc != st->ssrc)
+                continue;
+            if (!best || (leg && !best_leg) || (leg == best_leg && r->frame > best->frame)) {
+                best = r;
+                best_leg = leg;
+            }
+        }
+    }
+    return best;
 }
 
 double wrtc_stream_jitter_ms(const wrtc_stream_t *s)
 {
     return s->jitter_s * 1000.0;
+}
+
+double wrtc_stream_jitter_mean_ms(const wrtc_stream_t *s)
+{
+    return s->jitter_n ? s->jitter_sum_s / s->jitter_n * 1000.0 : 0;
+}
+
+double wrtc_stream_jitter_max_ms(const wrtc_stream_t *s)
+{
+    return s->jitter_max_s * 1000.0;
 }

@@ -93,6 +93,17 @@ uint32_t wrtc_flow_hidden(const struct wrtc_flow *f);
 #define WRTC_FACT_MAX_RTCP  8
 #define WRTC_FACT_MAX_PEERS 4
 #define WRTC_FACT_MAX_SDP   8
+#define WRTC_FACT_MAX_RR    8
+
+/* An RTCP reception report block (RFC 3550 §6.4.1, in an SR or RR): what
+ * the receiver of SSRC `ssrc` says it got. */
+typedef struct {
+    uint32_t ssrc;
+    uint32_t frame;              /* where it was seen */
+    int32_t  cum_lost;           /* cumulative number of packets lost (signed 24 bits) */
+    uint32_t jitter;             /* interarrival jitter, in timestamp units */
+    uint8_t  fraction;           /* fraction lost since the last report, /256 */
+} wrtc_rr_t;
 
 typedef struct {
     uint32_t ssrc;
@@ -150,6 +161,8 @@ typedef struct {
     const char *srtp_key;        /* where the SRTP key used/tried came from */
     uint8_t   n_rtcp;
     uint32_t  rtcp_ssrc[WRTC_FACT_MAX_RTCP];
+    uint8_t   n_rr;              /* reception report blocks (plain or decrypted RTCP) */
+    wrtc_rr_t rr[WRTC_FACT_MAX_RR];
     /* SIP/SDP */
     const char *sip_call_id;
     uint8_t   n_sdp;
@@ -201,6 +214,9 @@ typedef enum {
 } wrtc_role_t;
 const char *wrtc_role_name(wrtc_role_t r);
 
+#define WRTC_SEQ_WINDOW 128
+#define WRTC_MAX_DIGITS 64
+
 typedef struct wrtc_stream {
     uint32_t ssrc;
     uint8_t  dir;                /* 0: flow ep[0] -> ep[1] */
@@ -221,6 +237,30 @@ typedef struct wrtc_stream {
     double   transit_prev;       /* seconds */
     bool     have_transit;
     double   jitter_s;           /* RFC 3550 A.8, at the running clock estimate */
+    /* ... its mean and maximum over the stream's packets (each packet's
+     * running value, from the second packet with a known clock on) */
+    double   jitter_sum_s, jitter_max_s;
+    uint32_t jitter_n;
+    /* the longest time between two consecutive packets, and when it began */
+    double   max_gap_s, max_gap_at;
+    /* Duplicates (an extended sequence number seen before) and late
+     * packets (below the highest seen, not duplicates), told apart by a
+     * bitmap of the last WRTC_SEQ_WINDOW extended sequence numbers (bit
+     * ext % WRTC_SEQ_WINDOW); a packet older than the window counts as
+     * out of order. */
+    uint32_t duplicates, out_of_order;
+    uint64_t seq_seen[2];
+    /* RFC 4733 events read in clear (or decrypted) payloads: one 4-byte
+     * event block, code 0-15 (DTMF 0-9 * # A-D, RFC 4733 §3.2), counted
+     * once per RTP timestamp (all packets of an event share it, §2.5.1.2).
+     * `digits` is heap, allocated on the first event (most streams have
+     * none); at most WRTC_MAX_DIGITS are kept, `n_events` counts all. */
+    char    *digits;
+    uint32_t n_events;
+    uint32_t ev_ts;
+    uint8_t  ev_pt;
+    bool     ev_have;
+    bool     first_pt_media;     /* a packet of the first PT was not an event block */
     /* clock estimate: timestamp advance per second over ~0.5 s windows */
     double   win_t;
     int64_t  win_ts;
@@ -285,6 +325,11 @@ typedef struct wrtc_flow {
     GPtrArray *certs;            /* DTLS certificate serials seen */
     GPtrArray *cnames;           /* RTCP SDES CNAMEs seen */
     GPtrArray *stream_list;      /* wrtc_stream_t*, in first-seen order */
+    /* The last reception report block per reported SSRC (wrtc_rr_t, at
+     * most WRTC_MAX_REPORTS; NULL: none): the reports travel on the RTCP
+     * flow (port + 1 or rtcp-mux), the stream they describe on its RTP
+     * flow, so wrtc_stream_report() looks them up in the session. */
+    GArray    *reports;
     uint32_t  dropped_streams;
     /* Caps hit (bounded state): the frame of the first SSRC not tracked
      * (WRTC_CAP_STREAMS) and of the first list entry not kept
@@ -302,6 +347,7 @@ typedef struct wrtc_flow {
 } wrtc_flow_t;
 
 #define WRTC_MAX_LIST 8
+#define WRTC_MAX_REPORTS 16
 #define WRTC_LIST_LEN(a) ((a) ? (a)->len : 0u)
 
 /* The caps of the model's state (docs/robustness.md). */
@@ -384,7 +430,17 @@ void wrtc_stream_guess(const wrtc_stream_t *s, wrtc_cg_result_t *g);
 const char *wrtc_stream_media(const wrtc_stream_t *s);
 void wrtc_stream_codec_guess(const wrtc_stream_t *s, char *buf, size_t len,
                              char *evidence, size_t elen);
-double wrtc_stream_loss(const wrtc_stream_t *s);     /* fraction 0..1 */
-double wrtc_stream_jitter_ms(const wrtc_stream_t *s);
+/* RFC 3550 A.3: expected (extended highest - first + 1) minus the distinct
+ * packets received (duplicates not counted), never negative. */
+uint64_t wrtc_stream_lost(const wrtc_stream_t *s);
+double wrtc_stream_loss(const wrtc_stream_t *s);     /* fraction 0..1: lost / expected */
+/* The last reception report block about `st` (flow `f` of session `s`):
+ * one seen on a flow of the stream's own leg first, else anywhere in the
+ * session, the latest frame; NULL: none. */
+const wrtc_rr_t *wrtc_stream_report(const wrtc_session_t *s, const wrtc_flow_t *f,
+                                    const wrtc_stream_t *st);
+double wrtc_stream_jitter_ms(const wrtc_stream_t *s);      /* final running value */
+double wrtc_stream_jitter_mean_ms(const wrtc_stream_t *s);
+double wrtc_stream_jitter_max_ms(const wrtc_stream_t *s);
 
 #endif /* WRTC_SESSION_H */

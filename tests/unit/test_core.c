@@ -3,6 +3,7 @@
  * trailer layout, with crafted edge cases. No tshark, no epan.
  *
  * Usage: test_core [group...]   (no argument: every group) */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -1034,6 +1035,100 @@ static void test_session(void)
     wrtc_model_free(m);
 }
 
+/* Issue 19 item 1: per-stream sequence and timing statistics. */
+static const wrtc_stream_t *only_stream(wrtc_model_t *m, uint32_t ssrc)
+{
+    const GPtrArray *fl = wrtc_model_flows(m);
+    guint i, j;
+    for (i = 0; i < fl->len; i++) {
+        const wrtc_flow_t *f = g_ptr_array_index(fl, i);
+        for (j = 0; j < WRTC_LIST_LEN(f->stream_list); j++) {
+            const wrtc_stream_t *st = g_ptr_array_index(f->stream_list, j);
+            if (st->ssrc == ssrc)
+                return st;
+        }
+    }
+    return NULL;
+}
+
+static void test_stream_stats(void)
+{
+    wrtc_model_t *m = wrtc_model_new(NULL);
+    wrtc_ep_t a = ep4(192, 0, 2, 1, 5000), b = ep4(192, 0, 2, 2, 6000);
+    const wrtc_stream_t *st;
+    double t, j;
+    uint32_t frame = 1;
+    int i;
+
+    /* A: 100 packets every 20 ms, sequence numbers wrapping at 65535;
+     * 40-42 lost, 50 twice, 60 after 62, a 200 ms pause before 80. */
+    for (i = 0; i < 100; i++) {
+        uint16_t seq = (uint16_t)(65500 + i);
+        t = 1.0 + 0.02 * i + (i >= 80 ? 0.2 : 0);
+        if (i >= 40 && i <= 42)
+            continue;
+        if (i == 60)
+            continue;
+        add_rtp(m, frame++, t, a, b, 0xA, seq, 960u * (uint32_t)i);
+        if (i == 50)
+            add_rtp(m, frame++, t, a, b, 0xA, seq, 960u * (uint32_t)i);
+        if (i == 62)
+            add_rtp(m, frame++, t + 0.001, a, b, 0xA, (uint16_t)(65500 + 60), 960u * 60);
+    }
+    /* B: on time but for packet 70, 10 ms late (in order). */
+    for (i = 0; i < 100; i++) {
+        t = 1.0 + 0.02 * i + (i == 70 ? 0.010 : 0);
+        add_rtp(m, frame++, t, b, a, 0xB, (uint16_t)(1000 + i), 960u * (uint32_t)i);
+    }
+    /* C: one packet repeated, nothing lost: duplicates are not losses. */
+    for (i = 0; i < 10; i++) {
+        add_rtp(m, frame++, 5.0 + 0.02 * i, a, b, 0xC, (uint16_t)(7 + i), 960u * (uint32_t)i);
+        if (i == 3)
+            add_rtp(m, frame++, 5.0 + 0.02 * i, a, b, 0xC, (uint16_t)(7 + i), 960u * (uint32_t)i);
+    }
+    wrtc_model_finish(m);
+
+    st = only_stream(m, 0xA);
+    CHECK(st != NULL);
+    CHECK_EQ(st->packets, 98);
+    CHECK_EQ(st->duplicates, 1);
+    CHECK_EQ(st->out_of_order, 1);
+    CHECK_EQ(wrtc_stream_lost(st), 3);          /* the duplicate does not hide one */
+    CHECK(fabs(wrtc_stream_loss(st) - 0.03) < 1e-12);
+    CHECK(fabs(st->max_gap_s - 0.22) < 1e-9);
+    CHECK(fabs(st->max_gap_at - 2.58) < 1e-9);
+
+    st = only_stream(m, 0xB);
+    CHECK(st != NULL);
+    CHECK_EQ(st->clock_rate, 48000);
+    CHECK_EQ(st->duplicates + st->out_of_order + wrtc_stream_lost(st), 0);
+    /* RFC 3550 A.8: J += (|D| - J) / 16; D = 10 ms on packet 70 and 71. */
+    j = 0.010 / 16;
+    j += (0.010 - j) / 16;
+    CHECK(fabs(wrtc_stream_jitter_max_ms(st) - j * 1000) < 1e-6);
+    CHECK(fabs(wrtc_stream_jitter_ms(st) - j * pow(15.0 / 16, 28) * 1000) < 1e-6);
+    /* the mean over the 74 packets from the one after the clock was known
+     * (packet 25, half a second in): 0 until 70, then j/16, j, decaying */
+    CHECK_EQ(st->jitter_n, 74);
+    {
+        double sum = 0.010 / 16, v = j;
+        int k;
+        for (k = 71; k < 100; k++, v *= 15.0 / 16)
+            sum += v;
+        CHECK(fabs(wrtc_stream_jitter_mean_ms(st) - sum / 74 * 1000) < 1e-6);
+    }
+    CHECK(fabs(st->max_gap_s - 0.03) < 1e-9);   /* 70 late: 30 ms after 69 */
+    CHECK(fabs(st->max_gap_at - 2.38) < 1e-9);
+
+    st = only_stream(m, 0xC);
+    CHECK(st != NULL);
+    CHECK_EQ(st->packets, 11);
+    CHECK_EQ(st->duplicates, 1);
+    CHECK_EQ(st->out_of_order, 0);
+    CHECK_EQ(wrtc_stream_lost(st), 0);
+    wrtc_model_free(m);
+}
+
 /* ----------------------------------------------------------- software */
 static void test_software(void)
 {
@@ -1364,6 +1459,7 @@ int main(int argc, char **argv)
         { "entropy", test_entropy },
         { "srtcp_layout", test_srtcp_layout },
         { "session", test_session },
+        { "stream_stats", test_stream_stats },
         { "software", test_software },
         { "verdict", test_verdict },
         { "codec_guess", test_codec_guess },
