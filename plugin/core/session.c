@@ -664,6 +664,8 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
             fl->binding_resp[dir] = true;
         if (f->binding_request) {
             fl->binding_req[dir] = true;
+            if (fl->binding_reqs[dir] < UINT16_MAX)
+                fl->binding_reqs[dir]++;
             if (f->stun_cut && !(f->contents & WRTC_C_ICE)) {
                 fl->binding_cut[dir] = true;
                 fl->check_sized |= f->check_sized;
@@ -1178,7 +1180,10 @@ static void assign_role(wrtc_flow_t *f, GHashTable *relayed_eps)
         if (!f->binding_resp[1 - f->local])
             return;             /* no answer: remote_role_unanswered() */
         if (f->contents & WRTC_C_ICE) {
-            if (media_both_ways(f))
+            /* One check proves nothing about who never checks: a full ICE
+             * agent sends consent checks every ~5 s (RFC 7675 §5.1), so
+             * three unreturned ones (some 15 s) are an ICE-lite server's. */
+            if (media_both_ways(f) && f->binding_reqs[f->local] >= WRTC_ICE_LITE_MIN_CHECKS)
                 f->remote_role = WRTC_ROLE_MEDIA_SERVER;
         } else {
             f->remote_role = WRTC_ROLE_STUN_SERVER;

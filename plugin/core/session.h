@@ -299,6 +299,7 @@ typedef struct wrtc_flow {
     uint16_t  dtls_version;
     bool      binding_req[2];    /* who sent STUN Binding requests */
     bool      binding_resp[2];   /* who sent STUN Binding success responses */
+    uint16_t  binding_reqs[2];   /* how many Binding requests (saturating) */
     uint64_t  packets_media[2];  /* RTP/RTCP packets each way */
     bool      binding_cut[2];    /* ... of which the attributes were not captured */
     uint32_t  binding_cut_frame; /* the first such request */

@@ -126,6 +126,12 @@
  * line, gathered and checked together). */
 #define WRTC_PARALLEL_START_S 2.0
 
+/* Binding requests from one side only, with media both ways, before the
+ * other side is taken for an ICE-lite server (RFC 8445 §2.5): a full agent
+ * sends consent checks every ~5 s (RFC 7675 §5.1), so three from one side
+ * and none from the other span some 15 s. */
+#define WRTC_ICE_LITE_MIN_CHECKS 3
+
 /* --- Bounded state ------------------------------------------------------ */
 
 /* Dynamic payload types tracked per flow for event validation. */
