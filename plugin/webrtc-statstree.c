@@ -81,8 +81,12 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
         if (!ss)
             continue;
         wrtc_stream_codec_guess(ss, codec, sizeof codec, ev, sizeof ev);
+        /* Sent/received by the capture host; A/B where there is none. */
         g_snprintf(name, sizeof name, "SSRC 0x%08x %s (%s, %s)", ss->ssrc,
-                   ss->dir == f->local ? "sent" : "received", wrtc_stream_media(ss), codec);
+                   wrtc_model_point_of_view(m)->have
+                       ? (ss->dir == f->local ? "sent" : "received")
+                       : (ss->dir == f->local ? "A to B" : "B to A"),
+                   wrtc_stream_media(ss), codec);
         tick_stat_node(st, name, fid, FALSE);
     }
     return TAP_PACKET_REDRAW;

@@ -46,6 +46,16 @@ class StatsTree(unittest.TestCase):
                         for c in gt["calls"] for f in c["flows"] if f["role"] != "signaling"}
                 self.assertEqual(got, want)
 
+    def test_point_of_view(self):
+        """Streams are "sent"/"received" by the capture host (mayday-like,
+        captured on the client), "A to B"/"B to A" where there is none
+        (chromium-p2p over loopback), as in the summary."""
+        def dirs(cap):
+            return sorted({re.match(r"SSRC 0x[0-9a-f]+ (.*?) \(", label).group(1)
+                           for _, label, _ in tree(self.ts, cap) if label.startswith("SSRC ")})
+        self.assertEqual(dirs("mayday-like"), ["received", "sent"])
+        self.assertEqual(dirs("chromium-p2p"), ["A to B", "B to A"])
+
     def test_model_off(self):
         nodes = tree(self.ts, "chromium-p2p", ["-o", "webrtc.session_model:FALSE"])
         self.assertTrue(any(label.startswith("Session model off") for _, label, _ in nodes),
