@@ -450,7 +450,8 @@ static void facts_cleanup(void)
     last_regroup_frame = 0;
 }
 
-void webrtc_facts_add_pending_rtp(const struct webrtc_flow *fl, const void *pending)
+void webrtc_facts_add_pending_rtp(const struct webrtc_flow *fl, const void *pending,
+                                  gboolean not_counted)
 {
     const webrtc_pending_rtp_t *e = pending;
     wrtc_fact_t f;
@@ -474,6 +475,7 @@ void webrtc_facts_add_pending_rtp(const struct webrtc_flow *fl, const void *pend
     f.rtp[0].ts = e->ts;
     f.rtp[0].payload_len = e->payload_len;
     f.rtp[0].srtp = fl->srtp;
+    f.not_counted = not_counted;
     wrtc_model_add(whole_capture, &f);
 }
 

@@ -323,6 +323,12 @@ gboolean webrtc_flow_holds_rtp(packet_info *pinfo)
 {
     if (!webrtc_whole_capture_building() || PINFO_FD_VISITED(pinfo))
         return FALSE;
+    (void)webrtc_flow_counts_held(pinfo);
+    return TRUE;
+}
+
+gboolean webrtc_flow_counts_held(packet_info *pinfo)
+{
     if (taps_first_pass < 0) {
         /* One pass with the summary's listeners: the RTP taps of the run
          * never see the packets dissected before their flow was claimed
@@ -409,7 +415,7 @@ void webrtc_flow_release_rtp(webrtc_flow_t *f, guint32 except_frame)
         if (e->frame == except_frame)
             continue;           /* dissected as RTP now: its own facts */
         if (all || ssrc_confirmed(f, e->ssrc, e->dir))
-            webrtc_facts_add_pending_rtp(f, e);
+            webrtc_facts_add_pending_rtp(f, e, taps_first_pass == 1);
         else
             h->v[keep++] = *e;
     }

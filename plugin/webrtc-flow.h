@@ -198,6 +198,9 @@ gboolean webrtc_flow_ssrc_known(packet_info *pinfo, webrtc_flow_t *f, const wrtc
  * run taps its first pass (tshark without -2): then the summary counts
  * what that pass dissected as RTP, as Wireshark's RTP taps of the run do. */
 gboolean webrtc_flow_holds_rtp(packet_info *pinfo);
+/* FALSE in such a one-pass run: the held packets are then only tallied
+ * (wrtc_fact_t.not_counted) for the summary to say how many. */
+gboolean webrtc_flow_counts_held(packet_info *pinfo);
 void webrtc_flow_hold_rtp(webrtc_flow_t *f, const webrtc_pending_rtp_t *e);
 /* The start packets of the tracks (pending_start) into the held list. */
 void webrtc_flow_move_starts(webrtc_flow_t *f);

@@ -147,7 +147,8 @@ gboolean webrtc_facts_listened(void);
 struct webrtc_flow;
 struct webrtc_pending_rtp;
 /* Add an RTP packet seen before its flow was recognised to the model. */
-void webrtc_facts_add_pending_rtp(const struct webrtc_flow *f, const void *pending);
+void webrtc_facts_add_pending_rtp(const struct webrtc_flow *f, const void *pending,
+                                  gboolean not_counted);
 
 /* webrtc-statstree.c: Statistics > WebRTC Sessions. */
 void webrtc_statstree_register(void);

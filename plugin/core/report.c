@@ -332,6 +332,13 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
         g_string_append_printf(o, "Note: packets cut at %u bytes (snaplen): decisions are made on "
                                "the headers; what was cut away is listed per session\n",
                                wrtc_model_snaplen(m));
+    if (wrtc_model_not_counted(m)) {
+        char nc[240];
+        snprintf(nc, sizeof nc, "one pass: %u RTP packets came before their flow or SSRC was "
+                 "recognised; this run shows them as UDP, and neither its RTP taps nor this "
+                 "summary count them (tshark -2 does)", wrtc_model_not_counted(m));
+        wrapped(o, 0, "Note: ", nc);
+    }
     if (ss->len) {
         GString *pv = g_string_new(NULL);
         pov_text(pov, pv);
@@ -403,6 +410,10 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
             if (f->dropped_streams)
                 g_string_append_printf(o, "  %12s %u more SSRCs not tracked (limit of streams per flow)\n",
                                        "", f->dropped_streams);
+            if (wrtc_flow_not_counted(m, f))
+                g_string_append_printf(o, "  %12s %u RTP packets before the flow or SSRC was recognised "
+                                       "(one pass: shown as UDP, not counted)\n", "",
+                                       wrtc_flow_not_counted(m, f));
             if (WRTC_LIST_LEN(f->channels)) {
                 guint k;
                 g_string_append_printf(o, "  %12s TURN channels", "");
@@ -620,7 +631,8 @@ static void json_verdict(GString *o, const GPtrArray *flows, const GPtrArray *tl
     g_ptr_array_free(ev, TRUE);
 }
 
-static void json_flow(GString *o, const wrtc_session_t *s, const wrtc_flow_t *f, int id)
+static void json_flow(GString *o, const wrtc_model_t *m, const wrtc_session_t *s,
+                      const wrtc_flow_t *f, int id)
 {
     bool first = true;
     char a[80], b[80];
@@ -668,6 +680,8 @@ static void json_flow(GString *o, const wrtc_session_t *s, const wrtc_flow_t *f,
     jnum(o, "first", f->first_t, &first);
     jnum(o, "last", f->last_t, &first);
     jint(o, "dropped_streams", f->dropped_streams, &first);
+    /* One pass: RTP before the flow/SSRC was recognised, not counted. */
+    jint(o, "rtp_not_counted", wrtc_flow_not_counted(m, f), &first);
     g_string_append_c(o, '}');
 }
 
@@ -817,6 +831,7 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
         g_string_append(o, "},");
         g_string_free(pv, TRUE);
     }
+    g_string_append_printf(o, "\"rtp_not_counted\":%u,", wrtc_model_not_counted(m));
     g_string_append(o, "\"sessions\":[");
     for (i = 0; i < ss->len; i++) {
         const wrtc_session_t *s = g_ptr_array_index(ss, i);
@@ -860,7 +875,7 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
         for (j = 0; j < s->flows->len; j++) {
             if (j)
                 g_string_append_c(o, ',');
-            json_flow(o, s, g_ptr_array_index(s->flows, j), (int)j + 1);
+            json_flow(o, m, s, g_ptr_array_index(s->flows, j), (int)j + 1);
         }
         g_string_append_c(o, ']');
         jkey(o, "streams", &first);

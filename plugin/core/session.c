@@ -29,6 +29,8 @@ struct wrtc_model {
     bool        finished;
     uint32_t    generation;
     wrtc_pov_t  pov;          /* the capture's point of view (wrtc_model_finish) */
+    GHashTable *not_counted;  /* flow_key_t -> count (NULL: none) */
+    uint32_t    not_counted_total;
 };
 
 /* ------------------------------------------------------------ endpoints */
@@ -235,6 +237,8 @@ void wrtc_model_free(wrtc_model_t *m)
         free_flow(g_ptr_array_index(m->flows, i));
     g_ptr_array_free(m->flows, TRUE);
     g_hash_table_destroy(m->by_key);
+    if (m->not_counted)
+        g_hash_table_destroy(m->not_counted);
     if (m->cap_frames)
         g_hash_table_destroy(m->cap_frames);
     for (i = 0; i < m->tls->len; i++) {
@@ -609,6 +613,17 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
 
     if (f->ssrc_only)
         return;
+    if (f->not_counted) {
+        gpointer n;
+        make_key(&key, f->tcp, &f->src, &f->dst);
+        if (!m->not_counted)
+            m->not_counted = g_hash_table_new_full(key_hash, key_equal, g_free, NULL);
+        n = g_hash_table_lookup(m->not_counted, &key);
+        g_hash_table_replace(m->not_counted, g_memdup2(&key, sizeof key),
+                             GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
+        m->not_counted_total++;
+        return;
+    }
     wrtc_model_note_frame(m, f->captured, f->bytes);
     if ((f->contents & WRTC_C_TLS) && !(f->contents & (WRTC_C_CALL | WRTC_C_SIP))) {
         add_tls(m, f);
@@ -1953,6 +1968,20 @@ void wrtc_model_note_frame(wrtc_model_t *m, uint32_t captured, uint32_t bytes)
 uint32_t wrtc_model_snaplen(const wrtc_model_t *m)
 {
     return m->snaplen;
+}
+
+uint32_t wrtc_model_not_counted(const wrtc_model_t *m)
+{
+    return m->not_counted_total;
+}
+
+uint32_t wrtc_flow_not_counted(const wrtc_model_t *m, const wrtc_flow_t *f)
+{
+    flow_key_t key;
+    if (!m->not_counted)
+        return 0;
+    make_key(&key, f->tcp, &f->ep[0], &f->ep[1]);
+    return GPOINTER_TO_UINT(g_hash_table_lookup(m->not_counted, &key));
 }
 
 const char *wrtc_hidden_name(uint32_t bit)

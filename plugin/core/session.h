@@ -180,6 +180,10 @@ typedef struct {
     /* Only rtp[].ssrc is known (the fields were not available): enough to
      * place a packet, not to learn from it. wrtc_model_add ignores it. */
     bool      ssrc_only;
+    /* An RTP packet a one-pass run dissected before its flow (or SSRC) was
+     * recognised, so neither the run's RTP taps nor the model count it:
+     * only tallied per 5-tuple, for the summary to say so. */
+    bool      not_counted;
 } wrtc_fact_t;
 
 void wrtc_fact_init(wrtc_fact_t *f);
@@ -409,6 +413,10 @@ uint32_t wrtc_model_dropped_flows(const wrtc_model_t *m);
 /* The capture's snaplen as its cut packets show it (their captured length),
  * 0 when no packet was cut. */
 uint32_t wrtc_model_snaplen(const wrtc_model_t *m);
+/* RTP packets of a one-pass run not counted (wrtc_fact_t.not_counted):
+ * in the whole capture, and on one flow's 5-tuple. */
+uint32_t wrtc_model_not_counted(const wrtc_model_t *m);
+uint32_t wrtc_flow_not_counted(const wrtc_model_t *m, const wrtc_flow_t *f);
 /* Every frame's captured and on-the-wire length (cheap; the model keeps
  * the first cut one's captured length as the snaplen). */
 void wrtc_model_note_frame(wrtc_model_t *m, uint32_t captured, uint32_t bytes);

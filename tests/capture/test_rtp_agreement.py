@@ -29,7 +29,8 @@ import wstest  # noqa: E402
 
 CAPTURES = ["chromium-turn", "chromium-firefox-turn", "chromium-p2p", "aiortc-nobundle",
             "firefox-dtls13", "gst-webrtcbin", "mayday-like", "baresip-sip", "gst-rtp-plain",
-            "chromium-multipath", "chromium-turn-tcp"]
+            "chromium-multipath", "chromium-turn-tcp", "gst-h263", "gst-dtmf-only",
+            "gst-srtp-aes256", "stun-discovery"]
 LATE = ["chromium-turn", "chromium-firefox-turn", "chromium-p2p", "aiortc-nobundle",
         "firefox-dtls13", "gst-webrtcbin"]
 LATE_FROM_S = 4.0
@@ -65,6 +66,7 @@ class RtpAgreement(unittest.TestCase):
     def check(self, name, late):
         for snaplen in (0, 300):
             cap = self.variant(name, late, snaplen)
+            per_flow = {}
             for two in (False, True):
                 where = "%s%s snaplen %s %s" % (name, " (late)" if late else "", snaplen or "full",
                                                 "-2" if two else "one pass")
@@ -97,6 +99,23 @@ class RtpAgreement(unittest.TestCase):
                             self.assertEqual(st["loss"], 0.0, "%s: %s false loss" % (where, k))
                         n += 1
                 self.assertGreater(n, 0, where)
+                # What one pass did not count it says, per flow: with it,
+                # one pass adds up to the two passes' count exactly.
+                counted = {}
+                for sess in js["sessions"]:
+                    for fl in sess["flows"]:
+                        k = tuple(sorted((fl["local"], fl["remote"])))
+                        counted[k] = sum(st["packets"] for st in sess["streams"]
+                                         if tuple(sorted((st["src"], st["dst"]))) == k)
+                        counted[k] += fl["rtp_not_counted"]
+                        if two:
+                            self.assertEqual(fl["rtp_not_counted"], 0, where)
+                self.assertEqual(js["rtp_not_counted"],
+                                 sum(fl["rtp_not_counted"] for sess in js["sessions"]
+                                     for fl in sess["flows"]), where)
+                per_flow[two] = counted
+            self.assertEqual(per_flow[False], per_flow[True], "%s%s snaplen %s" % (
+                name, " (late)" if late else "", snaplen or "full"))
 
 
 def _add(name, late):
