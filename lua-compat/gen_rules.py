@@ -5,7 +5,8 @@ The Lua fallback must decide with exactly the numbers the C plugin uses.
 They are not copied by hand: this script reads them from
   plugin/core/thresholds.h  (every WRTC_* threshold #define),
   plugin/core/software.c    (the STUN SOFTWARE -> product table),
-  plugin/core/verdict.c/.h  (trait names, score weights, web-signaling window),
+  plugin/core/verdict.c/.h  (trait names, score weights, web-signaling window,
+                             call-start margin, ICE consent window),
   plugin/core/report.h      (JSON summary schema version),
   plugin/core/codec_guess.{h,c} (constants, static payload types),
   plugin/core/stun_sig.c    (Microsoft STUN attribute types),
@@ -85,9 +86,12 @@ def verdict(repo):
         raise SystemExit("trait names and weights do not match")
     hdr = strip_comments(open(os.path.join(repo, "plugin/core/verdict.h")).read())
     window = re.search(r"#define\s+WRTC_WEB_SIGNALING_WINDOW_S\s+([\d.]+)", hdr).group(1)
+    # What a capture that began during a call cannot show (traits_unknown).
+    margin = re.search(r"#define\s+WRTC_CALL_START_MARGIN_S\s+([\d.]+)", hdr).group(1)
+    consent = re.search(r"#define\s+WRTC_ICE_CONSENT_WINDOW_S\s+([\d.]+)", hdr).group(1)
     rep = strip_comments(open(os.path.join(repo, "plugin/core/report.h")).read())
     schema = re.search(r"#define\s+WRTC_SUMMARY_SCHEMA_VERSION\s+(\d+)", rep).group(1)
-    return names, weights, window, schema
+    return names, weights, window, schema, margin, consent
 
 
 def codec_guess(repo):
@@ -147,12 +151,16 @@ def generate(repo):
         lines.append("    { marker = %s, at_start = %s, product = %s, version_follows = %s },"
                      % (lua_str(marker), str(at_start).lower(), lua_str(product),
                         str(version).lower()))
-    names, weights, window, schema = verdict(repo)
+    names, weights, window, schema, margin, consent = verdict(repo)
     lines += ["  },", "  -- Verdict traits in the C order, and their score weights.",
               "  traits = { %s }," % ", ".join(lua_str(n) for n in names),
               "  trait_weight = { %s }," % ", ".join(
                   "%s = %d" % (n, w) for n, w in zip(names, weights)),
               "  web_signaling_window_s = %s," % window,
+              "  -- A call whose first packet is this soon after the capture's began",
+              "  -- before it; media without ICE this long has no ICE (verdict.h).",
+              "  call_start_margin_s = %s," % margin,
+              "  ice_consent_window_s = %s," % consent,
               "  -- Version of the -z webrtc,summary,json schema (plugin/core/report.h).",
               "  summary_schema_version = %s," % schema]
     consts, pts = codec_guess(repo)

@@ -1012,6 +1012,8 @@ local function pair_pending_rtcp(pinfo, f)
     end
 end
 
+local release_rtp -- below (held RTP)
+
 local function claim_media(pinfo, f, why, evidence)
     if pinfo.visited or f.media_frame ~= 0 then return end
     f.media_frame = pinfo.number
@@ -1019,6 +1021,8 @@ local function claim_media(pinfo, f, why, evidence)
     f.evidence = evidence
     take_conversation(pinfo, f)
     pair_pending_rtcp(pinfo, f)
+    -- The RTP before this packet, which a later pass dissects as RTP.
+    release_rtp(pinfo, f, pinfo.number)
 end
 
 -- SRTP or RTP decided for the flow (first pass). A flow claimed as RTP that
@@ -1157,6 +1161,9 @@ local function claim_on_context(pinfo, f, media)
     if known and (f.dtls_frame ~= 0 or f.zrtp_frame ~= 0 or f.media_frame == 0) then
         decide_srtp(pinfo, f, srtp, why)
     end
+    -- DTLS or ZRTP after the claim: its SSRCs need no confirmation any
+    -- more (a later pass shows all of them), so the held ones count.
+    release_rtp(pinfo, f, pinfo.number)
     if f.media_frame ~= 0 or (f.turn_methods and not f.inside_turn and not media) then return end
     claim_media(pinfo, f, context_reason(f), context_evidence(f))
 end
@@ -1189,60 +1196,146 @@ local function add_claim_expert(pinfo, ti, f)
     end
 end
 
--- RTP seen (first pass) before its flow was claimed, replayed into the
--- session models once it is (the C plugin's pending RTP, webrtc-demux.c
--- remember_rtp/replay_rtp), so that they count the packets before the
--- claim too.
-local MAX_PENDING_RTP = 64
+-- Held RTP (webrtc-flow.c webrtc_flow_holds_rtp/hold/release): RTP packets
+-- the session model has not counted yet because their flow is not claimed,
+-- or (ICE/TURN without DTLS/ZRTP) their SSRC is not confirmed: the packets a
+-- later pass dissects as RTP once the flow or the SSRC is known. They are
+-- replayed into the whole-capture model when that happens, so that its
+-- streams equal the RTP dissection of a two-pass run packet for packet. At
+-- most hold.MAX per flow (webrtc-flow.h WEBRTC_MAX_HELD_RTP); full, the
+-- oldest half goes.
+--
+-- Nothing is held or replayed when the run taps its first pass while a
+-- WebRTC summary listens (tshark without -2): the summary then counts what
+-- that pass dissected as RTP, as Wireshark's RTP taps of the run do. The C
+-- plugin asks the tap system (a probe tap); Lua learns it from its own
+-- summary Listener: its packet callback running for the frame whose
+-- dissection just ran unvisited (hold.tapped). Lua's pinfo.visited cannot
+-- tell in a tap: Wireshark marks the frame visited at the end of its
+-- dissection (epan/packet.c dissect_record), before the taps run, so the
+-- postdissector notes each frame's number and visited flag (hold.frame,
+-- hold.visited) and the tap compares. The tap runs after the frame's
+-- dissection: packets of the first frame are held until then and dropped,
+-- never replayed, at the next release (a release needs a later frame).
+-- (One table for this state and its functions: the main chunk is near Lua's
+-- limit of 200 locals.) building: the whole-capture model is on
+-- (webrtc_whole_capture_building); tapped: a summary's tap ran on the first
+-- pass.
+local hold = { MAX = 8192, building = false, tapped = false, frame = -1, visited = true }
 local replay_sinks = {}   -- functions(fact, frame of the replay) of the models
 
--- The packet remembered for the model (a pending RTP entry).
+function hold.holds_rtp(pinfo)
+    return hold.building and not hold.tapped and not pinfo.visited
+end
+
+-- The held-packet record of this RTP packet (webrtc_flow_pending_of).
 local function pending_entry(pinfo, f, h)
     return { frame = pinfo.number, t = pinfo.rel_ts, bytes = pinfo.len, dir = flow_dir(f, pinfo),
              pt = h.pt, marker = h.marker, seq = h.seq, ts = h.ts, ssrc = h.ssrc,
              payload_len = h.payload_len }
 end
 
--- `slot`: the start packet of the candidate track this packet fed
--- ({ e = entry, have = bool }, per direction and track).
-local function remember_rtp(pinfo, f, h, agreeing, slot)
-    if #replay_sinks == 0 then return end
-    local e = pending_entry(pinfo, f, h)
-    if not agreeing then
-        slot.e, slot.have = e, true
-        return
+function hold.hold_rtp(f, e)
+    local h = f.held
+    if not h then
+        h = {}
+        f.held = h
     end
-    f.pending_rtp = f.pending_rtp or {}
-    if slot.have then
-        f.pending_rtp[#f.pending_rtp + 1] = slot.e
+    if #h >= hold.MAX then
+        local half = math.floor(#h / 2)
+        local keep = {}
+        for i = half + 1, #h do keep[#keep + 1] = h[i] end
+        h = keep
+        f.held = h
+        f.held_dropped = (f.held_dropped or 0) + half
+    end
+    h[#h + 1] = e
+end
+
+function hold.hold_start(f, slot)
+    if slot and slot.have then
+        hold.hold_rtp(f, slot.e)
         slot.have = false
+        return true
     end
-    if #f.pending_rtp < MAX_PENDING_RTP then f.pending_rtp[#f.pending_rtp + 1] = e end
+    return false
+end
+
+-- The start packets of the candidate tracks into the held list, in frame
+-- order again (each track's start is its earliest packet; glibc's qsort is
+-- a stable merge sort: equal frames keep their order).
+function hold.move_starts(f)
+    local any = false
+    for dir = 1, 2 do
+        any = hold.hold_start(f, f.pstart[dir]) or any
+        if f.alt_track[dir] then any = hold.hold_start(f, f.alt_track[dir].start) or any end
+    end
+    local h = f.held
+    if any and h and #h > 1 then
+        for i, e in ipairs(h) do e.order = i end
+        table.sort(h, function(x, y)
+            if x.frame ~= y.frame then return x.frame < y.frame end
+            return x.order < y.order
+        end)
+    end
+end
+
+function hold.needs_confirmation(f)
+    return f.dtls_frame == 0 and f.zrtp_frame == 0 and f.reason ~= REASON.SRTP_KEY and
+           f.reason ~= REASON.CORROBORATED
+end
+
+function hold.ssrc_confirmed(f, ssrc, dir)
+    for _, c in ipairs(f.ssrc_cand) do
+        if c.ssrc == ssrc and c.dir == dir then return c.confirmed end
+    end
+    return false
 end
 
 local replay_fact -- set below, once the model is loaded
 
--- The flow was just claimed: the packets before this one go to the models
--- (this one is dissected as RTP and read by the facts itself).
-local function replay_rtp(pinfo, f)
-    if f.media_frame == 0 then return end
-    for dir = 1, 2 do
-        local slots = { f.pstart[dir], f.alt_track[dir] and f.alt_track[dir].start }
-        for k = 1, 2 do
-            local s = slots[k]
-            if s and s.have and s.e.frame ~= pinfo.number then
-                -- A start packet of another candidate, never agreed yet.
-                f.pending_rtp = f.pending_rtp or {}
-                f.pending_rtp[#f.pending_rtp + 1] = s.e
-                s.have = false
-            end
+-- Count the held packets a claimed flow now shows as RTP: all of them on a
+-- flow whose SSRCs need no confirmation, else those of the confirmed SSRCs;
+-- except_frame's are dissected as RTP now and counted from there.
+release_rtp = function(pinfo, f, except_frame)
+    if f.media_frame == 0 or f.is_rtcp_only then return end
+    hold.move_starts(f)
+    local h = f.held
+    if not h or #h == 0 then return end
+    if hold.tapped then
+        -- (held on the first frames, before the tap showed itself)
+        f.held = nil
+        return
+    end
+    local all = not hold.needs_confirmation(f)
+    local keep = {}
+    for _, e in ipairs(h) do
+        if e.frame == except_frame then
+            -- dissected as RTP now: its own facts
+        elseif all or hold.ssrc_confirmed(f, e.ssrc, e.dir) then
+            replay_fact(f, e, pinfo.number)
+        else
+            keep[#keep + 1] = e
         end
     end
-    if not f.pending_rtp then return end
-    for _, e in ipairs(f.pending_rtp) do
-        if e.frame ~= pinfo.number then replay_fact(f, e, pinfo.number) end
+    f.held = #keep > 0 and keep or nil
+end
+
+-- Hold an RTP packet of a flow not yet claimed for the model (a later pass
+-- dissects it as RTP once the flow is claimed). Until the flow shows
+-- evidence (a packet agreeing with its track, or context), only the packet
+-- that started each track is kept: random datagrams hold nothing more.
+-- `slot`: the start packet of the candidate track this packet fed
+-- ({ e = entry, have = bool }, per direction and track).
+local function remember_rtp(pinfo, f, h, agreeing, slot)
+    if not hold.holds_rtp(pinfo) then return end
+    local e = pending_entry(pinfo, f, h)
+    if not f.held and not agreeing and not has_context(f) then
+        slot.e, slot.have = e, true
+        return
     end
-    f.pending_rtp = nil
+    hold.move_starts(f)
+    hold.hold_rtp(f, e)
 end
 
 -- First pass, RTP-shaped packet on a flow not yet claimed (no context):
@@ -1272,7 +1365,6 @@ local function consider_rtp(pinfo, f, p, h)
     if r == TRACK_CORROBORATED then
         f.corroborated_frame = pinfo.number
         claim_media(pinfo, f, REASON.CORROBORATED, track_evidence(tr))
-        replay_rtp(pinfo, f)
     end
 end
 
@@ -1292,7 +1384,7 @@ local MAX_SSRC_CANDIDATES = 16
 -- (RFC 8445 §12; webrtc-flow.c waiting_ssrcs).
 local waiting_ssrcs = {}
 
-local function ssrc_is_rtp(ssrc, frame)
+local function ssrc_is_rtp(ssrc, pinfo)
     if known_ssrcs[ssrc] then return end
     known_ssrcs[ssrc] = true
     local waiting = waiting_ssrcs[ssrc]
@@ -1300,9 +1392,9 @@ local function ssrc_is_rtp(ssrc, frame)
     if not waiting then return end
     for _, f in ipairs(waiting) do
         for _, c in ipairs(f.ssrc_cand) do
-            if c.ssrc == ssrc and not c.confirmed and c.first then
+            if c.ssrc == ssrc and not c.confirmed then
                 c.confirmed = true          -- shown on later passes
-                replay_fact(f, c.first, frame)
+                release_rtp(pinfo, f, 0)
             end
         end
     end
@@ -1325,9 +1417,8 @@ end
 
 local function ssrc_known(pinfo, f, h)
     local dir = flow_dir(f, pinfo)
-    if f.dtls_frame ~= 0 or f.zrtp_frame ~= 0 or f.reason == REASON.SRTP_KEY or
-       f.reason == REASON.CORROBORATED then
-        if not pinfo.visited then ssrc_is_rtp(h.ssrc, pinfo.number) end
+    if not hold.needs_confirmation(f) then
+        if not pinfo.visited then ssrc_is_rtp(h.ssrc, pinfo) end
         return true
     end
     local c
@@ -1348,7 +1439,7 @@ local function ssrc_known(pinfo, f, h)
             end
             if not c then return false end
         end
-        c.ssrc, c.dir, c.seq, c.confirmed, c.first = h.ssrc, dir, 0, false, nil
+        c.ssrc, c.dir, c.seq, c.confirmed = h.ssrc, dir, 0, false
         fresh = true
     elseif c.confirmed then
         c.seq = h.seq
@@ -1357,7 +1448,7 @@ local function ssrc_known(pinfo, f, h)
     if known_ssrcs[h.ssrc] then
         c.confirmed = true          -- RTP on another flow of the call
         c.seq = h.seq
-        if not fresh and c.first then replay_fact(f, c.first, pinfo.number) end
+        release_rtp(pinfo, f, pinfo.number)
         return true
     end
     if not fresh then
@@ -1365,19 +1456,17 @@ local function ssrc_known(pinfo, f, h)
         if step >= 1 and step <= T.MAX_SEQ_STEP then
             c.confirmed = true
             c.seq = h.seq
-            ssrc_is_rtp(h.ssrc, pinfo.number)
-            if c.first then replay_fact(f, c.first, pinfo.number) end
+            ssrc_is_rtp(h.ssrc, pinfo)
+            release_rtp(pinfo, f, pinfo.number)
             return true
         end
     end
-    -- The first packet of the SSRC (or one out of sequence): kept for the
-    -- model, not dissected as RTP yet.
+    -- The first packet of the SSRC (or one out of sequence): held for the
+    -- model (a later pass dissects it once the SSRC is confirmed), not
+    -- dissected as RTP yet.
     c.seq = h.seq
-    c.first = nil
-    if #replay_sinks > 0 then
-        c.first = pending_entry(pinfo, f, h)
-        ssrc_wait(f, h.ssrc)
-    end
+    if hold.holds_rtp(pinfo) then hold.hold_rtp(f, pending_entry(pinfo, f, h)) end
+    if hold.building then ssrc_wait(f, h.ssrc) end
     return false
 end
 
@@ -2731,25 +2820,19 @@ local function new_listener(user_filter, on_draw)
     -- from the matching packets.
     local model = Model.new(idle_gap())
     local own = user_filter ~= nil or not prefs.session_model
-    -- Only an own model of every packet takes replayed RTP, and only while
-    -- its taps run on the pass that claims flows (one-pass tshark: the tap
-    -- has seen the frames before the claim): with -2 the taps run on the
-    -- second pass only, which shows those packets as RTP anyway.
-    local live = false
+    -- (own models take no held RTP: the C plugin replays it into the
+    -- whole-capture model only)
     local l = Listener.new("frame", summary_filter(user_filter))
     l.packet = protect("tap_packet", function(pinfo, tvb)
-        live = true
+        -- This run taps its first pass: hold no RTP (see `hold`).
+        if pinfo.number == hold.frame and not hold.visited then hold.tapped = true end
         if not own then return end
         local f = facts_of(pinfo, tvb)
         if f and f.contents ~= 0 then Model.add(model, f) end
     end, nil, "pt")
-    l.reset = protect("tap_reset", function() model = Model.new(idle_gap()); live = false end,
-        nil, "")
+    l.reset = protect("tap_reset", function() model = Model.new(idle_gap()) end, nil, "")
     l.draw = protect("tap_draw", function() on_draw(own and model or whole_model() or model) end,
         nil, "")
-    if own and not user_filter then
-        replay_sinks[#replay_sinks + 1] = function(f) if live then Model.add(model, f) end end
-    end
     return l
 end
 
@@ -2800,6 +2883,7 @@ session_post.init = protect("post_init", function()
     -- The demultiplexer's state of the capture (webrtc-flow.c's file-scope
     -- flows and known SSRCs, reset for each capture file).
     flows, known_ssrcs, refused_first_pass, waiting_ssrcs, quic_front = {}, {}, {}, {}, {}
+    hold.building, hold.tapped, hold.frame, hold.visited = whole.model ~= nil, false, -1, true
 end, nil, "")
 
 -- Facts for the replay of pending RTP go to the whole-capture model too,
@@ -2857,7 +2941,12 @@ local function add_session_fields(tvb, pinfo, tree, f)
     end
     ti:add(hf.verdict, r0, vname):set_generated()
     ti:add(hf.score, r0, si.score):set_generated()
-    for k = 1, 8 do ti:add(trait_hf[k], r0, si.traits.on[k]):set_generated() end
+    for k = 1, 8 do
+        -- Not observable: no value to filter on (the summary says why).
+        if not si.traits.unknown[k] then
+            ti:add(trait_hf[k], r0, si.traits.on[k]):set_generated()
+        end
+    end
     local sh = stash.frame == pinfo.number and stash or nil
     local ssrc
     if sh and sh.rtp[1] then
@@ -2932,6 +3021,8 @@ local function add_cap_experts(tvb, pinfo, tree)
 end
 
 session_post.dissector = protect("postdissector", function(tvb, pinfo, tree)
+    -- For the summary's tap: was this frame dissected on the first pass?
+    hold.frame, hold.visited = pinfo.number, pinfo.visited
     if not whole.model then return 0 end
     -- Every frame's captured and on-the-wire length, on the first pass: the
     -- first cut one's captured length is the snaplen (webrtc-facts.c

@@ -368,9 +368,10 @@ function M.stun_ms_attribute(t)
     return nil
 end
 local ROLE = { PEER = 0, TURN_SERVER = 1, RELAYED_PEER = 2, MEDIA_SERVER = 3, STUN_SERVER = 4,
-               SIGNALING = 5 }
+               SIGNALING = 5, NO_ANSWER = 6, STUN_NO_ANSWER = 7 }
 local role_names = { [0] = "peer", "TURN server", "relayed peer", "SFU/media server",
-                     "STUN server", "SIP signaling" }
+                     "STUN server", "SIP signaling", "candidate (no answer)",
+                     "STUN server (no answer)" }
 
 -------------------------------------------------------------------------------
 -- Model
@@ -384,7 +385,9 @@ function M.new(idle_gap_s)
     return { idle_gap_s = idle_gap_s or 60.0, max_flows = 200000, max_streams_per_flow = 64,
              flows = {}, by_key = {}, sessions = {}, stun_outside = {}, tls = {}, tls_keys = {},
              dropped_flows = 0, snaplen = 0, finished = false, generation = 0,
-             cap_frame = {}, cap_frames = {} }
+             cap_frame = {}, cap_frames = {},
+             pov = { have = false, flows_with = 0, flows_total = 0, tied = false,
+                     both_ends = false, host = ep_new(4, "\0\0\0\0", 0) } }
 end
 
 -- Bounded state (session.c): the frames that hit a cap, for the expert
@@ -432,7 +435,8 @@ local function flow_new(m, f)
                  first_t = f.t, last_t = f.t, first_frame = f.frame, last_frame = f.frame,
                  packets = { [0] = 0, [1] = 0 }, bytes = { [0] = 0, [1] = 0 },
                  contents = 0, content_frame = {}, fingerprints = 0, fp_frame = {},
-                 dtls_version = 0, binding_req = {}, turn_req = {}, rtcp_mux = false,
+                 dtls_version = 0, binding_req = {}, binding_resp = {}, turn_req = {},
+                 packets_media = { [0] = 0, [1] = 0 }, rtcp_mux = false,
                  binding_cut = {}, binding_cut_frame = 0, check_sized = false,
                  ice_inferred = false, relay_cut = {}, relay_cut_frame = 0, hidden = 0,
                  sdp_call = {},
@@ -988,6 +992,7 @@ function M.note_frame(m, captured, bytes)
     end
 end
 
+local MEDIA_CONTENTS = bor(C.RTP, C.SRTP, C.RTCP, C.SRTCP)
 function M.add(m, f)
     M.note_frame(m, f.captured, f.bytes)
     if band(f.contents, C.TLS) ~= 0 and band(f.contents, bor(C_CALL, C.SIP)) == 0 then
@@ -1018,6 +1023,9 @@ function M.add(m, f)
     fl.last_frame = f.frame
     fl.packets[dir] = fl.packets[dir] + 1
     fl.bytes[dir] = fl.bytes[dir] + f.bytes
+    if band(f.contents, MEDIA_CONTENTS) ~= 0 then
+        fl.packets_media[dir] = fl.packets_media[dir] + 1
+    end
     local fresh = band(f.contents, bnot(fl.contents))
     for b = 0, 15 do
         if band(fresh, lshift(1, b)) ~= 0 then fl.content_frame[b] = f.frame end
@@ -1035,6 +1043,7 @@ function M.add(m, f)
             fl.relay_cut[dir] = true
             if fl.relay_cut_frame == 0 then fl.relay_cut_frame = f.frame end
         end
+        if f.stun_method == 1 and f.stun_class == 2 then fl.binding_resp[dir] = true end
         if f.binding_request then
             fl.binding_req[dir] = true
             if f.stun_cut and not has(f.contents, C.ICE) then
@@ -1369,8 +1378,77 @@ local function assign_role(f, relayed_eps)
     end
     if (f.binding_req[0] or false) ~= (f.binding_req[1] or false) then
         f["local"] = f.binding_req[0] and 0 or 1
-        f.remote_role = has(f.contents, C.ICE) and ROLE.MEDIA_SERVER or ROLE.STUN_SERVER
+        -- Only one side checks connectivity: an ICE-lite server (RFC 8445
+        -- §2.5), typically an SFU, when it answers and media flows both
+        -- ways; without ICE attributes a STUN server when it answers.
+        if not f.binding_resp[1 - f["local"]] then return end  -- remote_role_unanswered
+        if has(f.contents, C.ICE) then
+            if f.packets_media[0] > 0 and f.packets_media[1] > 0 then
+                f.remote_role = ROLE.MEDIA_SERVER
+            end
+        else
+            f.remote_role = ROLE.STUN_SERVER
+        end
     end
+end
+
+-- After the point of view: the local end asked and the remote never
+-- answered with a success response, nor sent media (session.c
+-- remote_role_unanswered).
+local function remote_role_unanswered(f)
+    local l = f["local"]
+    local r = 1 - l
+    if f.remote_role ~= ROLE.PEER and f.remote_role ~= ROLE.MEDIA_SERVER then return end
+    if not f.binding_req[l] or f.binding_resp[r] or f.packets_media[r] > 0 then return end
+    f.remote_role = (has(f.contents, C.ICE) or f.ice_inferred) and ROLE.NO_ANSWER
+                    or ROLE.STUN_NO_ANSWER
+end
+
+-- The capture host (session.c choose_point_of_view): the host in the most
+-- flows (model flows and TLS connections, each flow counting a host once),
+-- when no other host is in as many and it is at one end only of at least
+-- one flow. Ties: the lowest address.
+local NO_HOST = ep_new(4, "\0\0\0\0", 0)   -- C's zeroed wrtc_ep_t, formatted
+local function choose_point_of_view(m)
+    local count, hosts = {}, {}
+    local total = 0
+    local function pov_count(a, b)
+        total = total + 1
+        local ka = host_key(a)
+        if not count[ka] then count[ka] = 0; hosts[ka] = a end
+        count[ka] = count[ka] + 1
+        if not same_host(a, b) then
+            local kb = host_key(b)
+            if not count[kb] then count[kb] = 0; hosts[kb] = b end
+            count[kb] = count[kb] + 1
+        end
+    end
+    for _, f in ipairs(m.flows) do pov_count(f.ep[0], f.ep[1]) end
+    for _, t in ipairs(m.tls) do pov_count(t.client, t.server) end
+    local best_n, best, ties = 0, nil, 0
+    for _, n in pairs(count) do if n > best_n then best_n = n end end
+    for k, n in pairs(count) do
+        if n == best_n then
+            if not best or strcmp(k, best) < 0 then best = k end
+            ties = ties + 1
+        end
+    end
+    local pov = { have = false, flows_with = best_n, flows_total = total, tied = false,
+                  both_ends = false, host = NO_HOST }
+    m.pov = pov
+    if best_n == 0 then return end
+    local host = hosts[best]
+    local one_end = 0
+    for _, f in ipairs(m.flows) do
+        if same_host(f.ep[0], host) ~= same_host(f.ep[1], host) then one_end = one_end + 1 end
+    end
+    for _, t in ipairs(m.tls) do
+        if same_host(t.client, host) ~= same_host(t.server, host) then one_end = one_end + 1 end
+    end
+    pov.host = ep_new(host.fam, host.addr, 0)
+    pov.tied = ties > 1
+    pov.both_ends = one_end == 0
+    pov.have = not pov.tied and not pov.both_ends
 end
 
 -- The lowest shared address: the same one seen from either session.
@@ -1718,30 +1796,18 @@ function M.finish(m)
             end
         end
     end
-    -- One point of view per session: the host found in most of its flows
-    -- (ties: the one that sent the session's first packet).
-    for _, s in ipairs(m.sessions) do
-        local f0 = s.flows[1]
-        local best, best_n = f0.ep[0], 0
-        for j, f in ipairs(s.flows) do
-            for e = 0, 1 do
-                local cnt = 0
-                for _, g in ipairs(s.flows) do
-                    if same_host(g.ep[0], f.ep[e]) or same_host(g.ep[1], f.ep[e]) then
-                        cnt = cnt + 1
-                    end
-                end
-                if cnt > best_n or (cnt == best_n and j == 1 and e == 0) then
-                    best_n = cnt
-                    best = f.ep[e]
-                end
+    -- One point of view per capture: the capture host is "local" in every
+    -- peer-to-peer or SIP flow where it is exactly one of the ends; TURN
+    -- client, relay and ICE-lite flows keep the side their role gives.
+    choose_point_of_view(m)
+    local pov = m.pov
+    for _, f in ipairs(m.flows) do
+        if f.session >= 0 then
+            if pov.have and (f.remote_role == ROLE.PEER or f.remote_role == ROLE.SIGNALING) then
+                local h0, h1 = same_host(f.ep[0], pov.host), same_host(f.ep[1], pov.host)
+                if h0 ~= h1 then f["local"] = h0 and 0 or 1 end
             end
-        end
-        for _, f in ipairs(s.flows) do
-            local h0, h1 = same_host(f.ep[0], best), same_host(f.ep[1], best)
-            if (f.remote_role == ROLE.PEER or f.remote_role == ROLE.SIGNALING) and h0 ~= h1 then
-                f["local"] = h0 and 0 or 1
-            end
+            remote_role_unanswered(f)
         end
     end
     -- A stream too short for its own guess takes that of the same SSRC on
@@ -1962,16 +2028,66 @@ local function set_trait(t, k, frame, detail)
     if t.on[k] and t.frame[k] ~= 0 and t.frame[k] <= frame then return end
     t.on[k] = true
     t.frame[k] = frame
-    t.detail[k] = detail:sub(1, 159)
+    t.detail[k] = detail:sub(1, 199)
+end
+
+-- A trait not seen that could not have been seen: not observable.
+local function unknown_trait(t, k, why)
+    if t.on[k] then return end
+    t.unknown[k] = true
+    t.frame[k] = 0
+    t.detail[k] = why:sub(1, 199)
+end
+
+-- Which traits not seen could not have been seen (verdict.c
+-- traits_unknown). SIP signaling in the set makes the signaling
+-- observable: its SDP says whether there is ICE or DTLS.
+local function traits_unknown(t, call_start, media_first, media_last, audio, video, rtcp, sip,
+                              dtls, sdp)
+    if call_start >= 1e300 then return end
+    local began_before = call_start < R.call_start_margin_s
+    local media = t.rtp
+    local media_s = media and media_last - media_first or 0
+    local d
+    if began_before and not sip then
+        d = sfmt("the call began before the capture (first packet at %.3f s)", call_start)
+    end
+    if not sip and began_before and (not media or media_s < R.ice_consent_window_s) then
+        unknown_trait(t, TRAIT.ICE, sfmt("%s, its media lasts %.1f s, less than the %.0f s in "
+            .. "which ICE consent checks (RFC 7675 §5.1) would show", d, media_s,
+            R.ice_consent_window_s):sub(1, 239))
+    end
+    if not sip and began_before and not dtls and not t.on[TRAIT.SDES] and
+       (not media or t.on[TRAIT.SRTP]) then
+        unknown_trait(t, TRAIT.DTLS_SRTP, (d .. ": a DTLS handshake comes before media"):sub(1, 239))
+    end
+    if t.on[TRAIT.SRTP] and not dtls and not sdp and not t.on[TRAIT.SDES] then
+        unknown_trait(t, TRAIT.SDES, "SRTP without DTLS: SDES keys (RFC 4568) would be in the "
+            .. "signaling, which is not in the capture or is encrypted")
+    end
+    if not media then
+        unknown_trait(t, TRAIT.SRTP, "no media")
+        unknown_trait(t, TRAIT.BUNDLE, "no media")
+        unknown_trait(t, TRAIT.RTCP_MUX, "no media")
+    else
+        if not (audio and video) then
+            unknown_trait(t, TRAIT.BUNDLE, audio and "audio only: BUNDLE needs two media kinds"
+                or video and "video only: BUNDLE needs two media kinds" or "media kind not known")
+        end
+        if not rtcp then unknown_trait(t, TRAIT.RTCP_MUX, "no RTCP seen") end
+    end
+    if not sip and began_before then unknown_trait(t, TRAIT.WEB_SIGNALING, d) end
 end
 
 function M.traits_of(flows, tls)
-    local t = { on = {}, frame = {}, detail = {}, rtp = false, fingerprints = 0, fp_frame = {},
-                ice_dtls_frame = 0 }
-    for k = 1, 8 do t.on[k], t.frame[k] = false, 0 end
-    local call_start = 1e300
+    local t = { on = {}, unknown = {}, frame = {}, detail = {}, rtp = false, fingerprints = 0,
+                fp_frame = {}, ice_dtls_frame = 0 }
+    for k = 1, 8 do t.on[k], t.unknown[k], t.frame[k] = false, false, 0 end
+    local call_start, media_first, media_last = 1e300, 1e300, -1
+    local any_audio, any_video, rtcp, sip, dtls, sdp = false, false, false, false, false, false
     for _, f in ipairs(flows) do
         local audio, video, srtp, srtp_frame = false, false, false, 0
+        local audio_frame, video_frame = 0, 0
         if has(f.contents, C.ICE) then
             local d = "STUN Binding with ICE attributes"
             if f.ice_inferred then
@@ -2002,8 +2118,22 @@ function M.traits_of(flows, tls)
         for _, s in ipairs(f.stream_list) do
             t.rtp = true
             local kind = stream_media(s)
-            audio = audio or kind == "audio"
-            video = video or kind == "video"
+            if kind == "audio" then
+                audio = true
+                if audio_frame == 0 or s.first_frame < audio_frame then
+                    audio_frame = s.first_frame
+                end
+            end
+            if kind == "video" then
+                video = true
+                if video_frame == 0 or s.first_frame < video_frame then
+                    video_frame = s.first_frame
+                end
+            end
+            if s.first_t < media_first then media_first = s.first_t end
+            if s.last_t > media_last then media_last = s.last_t end
+            any_audio = any_audio or audio
+            any_video = any_video or video
             if s.srtp then
                 srtp = true
                 if srtp_frame == 0 or s.first_frame < srtp_frame then srtp_frame = s.first_frame end
@@ -2021,14 +2151,24 @@ function M.traits_of(flows, tls)
                 set_trait(t, TRAIT.SDES, srtp_frame, "SRTP without DTLS or ZRTP on a 5-tuple an SDP names")
             end
         end
+        -- The proving frame: the first packet of the second media kind.
         if audio and video then
-            set_trait(t, TRAIT.BUNDLE, f.first_frame, "audio and video on one 5-tuple")
+            set_trait(t, TRAIT.BUNDLE, math.max(audio_frame, video_frame),
+                      "audio and video on one 5-tuple")
         end
         if f.rtcp_mux then
             local b = has(f.contents, C.SRTCP) and C.SRTCP or C.RTCP
-            set_trait(t, TRAIT.RTCP_MUX, f.content_frame[bit_index(b)] or 0,
+            local r = has(f.contents, C.SRTP) and C.SRTP or C.RTP
+            set_trait(t, TRAIT.RTCP_MUX, math.max(f.content_frame[bit_index(b)] or 0,
+                                                  f.content_frame[bit_index(r)] or 0),
                       "RTCP on the RTP 5-tuple")
         end
+        if band(f.contents, bor(C.RTCP, C.SRTCP)) ~= 0 then rtcp = true end
+        -- SIP in the set, or an SDP in the capture naming this 5-tuple (its
+        -- SIP flow may be another leg's).
+        if has(f.contents, C.SIP) or f.sdp_named then sip = true end
+        if has(f.contents, C.DTLS) then dtls = true end
+        if f.sdp_named then sdp = true end
         for b = 0, FP_COUNT_BITS - 1 do
             local bit = lshift(1, b)
             if has(f.fingerprints, bit) then
@@ -2043,6 +2183,8 @@ function M.traits_of(flows, tls)
         end
     end
     if t.on[TRAIT.DTLS_SRTP] then t.on[TRAIT.SDES] = false end
+    traits_unknown(t, call_start, media_first, media_last, any_audio, any_video, rtcp, sip,
+                   dtls, sdp)
     if tls and call_start < 1e300 then
         for _, c in ipairs(tls) do
             if not (c.first_t > call_start or c.first_t < call_start - R.web_signaling_window_s) then
@@ -2055,6 +2197,7 @@ function M.traits_of(flows, tls)
                     set_trait(t, TRAIT.WEB_SIGNALING, c.first_frame, sfmt(
                         "TLS to %s%s%s before the call", ep_format(c.server, true),
                         c.sni and " SNI " or "", c.sni or ""))
+                    t.unknown[TRAIT.WEB_SIGNALING] = false
                 end
             end
         end
@@ -2069,6 +2212,13 @@ function M.verdict_of(t, want_evidence)
             sc = sc + R.trait_weight[R.traits[k]]
             if want_evidence then
                 ev[#ev + 1] = sfmt("%s: %s (frame %d)", R.traits[k], t.detail[k], t.frame[k])
+            end
+        end
+    end
+    if want_evidence then
+        for k = 1, 8 do
+            if t.unknown[k] then
+                ev[#ev + 1] = sfmt("%s: not observable: %s", R.traits[k], t.detail[k])
             end
         end
     end
@@ -2092,7 +2242,10 @@ function M.verdict_of(t, want_evidence)
         v = VERDICT.WEBRTC_LIKELY
     elseif t.rtp and band(t.fingerprints, FP_STRONG) ~= 0 then
         v = VERDICT.WEBRTC_LIKELY
-    elseif t.rtp and not t.on[TRAIT.ICE] and not t.on[TRAIT.TURN] and not t.on[TRAIT.DTLS_SRTP] then
+    elseif t.rtp and not t.on[TRAIT.ICE] and not t.on[TRAIT.TURN] and not t.on[TRAIT.DTLS_SRTP] and
+           (not t.on[TRAIT.SRTP] or not t.unknown[TRAIT.ICE]) then
+        -- RTP/SRTP without ICE: classic VoIP; SRTP only when the absence of
+        -- ICE is observable, not when the capture may have missed it.
         v = VERDICT.NOT_WEBRTC
     else
         v = VERDICT.UNDETERMINED
@@ -2281,10 +2434,25 @@ local function stun_outside_text(m, o)
     end
 end
 
+-- The point of view, in words (report.c pov_text).
+local function pov_text(p)
+    local h = ep_format(p.host, false)
+    if p.have then
+        return sfmt("capture host %s (in %d of %d flows): local is that host, remote the other end",
+                    h, p.flows_with, p.flows_total)
+    elseif p.both_ends then
+        return sfmt("no single capture host (%s is at both ends of every flow): the ends of each "
+                    .. "flow are A and B", h)
+    end
+    return sfmt("no single capture host (%s and another host are each in %d of %d flows): the "
+                .. "ends of each flow are A and B", h, p.flows_with, p.flows_total)
+end
+
 function M.report_text(m)
     M.finish(m)
     local o = {}
     local ss = m.sessions
+    local pov = m.pov
     o[#o + 1] = RULE
     o[#o + 1] = sfmt("WebRTC sessions: %d    (times in seconds from the first packet)\n", #ss)
     if m.dropped_flows > 0 then
@@ -2294,6 +2462,7 @@ function M.report_text(m)
         o[#o + 1] = sfmt("Note: packets cut at %d bytes (snaplen): decisions are made on the "
                          .. "headers; what was cut away is listed per session\n", m.snaplen)
     end
+    if #ss > 0 then wrapped(o, 0, "Point of view: ", pov_text(pov)) end
     for _, s in ipairs(ss) do
         local streams, flow_of = session_streams(s)
         local function pl(n, w) return n == 1 and w or w .. "s" end
@@ -2303,7 +2472,9 @@ function M.report_text(m)
         local tr = M.traits_of(s.flows, m.tls)
         local _, score, ev = M.verdict_of(tr, true)
         local tl = {}
-        for k = 1, 8 do tl[#tl + 1] = (tr.on[k] and "+" or "-") .. R.traits[k] end
+        for k = 1, 8 do
+            tl[#tl + 1] = (tr.on[k] and "+" or tr.unknown[k] and "?" or "-") .. R.traits[k]
+        end
         o[#o + 1] = sfmt("  Verdict: %s (score %d)\n",
                          verdict_names[M.session_verdict(s, m.tls)], score)
         wrapped(o, 2, "traits: ", table.concat(tl, " "))
@@ -2319,8 +2490,9 @@ function M.report_text(m)
             for _, e in ipairs(l.evidence) do wrapped(o, 4, "linked by: ", e) end
         end
         o[#o + 1] = "  Flows\n"
-        o[#o + 1] = sfmt("  %-3s %-3s %-4s %-22s %-22s %s\n", "#", "leg", "tr", "local", "remote",
-                         "remote role")
+        o[#o + 1] = sfmt("  %-3s %-3s %-4s %-22s %-22s %s\n", "#", "leg", "tr",
+                         pov.have and "local" or "A", pov.have and "remote" or "B",
+                         pov.have and "remote role" or "role of B")
         for j, f in ipairs(s.flows) do
             local lo = f["local"]
             o[#o + 1] = sfmt("  %-3d %-3d %-4s %-22s %-22s %s\n", j, f.leg, f.tcp and "tcp" or "udp",
@@ -2341,7 +2513,8 @@ function M.report_text(m)
             end
         end
         if #streams > 0 then
-            o[#o + 1] = "  Streams (dir: > local to remote, < remote to local)\n"
+            o[#o + 1] = pov.have and "  Streams (dir: > local to remote, < remote to local)\n"
+                        or "  Streams (dir: > A to B, < B to A)\n"
             o[#o + 1] = sfmt("  %-4s %-3s %-10s %-11s %-7s %-6s %-14s %s\n", "flow", "dir", "SSRC",
                              "PT", "media", "clock", "codec guess", "evidence")
             o[#o + 1] = sfmt("  %23s %8s %9s %8s %8s %7s %8s %6s %9s\n", "", "pkts", "bytes",
@@ -2425,6 +2598,9 @@ local function json_traits(t)
         local v
         if t.on[k] then
             v = sfmt('{"value":true,"frame":%d,"evidence":%s}', t.frame[k], js(t.detail[k]))
+        elseif t.unknown[k] then
+            -- value null: not observable, and "evidence" says why.
+            v = sfmt('{"value":null,"frame":null,"evidence":%s}', js(t.detail[k]))
         else
             v = '{"value":false,"frame":null,"evidence":null}'
         end
@@ -2570,10 +2746,16 @@ function M.report_json(m)
             sfmt('"first_frame":%d', f.first_frame), '"software":' .. jstrs(sw),
         }, ",") .. "}"
     end
-    return sfmt('{"schema_version":%d,"dropped_flows":%d,"snaplen":%s,"sessions":[%s],'
-                .. '"stun_outside_calls":[%s]}\n', R.summary_schema_version, m.dropped_flows,
-                m.snaplen > 0 and tostring(m.snaplen) or "null", table.concat(out, ","),
-                table.concat(so, ","))
+    -- "local"/"remote" in flows and streams are the capture host's ends
+    -- when capture_host is set, else ends A and B.
+    local pov = m.pov
+    local pv = sfmt('{"capture_host":%s,"flows_with_host":%d,"flows":%d,"how":%s}',
+                    pov.have and js(ep_format(pov.host, false)) or "null", pov.flows_with,
+                    pov.flows_total, js(pov_text(pov)))
+    return sfmt('{"schema_version":%d,"dropped_flows":%d,"snaplen":%s,"point_of_view":%s,'
+                .. '"sessions":[%s],"stun_outside_calls":[%s]}\n', R.summary_schema_version,
+                m.dropped_flows, m.snaplen > 0 and tostring(m.snaplen) or "null", pv,
+                table.concat(out, ","), table.concat(so, ","))
 end
 
 function M.init(rules) R = rules end

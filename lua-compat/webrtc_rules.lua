@@ -60,6 +60,10 @@ return {
   traits = { "ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux", "web_signaling" },
   trait_weight = { ice = 25, turn = 5, srtp = 10, dtls_srtp = 25, sdes = 0, bundle = 10, rtcp_mux = 10, web_signaling = 15 },
   web_signaling_window_s = 60.0,
+  -- A call whose first packet is this soon after the capture's began
+  -- before it; media without ICE this long has no ICE (verdict.h).
+  call_start_margin_s = 1.0,
+  ice_consent_window_s = 6.0,
   -- Version of the -z webrtc,summary,json schema (plugin/core/report.h).
   summary_schema_version = 1,
   -- plugin/core/codec_guess.h/.c: constants and RFC 3551 static PTs.
