@@ -91,7 +91,9 @@ def verdict(repo):
     consent = re.search(r"#define\s+WRTC_ICE_CONSENT_WINDOW_S\s+([\d.]+)", hdr).group(1)
     rep = strip_comments(open(os.path.join(repo, "plugin/core/report.h")).read())
     schema = re.search(r"#define\s+WRTC_SUMMARY_SCHEMA_VERSION\s+(\d+)", rep).group(1)
-    return names, weights, window, schema, margin, consent
+    thr = strip_comments(open(os.path.join(repo, "plugin/core/thresholds.h")).read())
+    lite = re.search(r"#define\s+WRTC_ICE_LITE_MIN_CHECKS\s+(\d+)", thr).group(1)
+    return names, weights, window, schema, margin, consent, lite
 
 
 def codec_guess(repo):
@@ -151,7 +153,7 @@ def generate(repo):
         lines.append("    { marker = %s, at_start = %s, product = %s, version_follows = %s },"
                      % (lua_str(marker), str(at_start).lower(), lua_str(product),
                         str(version).lower()))
-    names, weights, window, schema, margin, consent = verdict(repo)
+    names, weights, window, schema, margin, consent, lite = verdict(repo)
     lines += ["  },", "  -- Verdict traits in the C order, and their score weights.",
               "  traits = { %s }," % ", ".join(lua_str(n) for n in names),
               "  trait_weight = { %s }," % ", ".join(
@@ -161,6 +163,8 @@ def generate(repo):
               "  -- before it; media without ICE this long has no ICE (verdict.h).",
               "  call_start_margin_s = %s," % margin,
               "  ice_consent_window_s = %s," % consent,
+              "  -- Unreturned checks before an ICE-lite server (thresholds.h).",
+              "  ice_lite_min_checks = %s," % lite,
               "  -- Version of the -z webrtc,summary,json schema (plugin/core/report.h).",
               "  summary_schema_version = %s," % schema]
     consts, pts = codec_guess(repo)

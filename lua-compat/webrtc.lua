@@ -1225,7 +1225,7 @@ local hold = { MAX = 8192, building = false, tapped = false, frame = -1, visited
 local replay_sinks = {}   -- functions(fact, frame of the replay) of the models
 
 function hold.holds_rtp(pinfo)
-    return hold.building and not hold.tapped and not pinfo.visited
+    return hold.building and not pinfo.visited
 end
 
 -- The held-packet record of this RTP packet (webrtc_flow_pending_of).
@@ -1302,18 +1302,14 @@ release_rtp = function(pinfo, f, except_frame)
     hold.move_starts(f)
     local h = f.held
     if not h or #h == 0 then return end
-    if hold.tapped then
-        -- (held on the first frames, before the tap showed itself)
-        f.held = nil
-        return
-    end
     local all = not hold.needs_confirmation(f)
     local keep = {}
     for _, e in ipairs(h) do
         if e.frame == except_frame then
             -- dissected as RTP now: its own facts
         elseif all or hold.ssrc_confirmed(f, e.ssrc, e.dir) then
-            replay_fact(f, e, pinfo.number)
+            -- a tapped one pass only tallies it (wrtc_fact_t.not_counted)
+            replay_fact(f, e, pinfo.number, hold.tapped)
         else
             keep[#keep + 1] = e
         end
@@ -2792,7 +2788,7 @@ end
 
 -- A pending RTP packet as the facts of its frame (webrtc-facts.c
 -- webrtc_facts_add_pending_rtp).
-replay_fact = function(fl, e, at)
+replay_fact = function(fl, e, at, not_counted)
     local d = e.dir
     local src = Model.ep_from_text(fl.addr[d], fl.port[d])
     local dst = Model.ep_from_text(fl.addr[3 - d], fl.port[3 - d])
@@ -2803,7 +2799,8 @@ replay_fact = function(fl, e, at)
                 stun_method = 0, stun_class = 0, peers = {}, dtls_version = 0, cnames = {},
                 sdp = {}, fingerprints = 0,
                 rtp = { { ssrc = e.ssrc, pt = e.pt, marker = e.marker, seq = e.seq, ts = e.ts,
-                          payload_len = e.payload_len, srtp = fl.srtp } } }
+                          payload_len = e.payload_len, srtp = fl.srtp } },
+                not_counted = not_counted or nil }
     for _, sink in ipairs(replay_sinks) do sink(f, at) end
 end
 

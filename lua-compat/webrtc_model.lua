@@ -385,7 +385,7 @@ function M.new(idle_gap_s)
     return { idle_gap_s = idle_gap_s or 60.0, max_flows = 200000, max_streams_per_flow = 64,
              flows = {}, by_key = {}, sessions = {}, stun_outside = {}, tls = {}, tls_keys = {},
              dropped_flows = 0, snaplen = 0, finished = false, generation = 0,
-             cap_frame = {}, cap_frames = {},
+             cap_frame = {}, cap_frames = {}, not_counted = {}, not_counted_total = 0,
              pov = { have = false, flows_with = 0, flows_total = 0, tied = false,
                      both_ends = false, host = ep_new(4, "\0\0\0\0", 0) } }
 end
@@ -435,7 +435,8 @@ local function flow_new(m, f)
                  first_t = f.t, last_t = f.t, first_frame = f.frame, last_frame = f.frame,
                  packets = { [0] = 0, [1] = 0 }, bytes = { [0] = 0, [1] = 0 },
                  contents = 0, content_frame = {}, fingerprints = 0, fp_frame = {},
-                 dtls_version = 0, binding_req = {}, binding_resp = {}, turn_req = {},
+                 dtls_version = 0, binding_req = {}, binding_resp = {}, binding_reqs = {},
+                 turn_req = {},
                  packets_media = { [0] = 0, [1] = 0 }, rtcp_mux = false,
                  binding_cut = {}, binding_cut_frame = 0, check_sized = false,
                  ice_inferred = false, relay_cut = {}, relay_cut_frame = 0, hidden = 0,
@@ -994,6 +995,13 @@ end
 
 local MEDIA_CONTENTS = bor(C.RTP, C.SRTP, C.RTCP, C.SRTCP)
 function M.add(m, f)
+    if f.not_counted then
+        -- one pass: RTP before its flow/SSRC was recognised, only tallied
+        local key = flow_key(f.tcp, f.src, f.dst)
+        m.not_counted[key] = (m.not_counted[key] or 0) + 1
+        m.not_counted_total = m.not_counted_total + 1
+        return
+    end
     M.note_frame(m, f.captured, f.bytes)
     if band(f.contents, C.TLS) ~= 0 and band(f.contents, bor(C_CALL, C.SIP)) == 0 then
         add_tls(m, f)
@@ -1046,6 +1054,7 @@ function M.add(m, f)
         if f.stun_method == 1 and f.stun_class == 2 then fl.binding_resp[dir] = true end
         if f.binding_request then
             fl.binding_req[dir] = true
+            fl.binding_reqs[dir] = math.min((fl.binding_reqs[dir] or 0) + 1, 65535)
             if f.stun_cut and not has(f.contents, C.ICE) then
                 fl.binding_cut[dir] = true
                 fl.check_sized = fl.check_sized or f.check_sized
@@ -1383,7 +1392,9 @@ local function assign_role(f, relayed_eps)
         -- ways; without ICE attributes a STUN server when it answers.
         if not f.binding_resp[1 - f["local"]] then return end  -- remote_role_unanswered
         if has(f.contents, C.ICE) then
-            if f.packets_media[0] > 0 and f.packets_media[1] > 0 then
+            -- three unreturned checks at least (WRTC_ICE_LITE_MIN_CHECKS)
+            if f.packets_media[0] > 0 and f.packets_media[1] > 0 and
+                    (f.binding_reqs[f["local"]] or 0) >= R.ice_lite_min_checks then
                 f.remote_role = ROLE.MEDIA_SERVER
             end
         else
@@ -2462,6 +2473,11 @@ function M.report_text(m)
         o[#o + 1] = sfmt("Note: packets cut at %d bytes (snaplen): decisions are made on the "
                          .. "headers; what was cut away is listed per session\n", m.snaplen)
     end
+    if m.not_counted_total > 0 then
+        wrapped(o, 0, "Note: ", sfmt("one pass: %d RTP packets came before their flow or SSRC "
+                .. "was recognised; this run shows them as UDP, and neither its RTP taps nor "
+                .. "this summary count them (tshark -2 does)", m.not_counted_total))
+    end
     if #ss > 0 then wrapped(o, 0, "Point of view: ", pov_text(pov)) end
     for _, s in ipairs(ss) do
         local streams, flow_of = session_streams(s)
@@ -2505,6 +2521,11 @@ function M.report_text(m)
             if f.dropped_streams > 0 then
                 o[#o + 1] = sfmt("  %12s %d more SSRCs not tracked (limit of streams per flow)\n",
                                  "", f.dropped_streams)
+            end
+            local nc = m.not_counted[flow_key(f.tcp, f.ep[0], f.ep[1])]
+            if nc then
+                o[#o + 1] = sfmt("  %12s %d RTP packets before the flow or SSRC was recognised "
+                                 .. "(one pass: shown as UDP, not counted)\n", "", nc)
             end
             if #f.channels > 0 then
                 local chs = {}
@@ -2624,7 +2645,7 @@ local function json_verdict(flows, tls, override)
                 table.concat(fps, ","))
 end
 
-local function json_flow(f, id)
+local function json_flow(m, f, id)
     local lo = f["local"]
     local cs = {}
     for _, row in ipairs(CONTENTS) do if has(f.contents, row[1]) then cs[#cs + 1] = js(row[3]) end end
@@ -2648,6 +2669,7 @@ local function json_flow(f, id)
         sfmt('"bytes":%d', f.bytes[0] + f.bytes[1]),
         sfmt('"first":%.3f', f.first_t), sfmt('"last":%.3f', f.last_t),
         sfmt('"dropped_streams":%d', f.dropped_streams),
+        sfmt('"rtp_not_counted":%d', m.not_counted[flow_key(f.tcp, f.ep[0], f.ep[1])] or 0),
     }, ",") .. "}"
 end
 
@@ -2697,7 +2719,7 @@ function M.report_json(m)
                                    table.concat(ids, ","), jstrs(l.evidence),
                                    json_verdict(l.flows, m.tls, nil))
         end
-        for j, f in ipairs(s.flows) do flows[#flows + 1] = json_flow(f, j) end
+        for j, f in ipairs(s.flows) do flows[#flows + 1] = json_flow(m, f, j) end
         for j, st in ipairs(streams) do
             sts[#sts + 1] = json_stream(s, s.flows[flow_of[j]], st, flow_of[j])
         end
@@ -2753,8 +2775,10 @@ function M.report_json(m)
                     pov.have and js(ep_format(pov.host, false)) or "null", pov.flows_with,
                     pov.flows_total, js(pov_text(pov)))
     return sfmt('{"schema_version":%d,"dropped_flows":%d,"snaplen":%s,"point_of_view":%s,'
+                .. '"rtp_not_counted":%d,'
                 .. '"sessions":[%s],"stun_outside_calls":[%s]}\n', R.summary_schema_version,
                 m.dropped_flows, m.snaplen > 0 and tostring(m.snaplen) or "null", pv,
+                m.not_counted_total,
                 table.concat(out, ","), table.concat(so, ","))
 end
 

@@ -37,6 +37,7 @@ return {
     SOCKET_OVERLAP_S = 5.0,
     SSRC_RANDOM_MIN = 1048576,
     PARALLEL_START_S = 2.0,
+    ICE_LITE_MIN_CHECKS = 3,
     MAX_PT_TRACKED = 16,
   },
   -- STUN SOFTWARE attribute -> product, most specific first.
@@ -64,6 +65,8 @@ return {
   -- before it; media without ICE this long has no ICE (verdict.h).
   call_start_margin_s = 1.0,
   ice_consent_window_s = 6.0,
+  -- Unreturned checks before an ICE-lite server (thresholds.h).
+  ice_lite_min_checks = 3,
   -- Version of the -z webrtc,summary,json schema (plugin/core/report.h).
   summary_schema_version = 1,
   -- plugin/core/codec_guess.h/.c: constants and RFC 3551 static PTs.
