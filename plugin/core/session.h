@@ -167,6 +167,9 @@ typedef struct {
     /* Only rtp[].ssrc is known (the fields were not available): enough to
      * place a packet, not to learn from it. wrtc_model_add ignores it. */
     bool      ssrc_only;
+    /* Read on the capture's first pass (the session model still learning):
+     * where the packet belongs is not final yet (the stats tree). */
+    bool      first_pass;
 } wrtc_fact_t;
 
 void wrtc_fact_init(wrtc_fact_t *f);
