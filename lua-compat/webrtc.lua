@@ -117,6 +117,11 @@ local hf = {
         nil, "The authentication tag verified with the key"),
     srtp_roc = ProtoField.uint32("webrtc.srtp.roc", "Rollover counter", base.DEC, nil, nil,
         "The SRTP packet index's rollover counter (RFC 3711 §3.3.1), shown when not 0"),
+    srtp_padding_encrypted = ProtoField.bool("webrtc.srtp.padding_encrypted",
+        "Padding count encrypted", base.NONE, nil, nil,
+        "The SRTP packet has the P bit set; its padding count is the last byte of the "
+        .. "encrypted payload (RFC 3711 §3.1), not the packet's: Wireshark's RTP "
+        .. "dissector is given a copy with the P bit cleared"),
 }
 local hf_list = {}
 for _, f in pairs(hf) do hf_list[#hf_list + 1] = f end
@@ -124,38 +129,41 @@ webrtc.fields = hf_list
 
 local ei = {
     rtp_detected = ProtoExpert.new("webrtc.rtp.detected", "RTP detected without signaling",
-        expert.group.PROTOCOL, expert.severity.CHAT),
+        expert.group.ASSUMPTION, expert.severity.CHAT),
     media_transport = ProtoExpert.new("webrtc.flow.claimed",
         "Media transport found by its context (ICE, DTLS, ZRTP or TURN)",
-        expert.group.PROTOCOL, expert.severity.CHAT),
+        expert.group.ASSUMPTION, expert.severity.CHAT),
     rtcp_mux = ProtoExpert.new("webrtc.rtcp.mux", "RTCP multiplexed on RTP port (RFC 5761)",
-        expert.group.PROTOCOL, expert.severity.CHAT),
+        expert.group.ASSUMPTION, expert.severity.CHAT),
     rtcp_paired = ProtoExpert.new("webrtc.rtcp.paired",
         "RTCP on RTP port + 1 paired with its RTP flow (RFC 3550 §11)",
-        expert.group.PROTOCOL, expert.severity.CHAT),
+        expert.group.ASSUMPTION, expert.severity.CHAT),
     event_accepted = ProtoExpert.new("webrtc.rfc4733.accepted",
         "Payload type validated as RFC 4733 telephone-event",
-        expert.group.PROTOCOL, expert.severity.CHAT),
+        expert.group.ASSUMPTION, expert.severity.CHAT),
     event_rejected = ProtoExpert.new("webrtc.rfc4733.rejected",
-        "Payload type rejected as RFC 4733", expert.group.PROTOCOL, expert.severity.NOTE),
+        "Payload type rejected as RFC 4733", expert.group.ASSUMPTION, expert.severity.NOTE),
     in_turn = ProtoExpert.new("webrtc.turn.media", "Media inside TURN",
-        expert.group.PROTOCOL, expert.severity.CHAT),
+        expert.group.ASSUMPTION, expert.severity.CHAT),
     bad_header = ProtoExpert.new("webrtc.malformed", "Malformed packet on a media flow",
         expert.group.MALFORMED, expert.severity.ERROR),
+    -- on a flow only ICE/TURN found (plugin/packet-webrtc.c: why)
+    not_rtp = ProtoExpert.new("webrtc.not_rtp", "RTP-class packet on an ICE/TURN flow is not RTP",
+        expert.group.UNDECODED, expert.severity.NOTE),
 }
 -- Bounded state (docs/robustness.md): on the packet that first hits a cap.
 ei.cap_streams = ProtoExpert.new("webrtc.cap.streams",
     "Streams per flow limit reached: further SSRCs are not tracked",
-    expert.group.SEQUENCE, expert.severity.WARN)
+    expert.group.UNDECODED, expert.severity.WARN)
 ei.cap_list = ProtoExpert.new("webrtc.cap.list",
     "Per-flow list limit reached: further entries are not kept",
-    expert.group.SEQUENCE, expert.severity.WARN)
+    expert.group.UNDECODED, expert.severity.WARN)
 ei.cap_flows = ProtoExpert.new("webrtc.cap.flows",
     "Session model flow limit reached: further flows are not tracked",
-    expert.group.SEQUENCE, expert.severity.WARN)
+    expert.group.UNDECODED, expert.severity.WARN)
 ei.cap_tls = ProtoExpert.new("webrtc.cap.tls",
     "TLS connection limit reached: further connections are not remembered",
-    expert.group.SEQUENCE, expert.severity.WARN)
+    expert.group.UNDECODED, expert.severity.WARN)
 ei.srtp_auth_failed = ProtoExpert.new("webrtc.srtp.auth_failed", "SRTP authentication failed",
     expert.group.DECRYPTION, expert.severity.WARN)
 ei.srtp_roc_found = ProtoExpert.new("webrtc.srtp.roc_found",
@@ -171,7 +179,7 @@ ei_lua_error = ProtoExpert.new("webrtc.lua_error", "Lua error in the WebRTC fall
     expert.group.MALFORMED, expert.severity.ERROR)
 webrtc.experts = { ei_lua_error, ei.srtp_auth_failed, ei.srtp_roc_found, ei.srtp_sdes_refused, ei.srtp_plain_rtcp, ei.rtp_detected,
                    ei.media_transport, ei.rtcp_mux, ei.rtcp_paired, ei.event_accepted,
-                   ei.event_rejected, ei.in_turn, ei.bad_header, ei.cap_streams, ei.cap_list,
+                   ei.event_rejected, ei.in_turn, ei.bad_header, ei.not_rtp, ei.cap_streams, ei.cap_list,
                    ei.cap_flows, ei.cap_tls }
 
 -- Protocols > WebRTC, `-o webrtc.NAME:TRUE|FALSE` (same names as the C plugin).
@@ -1189,7 +1197,10 @@ end
 -- its context, or RTP found without any signaling.
 local function add_claim_expert(pinfo, ti, f)
     if f.media_frame == 0 or pinfo.number ~= f.media_frame or not ti then return end
-    if f.reason == REASON.CORROBORATED or f.reason == REASON.SRTP_KEY then
+    -- "without signaling" only where nothing signaled the flow (DTLS or
+    -- ZRTP on it; webrtc-demux.c add_claim_expert)
+    if (f.reason == REASON.CORROBORATED or f.reason == REASON.SRTP_KEY) and
+       f.dtls_frame == 0 and f.zrtp_frame == 0 then
         ti:add_proto_expert_info(ei.rtp_detected, "RTP detected without signaling: " .. f.evidence)
     elseif not f.is_rtcp_only then
         ti:add_proto_expert_info(ei.media_transport, "Media transport: " .. f.evidence)
@@ -1636,7 +1647,17 @@ local function call_rtp(tvb, pinfo, tree, f, p, len, wire, hdr, ti)
                            h1.payload_captured >= math.min(h1.payload_len, PAYLOAD_READABLE) }
     current.frame, current.tvb_off, current.flow, current.pt = pinfo.number, tvb:offset(), f,
         h.pt
-    local n = call("rtp", tvb, pinfo, tree)
+    -- SRTP with the P bit: its padding count is encrypted (RFC 3711 §3.1);
+    -- Wireshark's RTP dissector gets a copy with the bit cleared
+    -- (plugin/webrtc-rtp.c webrtc_rtp_call_dissector).
+    local rtp_tvb = tvb
+    if h.padding and f.srtp then
+        ti:add(hf.srtp_padding_encrypted, tvb(0, 1), true):set_generated()
+        local ba = tvb:bytes()
+        ba:set_index(0, band(ba:get_index(0), 0xDF))
+        rtp_tvb = ba:tvb("SRTP (padding count encrypted)")
+    end
+    local n = call("rtp", rtp_tvb, pinfo, tree)
     current.frame = -1
     return n
 end
@@ -1825,8 +1846,16 @@ local function demux_payload(tvb, pinfo, tree, f, wire)
             -- Its fixed header not captured (snaplen): not malformed;
             -- Wireshark's RTP dissector shows what is there.
             if len < 12 and wire >= 12 then return call("rtp", tvb, pinfo, tree) end
-            ti:add_proto_expert_info(ei.bad_header, "RTP-class packet on a media flow: " ..
-                rtp_parse(p, len, wire, f.srtp))
+            -- only ICE/TURN found the flow (webrtc_flow_needs_confirmation)
+            if not (f.dtls_frame ~= 0 or f.zrtp_frame ~= 0 or f.reason == REASON.SRTP_KEY or
+                    f.reason == REASON.CORROBORATED) then
+                ti:add_proto_expert_info(ei.not_rtp,
+                    "RTP-class packet on an ICE/TURN flow is not RTP: " ..
+                    rtp_parse(p, len, wire, f.srtp))
+            else
+                ti:add_proto_expert_info(ei.bad_header, "RTP-class packet on a media flow: " ..
+                    rtp_parse(p, len, wire, f.srtp))
+            end
             return 0
         end
         if first_pass and f.media_frame == 0 then
@@ -2896,7 +2925,10 @@ replay_sinks[#replay_sinks + 1] = function(f, at)
 end
 
 local trait_hf = { hf.trait_ice, hf.trait_turn, hf.trait_srtp, hf.trait_dtls_srtp,
-                   hf.trait_sdes, hf.trait_bundle, hf.trait_rtcp_mux, hf.trait_web_signaling }
+                   hf.trait_sdes, hf.trait_bundle, hf.trait_rtcp_mux, hf.trait_web_signaling,
+                   -- their names, for the "Traits: ..." subtree
+                   names = { "ICE", "TURN", "SRTP", "DTLS-SRTP", "SDES", "BUNDLE", "rtcp-mux",
+                             "Web signaling" } }
 
 local function add_session_fields(tvb, pinfo, tree, f)
     local m = whole.model
@@ -2938,10 +2970,15 @@ local function add_session_fields(tvb, pinfo, tree, f)
     end
     ti:add(hf.verdict, r0, vname):set_generated()
     ti:add(hf.score, r0, si.score):set_generated()
+    -- The traits, one subtree "Traits: ICE, SRTP, ..." (webrtc-facts.c).
+    local on = {}
+    for k = 1, 8 do if si.traits.on[k] then on[#on + 1] = trait_hf.names[k] end end
+    local tr = ti:add(r0, "Traits: " .. (#on > 0 and table.concat(on, ", ") or "none"))
+    tr:set_generated()
     for k = 1, 8 do
         -- Not observable: no value to filter on (the summary says why).
         if not si.traits.unknown[k] then
-            ti:add(trait_hf[k], r0, si.traits.on[k]):set_generated()
+            tr:add(trait_hf[k], r0, si.traits.on[k]):set_generated()
         end
     end
     local sh = stash.frame == pinfo.number and stash or nil

@@ -8,6 +8,7 @@
 #include "webrtc-candidates.h"
 
 #include <epan/prefs.h>
+#include <epan/proto_data.h>
 
 #include "webrtc-flow.h"
 #include "webrtc-srtcp.h"
@@ -35,6 +36,19 @@ int hf_webrtc_server_software = -1;
 int hf_webrtc_server_product = -1;
 gint ett_webrtc_session = -1;
 gint ett_webrtc = -1;
+gint ett_webrtc_traits = -1;
+
+void webrtc_note_tree_item(packet_info *pinfo, proto_item *ti)
+{
+    if (ti && !p_get_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_TREE_ITEM))
+        p_add_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_TREE_ITEM, ti);
+}
+
+proto_item *webrtc_tree_item(packet_info *pinfo)
+{
+    return (proto_item *)p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                          WEBRTC_PDATA_TREE_ITEM);
+}
 
 expert_field ei_webrtc_rtp_detected = EI_INIT;
 expert_field ei_webrtc_media_transport = EI_INIT;
@@ -44,6 +58,7 @@ expert_field ei_webrtc_event_accepted = EI_INIT;
 expert_field ei_webrtc_event_rejected = EI_INIT;
 expert_field ei_webrtc_in_turn = EI_INIT;
 expert_field ei_webrtc_bad_header = EI_INIT;
+expert_field ei_webrtc_not_rtp = EI_INIT;
 expert_field ei_webrtc_cap_streams = EI_INIT;
 expert_field ei_webrtc_cap_list = EI_INIT;
 expert_field ei_webrtc_cap_flows = EI_INIT;
@@ -178,46 +193,64 @@ void proto_register_webrtc(void)
           { "TURN channel", "webrtc.turn.channel", FT_UINT16, BASE_HEX,
             NULL, 0x0, "TURN channel number carrying this packet", HFILL } },
     };
-    static gint *ett[] = { &ett_webrtc, &ett_webrtc_session };
+    static gint *ett[] = { &ett_webrtc, &ett_webrtc_session, &ett_webrtc_traits };
+    /* Groups (epan/proto.h, the list README.dissector refers to): how a
+     * flow came to be decoded as media is an inference, not a protocol
+     * violation (PI_PROTOCOL "violates a protocol specification"), so those
+     * are PI_ASSUMPTION ("decode based on assumed value"), severity chat
+     * (the usual workflow) or note (an RFC 4733 payload type refused). */
     static ei_register_info ei[] = {
         { &ei_webrtc_rtp_detected,
-          { "webrtc.rtp.detected", PI_PROTOCOL, PI_CHAT,
+          { "webrtc.rtp.detected", PI_ASSUMPTION, PI_CHAT,
             "RTP detected without signaling", EXPFILL } },
         { &ei_webrtc_media_transport,
-          { "webrtc.flow.claimed", PI_PROTOCOL, PI_CHAT,
+          { "webrtc.flow.claimed", PI_ASSUMPTION, PI_CHAT,
             "Media transport found by its context (ICE, DTLS, ZRTP or TURN)", EXPFILL } },
         { &ei_webrtc_rtcp_mux,
-          { "webrtc.rtcp.mux", PI_PROTOCOL, PI_CHAT,
+          { "webrtc.rtcp.mux", PI_ASSUMPTION, PI_CHAT,
             "RTCP multiplexed on RTP port (RFC 5761)", EXPFILL } },
         { &ei_webrtc_rtcp_paired,
-          { "webrtc.rtcp.paired", PI_PROTOCOL, PI_CHAT,
+          { "webrtc.rtcp.paired", PI_ASSUMPTION, PI_CHAT,
             "RTCP on RTP port + 1 paired with its RTP flow (RFC 3550 §11)", EXPFILL } },
         { &ei_webrtc_event_accepted,
-          { "webrtc.rfc4733.accepted", PI_PROTOCOL, PI_CHAT,
+          { "webrtc.rfc4733.accepted", PI_ASSUMPTION, PI_CHAT,
             "Payload type validated as RFC 4733 telephone-event", EXPFILL } },
         { &ei_webrtc_event_rejected,
-          { "webrtc.rfc4733.rejected", PI_PROTOCOL, PI_NOTE,
+          { "webrtc.rfc4733.rejected", PI_ASSUMPTION, PI_NOTE,
             "Payload type rejected as RFC 4733", EXPFILL } },
         { &ei_webrtc_in_turn,
-          { "webrtc.turn.media", PI_PROTOCOL, PI_CHAT,
+          { "webrtc.turn.media", PI_ASSUMPTION, PI_CHAT,
             "Media inside TURN", EXPFILL } },
         { &ei_webrtc_bad_header,
           { "webrtc.malformed", PI_MALFORMED, PI_ERROR,
             "Malformed packet on a media flow", EXPFILL } },
+        /* The same on a flow only ICE or TURN found (no DTLS, ZRTP, key or
+         * corroboration): nothing proves that it carries RTP only, and
+         * messengers run their own protocols after ICE (Telegram, WhatsApp):
+         * a datagram that does not parse as RTP is another protocol's, not
+         * an error (README.dissector: PI_UNDECODED, "dissection incomplete
+         * or data can't be decoded for other reasons"). */
+        { &ei_webrtc_not_rtp,
+          { "webrtc.not_rtp", PI_UNDECODED, PI_NOTE,
+            "RTP-class packet on an ICE/TURN flow is not RTP", EXPFILL } },
         /* Bounded state (docs/robustness.md): each on the packet that first
          * hits the cap, once per flow (per capture for the model-wide ones);
-         * what is beyond is counted, not kept. */
+         * what is beyond is counted, not kept. PI_UNDECODED ("the protocol
+         * dissection is incomplete here, usually PI_WARN"): from here on
+         * the session model leaves out what it no longer tracks. Not
+         * PI_SEQUENCE (a problem in the packets' order, as a TCP zero
+         * window): nothing is wrong with the traffic. */
         { &ei_webrtc_cap_streams,
-          { "webrtc.cap.streams", PI_SEQUENCE, PI_WARN,
+          { "webrtc.cap.streams", PI_UNDECODED, PI_WARN,
             "Streams per flow limit reached: further SSRCs are not tracked", EXPFILL } },
         { &ei_webrtc_cap_list,
-          { "webrtc.cap.list", PI_SEQUENCE, PI_WARN,
+          { "webrtc.cap.list", PI_UNDECODED, PI_WARN,
             "Per-flow list limit reached: further entries are not kept", EXPFILL } },
         { &ei_webrtc_cap_flows,
-          { "webrtc.cap.flows", PI_SEQUENCE, PI_WARN,
+          { "webrtc.cap.flows", PI_UNDECODED, PI_WARN,
             "Session model flow limit reached: further flows are not tracked", EXPFILL } },
         { &ei_webrtc_cap_tls,
-          { "webrtc.cap.tls", PI_SEQUENCE, PI_WARN,
+          { "webrtc.cap.tls", PI_UNDECODED, PI_WARN,
             "TLS connection limit reached: further connections are not remembered",
             EXPFILL } },
     };

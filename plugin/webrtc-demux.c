@@ -71,8 +71,8 @@ static guint16 turn_channel_of(tvbuff_t *tvb)
     return ch;
 }
 
-static proto_tree *add_webrtc_tree(tvbuff_t *tvb, proto_tree *tree, wrtc_class_t cls,
-                                   const webrtc_flow_t *f, proto_item **item)
+static proto_tree *add_webrtc_tree(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                   wrtc_class_t cls, const webrtc_flow_t *f, proto_item **item)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA);
     proto_tree *st = proto_item_add_subtree(ti, ett_webrtc);
@@ -93,6 +93,7 @@ static proto_tree *add_webrtc_tree(tvbuff_t *tvb, proto_tree *tree, wrtc_class_t
         proto_item_set_generated(it);
     }
     proto_item_append_text(ti, ", %s", wrtc_class_name(cls));
+    webrtc_note_tree_item(pinfo, ti);
     *item = ti;
     return st;
 }
@@ -150,7 +151,12 @@ static void add_claim_expert(packet_info *pinfo, proto_item *ti, const webrtc_fl
 {
     if (!f->media_frame || pinfo->num != f->media_frame || !ti)
         return;
-    if (f->reason == WEBRTC_REASON_CORROBORATED || f->reason == WEBRTC_REASON_SRTP_KEY)
+    /* "Without signaling" only where nothing signaled the flow: not on a
+     * flow that DTLS-SRTP or ZRTP keys (seen on it after the claim, known
+     * on a later pass), nor on one found by a key from SDP (SDES). */
+    if ((f->reason == WEBRTC_REASON_CORROBORATED ||
+         (f->reason == WEBRTC_REASON_SRTP_KEY && !f->key_signaled)) &&
+        !f->dtls_frame && !f->zrtp_frame)
         expert_add_info_format(pinfo, ti, &ei_webrtc_rtp_detected,
                                "RTP detected without signaling: %s", f->evidence);
     else if (!f->is_rtcp_only)
@@ -302,6 +308,7 @@ static void consider_rtp(tvbuff_t *tvb, packet_info *pinfo, webrtc_flow_t *f,
             int dir = webrtc_flow_dir(f, pinfo);
             remember_rtp(pinfo, f, h, TRUE, &f->pending_start[dir], &f->have_pending_start[dir]);
             webrtc_flow_decide_srtp(pinfo, f, TRUE, why);
+            f->key_signaled = g_str_has_prefix(key, "SDES");
             webrtc_flow_claim_media(pinfo, f, WEBRTC_REASON_SRTP_KEY, why);
             return;
         }
@@ -428,7 +435,7 @@ static int call_rtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc
                                "RTCP on RTP port + 1: %s", f->evidence);
     if (f->srtp) {
         int r = webrtc_srtp_dissect(tvb, pinfo, tree, proto_item_get_subtree(ti), TRUE,
-                                    NULL, "WebRTC");
+                                    NULL, webrtc_flow_setup_method(f));
         if (r >= 0)
             return r;
     }
@@ -478,10 +485,10 @@ static int call_rtp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, webrtc_
                 "payload type %u rejected as RFC 4733: %s", ev->pt, ev->reason);
     }
     if (plain) {
-        webrtc_srtp_call_plain(plain, pinfo, tree, FALSE, f->dyn, "WebRTC");
+        webrtc_srtp_call_plain(plain, pinfo, tree, FALSE, f->dyn, webrtc_flow_setup_method(f));
         return (int)tvb_reported_length(tvb);
     }
-    return webrtc_rtp_call_dissector(tvb, pinfo, tree, f, &h);
+    return webrtc_rtp_call_dissector(tvb, pinfo, tree, proto_item_get_subtree(ti), f, &h);
 }
 
 /* The demultiplexer proper. Returns the bytes consumed, 0 to reject.
@@ -548,7 +555,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                 }
             }
         }
-        add_webrtc_tree(tvb, tree, cls, f, &ti);
+        add_webrtc_tree(tvb, pinfo, tree, cls, f, &ti);
         add_claim_expert(pinfo, ti, f);
         if (len < wire && !f->inside_turn) {
             /* The message first, as in a whole capture (its fields before
@@ -587,7 +594,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                 webrtc_flow_take_conversation(pinfo, f);
             claim_on_context(pinfo, f, FALSE);
         }
-        add_webrtc_tree(tvb, tree, cls, f, &ti);
+        add_webrtc_tree(tvb, pinfo, tree, cls, f, &ti);
         add_claim_expert(pinfo, ti, f);
         return call_dissector(webrtc_handles.dtls, tvb, pinfo, tree);
 
@@ -601,7 +608,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                 webrtc_flow_take_conversation(pinfo, f);
             claim_on_context(pinfo, f, FALSE);
         }
-        add_webrtc_tree(tvb, tree, cls, f, &ti);
+        add_webrtc_tree(tvb, pinfo, tree, cls, f, &ti);
         add_claim_expert(pinfo, ti, f);
         return call_dissector(webrtc_handles.zrtp, tvb, pinfo, tree);
 
@@ -612,7 +619,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
             !(f->turn_methods || f->stun_frame || on_turn_port(pinfo, f)) ||
             !wrtc_channeldata_valid(p, len, wire, FALSE, NULL, NULL))
             return 0;
-        add_webrtc_tree(tvb, tree, cls, f, &ti);
+        add_webrtc_tree(tvb, pinfo, tree, cls, f, &ti);
         return call_dissector(webrtc_handles.stun, tvb, pinfo, tree);
 
     case WRTC_CLASS_RTP: {
@@ -631,17 +638,25 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
         if (st != WRTC_RTP_OK) {
             if (!f->media_frame)
                 return 0;
-            add_webrtc_tree(tvb, tree, cls, f, &ti);
+            add_webrtc_tree(tvb, pinfo, tree, cls, f, &ti);
             /* Its fixed header not captured (snaplen): not malformed;
              * Wireshark's RTP dissector shows what is there and "[Packet
              * size limited during capture]". */
             if (len < 12 && wire >= 12)
                 return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
-            /* An RTP-class datagram on a media flow whose header is wrong. */
-            expert_add_info_format(pinfo, ti, &ei_webrtc_bad_header,
-                                   "RTP-class packet on a media flow: %s",
-                                   wrtc_rtp_status_name(wrtc_rtp_parse(p, len, wire,
-                                                                       f->srtp, NULL)));
+            /* An RTP-class datagram on a media flow whose header is wrong:
+             * malformed where the flow is known to carry RTP, another
+             * protocol's on a flow only ICE/TURN found. */
+            if (webrtc_flow_needs_confirmation(f))
+                expert_add_info_format(pinfo, ti, &ei_webrtc_not_rtp,
+                                       "RTP-class packet on an ICE/TURN flow is not RTP: %s",
+                                       wrtc_rtp_status_name(wrtc_rtp_parse(p, len, wire,
+                                                                           f->srtp, NULL)));
+            else
+                expert_add_info_format(pinfo, ti, &ei_webrtc_bad_header,
+                                       "RTP-class packet on a media flow: %s",
+                                       wrtc_rtp_status_name(wrtc_rtp_parse(p, len, wire,
+                                                                           f->srtp, NULL)));
             return 0;
         }
         if (first_pass && !f->media_frame) {
@@ -662,7 +677,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
         }
         if (first_pass && f->inside_turn && !f->turn_media_frame)
             f->turn_media_frame = pinfo->num;
-        add_webrtc_tree(tvb, tree, cls, f, &ti);
+        add_webrtc_tree(tvb, pinfo, tree, cls, f, &ti);
         add_claim_expert(pinfo, ti, f);
         if (f->inside_turn && pinfo->num == f->turn_media_frame) {
             if (f->turn_channel)
@@ -704,7 +719,7 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
         }
         if (!f->media_frame)
             return 0;
-        add_webrtc_tree(tvb, tree, cls, f, &ti);
+        add_webrtc_tree(tvb, pinfo, tree, cls, f, &ti);
         add_claim_expert(pinfo, ti, f);
         return call_rtcp(tvb, pinfo, tree, f, p, len, ti);
 

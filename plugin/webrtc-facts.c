@@ -290,8 +290,12 @@ static field_info *payload_after(proto_tree *tree, const field_info *ssrc, gint 
 
 /* `readable`: the payload is plaintext, clear RTP or SRTP the plugin
  * decrypted (then the rtp.* fields are in the "Decrypted SRTP" data source). */
-static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp, gboolean readable)
+static void read_rtp(packet_info *pinfo, proto_tree *tree, wrtc_fact_t *f, gboolean srtp,
+                     gboolean readable)
 {
+    /* Data sources handed on with the P bit cleared (webrtc-rtp.c). */
+    wmem_list_t *cleared = (wmem_list_t *)p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                                           WEBRTC_PDATA_PADDING_CLEARED);
     GPtrArray *ssrc = get(tree, F_RTP_SSRC), *pt = get(tree, F_RTP_PT), *seq = get(tree, F_RTP_SEQ),
               *ts = get(tree, F_RTP_TS), *mk = get(tree, F_RTP_MARKER);
     guint i, n;
@@ -313,7 +317,8 @@ static void read_rtp(proto_tree *tree, wrtc_fact_t *f, gboolean srtp, gboolean r
             field_info *m = g_ptr_array_index(mk, i);
             r->marker = (tvb_get_guint8(m->ds_tvb, m->start) & 0x80) != 0;
             if (m->start > 0)
-                r->padding = (tvb_get_guint8(m->ds_tvb, m->start - 1) & 0x20) != 0;
+                r->padding = (tvb_get_guint8(m->ds_tvb, m->start - 1) & 0x20) != 0 ||
+                             (cleared && wmem_list_find(cleared, m->ds_tvb));
         }
         pl = payload_after(tree, s, next, &clear);
         r->payload_len = pl ? (guint32)pl->length : 0;
@@ -567,7 +572,9 @@ static gboolean session_fields_referenced(proto_tree *tree)
     int i;
     if (!tree)
         return FALSE;
-    if (proto_field_is_referenced(tree, hf_webrtc_session) ||
+    /* A filter on the protocol itself (`-Y webrtc`) wants the tree too. */
+    if (proto_field_is_referenced(tree, proto_webrtc) ||
+        proto_field_is_referenced(tree, hf_webrtc_session) ||
         proto_field_is_referenced(tree, hf_webrtc_leg) ||
         proto_field_is_referenced(tree, hf_webrtc_verdict) ||
         proto_field_is_referenced(tree, hf_webrtc_leg_verdict) ||
@@ -607,10 +614,24 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     si = info_of(m, fl->session);
     if (!si)
         return;
-    ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(ti);
-    proto_item_append_text(ti, ", session %d: %s", fl->session, wrtc_verdict_name(si->verdict));
-    st = proto_item_add_subtree(ti, ett_webrtc_session);
+    /* One WebRTC item per layer: the session's subtree goes under the
+     * frame's WebRTC item where the demultiplexer made one; a frame the
+     * plugin did not dissect (SIP/SDP-set-up RTP, say) gets its own. */
+    if ((ti = webrtc_tree_item(pinfo)) != NULL) {
+        proto_item_append_text(ti, ", session %d: %s", fl->session,
+                               wrtc_verdict_name(si->verdict));
+        st = proto_tree_add_subtree_format(proto_item_add_subtree(ti, ett_webrtc), tvb, 0, 0,
+                                           ett_webrtc_session, &it, "Session %d: %s",
+                                           fl->session, wrtc_verdict_name(si->verdict));
+        proto_item_set_generated(it);
+    } else {
+        ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(ti);
+        proto_item_append_text(ti, ", session %d: %s", fl->session,
+                               wrtc_verdict_name(si->verdict));
+        st = proto_item_add_subtree(ti, ett_webrtc_session);
+        webrtc_note_tree_item(pinfo, ti);
+    }
 #define GEN(x) proto_item_set_generated(x)
     it = proto_tree_add_uint(st, hf_webrtc_session, tvb, 0, 0, (guint32)fl->session); GEN(it);
     it = proto_tree_add_uint(st, hf_webrtc_leg, tvb, 0, 0, (guint32)fl->leg); GEN(it);
@@ -623,12 +644,26 @@ static void add_session_fields(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     it = proto_tree_add_string(st, hf_webrtc_verdict, tvb, 0, 0, wrtc_verdict_name(si->verdict));
     GEN(it);
     it = proto_tree_add_uint(st, hf_webrtc_score, tvb, 0, 0, (guint32)si->score); GEN(it);
-    for (k = 0; k < WRTC_TRAIT_COUNT; k++) {
-        /* Not observable: no value to filter on (the summary says why). */
-        if (si->traits.unknown[k])
-            continue;
-        it = proto_tree_add_boolean(st, hf_webrtc_trait[k], tvb, 0, 0, si->traits.on[k]);
-        GEN(it);
+    {
+        /* The session's traits, one subtree: "Traits: ICE, SRTP, ...". */
+        proto_item *tr;
+        proto_tree *tt = proto_tree_add_subtree(st, tvb, 0, 0, ett_webrtc_traits, &tr, "Traits:");
+        gboolean any = FALSE;
+        GEN(tr);
+        for (k = 0; k < WRTC_TRAIT_COUNT; k++) {
+            /* Not observable: no value to filter on (the summary says why). */
+            if (si->traits.unknown[k])
+                continue;
+            it = proto_tree_add_boolean(tt, hf_webrtc_trait[k], tvb, 0, 0, si->traits.on[k]);
+            GEN(it);
+            if (si->traits.on[k]) {
+                proto_item_append_text(tr, "%s %s", any ? "," : "",
+                                       proto_registrar_get_name(hf_webrtc_trait[k]));
+                any = TRUE;
+            }
+        }
+        if (!any)
+            proto_item_append_text(tr, " none");
     }
     {
         const webrtc_rtp_pkt_t *pk = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
@@ -681,9 +716,11 @@ static void add_cap_experts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     wrtc_model_t *m = whole_capture;
     const wrtc_flow_t *fl;
     proto_item *ti = NULL;
-#define CAP_ITEM() (ti ? ti : (ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA), \
-                               proto_item_set_generated(ti), \
-                               proto_item_append_text(ti, ": bounded state"), ti))
+    /* Under the frame's WebRTC item where there is one (one per layer). */
+#define CAP_ITEM() (ti ? ti : (ti = webrtc_tree_item(pinfo)) ? ti : \
+                    (ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA), \
+                     proto_item_set_generated(ti), \
+                     proto_item_append_text(ti, ": bounded state"), ti))
     if (webrtc_candidates_cap_frame() == pinfo->num)
         expert_add_info_format(pinfo, CAP_ITEM(), &ei_webrtc_cap_flows,
             "Candidate flow limit reached: the oldest of %u unclaimed RTP-shaped 5-tuples "
@@ -778,6 +815,7 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         return 0;
     f = wmem_new(pinfo->pool, wrtc_fact_t);
     wrtc_fact_init(f);
+    f->first_pass = !PINFO_FD_VISITED(pinfo);
     if (!ep_from_address(&pinfo->src, pinfo->srcport, &f->src) ||
         !ep_from_address(&pinfo->dst, pinfo->destport, &f->dst))
         return 0;
@@ -833,7 +871,7 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         srtp = first(tree, F_SRTP_PAYLOAD) != NULL ||
                (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED);
         f->contents |= srtp ? (WRTC_C_RTP | WRTC_C_SRTP) : WRTC_C_RTP;
-        read_rtp(tree, f, srtp,
+        read_rtp(pinfo, tree, f, srtp,
                  !srtp || (sp && !sp->rtcp && sp->state == WEBRTC_SRTP_DECRYPTED));
         {
             /* The demultiplexer's own reading of the header decides the

@@ -7,9 +7,30 @@
 #include <epan/dissectors/packet-rtcp.h>
 #include <epan/tap.h>
 
-/* Setup method shown by the RTP/RTCP dissectors ("Stream setup by WebRTC
- * (frame N)"); at most MAX_RTCP_SETUP_METHOD_SIZE (10) characters. */
-#define WEBRTC_SETUP_METHOD "WebRTC"
+/* Setup method shown by the RTP/RTCP dissectors ("Stream setup by ICE
+ * (frame N)", rtp.setup-method/rtcp.setup-method): how the flow was found,
+ * as Wireshark's own names say how ("SDP", "H245", "HEUR RTP"). Not the
+ * word "WebRTC": a flow found by the plugin may be judged not-webrtc.
+ * At most 9 characters: RTP keeps MAX_RTP_SETUP_METHOD_SIZE (11), RTCP
+ * copies with g_strlcpy(.., MAX_RTCP_SETUP_METHOD_SIZE) (10), i.e. 9
+ * characters and the NUL (packet-rtp.h, packet-rtcp.c srtcp_add_address).
+ * lua-compat/webrtc.lua cannot set a method (no rtp_add_address binding):
+ * docs/lua-compat.md. */
+static const value_string setup_method_vals[] = {
+    { WEBRTC_REASON_ICE,          "ICE" },
+    { WEBRTC_REASON_DTLS,         "DTLS" },
+    { WEBRTC_REASON_ZRTP,         "ZRTP" },
+    { WEBRTC_REASON_TURN,         "TURN" },
+    { WEBRTC_REASON_CORROBORATED, "no signal" },
+    { WEBRTC_REASON_RTCP_PAIR,    "port+1" },
+    { WEBRTC_REASON_SRTP_KEY,     "SRTP key" },
+    { 0, NULL }
+};
+
+const char *webrtc_flow_setup_method(const webrtc_flow_t *f)
+{
+    return val_to_str_const(f->reason, setup_method_vals, "no signal");
+}
 
 const value_string webrtc_reason_vals[] = {
     { WEBRTC_REASON_NONE,         "not media" },
@@ -148,15 +169,15 @@ static void add_rtp_addresses(packet_info *pinfo, webrtc_flow_t *f)
     for (e = 0; e < 2; e++) {
         if (f->srtp) {
             srtp_add_address(pinfo, f->ptype, &f->addr[e], f->port[e], f->port[1 - e],
-                             WEBRTC_SETUP_METHOD, f->first_frame, 0, f->dyn,
+                             webrtc_flow_setup_method(f), f->first_frame, 0, f->dyn,
                              f->srtp_info, NULL);
             /* SRTCP's trailer layout differs from SRTP's tag: own info. */
             if (f->ptype == PT_UDP)
                 srtcp_add_address(pinfo, &f->addr[e], f->port[e], f->port[1 - e],
-                                  WEBRTC_SETUP_METHOD, f->first_frame, f->srtcp_info);
+                                  webrtc_flow_setup_method(f), f->first_frame, f->srtcp_info);
         } else {
             rtp_add_address(pinfo, f->ptype, &f->addr[e], f->port[e], f->port[1 - e],
-                            WEBRTC_SETUP_METHOD, f->first_frame, 0, f->dyn);
+                            webrtc_flow_setup_method(f), f->first_frame, 0, f->dyn);
         }
     }
 }
@@ -248,7 +269,7 @@ void webrtc_flow_decide_srtp(packet_info *pinfo, webrtc_flow_t *f, gboolean srtp
         int e;
         for (e = 0; e < 2; e++)
             srtcp_add_address(pinfo, &f->addr[e], f->port[e], f->port[1 - e],
-                              WEBRTC_SETUP_METHOD, f->first_frame, f->srtcp_info);
+                              webrtc_flow_setup_method(f), f->first_frame, f->srtcp_info);
     }
 }
 
@@ -278,12 +299,12 @@ void webrtc_flow_claim_rtcp(packet_info *pinfo, webrtc_flow_t *f, const webrtc_f
         f->srtcp_info = new_srtp_info();
     for (e = 0; e < 2; e++) {
         srtcp_add_address(pinfo, &f->addr[e], f->port[e], f->port[1 - e],
-                          WEBRTC_SETUP_METHOD, f->first_frame, f->srtcp_info);
+                          webrtc_flow_setup_method(f), f->first_frame, f->srtcp_info);
     }
     webrtc_flow_take_conversation(pinfo, f);
 }
 
-static gboolean needs_confirmation(const webrtc_flow_t *f)
+gboolean webrtc_flow_needs_confirmation(const webrtc_flow_t *f)
 {
     return !f->dtls_frame && !f->zrtp_frame && f->reason != WEBRTC_REASON_SRTP_KEY &&
            f->reason != WEBRTC_REASON_CORROBORATED;
@@ -409,7 +430,7 @@ void webrtc_flow_release_rtp(webrtc_flow_t *f, guint32 except_frame)
     h = f->held;
     if (!h || !h->n)
         return;
-    all = !needs_confirmation(f);
+    all = !webrtc_flow_needs_confirmation(f);
     for (i = 0; i < h->n; i++) {
         const webrtc_pending_rtp_t *e = &h->v[i];
         if (e->frame == except_frame)
@@ -481,7 +502,7 @@ gboolean webrtc_flow_ssrc_known(packet_info *pinfo, webrtc_flow_t *f, const wrtc
     gboolean fresh = FALSE;
     guint i;
     guint16 step;
-    if (!needs_confirmation(f)) {
+    if (!webrtc_flow_needs_confirmation(f)) {
         if (!PINFO_FD_VISITED(pinfo))
             ssrc_is_rtp(h->ssrc);
         return TRUE;

@@ -111,6 +111,7 @@ typedef struct webrtc_flow {
      * packet; SRTP or RTP may be decided later (srtp_decided). */
     guint32  media_frame;        /* frame where the flow was claimed */
     guint8   reason;             /* webrtc_reason_t */
+    gboolean key_signaled;       /* SRTP_KEY: the key came from SDP (SDES), i.e. signaling */
     gboolean is_rtcp_only;       /* an RTCP-only flow (port+1) */
     gboolean srtp;               /* set up as SRTP (provisional until srtp_decided) */
     gboolean srtp_decided;       /* SRTP or RTP is known (DTLS, ZRTP, a key, payloads) */
@@ -178,6 +179,14 @@ int webrtc_flow_dir(const webrtc_flow_t *f, const packet_info *pinfo);
 void webrtc_flow_take_conversation(packet_info *pinfo, webrtc_flow_t *f);
 
 /* Set the flow up as RTP/SRTP (+ muxed RTCP) with Wireshark, first pass. */
+/* Nothing but ICE or TURN found the flow (no DTLS, ZRTP, key or
+ * corroboration): its RTP-class packets need not be RTP. */
+gboolean webrtc_flow_needs_confirmation(const webrtc_flow_t *f);
+
+/* The flow's set-up method for Wireshark's RTP/RTCP (at most 9
+ * characters): how it was found, from its reason. */
+const char *webrtc_flow_setup_method(const webrtc_flow_t *f);
+
 void webrtc_flow_claim_media(packet_info *pinfo, webrtc_flow_t *f, webrtc_reason_t why,
                              const char *evidence);
 
@@ -235,7 +244,8 @@ wrtc_events_t *webrtc_flow_payload_type(packet_info *pinfo, webrtc_flow_t *f,
  * header `h` the demultiplexer validated; the "rtp" tap sees it even when
  * the capture cut its header or padding count. */
 int webrtc_rtp_call_dissector(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                              const webrtc_flow_t *f, const wrtc_rtp_hdr_t *h);
+                              proto_tree *wtree, const webrtc_flow_t *f,
+                              const wrtc_rtp_hdr_t *h);
 void webrtc_rtp_handoff(void);
 
 /* Apply a decided SRTCP trailer layout to the flow's SRTCP info. */

@@ -49,6 +49,16 @@ typedef struct {
 } webrtc_stun_pkt_t;
 #define WEBRTC_PDATA_STUN       4
 #define WEBRTC_PDATA_TURN_PORT  5   /* the packet came through UDP port 3478 */
+/* wmem_list_t of the tvbs (data sources) of RTP packets handed to Wireshark's
+ * RTP dissector with the P bit cleared (webrtc-rtp.c): the facts read the
+ * P bit from the wire. */
+#define WEBRTC_PDATA_PADDING_CLEARED 6
+/* proto_item *: the frame's first WebRTC item (the demultiplexer's or the
+ * SDES one); the session postdissector puts its subtree under it, so that a
+ * frame has one WebRTC item per layer (webrtc_note_tree_item). */
+#define WEBRTC_PDATA_TREE_ITEM 7
+void webrtc_note_tree_item(packet_info *pinfo, proto_item *ti);
+proto_item *webrtc_tree_item(packet_info *pinfo);
 
 /* Fields (packet-webrtc.c registers them). */
 extern int hf_webrtc_class;
@@ -70,6 +80,7 @@ extern int hf_webrtc_server_software;
 extern int hf_webrtc_server_product;
 extern gint ett_webrtc_session;
 extern gint ett_webrtc;
+extern gint ett_webrtc_traits;
 
 /* Expert infos. */
 extern expert_field ei_webrtc_rtp_detected;
@@ -80,6 +91,7 @@ extern expert_field ei_webrtc_event_accepted;
 extern expert_field ei_webrtc_event_rejected;
 extern expert_field ei_webrtc_in_turn;
 extern expert_field ei_webrtc_bad_header;
+extern expert_field ei_webrtc_not_rtp;
 extern expert_field ei_webrtc_cap_streams;
 extern expert_field ei_webrtc_cap_list;
 extern expert_field ei_webrtc_cap_flows;

@@ -6,12 +6,12 @@
  * Wireshark 4.0's RTP dissector queues its tap after reading the whole
  * header and the padding count: a packet whose header runs past the
  * captured bytes can throw "Packet size limited during capture" before the
- * tap, and a packet with the P bit whose last byte was not captured returns
- * without it. Header-only captures (snaplen 64-300,
- * usual for VoIP monitoring) are full of both. For exactly those packets the
- * plugin queues the tap record itself, from the header it validated, with
- * the fields the dissector would have filled; every other packet is tapped
- * by Wireshark alone.
+ * tap. Header-only captures (snaplen 64-300, usual for VoIP monitoring) are
+ * full of them. For exactly those packets the plugin queues the tap record
+ * itself, from the header it validated, with the fields the dissector
+ * would have filled; every other packet is tapped by Wireshark alone. (A
+ * packet with the P bit whose padding count cannot be read, encrypted or
+ * not captured, is handed on with the bit cleared: below.)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -22,6 +22,7 @@
 #include <epan/tap.h>
 
 #include "webrtc-flow.h"
+#include "webrtc-srtp.h"
 
 #ifdef WEBRTC_RTP_DYN_GET_FULL_4_2
 static gboolean webrtc_rtp_dyn_payload_get_full_4_2(rtp_dyn_payload_t *tbl, guint pt,
@@ -80,8 +81,22 @@ static void queue_header_only(packet_info *pinfo, const webrtc_flow_t *f, const 
  * two-pass and GUI view show every packet of the flow alike. */
 #define RTP_CONVERSATION_PROTO_DATA_KEY 0
 
-static void srtp_before_decided(packet_info *pinfo, const webrtc_flow_t *f)
+/* An RTP packet of an SRTP flow too short for the flow's authentication
+ * tag (and MKI) after its header: not SRTP of this transform (Discord's and
+ * WhatsApp's own encryption after ICE look like it). Given the SRTP set-up,
+ * Wireshark's RTP dissector throws adding the encrypted payload of
+ * negative length (a malformed packet); it is dissected as RTP. */
+static gboolean shorter_than_tag(const webrtc_flow_t *f, const wrtc_rtp_hdr_t *h)
 {
+    return f->srtp && f->srtp_info && !h->header_cut &&
+           h->payload_len < (size_t)f->srtp_info->auth_tag_len + f->srtp_info->mki_len;
+}
+
+static void srtp_before_decided(packet_info *pinfo, const webrtc_flow_t *f,
+                                const wrtc_rtp_hdr_t *h)
+{
+    if (shorter_than_tag(f, h))
+        return;
 #if WEBRTC_HAVE_RTP_CONVERSATION_INFO
     struct _rtp_conversation_info *pc;
     if (!PINFO_FD_VISITED(pinfo) || !f->srtp || !f->srtp_info || pinfo->num >= f->srtp_frame)
@@ -100,19 +115,64 @@ static void srtp_before_decided(packet_info *pinfo, const webrtc_flow_t *f)
 #endif
 }
 
+/* SRTP not decrypted with the P bit set: the padding count is the last
+ * byte of the encrypted payload (RFC 3711 §3.1), and the packet ends in the
+ * authentication tag. Wireshark's RTP dissector reads the tag's last byte
+ * as the count and throws past the end showing it (a valid packet shown as
+ * malformed, and not tapped: a false loss in RTP Streams). Likewise a
+ * packet whose end the snaplen cut: its padding count is not in the
+ * capture, which the RTP dissector reports as Malformed (Error) and does
+ * not tap. Either is given to the RTP dissector as a copy with the P bit
+ * cleared, a data source named for why; the RTP dissector then dissects
+ * and taps it as every other packet. */
+#define SRTP_PADDING_SOURCE "SRTP (padding count encrypted)"
+#define CUT_PADDING_SOURCE  "RTP (padding count not captured)"
+
+static tvbuff_t *padding_cleared(tvbuff_t *tvb, packet_info *pinfo, const char *source)
+{
+    guint cap = tvb_captured_length(tvb);
+    guint8 *copy = (guint8 *)tvb_memdup(pinfo->pool, tvb, 0, cap);
+    tvbuff_t *child;
+    copy[0] &= (guint8)~0x20;
+    child = tvb_new_child_real_data(tvb, copy, cap, (gint)tvb_reported_length(tvb));
+    add_new_data_source(pinfo, child, source);
+    {
+        wmem_list_t *l = (wmem_list_t *)p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                                         WEBRTC_PDATA_PADDING_CLEARED);
+        if (!l) {
+            l = wmem_list_new(pinfo->pool);
+            p_add_proto_data(pinfo->pool, pinfo, proto_webrtc, WEBRTC_PDATA_PADDING_CLEARED, l);
+        }
+        wmem_list_append(l, child);
+    }
+    return child;
+}
+
 int webrtc_rtp_call_dissector(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                              const webrtc_flow_t *f, const wrtc_rtp_hdr_t *h)
+                              proto_tree *wtree, const webrtc_flow_t *f,
+                              const wrtc_rtp_hdr_t *h)
 {
     volatile int ret = 0;
-    srtp_before_decided(pinfo, f);
     /* The RTP dissector's layer: the first one the call adds. It stores
      * its per-packet payload info under that layer number just before it
      * dissects the payload, the step that taps even on an exception. */
     guint8 layer = (guint8)(pinfo->curr_layer_num + 1);
+    tvbuff_t *volatile rtp_tvb = tvb;
+    srtp_before_decided(pinfo, f, h);
+    if (shorter_than_tag(f, h) && !PINFO_FD_VISITED(pinfo)) {
+        webrtc_srtp_rtp_packet_data(tvb, pinfo, f->dyn, webrtc_flow_setup_method(f));
+    } else if (h->padding && f->srtp && f->srtp_info) {
+        proto_item *it = proto_tree_add_boolean(wtree, hf_webrtc_srtp_padding_encrypted,
+                                                tvb, 0, 1, TRUE);
+        proto_item_set_generated(it);
+        rtp_tvb = padding_cleared(tvb, pinfo, SRTP_PADDING_SOURCE);
+    } else if (h->padding && tvb_captured_length(tvb) < tvb_reported_length(tvb)) {
+        rtp_tvb = padding_cleared(tvb, pinfo, CUT_PADDING_SOURCE);
+    }
     if (!h->cut && !h->ext_unreadable)
-        return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
+        return call_dissector(webrtc_handles.rtp, rtp_tvb, pinfo, tree);
     TRY {
-        ret = call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
+        ret = call_dissector(webrtc_handles.rtp, rtp_tvb, pinfo, tree);
     }
     CATCH_ALL {
         /* Thrown inside the header (CSRC list, extension): not tapped. */
@@ -121,9 +181,5 @@ int webrtc_rtp_call_dissector(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         RETHROW;
     }
     ENDTRY;
-    /* The one early return without the tap: the P bit set and the padding
-     * count (the last byte) not captured. */
-    if (h->padding)
-        queue_header_only(pinfo, f, h);
     return ret;
 }

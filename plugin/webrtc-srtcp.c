@@ -58,14 +58,18 @@ gboolean webrtc_srtcp_wireshark_can_show(const webrtc_flow_t *f, const guint8 *p
                                          size_t wire_len)
 {
     /* Plain RTCP is always Wireshark's, also when the snaplen cut it (the
-     * part not captured cannot be told from SRTCP); encrypted SRTCP only
-     * when its E-flag position is known and the first packet is SR or RR. */
+     * part not captured cannot be told from SRTCP). SRTCP not decrypted is
+     * the plugin's own (webrtc_srtcp_dissect): the header, the ciphertext
+     * and the trailer, with Wireshark's rtcp.* and srtcp.* fields. Given
+     * to Wireshark's RTCP dissector, every packet would carry its warning
+     * "Encrypted RTCP Payload - not dissected" (srtcp.encrypted_payload,
+     * PI_UNDECODED/PI_WARN), the normal case without keys, not a problem;
+     * and with the conversation's SRTCP set-up made by Wireshark's DTLS
+     * dissector (its own tag length) the E bit is read at the wrong place
+     * and the ciphertext dissected as RTCP (firefox-dtls12 frame 991, a
+     * "Port Mapping" packet, malformed). */
     wrtc_rtcp_shape_t shape = wrtc_rtcp_parse(p, len, wire_len, NULL);
-    if (!f->srtp && (shape == WRTC_RTCP_PLAIN || shape == WRTC_RTCP_CUT))
-        return TRUE;
-    if (!f->srtp || f->ptype != PT_UDP)
-        return FALSE;
-    return f->srtcp_layout.decided >= 0 && (p[1] == 200 || p[1] == 201);
+    return !f->srtp && (shape == WRTC_RTCP_PLAIN || shape == WRTC_RTCP_CUT);
 }
 
 int webrtc_srtcp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

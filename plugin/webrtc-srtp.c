@@ -35,6 +35,7 @@
 int hf_webrtc_srtp_decrypted = -1;
 int hf_webrtc_srtp_key_source = -1;
 int hf_webrtc_srtp_auth_ok = -1;
+int hf_webrtc_srtp_padding_encrypted = -1;
 static int hf_webrtc_srtp_roc = -1;
 static expert_field ei_webrtc_srtp_auth_failed = EI_INIT;
 static expert_field ei_webrtc_srtp_roc_found = EI_INIT;
@@ -483,8 +484,8 @@ static void opus_name_update(tvbuff_t *plain, packet_info *pinfo, rtp_dyn_payloa
  * on every later pass. The conversation's own data (private to RTP from
  * 4.4 on) is never touched. Its extended numbers are kept per stream as
  * RTP keeps them (packet-rtp.c calculate_extended_seqno/_timestamp). */
-static void rtp_packet_data(tvbuff_t *plain, packet_info *pinfo, rtp_dyn_payload_t *dyn,
-                            const char *method)
+void webrtc_srtp_rtp_packet_data(tvbuff_t *plain, packet_info *pinfo, rtp_dyn_payload_t *dyn,
+                                 const char *method)
 {
     struct webrtc_rtp_conv_info *pd;
     conversation_t *conv;
@@ -536,7 +537,7 @@ int webrtc_srtp_call_plain(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 
     if (!rtcp) {
         opus_name_update(tvb, pinfo, dyn);
-        rtp_packet_data(tvb, pinfo, dyn, method);
+        webrtc_srtp_rtp_packet_data(tvb, pinfo, dyn, method);
         return call_dissector(webrtc_handles.rtp, tvb, pinfo, tree);
     }
     /* RTCP reads the SRTCP set-up from the conversation on every pass
@@ -728,6 +729,7 @@ static int dissect_sdes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gbo
     }
     ti = proto_tree_add_item(tree, proto_webrtc, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
+    webrtc_note_tree_item(pinfo, ti);
     proto_item_append_text(ti, ", %s (SDP-negotiated SRTP)", rtcp ? "SRTCP" : "SRTP");
     wt = proto_item_add_subtree(ti, ett_webrtc);
     r = webrtc_srtp_dissect(tvb, pinfo, tree, wt, rtcp, webrtc_srtp_sdp_payload_types(pinfo),
@@ -786,6 +788,12 @@ void webrtc_srtp_register(void)
         { &hf_webrtc_srtp_auth_ok,
           { "Authentication OK", "webrtc.srtp.auth_ok", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "The authentication tag verified with the key", HFILL } },
+        { &hf_webrtc_srtp_padding_encrypted,
+          { "Padding count encrypted", "webrtc.srtp.padding_encrypted", FT_BOOLEAN, BASE_NONE,
+            NULL, 0x0,
+            "The SRTP packet has the P bit set; its padding count is the last byte of the "
+            "encrypted payload (RFC 3711 §3.1), not the packet's: Wireshark's RTP "
+            "dissector is given a copy with the P bit cleared", HFILL } },
         { &hf_webrtc_srtp_roc,
           { "Rollover counter", "webrtc.srtp.roc", FT_UINT32, BASE_DEC, NULL, 0x0,
             "The SRTP packet index's rollover counter (RFC 3711 §3.3.1), shown when not 0",

@@ -110,9 +110,15 @@ int webrtc_srtp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
  * that endpoint (RTP, and RTCP on port + 1) come to us first. */
 void webrtc_srtp_take_sdp_endpoint(packet_info *pinfo, const address *addr, guint32 port);
 
+/* The RTP dissector's per-packet set-up of this packet, made before it
+ * runs (first pass), without SRTP: it dissects the packet as RTP. */
+void webrtc_srtp_rtp_packet_data(tvbuff_t *tvb, packet_info *pinfo, rtp_dyn_payload_t *dyn,
+                                 const char *method);
+
 /* Fields and expert infos (registered in webrtc-srtp.c). */
 extern int hf_webrtc_srtp_decrypted;
 extern int hf_webrtc_srtp_key_source;
 extern int hf_webrtc_srtp_auth_ok;
+extern int hf_webrtc_srtp_padding_encrypted;
 
 #endif

@@ -1,5 +1,5 @@
 /* webrtc-statstree.c — Statistics > WebRTC Sessions (and, in tshark,
- * `-2 -z webrtc_sessions,tree`): a stats tree of sessions > legs > flows >
+ * `-2 -z webrtc,tree`, or by its old name `-2 -z webrtc_sessions,tree`): a stats tree of sessions > legs > flows >
  * streams, counting packets. Where each packet belongs comes from the
  * whole-capture session model built on the first pass (webrtc-facts.c), so
  * the tree shows the final grouping; the GUI always taps on a later pass.
@@ -36,7 +36,7 @@ static const wrtc_stream_t *stream_of(const wrtc_flow_t *f, const wrtc_rtp_fact_
     return NULL;
 }
 
-static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
+static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
                                      const void *p, tap_flags_t flags _U_)
 {
     const wrtc_fact_t *fact = p;
@@ -54,7 +54,12 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
         tick_stat_node(st, NO_MODEL, root, FALSE);
         return TAP_PACKET_REDRAW;
     }
-    if (!PINFO_FD_VISITED(pinfo)) {
+    /* One pass: the grouping is not final while the capture is read (a
+     * session's flows, legs and numbers change as they are learnt); the
+     * tree says so instead of a row per intermediate state. (Not
+     * PINFO_FD_VISITED: tshark marks the frame visited before it runs the
+     * taps of a one-pass read.) */
+    if (fact->first_pass) {
         tick_stat_node(st, FIRST_PASS, root, FALSE);
         return TAP_PACKET_REDRAW;
     }
@@ -94,6 +99,14 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
 
 void webrtc_statstree_register(void)
 {
-    stats_tree_register_plugin("webrtc_packets", "webrtc_sessions", "WebRTC Sessions",
+    /* `-z webrtc,tree`, in the family of `-z webrtc,summary`; the name
+     * before issue 19, `-z webrtc_sessions,tree`, is kept for one release
+     * (docs/summary.md): the same tree for tshark, in a group Wireshark's
+     * menus do not list (a log-statistics group, Logray's), so that the
+     * Statistics menu has one WebRTC Sessions entry. */
+    stats_tree_register_plugin("webrtc_packets", "webrtc", "WebRTC Sessions",
                                TL_REQUIRES_PROTO_TREE, tree_packet, tree_init, NULL);
+    stats_tree_register_with_group("webrtc_packets", "webrtc_sessions", "WebRTC Sessions",
+                                   TL_REQUIRES_PROTO_TREE, tree_packet, tree_init, NULL,
+                                   REGISTER_LOG_STAT_GROUP_UNSORTED);
 }

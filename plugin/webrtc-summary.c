@@ -95,6 +95,19 @@ static webrtc_stat_init_ret_t summary_init(const char *opt_arg, void *userdata _
          * tshark for one, with the fields they come from (tshark primes a
          * postdissector's fields on the first pass only, a listener's filter
          * on every pass). */
+        if (filter) {
+            /* The user's filter alone first: a bad one is reported as the
+             * user wrote it, with Wireshark's message, not inside the
+             * expression below. */
+            err = register_tap_listener("webrtc", s, filter, 0, NULL, NULL, NULL, NULL);
+            if (err) {
+                fprintf(stderr, "tshark: -z webrtc,summary: %s\n", err->str);
+                g_string_free(err, TRUE);
+                g_free(s);
+                WEBRTC_STAT_INIT_RETURN(false);
+            }
+            remove_tap_listener(s);
+        }
         s->model = webrtc_model_new();
         full_filter = webrtc_facts_filter(filter);
         err = register_tap_listener("webrtc", s, full_filter, TL_REQUIRES_PROTO_TREE,

@@ -184,6 +184,9 @@ typedef struct {
      * recognised, so neither the run's RTP taps nor the model count it:
      * only tallied per 5-tuple, for the summary to say so. */
     bool      not_counted;
+    /* Read on the capture's first pass (the session model still learning):
+     * where the packet belongs is not final yet (the stats tree). */
+    bool      first_pass;
 } wrtc_fact_t;
 
 void wrtc_fact_init(wrtc_fact_t *f);

@@ -53,6 +53,17 @@ class SummaryFilter(unittest.TestCase):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("webrtc,summary", p.stderr)
 
+    def test_bad_filter_shows_the_users_filter(self):
+        # Issue 19 item 6: the user's filter and Wireshark's message, not the
+        # expression the plugin builds around it (which named ~40 fields).
+        p = self.ts.run(["-r", self.ts.capture("chromium-p2p"), "-q", "-z",
+                         "webrtc,summary,ip.addr=="], check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertEqual(p.stderr.splitlines()[0],
+                         'tshark: -z webrtc,summary: Filter "ip.addr==" is invalid - '
+                         'Unexpected end of filter expression.')
+        self.assertNotIn("stun.type", p.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
