@@ -1812,10 +1812,31 @@ function M.finish(m)
     -- client, relay and ICE-lite flows keep the side their role gives.
     choose_point_of_view(m)
     local pov = m.pov
-    for _, f in ipairs(m.flows) do
-        if f.session >= 0 then
-            if pov.have and (f.remote_role == ROLE.PEER or f.remote_role == ROLE.SIGNALING) then
-                local h0, h1 = same_host(f.ep[0], pov.host), same_host(f.ep[1], pov.host)
+    for _, s in ipairs(m.sessions) do
+        -- The capture host, or without one end A of the session: the host
+        -- in most of its flows (ties: the sender of its first packet).
+        local host = pov.host
+        if not pov.have then
+            local best_n = 0
+            host = s.flows[1].ep[0]
+            for j, f in ipairs(s.flows) do
+                for e = 0, 1 do
+                    local cnt = 0
+                    for _, g in ipairs(s.flows) do
+                        if same_host(g.ep[0], f.ep[e]) or same_host(g.ep[1], f.ep[e]) then
+                            cnt = cnt + 1
+                        end
+                    end
+                    if cnt > best_n or (cnt == best_n and j == 1 and e == 0) then
+                        best_n = cnt
+                        host = f.ep[e]
+                    end
+                end
+            end
+        end
+        for _, f in ipairs(s.flows) do
+            if f.remote_role == ROLE.PEER or f.remote_role == ROLE.SIGNALING then
+                local h0, h1 = same_host(f.ep[0], host), same_host(f.ep[1], host)
                 if h0 ~= h1 then f["local"] = h0 and 0 or 1 end
             end
             remote_role_unanswered(f)

@@ -1293,6 +1293,31 @@ static void choose_point_of_view(wrtc_model_t *m)
     m->pov.have = !m->pov.tied && !m->pov.both_ends;
 }
 
+/* End A of a session's flows when the capture has no capture host. */
+static wrtc_ep_t session_end_a(const wrtc_session_t *s)
+{
+    const wrtc_flow_t *f0 = g_ptr_array_index(s->flows, 0);
+    wrtc_ep_t best = f0->ep[0];
+    guint best_n = 0, j, k;
+    int e;
+    for (j = 0; j < s->flows->len; j++) {
+        const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+        for (e = 0; e < 2; e++) {
+            guint n = 0;
+            for (k = 0; k < s->flows->len; k++) {
+                const wrtc_flow_t *g = g_ptr_array_index(s->flows, k);
+                n += wrtc_ep_same_host(&g->ep[0], &f->ep[e]) ||
+                     wrtc_ep_same_host(&g->ep[1], &f->ep[e]);
+            }
+            if (n > best_n || (n == best_n && j == 0 && e == 0)) {
+                best_n = n;
+                best = f->ep[e];
+            }
+        }
+    }
+    return best;
+}
+
 const wrtc_pov_t *wrtc_model_point_of_view(const wrtc_model_t *m)
 {
     return &m->pov;
@@ -1823,21 +1848,24 @@ void wrtc_model_finish(wrtc_model_t *m)
         }
     }
     choose_point_of_view(m);
-    for (i = 0; i < m->flows->len; i++) {
-        wrtc_flow_t *f = g_ptr_array_index(m->flows, i);
-        if (f->session < 0)
-            continue;
+    for (i = 0; i < m->sessions->len; i++) {
+        wrtc_session_t *s = g_ptr_array_index(m->sessions, i);
         /* The capture host is "local" in every peer-to-peer or SIP flow
          * where it is exactly one of the ends; TURN client, relay and
-         * ICE-lite flows keep the side their role gives. */
-        if (m->pov.have && (f->remote_role == WRTC_ROLE_PEER ||
-                            f->remote_role == WRTC_ROLE_SIGNALING)) {
-            bool h0 = wrtc_ep_same_host(&f->ep[0], &m->pov.host);
-            bool h1 = wrtc_ep_same_host(&f->ep[1], &m->pov.host);
-            if (h0 != h1)
-                f->local = h0 ? 0 : 1;
+         * ICE-lite flows keep the side their role gives. Without a capture
+         * host, end A is the same host in every flow of a session: the one
+         * in most of its flows (ties: the sender of its first packet). */
+        wrtc_ep_t host = m->pov.have ? m->pov.host : session_end_a(s);
+        for (j = 0; j < s->flows->len; j++) {
+            wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+            if (f->remote_role == WRTC_ROLE_PEER || f->remote_role == WRTC_ROLE_SIGNALING) {
+                bool h0 = wrtc_ep_same_host(&f->ep[0], &host);
+                bool h1 = wrtc_ep_same_host(&f->ep[1], &host);
+                if (h0 != h1)
+                    f->local = h0 ? 0 : 1;
+            }
+            remote_role_unanswered(f);
         }
-        remote_role_unanswered(f);
     }
     /* A stream too short for its own guess takes that of the same SSRC on
      * another flow of its session (the longest). */
