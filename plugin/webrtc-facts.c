@@ -572,8 +572,13 @@ static gboolean session_fields_referenced(proto_tree *tree)
     int i;
     if (!tree)
         return FALSE;
-    /* A filter on the protocol itself (`-Y webrtc`) wants the tree too. */
-    if (proto_field_is_referenced(tree, proto_webrtc) ||
+    /* A filter on the protocol itself (`-Y webrtc`) wants the tree too:
+     * the filter references it. Not proto_field_is_referenced() on the
+     * protocol, which is true for every protocol wherever a tap needs real
+     * protocol items (-z io,phs: fake_protocols off), and would build the
+     * session fields on every packet of such a run; and DIRECT only: the
+     * fields the postdissector asks for make the protocol INDIRECT. */
+    if (proto_registrar_get_nth(proto_webrtc)->ref_type == HF_REF_TYPE_DIRECT ||
         proto_field_is_referenced(tree, hf_webrtc_session) ||
         proto_field_is_referenced(tree, hf_webrtc_leg) ||
         proto_field_is_referenced(tree, hf_webrtc_verdict) ||
