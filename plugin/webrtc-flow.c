@@ -21,7 +21,7 @@ static const value_string setup_method_vals[] = {
     { WEBRTC_REASON_DTLS,         "DTLS" },
     { WEBRTC_REASON_ZRTP,         "ZRTP" },
     { WEBRTC_REASON_TURN,         "TURN" },
-    { WEBRTC_REASON_CORROBORATED, "no signal" },
+    { WEBRTC_REASON_CORROBORATED, "RTP heur" },
     { WEBRTC_REASON_RTCP_PAIR,    "port+1" },
     { WEBRTC_REASON_SRTP_KEY,     "SRTP key" },
     { 0, NULL }
@@ -29,7 +29,7 @@ static const value_string setup_method_vals[] = {
 
 const char *webrtc_flow_setup_method(const webrtc_flow_t *f)
 {
-    return val_to_str_const(f->reason, setup_method_vals, "no signal");
+    return val_to_str_const(f->reason, setup_method_vals, "RTP heur");
 }
 
 const value_string webrtc_reason_vals[] = {

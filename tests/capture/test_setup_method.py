@@ -18,7 +18,7 @@ EXPECTED = {
     # SRTCP view, which has no set-up item)
     "chromium-p2p": {("ICE", ""): 1845},
     # RTP without any signaling; its RTCP on port + 1
-    "gst-rtp-plain": {("no signal", ""): 840, ("", "port+1,port+1"): 10,
+    "gst-rtp-plain": {("RTP heur", ""): 840, ("", "port+1,port+1"): 10,
                       ("", "port+1,port+1,port+1"): 2},
     # media relayed inside TURN, and the ICE path before it
     "chromium-turn": {("ICE", ""): 1685, ("TURN", ""): 3370},
