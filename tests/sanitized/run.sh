@@ -10,6 +10,13 @@
 # truths' checks with plain tshark (groundtruth.*, public.*) and the GUI
 # test (gui.*, under Xvfb); the cut captures are cut at 64 bytes only (the
 # shortest cut: every record cut; the default build runs 64/96/128/300).
+# Also left out: the output-convention tests of issue 19 (expert counts,
+# tree layout, set-up method names, -Y webrtc, the verdict filter, the
+# no-malformed sweep, the details checks), which run the same dissection
+# paths as sessions.* and snaplen.* on the same captures and would double
+# this suite's time; sessions.rtp-agreement stays (its late-joined captures
+# are what drives the held-RTP replay, the code of that issue with the
+# most memory handling).
 # `WEBRTC_SANITIZE=1 ./test.sh` runs all of them, at every snaplen.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,4 +27,6 @@ cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWEBRTC_SANITIZE
 cmake --build "$build" -j "$(nproc)" >/dev/null
 cd "$build"
 WEBRTC_SNAPLENS=${WEBRTC_SNAPLENS:-64} \
-  ctest -j "$(nproc)" -E '^(lua|gui|groundtruth|public)\.' --output-on-failure "$@"
+  ctest -j "$(nproc)" --output-on-failure \
+    -E '^((lua|gui|groundtruth|public)\.|heuristics\.(no-malformed|expert|setup-method)$|sessions\.(details|tree|proto-filter|verdict-filter|statstree)$)' \
+    "$@"
