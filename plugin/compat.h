@@ -116,4 +116,16 @@ typedef gboolean webrtc_uat_ret_t;
 #define WEBRTC_FVALUE(fi) (&(fi)->value)
 #endif
 
+/* A stats tree in a given menu group: stats_tree_register_with_group() up
+ * to 4.0; from 4.2 on register, then stats_tree_set_group()
+ * (epan/stats_tree.h). */
+#if WEBRTC_WS_AT_LEAST(4, 2)
+#define webrtc_stats_tree_register_with_group(tap, abbr, name, flags, pkt, init, cleanup, grp) \
+    stats_tree_set_group(stats_tree_register_plugin((tap), (abbr), (name), (flags), (pkt), \
+                                                    (init), (cleanup)), (grp))
+#else
+#define webrtc_stats_tree_register_with_group(tap, abbr, name, flags, pkt, init, cleanup, grp) \
+    stats_tree_register_with_group((tap), (abbr), (name), (flags), (pkt), (init), (cleanup), (grp))
+#endif
+
 #endif /* WEBRTC_COMPAT_H */

@@ -106,7 +106,7 @@ void webrtc_statstree_register(void)
      * Statistics menu has one WebRTC Sessions entry. */
     stats_tree_register_plugin("webrtc_packets", "webrtc", "WebRTC Sessions",
                                TL_REQUIRES_PROTO_TREE, tree_packet, tree_init, NULL);
-    stats_tree_register_with_group("webrtc_packets", "webrtc_sessions", "WebRTC Sessions",
-                                   TL_REQUIRES_PROTO_TREE, tree_packet, tree_init, NULL,
-                                   REGISTER_LOG_STAT_GROUP_UNSORTED);
+    webrtc_stats_tree_register_with_group("webrtc_packets", "webrtc_sessions", "WebRTC Sessions",
+                                          TL_REQUIRES_PROTO_TREE, tree_packet, tree_init, NULL,
+                                          REGISTER_LOG_STAT_GROUP_UNSORTED);
 }
