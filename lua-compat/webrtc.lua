@@ -1170,8 +1170,11 @@ local function claim_on_context(pinfo, f, media)
         decide_srtp(pinfo, f, srtp, why)
     end
     -- DTLS or ZRTP after the claim: its SSRCs need no confirmation any
-    -- more (a later pass shows all of them), so the held ones count.
-    release_rtp(pinfo, f, pinfo.number)
+    -- more (a later pass shows all of them), so the held ones count; only
+    -- on the record that changes that (webrtc-demux.c claim_on_context).
+    if pinfo.number == f.dtls_frame or pinfo.number == f.zrtp_frame then
+        release_rtp(pinfo, f, pinfo.number)
+    end
     if f.media_frame ~= 0 or (f.turn_methods and not f.inside_turn and not media) then return end
     claim_media(pinfo, f, context_reason(f), context_evidence(f))
 end

@@ -258,8 +258,11 @@ static void claim_on_context(packet_info *pinfo, webrtc_flow_t *f, gboolean medi
     if (srtp_from_context(f, &srtp, &why) && (f->dtls_frame || f->zrtp_frame || !f->media_frame))
         webrtc_flow_decide_srtp(pinfo, f, srtp, why);
     /* DTLS or ZRTP after the claim: its SSRCs need no confirmation any
-     * more (a later pass shows all of them), so the held ones count. */
-    webrtc_flow_release_rtp(f, pinfo->num);
+     * more (a later pass shows all of them), so the held ones count. Only
+     * on the record that changes that, not on every later context packet
+     * (the held list of unconfirmed SSRCs would be walked each time). */
+    if (pinfo->num == f->dtls_frame || pinfo->num == f->zrtp_frame)
+        webrtc_flow_release_rtp(f, pinfo->num);
     /* `media`: an RTP/RTCP packet on the 5-tuple itself, which claims a
      * client<->TURN server 5-tuple too (WhatsApp's relays carry RTP on it
      * directly, after their Allocate exchange). */
