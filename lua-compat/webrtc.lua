@@ -97,6 +97,13 @@ local hf = {
         nil, "RTCP on the RTP 5-tuple (RFC 5761)"),
     trait_web_signaling = ProtoField.bool("webrtc.trait.web_signaling", "Web signaling",
         base.NONE, nil, nil, "TLS from a session host shortly before the call"),
+    trait_datachannel = ProtoField.bool("webrtc.trait.datachannel", "Data channel",
+        base.NONE, nil, nil, "DTLS application data (SCTP, RFC 8261) on the ICE 5-tuple"),
+    datachannel = ProtoField.uint32("webrtc.datachannel", "Data-channel records", base.DEC, nil,
+        nil, "DTLS application-data records on an ICE transport: SCTP of WebRTC data "
+        .. "channels (RFC 8261), counted from the record headers"),
+    datachannel_bytes = ProtoField.uint32("webrtc.datachannel.bytes", "Data-channel bytes",
+        base.DEC, nil, nil, "Length of those records on the wire, record headers included"),
     media = ProtoField.string("webrtc.media", "Media", base.NONE,
         "Media kind of this RTP packet's stream (guess)"),
     codec_guess = ProtoField.string("webrtc.codec_guess", "Codec guess", base.NONE,
@@ -450,6 +457,48 @@ local function dtls_valid(p, len, wire)
         records = records + 1
     end
     return records > 0
+end
+
+-- The application-data records of a DTLS datagram, from their headers
+-- (core/dtls_records.c): DTLS 1.2 content type 23; DTLS 1.3 unified
+-- headers of an application epoch (EE ~= 2) whose ciphertext length is 1
+-- modulo 4 (an SCTP packet + content type + tag; ACKs and alerts are 3).
+local function dtls_count_records(p, len, wire)
+    if len > wire then len = wire end
+    local off, recs, bytes = 0, 0, 0
+    while off < wire do
+        local left = wire - off
+        local have = off < len and len - off or 0
+        if have == 0 then break end
+        local t = sbyte(p, off + 1)
+        if t >= 20 and t <= 25 then
+            if have < 13 then break end
+            local rl = rd16(p, off + 12)
+            if 13 + rl > left then break end
+            if t == 23 then recs, bytes = recs + 1, bytes + 13 + rl end
+            off = off + 13 + rl
+        elseif band(t, 0xE0) == 0x20 then
+            local hl = 1 + ((band(t, 0x08) ~= 0) and 2 or 1)
+            local ct_len, rec_len
+            if band(t, 0x10) ~= 0 then break end
+            if band(t, 0x04) ~= 0 then
+                if have < hl + 2 then break end
+                ct_len = rd16(p, off + hl + 1)
+                rec_len = hl + 2 + ct_len
+                if rec_len > left then break end
+            else
+                if left <= hl then break end
+                ct_len, rec_len = left - hl, left
+            end
+            if band(t, 0x03) ~= 2 and ct_len >= 21 and ct_len % 4 == 1 then
+                recs, bytes = recs + 1, bytes + rec_len
+            end
+            off = off + rec_len
+        else
+            break
+        end
+    end
+    return recs, bytes
 end
 
 -- A DTLS 1.3 unified-header record (RFC 9147 §4) before any handshake on
@@ -1803,6 +1852,21 @@ local function demux_payload(tvb, pinfo, tree, f, wire)
             claim_on_context(pinfo, f, false)
         end
         ti = add_webrtc_tree(tvb, tree, cls, f)
+        do
+            -- DTLS application data: a data channel on an ICE 5-tuple
+            -- (webrtc-dtls-records.c).
+            local recs, bytes = dtls_count_records(p, len, wire)
+            if recs > 0 then
+                local sh = stash_of(pinfo)
+                sh.dtls_app_records = (sh.dtls_app_records or 0) + recs
+                sh.dtls_app_bytes = (sh.dtls_app_bytes or 0) + bytes
+                if f.stun_ice_requests then
+                    local r0 = tvb(0, 0)
+                    ti:add(hf.datachannel, r0, recs):set_generated()
+                    ti:add(hf.datachannel_bytes, r0, bytes):set_generated()
+                end
+            end
+        end
         add_claim_expert(pinfo, ti, f)
         return call("dtls", tvb, pinfo, tree)
 
@@ -2733,6 +2797,12 @@ local function facts_of(pinfo, tvb)
             f.hidden = bor(f.hidden, HIDDEN.CERT)
         end
     end
+    if sh and sh.dtls_app_records then
+        -- The demultiplexer's count of DTLS application-data records:
+        -- Wireshark 4.0 has no fields for DTLS 1.3 records.
+        f.contents = bor(f.contents, CC.DTLS, CC.DTLS_APP)
+        f.dtls_app_records, f.dtls_app_bytes = sh.dtls_app_records, sh.dtls_app_bytes
+    end
     if present("zrtp") then f.contents = bor(f.contents, CC.ZRTP) end
     if sh and #sh.rtp > 0 then
         -- The RTP packets the demultiplexer handed to Wireshark's RTP
@@ -2929,9 +2999,10 @@ end
 
 local trait_hf = { hf.trait_ice, hf.trait_turn, hf.trait_srtp, hf.trait_dtls_srtp,
                    hf.trait_sdes, hf.trait_bundle, hf.trait_rtcp_mux, hf.trait_web_signaling,
+                   hf.trait_datachannel,
                    -- their names, for the "Traits: ..." subtree
                    names = { "ICE", "TURN", "SRTP", "DTLS-SRTP", "SDES", "BUNDLE", "rtcp-mux",
-                             "Web signaling" } }
+                             "Web signaling", "Data channel" } }
 
 local function add_session_fields(tvb, pinfo, tree, f)
     local m = whole.model
@@ -2975,10 +3046,10 @@ local function add_session_fields(tvb, pinfo, tree, f)
     ti:add(hf.score, r0, si.score):set_generated()
     -- The traits, one subtree "Traits: ICE, SRTP, ..." (webrtc-facts.c).
     local on = {}
-    for k = 1, 8 do if si.traits.on[k] then on[#on + 1] = trait_hf.names[k] end end
+    for k = 1, #trait_hf do if si.traits.on[k] then on[#on + 1] = trait_hf.names[k] end end
     local tr = ti:add(r0, "Traits: " .. (#on > 0 and table.concat(on, ", ") or "none"))
     tr:set_generated()
-    for k = 1, 8 do
+    for k = 1, #trait_hf do
         -- Not observable: no value to filter on (the summary says why).
         if not si.traits.unknown[k] then
             tr:add(trait_hf[k], r0, si.traits.on[k]):set_generated()

@@ -24,7 +24,7 @@ local bnot = bitlib.bnot
 -- Contents bits (session.h WRTC_C_*).
 local C = { STUN = 0x1, TURN = 0x2, CHANNELDATA = 0x4, DTLS = 0x8, RTP = 0x10, SRTP = 0x20,
             RTCP = 0x40, SRTCP = 0x80, ZRTP = 0x100, SIP = 0x200, TLS = 0x400, ICE = 0x800,
-            DATA_IND = 0x1000 }
+            DATA_IND = 0x1000, DTLS_APP = 0x2000 }
 M.C = C
 local C_CALL = bor(C.STUN, C.TURN, C.CHANNELDATA, C.DTLS, C.RTP, C.SRTP, C.RTCP, C.SRTCP,
                    C.ZRTP)
@@ -994,6 +994,49 @@ function M.note_frame(m, captured, bytes)
 end
 
 local MEDIA_CONTENTS = bor(C.RTP, C.SRTP, C.RTCP, C.SRTCP)
+-- DTLS application-data records (a data channel on an ICE transport):
+-- counts per direction and the active periods (session.c add_dtls_app).
+local DC_MAX_PERIODS = 16   -- session.h WRTC_DC_MAX_PERIODS
+local function add_dtls_app(fl, f, dir)
+    local d = fl.dc
+    if not d then
+        d = { records = { [0] = 0, 0 }, bytes = { [0] = 0, 0 }, first_t = { [0] = 0, 0 },
+              last_t = { [0] = 0, 0 }, first_frame = f.frame, dir_first_frame = { [0] = 0, 0 },
+              n_periods = 0, period_last_t = 0, period = {} }
+        fl.dc = d
+    end
+    if d.records[dir] == 0 then
+        d.first_t[dir] = f.t
+        d.dir_first_frame[dir] = f.frame
+    end
+    d.last_t[dir] = f.t
+    d.records[dir] = d.records[dir] + f.dtls_app_records
+    d.bytes[dir] = d.bytes[dir] + f.dtls_app_bytes
+    local p = (d.n_periods > 0 and d.n_periods <= DC_MAX_PERIODS) and d.period[d.n_periods] or nil
+    if d.n_periods == 0 or f.t - d.period_last_t > R.thresholds.DC_PERIOD_GAP_S then
+        d.n_periods = d.n_periods + 1
+        p = nil
+        if d.n_periods <= DC_MAX_PERIODS then
+            p = { first_t = f.t, last_t = f.t, records = 0, bytes = 0 }
+            d.period[d.n_periods] = p
+        end
+    end
+    d.period_last_t = f.t
+    if p then
+        p.last_t = f.t
+        p.records = p.records + f.dtls_app_records
+        p.bytes = p.bytes + f.dtls_app_bytes
+    end
+end
+
+-- wrtc_flow_datachannel: DTLS application data is a data channel only on a
+-- 5-tuple with ICE (RFC 8831 §5).
+local function flow_datachannel(f)
+    if has(f.contents, C.ICE) then return f.dc end
+    return nil
+end
+M.flow_datachannel = flow_datachannel
+
 function M.add(m, f)
     if f.not_counted then
         -- one pass: RTP before its flow/SSRC was recognised, only tallied
@@ -1039,6 +1082,7 @@ function M.add(m, f)
         if band(fresh, lshift(1, b)) ~= 0 then fl.content_frame[b] = f.frame end
     end
     fl.contents = bor(fl.contents, f.contents)
+    if (f.dtls_app_records or 0) > 0 then add_dtls_app(fl, f, dir) end
     local ffp = band(f.fingerprints, bnot(fl.fingerprints))
     if ffp ~= 0 then
         for b = 0, FP_COUNT_BITS - 1 do
@@ -2050,7 +2094,8 @@ function M.software_identify(sw)
 end
 
 local TRAIT = { ICE = 1, TURN = 2, SRTP = 3, DTLS_SRTP = 4, SDES = 5, BUNDLE = 6, RTCP_MUX = 7,
-                WEB_SIGNALING = 8 }
+                WEB_SIGNALING = 8, DATACHANNEL = 9 }
+local N_TRAITS = 9
 M.TRAIT = TRAIT
 local VERDICT = { UNDETERMINED = 0, NOT_WEBRTC = 1, WEBRTC_LIKELY = 2, WEBRTC = 3 }
 local verdict_names = { [0] = "undetermined", "not-webrtc", "webrtc-likely", "webrtc" }
@@ -2114,9 +2159,10 @@ end
 function M.traits_of(flows, tls)
     local t = { on = {}, unknown = {}, frame = {}, detail = {}, rtp = false, fingerprints = 0,
                 fp_frame = {}, ice_dtls_frame = 0 }
-    for k = 1, 8 do t.on[k], t.unknown[k], t.frame[k] = false, false, 0 end
+    for k = 1, N_TRAITS do t.on[k], t.unknown[k], t.frame[k] = false, false, 0 end
     local call_start, media_first, media_last = 1e300, 1e300, -1
     local any_audio, any_video, rtcp, sip, dtls, sdp = false, false, false, false, false, false
+    local relay_cut = false
     for _, f in ipairs(flows) do
         local audio, video, srtp, srtp_frame = false, false, false, 0
         local audio_frame, video_frame = 0, 0
@@ -2142,6 +2188,13 @@ function M.traits_of(flows, tls)
                                 f.content_frame[bit_index(C.DTLS)] or 0)
             if t.ice_dtls_frame == 0 or fr < t.ice_dtls_frame then t.ice_dtls_frame = fr end
         end
+        local dc = flow_datachannel(f)
+        if dc then
+            set_trait(t, TRAIT.DATACHANNEL, dc.first_frame, sfmt(
+                "DTLS application data on the ICE 5-tuple: SCTP (RFC 8261), %d records",
+                dc.records[0] + dc.records[1]))
+        end
+        if f.relay_cut[0] or f.relay_cut[1] then relay_cut = true end
         if band(f.contents, bor(C.TURN, C.CHANNELDATA)) ~= 0 then
             local b = has(f.contents, C.TURN) and C.TURN or C.CHANNELDATA
             set_trait(t, TRAIT.TURN, f.content_frame[bit_index(b)] or 0,
@@ -2217,6 +2270,9 @@ function M.traits_of(flows, tls)
     if t.on[TRAIT.DTLS_SRTP] then t.on[TRAIT.SDES] = false end
     traits_unknown(t, call_start, media_first, media_last, any_audio, any_video, rtcp, sip,
                    dtls, sdp)
+    -- A data channel relayed in TURN Send/Data indications whose contents
+    -- the snaplen cut cannot be seen.
+    if relay_cut then unknown_trait(t, TRAIT.DATACHANNEL, "relayed datagrams not captured") end
     if tls and call_start < 1e300 then
         for _, c in ipairs(tls) do
             if not (c.first_t > call_start or c.first_t < call_start - R.web_signaling_window_s) then
@@ -2239,16 +2295,20 @@ end
 
 function M.verdict_of(t, want_evidence)
     local sc, ev = 0, {}
-    for k = 1, 8 do
+    for k = 1, N_TRAITS do
         if t.on[k] then
-            sc = sc + R.trait_weight[R.traits[k]]
+            -- DTLS-SRTP and a data channel: two uses of one DTLS association,
+            -- their weight counted once (verdict.c trait_weight).
+            if k ~= TRAIT.DATACHANNEL or not t.on[TRAIT.DTLS_SRTP] then
+                sc = sc + R.trait_weight[R.traits[k]]
+            end
             if want_evidence then
                 ev[#ev + 1] = sfmt("%s: %s (frame %d)", R.traits[k], t.detail[k], t.frame[k])
             end
         end
     end
     if want_evidence then
-        for k = 1, 8 do
+        for k = 1, N_TRAITS do
             if t.unknown[k] then
                 ev[#ev + 1] = sfmt("%s: not observable: %s", R.traits[k], t.detail[k])
             end
@@ -2311,6 +2371,7 @@ local CONTENTS = {
     { C.STUN, "STUN", "stun" }, { C.ICE, "ICE", "ice" }, { C.TURN, "TURN", "turn" },
     { C.CHANNELDATA, "ChannelData", "channeldata" },
     { C.DATA_IND, "Send/Data", "send_data_indication" }, { C.DTLS, "DTLS", "dtls" },
+    { C.DTLS_APP, "DataChannel", "datachannel" },
     { C.ZRTP, "ZRTP", "zrtp" }, { C.SRTP, "SRTP", "srtp" }, { C.RTP, "RTP", "rtp" },
     { C.SRTCP, "SRTCP", "srtcp" }, { C.RTCP, "RTCP", "rtcp" }, { C.SIP, "SIP", "sip" },
 }
@@ -2320,6 +2381,7 @@ local function contents_text(f)
     if has(c, C.SRTP) then c = band(c, bnot(C.RTP)) end
     if has(c, C.SRTCP) then c = band(c, bnot(C.RTCP)) end
     if has(c, C.ICE) then c = band(c, bnot(C.STUN)) end
+    if not flow_datachannel(f) then c = band(c, bnot(C.DTLS_APP)) end
     local out = {}
     for _, row in ipairs(CONTENTS) do
         if has(c, row[1]) then
@@ -2480,6 +2542,60 @@ local function pov_text(p)
                 .. "ends of each flow are A and B", h, p.flows_with, p.flows_total)
 end
 
+local function dc_first(d)
+    if d.records[1] == 0 then return d.first_t[0] end
+    if d.records[0] == 0 then return d.first_t[1] end
+    return math.min(d.first_t[0], d.first_t[1])
+end
+
+local function dc_last(d)
+    return math.max(d.records[0] > 0 and d.last_t[0] or 0, d.records[1] > 0 and d.last_t[1] or 0)
+end
+
+-- "Data channels" (report.c datachannel_text).
+local function datachannel_text(s, pov, o)
+    local head = false
+    for j, f in ipairs(s.flows) do
+        local d = flow_datachannel(f)
+        if d then
+            if not head then
+                o[#o + 1] = pov.have
+                    and "  Data channels: SCTP in DTLS application data, RFC 8261 (dir: > local to remote, < remote to local)\n"
+                    or "  Data channels: SCTP in DTLS application data, RFC 8261 (dir: > A to B, < B to A)\n"
+                o[#o + 1] = sfmt("  %-4s %-3s %8s %10s %8s %8s   %s\n", "flow", "dir", "records",
+                                 "bytes", "first", "last", "first record")
+                head = true
+            end
+            for dir = 0, 1 do
+                local e = dir == 0 and f["local"] or 1 - f["local"]
+                if d.records[e] > 0 then
+                    o[#o + 1] = sfmt("  %-4d %-3s %8d %10d %8.3f %8.3f   frame %d\n", j,
+                                     dir == 0 and ">" or "<", d.records[e], d.bytes[e],
+                                     d.first_t[e], d.last_t[e], d.dir_first_frame[e])
+                end
+            end
+            o[#o + 1] = sfmt("  %9s %d active period%s (records at most %.1f s apart)%s\n", "",
+                             d.n_periods, d.n_periods == 1 and "" or "s",
+                             R.thresholds.DC_PERIOD_GAP_S, d.n_periods > 0 and ":" or "")
+            local n = math.min(d.n_periods, DC_MAX_PERIODS)
+            for k = 1, n do
+                local p = d.period[k]
+                local line = sfmt("  %11s %8.3f - %8.3f s %8d record%s %10d bytes", "",
+                                  p.first_t, p.last_t, p.records, p.records == 1 and " " or "s",
+                                  p.bytes)
+                if p.last_t > p.first_t then
+                    line = line .. sfmt(" %9.1f kbit/s",
+                                        p.bytes * 8.0 / (p.last_t - p.first_t) / 1000.0)
+                end
+                o[#o + 1] = line .. "\n"
+            end
+            if d.n_periods > n then
+                o[#o + 1] = sfmt("  %11s ... %d more periods\n", "", d.n_periods - n)
+            end
+        end
+    end
+end
+
 function M.report_text(m)
     M.finish(m)
     local o = {}
@@ -2509,7 +2625,7 @@ function M.report_text(m)
         local tr = M.traits_of(s.flows, m.tls)
         local _, score, ev = M.verdict_of(tr, true)
         local tl = {}
-        for k = 1, 8 do
+        for k = 1, N_TRAITS do
             tl[#tl + 1] = (tr.on[k] and "+" or tr.unknown[k] and "?" or "-") .. R.traits[k]
         end
         o[#o + 1] = sfmt("  Verdict: %s (score %d)\n",
@@ -2589,6 +2705,7 @@ function M.report_text(m)
             end
         end
         same_ssrc_text(s, streams, flow_of, o)
+        datachannel_text(s, pov, o)
         local sw = servers(s)
         if #sw > 0 then
             o[#o + 1] = "  STUN/TURN SOFTWARE\n"
@@ -2636,7 +2753,7 @@ end
 
 local function json_traits(t)
     local out = {}
-    for k = 1, 8 do
+    for k = 1, N_TRAITS do
         local v
         if t.on[k] then
             v = sfmt('{"value":true,"frame":%d,"evidence":%s}', t.frame[k], js(t.detail[k]))
@@ -2666,10 +2783,34 @@ local function json_verdict(flows, tls, override)
                 table.concat(fps, ","))
 end
 
+-- flows[].datachannel (report.c json_datachannel); null: none.
+local function json_datachannel(f)
+    local d = flow_datachannel(f)
+    if not d then return "null" end
+    local l, r = f["local"], 1 - f["local"]
+    local ps = {}
+    for k = 1, math.min(d.n_periods, DC_MAX_PERIODS) do
+        local p = d.period[k]
+        ps[#ps + 1] = sfmt('{"first":%.3f,"last":%.3f,"records":%d,"bytes":%d}', p.first_t,
+                           p.last_t, p.records, p.bytes)
+    end
+    return "{" .. table.concat({
+        sfmt('"records":%d', d.records[0] + d.records[1]),
+        sfmt('"bytes":%d', d.bytes[0] + d.bytes[1]),
+        sfmt('"records_sent":%d', d.records[l]), sfmt('"records_received":%d', d.records[r]),
+        sfmt('"bytes_sent":%d', d.bytes[l]), sfmt('"bytes_received":%d', d.bytes[r]),
+        sfmt('"first":%.3f', dc_first(d)), sfmt('"last":%.3f', dc_last(d)),
+        sfmt('"first_frame":%d', d.first_frame), sfmt('"periods_total":%d', d.n_periods),
+        '"periods":[' .. table.concat(ps, ",") .. "]",
+    }, ",") .. "}"
+end
+
 local function json_flow(m, f, id)
     local lo = f["local"]
     local cs = {}
-    for _, row in ipairs(CONTENTS) do if has(f.contents, row[1]) then cs[#cs + 1] = js(row[3]) end end
+    local fc = f.contents
+    if not flow_datachannel(f) then fc = band(fc, bnot(C.DTLS_APP)) end
+    for _, row in ipairs(CONTENTS) do if has(fc, row[1]) then cs[#cs + 1] = js(row[3]) end end
     local chs = {}
     for _, ch in ipairs(f.channels) do chs[#chs + 1] = tostring(ch) end
     local dn = dtls_name(f.dtls_version)
@@ -2691,6 +2832,7 @@ local function json_flow(m, f, id)
         sfmt('"first":%.3f', f.first_t), sfmt('"last":%.3f', f.last_t),
         sfmt('"dropped_streams":%d', f.dropped_streams),
         sfmt('"rtp_not_counted":%d', m.not_counted[flow_key(f.tcp, f.ep[0], f.ep[1])] or 0),
+        '"datachannel":' .. json_datachannel(f),
     }, ",") .. "}"
 end
 

@@ -39,6 +39,7 @@ return {
     PARALLEL_START_S = 2.0,
     ICE_LITE_MIN_CHECKS = 3,
     MAX_PT_TRACKED = 16,
+    DC_PERIOD_GAP_S = 1.0,
   },
   -- STUN SOFTWARE attribute -> product, most specific first.
   software = {
@@ -58,8 +59,8 @@ return {
     { marker = "aioice", at_start = false, product = "aioice (aiortc)", version_follows = false },
   },
   -- Verdict traits in the C order, and their score weights.
-  traits = { "ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux", "web_signaling" },
-  trait_weight = { ice = 25, turn = 5, srtp = 10, dtls_srtp = 25, sdes = 0, bundle = 10, rtcp_mux = 10, web_signaling = 15 },
+  traits = { "ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux", "web_signaling", "datachannel" },
+  trait_weight = { ice = 25, turn = 5, srtp = 10, dtls_srtp = 25, sdes = 0, bundle = 10, rtcp_mux = 10, web_signaling = 15, datachannel = 25 },
   web_signaling_window_s = 60.0,
   -- A call whose first packet is this soon after the capture's began
   -- before it; media without ICE this long has no ICE (verdict.h).
@@ -68,7 +69,7 @@ return {
   -- Unreturned checks before an ICE-lite server (thresholds.h).
   ice_lite_min_checks = 3,
   -- Version of the -z webrtc,summary,json schema (plugin/core/report.h).
-  summary_schema_version = 1,
+  summary_schema_version = 2,
   -- plugin/core/codec_guess.h/.c: constants and RFC 3551 static PTs.
   codec_guess = {
     HEAD = 16,

@@ -29,7 +29,7 @@ int hf_webrtc_leg = -1;
 int hf_webrtc_verdict = -1;
 int hf_webrtc_leg_verdict = -1;
 int hf_webrtc_score = -1;
-int hf_webrtc_trait[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+int hf_webrtc_trait[9] = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 int hf_webrtc_media = -1;
 int hf_webrtc_codec_guess = -1;
 int hf_webrtc_server_software = -1;
@@ -177,6 +177,9 @@ void proto_register_webrtc(void)
             NULL, 0x0, "RTCP on the RTP 5-tuple (RFC 5761)", HFILL } },
         { &hf_webrtc_trait[7], { "Web signaling", "webrtc.trait.web_signaling", FT_BOOLEAN,
             BASE_NONE, NULL, 0x0, "TLS from a session host shortly before the call", HFILL } },
+        { &hf_webrtc_trait[8], { "Data channel", "webrtc.trait.datachannel", FT_BOOLEAN,
+            BASE_NONE, NULL, 0x0, "DTLS application data (SCTP, RFC 8261) on the ICE 5-tuple",
+            HFILL } },
         { &hf_webrtc_media,
           { "Media", "webrtc.media", FT_STRING, BASE_NONE, NULL, 0x0,
             "Media kind of this RTP packet's stream (guess)", HFILL } },
@@ -270,6 +273,7 @@ void proto_register_webrtc(void)
     webrtc_flow_register();
     webrtc_facts_register();
     webrtc_srtp_register();
+    webrtc_dtls_records_register();
 
     /* Protocols > WebRTC; `-o webrtc.NAME:TRUE|FALSE` in tshark. */
     module = prefs_register_protocol(proto_webrtc, NULL);

@@ -597,7 +597,8 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
                 webrtc_flow_take_conversation(pinfo, f);
             claim_on_context(pinfo, f, FALSE);
         }
-        add_webrtc_tree(tvb, pinfo, tree, cls, f, &ti);
+        webrtc_dtls_records_note(tvb, pinfo, add_webrtc_tree(tvb, pinfo, tree, cls, f, &ti),
+                                 f->stun_ice_requests, p, len, wire);
         add_claim_expert(pinfo, ti, f);
         return call_dissector(webrtc_handles.dtls, tvb, pinfo, tree);
 

@@ -866,6 +866,18 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         if (f->captured < f->bytes && first(tree, F_DTLS_HS_TYPE) && !f->dtls_cert)
             f->hidden |= WRTC_HIDDEN_CERT;
     }
+    {
+        /* The demultiplexer's count of DTLS application-data records
+         * (webrtc-dtls-records.c): Wireshark 4.0 has no fields for the
+         * DTLS 1.3 records that carry data channels. */
+        const webrtc_dtls_pkt_t *k = p_get_proto_data(pinfo->pool, pinfo, proto_webrtc,
+                                                      WEBRTC_PDATA_DTLS_APP);
+        if (k) {
+            f->contents |= WRTC_C_DTLS | WRTC_C_DTLS_APP;
+            f->dtls_app_records = k->app_records;
+            f->dtls_app_bytes = k->app_bytes;
+        }
+    }
     if (HAS(layers, L_ZRTP))
         f->contents |= WRTC_C_ZRTP;
     /* SRTP that the plugin decrypted (webrtc-srtp.c) is dissected as plain

@@ -48,6 +48,19 @@ typedef struct {
     gboolean check_sized;        /* a Binding request as long as an ICE check (cut) */
 } webrtc_stun_pkt_t;
 #define WEBRTC_PDATA_STUN       4
+/* The DTLS application-data records of a packet (pinfo->pool), from their
+ * headers (webrtc-dtls-records.c): a data channel on a WebRTC transport. */
+typedef struct {
+    guint32  app_records;
+    guint32  app_bytes;
+} webrtc_dtls_pkt_t;
+#define WEBRTC_PDATA_DTLS_APP   8
+void webrtc_dtls_records_register(void);
+/* Count the application-data records of DTLS datagram `p` for the facts;
+ * `on_ice`: the 5-tuple carries ICE checks, so they are a data channel
+ * (webrtc.datachannel in `tree`). */
+void webrtc_dtls_records_note(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                              gboolean on_ice, const guint8 *p, size_t len, size_t wire);
 #define WEBRTC_PDATA_TURN_PORT  5   /* the packet came through UDP port 3478 */
 /* wmem_list_t of the tvbs (data sources) of RTP packets handed to Wireshark's
  * RTP dissector with the P bit cleared (webrtc-rtp.c): the facts read the
@@ -73,7 +86,7 @@ extern int hf_webrtc_leg;
 extern int hf_webrtc_verdict;
 extern int hf_webrtc_leg_verdict;
 extern int hf_webrtc_score;
-extern int hf_webrtc_trait[8];   /* in wrtc_trait_t order */
+extern int hf_webrtc_trait[9];   /* in wrtc_trait_t order */
 extern int hf_webrtc_media;
 extern int hf_webrtc_codec_guess;
 extern int hf_webrtc_server_software;

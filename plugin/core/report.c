@@ -5,6 +5,7 @@
 #include "report.h"
 #include "verdict.h"
 #include "software.h"
+#include "thresholds.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,6 +55,7 @@ static const struct { uint32_t bit; const char *text; const char *json; } CONTEN
     { WRTC_C_CHANNELDATA, "ChannelData", "channeldata" },
     { WRTC_C_DATA_IND, "Send/Data", "send_data_indication" },
     { WRTC_C_DTLS, "DTLS", "dtls" },
+    { WRTC_C_DTLS_APP, "DataChannel", "datachannel" },
     { WRTC_C_ZRTP, "ZRTP", "zrtp" },
     { WRTC_C_SRTP, "SRTP", "srtp" },
     { WRTC_C_RTP, "RTP", "rtp" },
@@ -61,6 +63,12 @@ static const struct { uint32_t bit; const char *text; const char *json; } CONTEN
     { WRTC_C_RTCP, "RTCP", "rtcp" },
     { WRTC_C_SIP, "SIP", "sip" },
 };
+
+/* DTLS application data is a data channel only on an ICE 5-tuple. */
+static uint32_t flow_contents_mask(const wrtc_flow_t *f)
+{
+    return wrtc_flow_datachannel(f) ? ~(uint32_t)0 : ~(uint32_t)WRTC_C_DTLS_APP;
+}
 
 void wrtc_flow_contents_text(const wrtc_flow_t *f, GString *out)
 {
@@ -73,6 +81,7 @@ void wrtc_flow_contents_text(const wrtc_flow_t *f, GString *out)
         c &= ~(uint32_t)WRTC_C_RTCP;
     if (c & WRTC_C_ICE)
         c &= ~(uint32_t)WRTC_C_STUN;
+    c &= flow_contents_mask(f);
     for (i = 0; i < sizeof CONTENTS / sizeof CONTENTS[0]; i++) {
         if (!(c & CONTENTS[i].bit))
             continue;
@@ -311,6 +320,72 @@ static void pov_text(const wrtc_pov_t *p, GString *o)
                                h, p->flows_with, p->flows_total);
 }
 
+static double dc_first(const wrtc_dc_activity_t *d)
+{
+    return !d->records[1] ? d->first_t[0] : !d->records[0] ? d->first_t[1]
+                          : MIN(d->first_t[0], d->first_t[1]);
+}
+
+static double dc_last(const wrtc_dc_activity_t *d)
+{
+    return MAX(d->records[0] ? d->last_t[0] : 0, d->records[1] ? d->last_t[1] : 0);
+}
+
+static double kbps(uint64_t bytes, double first, double last)
+{
+    return last > first ? (double)bytes * 8.0 / (last - first) / 1000.0 : 0.0;
+}
+
+/* "Data channels": per flow with DTLS application data on its ICE
+ * 5-tuple, the records and bytes each way and the active periods. */
+static void datachannel_text(const wrtc_session_t *s, const wrtc_pov_t *pov, GString *o)
+{
+    guint j;
+    bool head = false;
+    for (j = 0; j < s->flows->len; j++) {
+        const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+        const wrtc_dc_activity_t *d = wrtc_flow_datachannel(f);
+        uint32_t k, n;
+        int dir;
+        if (!d)
+            continue;
+        if (!head) {
+            g_string_append(o, pov->have
+                ? "  Data channels: SCTP in DTLS application data, RFC 8261 (dir: > local to "
+                  "remote, < remote to local)\n"
+                : "  Data channels: SCTP in DTLS application data, RFC 8261 (dir: > A to B, "
+                  "< B to A)\n");
+            g_string_append_printf(o, "  %-4s %-3s %8s %10s %8s %8s   %s\n", "flow", "dir",
+                                   "records", "bytes", "first", "last", "first record");
+            head = true;
+        }
+        for (dir = 0; dir < 2; dir++) {
+            int e = dir == 0 ? f->local : 1 - f->local;
+            if (!d->records[e])
+                continue;
+            g_string_append_printf(o, "  %-4u %-3s %8llu %10llu %8.3f %8.3f", j + 1,
+                                   dir == 0 ? ">" : "<", (unsigned long long)d->records[e],
+                                   (unsigned long long)d->bytes[e], d->first_t[e], d->last_t[e]);
+            g_string_append_printf(o, "   frame %u\n", d->dir_first_frame[e]);
+        }
+        g_string_append_printf(o, "  %9s %u active period%s (records at most %.1f s apart)%s\n", "",
+                               d->n_periods, d->n_periods == 1 ? "" : "s", WRTC_DC_PERIOD_GAP_S,
+                               d->n_periods ? ":" : "");
+        n = MIN(d->n_periods, WRTC_DC_MAX_PERIODS);
+        for (k = 0; k < n; k++) {
+            const wrtc_dc_period_t *p = &d->period[k];
+            g_string_append_printf(o, "  %11s %8.3f - %8.3f s %8llu record%s %10llu bytes", "",
+                                   p->first_t, p->last_t, (unsigned long long)p->records,
+                                   p->records == 1 ? " " : "s", (unsigned long long)p->bytes);
+            if (p->last_t > p->first_t)
+                g_string_append_printf(o, " %9.1f kbit/s", kbps(p->bytes, p->first_t, p->last_t));
+            g_string_append_c(o, '\n');
+        }
+        if (d->n_periods > n)
+            g_string_append_printf(o, "  %11s ... %u more periods\n", "", d->n_periods - n);
+    }
+}
+
 void wrtc_report_text(wrtc_model_t *m, GString *o)
 {
     const GPtrArray *ss;
@@ -476,6 +551,7 @@ void wrtc_report_text(wrtc_model_t *m, GString *o)
             g_string_free(pts, TRUE);
         }
         same_ssrc_text(s, streams, flow_of, o);
+        datachannel_text(s, pov, o);
         servers(s, sw);
         if (sw->len) {
             g_string_append(o, "  STUN/TURN SOFTWARE\n");
@@ -631,6 +707,45 @@ static void json_verdict(GString *o, const GPtrArray *flows, const GPtrArray *tl
     g_ptr_array_free(ev, TRUE);
 }
 
+/* flows[].datachannel: the flow's DTLS application data on its ICE
+ * 5-tuple, from the record headers; null: none. */
+static void json_datachannel(GString *o, const wrtc_flow_t *f)
+{
+    const wrtc_dc_activity_t *d = wrtc_flow_datachannel(f);
+    bool first = true;
+    int l = f->local, r = 1 - f->local;
+    uint32_t k, n;
+    if (!d) {
+        g_string_append(o, "null");
+        return;
+    }
+    g_string_append_c(o, '{');
+    jint(o, "records", (long long)(d->records[0] + d->records[1]), &first);
+    jint(o, "bytes", (long long)(d->bytes[0] + d->bytes[1]), &first);
+    jint(o, "records_sent", (long long)d->records[l], &first);
+    jint(o, "records_received", (long long)d->records[r], &first);
+    jint(o, "bytes_sent", (long long)d->bytes[l], &first);
+    jint(o, "bytes_received", (long long)d->bytes[r], &first);
+    jnum(o, "first", dc_first(d), &first);
+    jnum(o, "last", dc_last(d), &first);
+    jint(o, "first_frame", d->first_frame, &first);
+    jint(o, "periods_total", d->n_periods, &first);
+    jkey(o, "periods", &first);
+    g_string_append_c(o, '[');
+    n = MIN(d->n_periods, WRTC_DC_MAX_PERIODS);
+    for (k = 0; k < n; k++) {
+        const wrtc_dc_period_t *p = &d->period[k];
+        bool pf = true;
+        g_string_append(o, k ? ",{" : "{");
+        jnum(o, "first", p->first_t, &pf);
+        jnum(o, "last", p->last_t, &pf);
+        jint(o, "records", (long long)p->records, &pf);
+        jint(o, "bytes", (long long)p->bytes, &pf);
+        g_string_append_c(o, '}');
+    }
+    g_string_append(o, "]}");
+}
+
 static void json_flow(GString *o, const wrtc_model_t *m, const wrtc_session_t *s,
                       const wrtc_flow_t *f, int id)
 {
@@ -652,7 +767,7 @@ static void json_flow(GString *o, const wrtc_model_t *m, const wrtc_session_t *s
     jkey(o, "contents", &first);
     g_string_append_c(o, '[');
     for (i = 0, k = 0; i < sizeof CONTENTS / sizeof CONTENTS[0]; i++) {
-        if (f->contents & CONTENTS[i].bit) {
+        if (f->contents & flow_contents_mask(f) & CONTENTS[i].bit) {
             if (k++)
                 g_string_append_c(o, ',');
             js(o, CONTENTS[i].json);
@@ -682,6 +797,8 @@ static void json_flow(GString *o, const wrtc_model_t *m, const wrtc_session_t *s
     jint(o, "dropped_streams", f->dropped_streams, &first);
     /* One pass: RTP before the flow/SSRC was recognised, not counted. */
     jint(o, "rtp_not_counted", wrtc_flow_not_counted(m, f), &first);
+    jkey(o, "datachannel", &first);
+    json_datachannel(o, f);
     g_string_append_c(o, '}');
 }
 

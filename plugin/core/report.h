@@ -11,7 +11,7 @@
 
 #include "session.h"
 
-#define WRTC_SUMMARY_SCHEMA_VERSION 1
+#define WRTC_SUMMARY_SCHEMA_VERSION 2
 
 /* Both finish the model first. */
 void wrtc_report_text(wrtc_model_t *m, GString *out);

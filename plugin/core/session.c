@@ -222,6 +222,7 @@ static void free_flow(wrtc_flow_t *f)
     for (i = 0; i < G_N_ELEMENTS(arrs); i++)
         if (arrs[i])
             g_array_free(arrs[i], TRUE);
+    g_free(f->dc);
     g_free(f);
 }
 
@@ -605,6 +606,43 @@ static void stream_update(wrtc_stream_t *s, const wrtc_rtp_fact_t *r, double t, 
     }
 }
 
+/* DTLS application-data records (a data channel on an ICE transport):
+ * counts per direction and the active periods (WRTC_DC_PERIOD_GAP_S). */
+static void add_dtls_app(wrtc_flow_t *fl, const wrtc_fact_t *f, int dir)
+{
+    wrtc_dc_activity_t *d = fl->dc;
+    wrtc_dc_period_t *p;
+    if (!d) {
+        d = fl->dc = g_new0(wrtc_dc_activity_t, 1);
+        d->first_frame = f->frame;
+    }
+    if (!d->records[dir]) {
+        d->first_t[dir] = f->t;
+        d->dir_first_frame[dir] = f->frame;
+    }
+    d->last_t[dir] = f->t;
+    d->records[dir] += f->dtls_app_records;
+    d->bytes[dir] += f->dtls_app_bytes;
+    p = d->n_periods && d->n_periods <= WRTC_DC_MAX_PERIODS ? &d->period[d->n_periods - 1] : NULL;
+    if (!d->n_periods || f->t - d->period_last_t > WRTC_DC_PERIOD_GAP_S) {
+        d->n_periods++;
+        p = d->n_periods <= WRTC_DC_MAX_PERIODS ? &d->period[d->n_periods - 1] : NULL;
+        if (p)
+            p->first_t = f->t;
+    }
+    d->period_last_t = f->t;
+    if (p) {
+        p->last_t = f->t;
+        p->records += f->dtls_app_records;
+        p->bytes += f->dtls_app_bytes;
+    }
+}
+
+const wrtc_dc_activity_t *wrtc_flow_datachannel(const wrtc_flow_t *f)
+{
+    return (f->contents & WRTC_C_ICE) ? f->dc : NULL;
+}
+
 void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
 {
     flow_key_t key;
@@ -661,6 +699,8 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
                 fl->content_frame[b] = f->frame;
     }
     fl->contents |= f->contents;
+    if (f->dtls_app_records)
+        add_dtls_app(fl, f, dir);
     if (f->fingerprints & ~fl->fingerprints) {
         int b;
         for (b = 0; b < WRTC_FP_COUNT_BITS; b++)

@@ -45,7 +45,11 @@ enum {
     WRTC_C_SIP         = 1u << 9,
     WRTC_C_TLS         = 1u << 10,
     WRTC_C_ICE         = 1u << 11,  /* STUN with ICE attributes (RFC 8445 §7.1) */
-    WRTC_C_DATA_IND    = 1u << 12   /* TURN Send/Data indications */
+    WRTC_C_DATA_IND    = 1u << 12,  /* TURN Send/Data indications */
+    /* DTLS application-data records (dtls_records.h). On a 5-tuple with
+     * ICE they are a data channel (SCTP over DTLS, RFC 8261):
+     * wrtc_flow_datachannel(). */
+    WRTC_C_DTLS_APP    = 1u << 13
 };
 /* Fingerprints of WebRTC stacks that survive SRTP (all in clear headers). */
 enum {
@@ -155,6 +159,8 @@ typedef struct {
     /* DTLS: 0xFEFD (1.2) or 0xFEFC (1.3) once the ServerHello says so;
      * WRTC_DTLS_NOT_CAPTURED: a ServerHello whose version was cut away */
     uint16_t  dtls_version;
+    uint32_t  dtls_app_records;  /* DTLS application-data records (dtls_records.h) */
+    uint32_t  dtls_app_bytes;    /* ... their lengths, record headers included */
     /* RTP / RTCP */
     uint8_t   n_rtp;
     wrtc_rtp_fact_t rtp[WRTC_FACT_MAX_RTP];
@@ -291,6 +297,27 @@ typedef struct wrtc_stream {
                                   * have no key and pay one pointer. */
 } wrtc_stream_t;
 
+/* A flow's DTLS application data (a data channel when the flow has ICE),
+ * allocated on its first such record: most flows have none. */
+#define WRTC_DC_MAX_PERIODS 16
+typedef struct {
+    double   first_t, last_t;
+    uint64_t records, bytes;
+} wrtc_dc_period_t;
+
+typedef struct {
+    uint64_t records[2], bytes[2];   /* per direction (flow ep[0] -> ep[1] is 0) */
+    double   first_t[2], last_t[2];
+    uint32_t first_frame;            /* the first record (both directions) */
+    uint32_t dir_first_frame[2];     /* ... of each direction */
+    /* Active periods: records no more than WRTC_DC_PERIOD_GAP_S apart
+     * (both directions together). The first WRTC_DC_MAX_PERIODS are kept,
+     * all are counted. */
+    uint32_t n_periods;
+    double   period_last_t;          /* the latest record's time */
+    wrtc_dc_period_t period[WRTC_DC_MAX_PERIODS];
+} wrtc_dc_activity_t;
+
 typedef struct wrtc_flow {
     uint32_t  index;             /* creation order */
     bool      tcp;
@@ -338,6 +365,7 @@ typedef struct wrtc_flow {
      * flow (port + 1 or rtcp-mux), the stream they describe on its RTP
      * flow, so wrtc_stream_report() looks them up in the session. */
     GArray    *reports;
+    wrtc_dc_activity_t *dc;      /* DTLS application data; NULL: none */
     uint32_t  dropped_streams;
     /* Caps hit (bounded state): the frame of the first SSRC not tracked
      * (WRTC_CAP_STREAMS) and of the first list entry not kept
@@ -451,6 +479,11 @@ double wrtc_stream_loss(const wrtc_stream_t *s);     /* fraction 0..1: lost / ex
  * session, the latest frame; NULL: none. */
 const wrtc_rr_t *wrtc_stream_report(const wrtc_session_t *s, const wrtc_flow_t *f,
                                     const wrtc_stream_t *st);
+/* The flow's data-channel activity: its DTLS application data when the
+ * flow carries ICE (DTLS without ICE is never a WebRTC data channel,
+ * RFC 8831 §5); NULL otherwise. */
+const wrtc_dc_activity_t *wrtc_flow_datachannel(const wrtc_flow_t *f);
+
 double wrtc_stream_jitter_ms(const wrtc_stream_t *s);      /* final running value */
 double wrtc_stream_jitter_mean_ms(const wrtc_stream_t *s);
 double wrtc_stream_jitter_max_ms(const wrtc_stream_t *s);

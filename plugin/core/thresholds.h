@@ -137,4 +137,14 @@
 /* Dynamic payload types tracked per flow for event validation. */
 #define WRTC_MAX_PT_TRACKED 16
 
+/* --- Data channels (DTLS application data on an ICE transport) ---------- */
+
+/* Records of a data channel more than this far apart start a new active
+ * period: a file transfer is one dense period, a chat a trickle of short
+ * ones, SCTP heartbeats (RFC 9260 §8.3, every 30 s by default in usrsctp)
+ * periods of a record or two. One second: a transfer in progress sends
+ * far more often (its SACKs come within 200 ms, RFC 9260 §6.2), a person
+ * types a chat line more slowly. */
+#define WRTC_DC_PERIOD_GAP_S 1.0
+
 #endif /* WRTC_THRESHOLDS_H */

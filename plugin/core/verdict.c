@@ -8,14 +8,17 @@
 #include <string.h>
 
 static const char *const trait_names[WRTC_TRAIT_COUNT] = {
-    "ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux", "web_signaling"
+    "ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux", "web_signaling",
+    "datachannel"
 };
 
 /* Score weights, adding up to 100: the two WebRTC mandates (ICE, RFC 8835
  * §3.4; DTLS-SRTP, RFC 8827 §6.5) weigh most, then the transport habits
  * WebRTC stacks share (BUNDLE, rtcp-mux, web signaling), then SRTP and
- * TURN, which classic VoIP uses as well. */
-static const int trait_weight[WRTC_TRAIT_COUNT] = { 25, 5, 10, 25, 0, 10, 10, 15 };
+ * TURN, which classic VoIP uses as well. A data channel is the other use
+ * of the same DTLS association (SCTP over DTLS, RFC 8261 §3; RFC 8831 §5):
+ * DTLS-SRTP and data channel weigh 25 together, counted once. */
+static const int trait_weight[WRTC_TRAIT_COUNT] = { 25, 5, 10, 25, 0, 10, 10, 15, 25 };
 
 const char *wrtc_trait_name(wrtc_trait_t t)
 {
@@ -125,7 +128,7 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
     char d[160];
     double call_start = 1e300, media_first = 1e300, media_last = -1;
     bool any_audio = false, any_video = false, rtcp = false, sip = false, dtls = false,
-         sdp = false;
+         sdp = false, relay_cut = false;
     memset(t, 0, sizeof *t);
     for (i = 0; i < flows->len; i++) {
         const wrtc_flow_t *f = g_ptr_array_index(flows, i);
@@ -148,6 +151,14 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
             if (!t->ice_dtls_frame || fr < t->ice_dtls_frame)
                 t->ice_dtls_frame = fr;
         }
+        if (wrtc_flow_datachannel(f)) {
+            const wrtc_dc_activity_t *dc = wrtc_flow_datachannel(f);
+            snprintf(d, sizeof d, "DTLS application data on the ICE 5-tuple: SCTP (RFC 8261), "
+                     "%llu records", (unsigned long long)(dc->records[0] + dc->records[1]));
+            set(t, WRTC_TRAIT_DATACHANNEL, dc->first_frame, d);
+        }
+        if (f->relay_cut[0] || f->relay_cut[1])
+            relay_cut = true;
         if (f->contents & (WRTC_C_TURN | WRTC_C_CHANNELDATA)) {
             uint32_t b = (f->contents & WRTC_C_TURN) ? WRTC_C_TURN : WRTC_C_CHANNELDATA;
             set(t, WRTC_TRAIT_TURN, first_frame(f, b),
@@ -233,6 +244,10 @@ void wrtc_traits_of(const GPtrArray *flows, const GPtrArray *tls, wrtc_traits_t 
         t->on[WRTC_TRAIT_SDES] = false;
     traits_unknown(t, call_start, media_first, media_last, any_audio, any_video, rtcp, sip,
                    dtls, sdp);
+    /* A data channel relayed in TURN Send/Data indications whose contents
+     * the snaplen cut cannot be seen. */
+    if (relay_cut)
+        unknown(t, WRTC_TRAIT_DATACHANNEL, "relayed datagrams not captured");
     for (i = 0; tls && call_start < 1e300 && i < tls->len; i++) {
         const wrtc_tls_flow_t *c = g_ptr_array_index(tls, i);
         bool host = false;
@@ -262,7 +277,8 @@ wrtc_verdict_t wrtc_verdict_of(const wrtc_traits_t *t, int *score, GPtrArray *ev
     for (k = 0; k < WRTC_TRAIT_COUNT; k++) {
         if (!t->on[k])
             continue;
-        sc += trait_weight[k];
+        if (k != WRTC_TRAIT_DATACHANNEL || !t->on[WRTC_TRAIT_DTLS_SRTP])
+            sc += trait_weight[k];
         if (evidence)
             g_ptr_array_add(evidence, g_strdup_printf("%s: %s (frame %u)", trait_names[k],
                                                       t->detail[k], t->frame[k]));

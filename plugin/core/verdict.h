@@ -22,6 +22,7 @@ typedef enum {
     WRTC_TRAIT_BUNDLE,         /* audio and video on one transport (RFC 9143) */
     WRTC_TRAIT_RTCP_MUX,       /* RTCP on the RTP 5-tuple (RFC 5761) */
     WRTC_TRAIT_WEB_SIGNALING,  /* TLS from a session host shortly before the call */
+    WRTC_TRAIT_DATACHANNEL,    /* DTLS application data on the ICE 5-tuple (RFC 8261) */
     WRTC_TRAIT_COUNT
 } wrtc_trait_t;
 

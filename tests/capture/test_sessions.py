@@ -35,7 +35,7 @@ class Sessions(unittest.TestCase):
         cls.sessions = cls.data["sessions"]
 
     def test_schema(self):
-        self.assertEqual(self.data["schema_version"], 1)
+        self.assertEqual(self.data["schema_version"], 2)
         for s in self.sessions:
             for key in ("id", "first", "last", "legs", "flows", "streams", "related"):
                 self.assertIn(key, s)

@@ -26,7 +26,7 @@ class Truncated(unittest.TestCase):
                     self.assertEqual(p.stdout, "")
                     p = ts.run(["-r", cut, "-q", "-z", "webrtc,summary,json"], check=False)
                     self.assertEqual(p.returncode, 0, p.stderr[-2000:])
-                    self.assertIn('"schema_version":1', p.stdout)
+                    self.assertIn('"schema_version":2', p.stdout)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ import srtp_check  # noqa: E402
 
 VERDICTS = {"webrtc", "webrtc-likely", "not-webrtc", "undetermined"}
 TRAITS = {"ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux",
-          "web_signaling"}
+          "web_signaling", "datachannel"}
 ROLES = {"p2p", "client-turn", "turn-relay", "sip", "media-rtp", "media-rtcp",
          "signaling", "peer"}
 CONTENTS = {"stun", "turn", "channeldata", "dtls", "rtp", "srtp", "rtcp",

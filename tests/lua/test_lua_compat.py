@@ -51,12 +51,14 @@ FIELDS = ["frame.number", "webrtc.class", "webrtc.flow.reason", "webrtc.flow.evi
           "dtls.record.content_type", "rtcp.pt", "webrtc.srtcp.encrypted",
           "_ws.expert.message", "udp.stream", "tcp.stream", "icmp.type",
           "ip.src", "ipv6.src", "udp.srcport", "tcp.srcport",
-          "ip.dst", "ipv6.dst", "udp.dstport", "tcp.dstport", "webrtc.srtp.decrypted"]
+          "ip.dst", "ipv6.dst", "udp.dstport", "tcp.dstport", "webrtc.srtp.decrypted",
+          "webrtc.datachannel", "webrtc.datachannel.bytes"]
 IX = {f: i for i, f in enumerate(FIELDS)}
 SESSION_FIELDS = ["frame.number", "webrtc.session", "webrtc.leg", "webrtc.verdict",
                   "webrtc.score", "webrtc.trait.ice", "webrtc.trait.turn", "webrtc.trait.srtp",
                   "webrtc.trait.dtls_srtp", "webrtc.trait.sdes", "webrtc.trait.bundle",
-                  "webrtc.trait.rtcp_mux", "webrtc.trait.web_signaling", "webrtc.media",
+                  "webrtc.trait.rtcp_mux", "webrtc.trait.web_signaling", "webrtc.trait.datachannel",
+                  "webrtc.media",
                   "webrtc.codec_guess", "webrtc.server.software", "webrtc.server.product",
                   "webrtc.turn.channel"]
 SRTCP_EXPERT = "Encrypted RTCP Payload - not dissected"

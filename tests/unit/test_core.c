@@ -11,6 +11,7 @@
 #include "codec_guess.h"
 #include "corroborate.h"
 #include "demux.h"
+#include "dtls_records.h"
 #include "entropy.h"
 #include "rfc4733.h"
 #include "report.h"
@@ -172,6 +173,81 @@ static void test_dtls(void)
     CHECK(!wrtc_dtls13_record_strict(p, 5 + 16, 5 + 16));
     p[0] = 0x3F;                                             /* connection ID */
     CHECK(!wrtc_dtls13_record_strict(p, 5 + 16, 5 + 16));
+}
+
+/* ------------------------------------------------------------ dtls_records */
+static void test_dtls_records(void)
+{
+    uint8_t p[256];
+    wrtc_dtls_records_t r;
+    size_t n, m;
+    /* DTLS 1.2: the content type in the clear (RFC 6347 §4.1). */
+    memset(&r, 0, sizeof r);
+    n = dtls_record(p, 23, 0xFD, 100);
+    wrtc_dtls_count_records(p, n, n, &r);
+    CHECK_EQ(r.app_records, 1);
+    CHECK_EQ(r.app_bytes, 113);
+    CHECK_EQ(r.other_records, 0);
+    n = dtls_record(p, 22, 0xFD, 40);
+    m = dtls_record(p + n, 21, 0xFD, 26);          /* handshake + alert: not counted */
+    wrtc_dtls_count_records(p, n + m, n + m, &r);
+    CHECK_EQ(r.app_records, 1);
+    CHECK_EQ(r.other_records, 2);
+    /* Header-only capture: the length is in the header, the body cut. */
+    memset(&r, 0, sizeof r);
+    n = dtls_record(p, 23, 0xFD, 200);
+    wrtc_dtls_count_records(p, 22, n, &r);
+    CHECK_EQ(r.app_records, 1);
+    CHECK_EQ(r.app_bytes, 213);
+    wrtc_dtls_count_records(p, 10, n, &r);         /* header itself cut */
+    CHECK_EQ(r.app_records, 1);
+    CHECK_EQ(r.unknown, 1);
+    /* DTLS 1.3 unified header (RFC 9147 §4), the lengths of a real
+     * Chromium capture (chromium-datachannel.pcapng): 0x2f = S, L, epoch 3. */
+    memset(&r, 0, sizeof r);
+    memset(p, 0, sizeof p);
+    p[0] = 0x2F;
+    put16(p + 3, 61);                              /* SCTP INIT: 44 + 1 + 16 */
+    wrtc_dtls_count_records(p, 5 + 61, 5 + 61, &r);
+    CHECK_EQ(r.app_records, 1);
+    CHECK_EQ(r.app_bytes, 66);
+    put16(p + 3, 35);                              /* ACK of one record: 2 + 16 + 1 + 16 */
+    wrtc_dtls_count_records(p, 5 + 35, 5 + 35, &r);
+    CHECK_EQ(r.app_records, 1);
+    CHECK_EQ(r.other_records, 1);
+    put16(p + 3, 19);                              /* alert: 2 + 1 + 16 */
+    wrtc_dtls_count_records(p, 5 + 19, 5 + 19, &r);
+    CHECK_EQ(r.other_records, 2);
+    p[0] = 0x2E;                                   /* epoch 2: the handshake */
+    put16(p + 3, 61);
+    wrtc_dtls_count_records(p, 5 + 61, 5 + 61, &r);
+    CHECK_EQ(r.app_records, 1);
+    CHECK_EQ(r.other_records, 3);
+    p[0] = 0x2C;                                   /* epoch 4 (after a KeyUpdate) */
+    wrtc_dtls_count_records(p, 5 + 61, 5 + 61, &r);
+    CHECK_EQ(r.app_records, 2);
+    p[0] = 0x2B;                                   /* no L bit: to the end of the datagram */
+    wrtc_dtls_count_records(p, 3 + 33, 3 + 33, &r);
+    CHECK_EQ(r.app_records, 3);
+    CHECK_EQ(r.app_bytes, 66 + 66 + 36);
+    /* Two records in one datagram, the second's header cut (snaplen). */
+    memset(&r, 0, sizeof r);
+    p[0] = 0x2F;
+    put16(p + 3, 45);
+    p[50] = 0x2F;
+    put16(p + 53, 45);
+    wrtc_dtls_count_records(p, 100, 100, &r);
+    CHECK_EQ(r.app_records, 2);
+    memset(&r, 0, sizeof r);
+    wrtc_dtls_count_records(p, 52, 100, &r);
+    CHECK_EQ(r.app_records, 1);
+    CHECK_EQ(r.unknown, 1);
+    /* A connection ID of unknown length: not counted. */
+    memset(&r, 0, sizeof r);
+    p[0] = 0x3F;
+    wrtc_dtls_count_records(p, 50, 50, &r);
+    CHECK_EQ(r.app_records, 0);
+    CHECK_EQ(r.unknown, 1);
 }
 
 /* ------------------------------------------------------------- channeldata */
@@ -954,7 +1030,7 @@ static void test_session(void)
         wrtc_report_json(m, js);
         CHECK(strstr(txt->str, "WebRTC sessions: 3") != NULL);
         CHECK(strstr(txt->str, "Coturn-4.6.1 'Gorst'") != NULL);
-        CHECK(strstr(js->str, "\"schema_version\":1") != NULL);
+        CHECK(strstr(js->str, "\"schema_version\":2") != NULL);
         CHECK(strstr(js->str, "\"turn_channels\":[16384]") != NULL);
         g_string_free(txt, TRUE);
         g_string_free(js, TRUE);
@@ -1449,6 +1525,7 @@ int main(int argc, char **argv)
         { "classify", test_classify },
         { "stun", test_stun },
         { "dtls", test_dtls },
+        { "dtls_records", test_dtls_records },
         { "channeldata", test_channeldata },
         { "zrtp", test_zrtp },
         { "rtp", test_rtp },

@@ -185,7 +185,7 @@ def main():
             "flows": sorted(flows, key=lambda f: ["sip", "media-rtp", "media-rtcp"].index(f["role"])),
             "streams": out_streams, "event_pts": te,
             "traits": {t: False for t in ("ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux",
-                                          "web_signaling")},
+                                          "web_signaling", "datachannel")},
             "verdict": "not-webrtc",
             "legs": [{"flows": ["%s <-> %s" % sip_tuple], "verdict": "undetermined"},
                      {"flows": ["%s <-> %s" % rtp_tuple, "%s <-> %s" % rtcp_tuple], "verdict": "not-webrtc"}],

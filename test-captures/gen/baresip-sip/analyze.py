@@ -537,7 +537,8 @@ def main():
             "event_pts": event_pts,
             "events": ev_records,
             "traits": {"ice": False, "turn": False, "srtp": srtp, "dtls_srtp": False,
-                       "sdes": srtp, "bundle": False, "rtcp_mux": False, "web_signaling": False},
+                       "sdes": srtp, "bundle": False, "rtcp_mux": False, "web_signaling": False,
+                       "datachannel": False},
             "verdict": "not-webrtc",
         }],
     }

@@ -56,4 +56,6 @@ if [ -n "${NO_TRUTH:-}" ]; then KEEP_WORK=1; exit 0; fi
     --server "$IP_W:$PORT" --software "chromium=$(chr2_version)" \
     --description "Chromium headless in two namespaces, one RTCPeerConnection each with only a data channel (no audio/video): ICE host candidates, DTLS 1.3, SCTP; five chat messages each acked, then a 48 KiB file-like burst in three 16 KiB binary messages; offer/answer over HTTPS; capture on the offerer's interface" \
     --out "$WORK/$NAME.json" --record-dir "$HERE/last-run"
+# The data channel's DTLS application-data records per flow and direction.
+python3 "$HERE/../lib/dtls_app_records.py" "$WORK/capture.pcapng" "$WORK/$NAME.json"
 wrtc_verify_install "$REPO" "$NAME" "$WORK/capture.pcapng" "$WORK/$NAME.json" 1500000

@@ -367,7 +367,8 @@ def main():
               "dtls_srtp": all(s["fingerprint"] and "SAVPF" in s["proto"] for s in offer["sections"]),
               "sdes": False, "bundle": answer["bundle"],
               "rtcp_mux": all(s["rtcp_mux"] for s in answer["sections"]),
-              "web_signaling": any(fl["role"] == "signaling" for fl in flows.values())}
+              "web_signaling": any(fl["role"] == "signaling" for fl in flows.values()),
+              "datachannel": False}   # the pages open no data channel
     flow_list = []
     for fl in sorted(flows.values(), key=lambda f: (f["role"], f["a"], f["b"])):
         order = ["stun", "turn", "channeldata", "dtls", "srtp", "srtcp", "tls"]

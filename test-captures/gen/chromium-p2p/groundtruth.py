@@ -591,6 +591,7 @@ def main():
                                             ("p2p", "client-turn")]) == (2 if args.mode == "turn" else 1),
         "rtcp_mux": all(s["rtcp_mux"] for s in answer["sections"]),
         "web_signaling": any(f["role"] == "signaling" for f in flows),
+        "datachannel": False,   # the page opens no data channel
     }
     if args.mode == "turn" and not has_turn:
         fail("no TURN messages in the capture")

@@ -286,6 +286,7 @@ def main():
         "bundle": answer["bundle"] and len(media_client_flows) == 2,
         "rtcp_mux": all(s["rtcp_mux"] for s in answer["sections"]),
         "web_signaling": any(f["role"] == "signaling" for f in flows),
+        "datachannel": False,   # the page opens no data channel
     }
     if [f for f in flows if f["role"] == "client-turn" and f["transport"] != "tcp"]:
         fail("a client<->TURN flow is not TCP")

@@ -148,7 +148,7 @@ def main():
     if events:
         call["events"] = events
     call["traits"] = {t: False for t in ("ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux",
-                                         "web_signaling")}
+                                         "web_signaling", "datachannel")}
     call["verdict"] = "not-webrtc"
     call["key_frames"] = {"first_ice_check": None, "first_dtls": None, "first_media": wire[0]["n"] if wire else None}
     sw = gen_info.software([("gstreamer", "libgstreamer1.0-0"), ("gst-plugins-good", "gstreamer1.0-plugins-good")]

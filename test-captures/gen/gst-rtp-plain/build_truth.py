@@ -370,7 +370,7 @@ truth = {
         "streams": streams,
         "event_pts": [],
         "traits": {"ice": False, "turn": False, "srtp": False, "dtls_srtp": False, "sdes": False,
-                   "bundle": False, "rtcp_mux": False, "web_signaling": False},
+                   "bundle": False, "rtcp_mux": False, "web_signaling": False, "datachannel": False},
         "verdict": "not-webrtc",
     }],
 }

@@ -304,7 +304,7 @@ def main():
                             "flow": "%s -> %s" % (m["src"], m["dst"]), "packets": len(m["wire"])}]
         call["event_pts"] = []
         call["traits"] = {k: False for k in ("ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle",
-                                             "rtcp_mux", "web_signaling")}
+                                             "rtcp_mux", "web_signaling", "datachannel")}
         call["verdict"] = "not-webrtc"
         call["key_frames"] = {"first_ice_check": None, "first_dtls": None,
                               "first_media": m["facts"]["first_rtp_frame"]}

@@ -166,7 +166,7 @@ for s in snd["sessions"]:
         "streams": streams,
         "event_pts": [],
         "traits": {"ice": False, "turn": False, "srtp": True, "dtls_srtp": False, "sdes": False,
-                   "bundle": False, "rtcp_mux": False, "web_signaling": False},
+                   "bundle": False, "rtcp_mux": False, "web_signaling": False, "datachannel": False},
         "verdict": "not-webrtc",
         "keys": key_entries,
     })

@@ -99,7 +99,8 @@ def call(cid, what, flow, strm, key, seq_offset):
         "streams": [strm],
         "event_pts": [],
         "traits": {"ice": False, "turn": False, "srtp": True, "dtls_srtp": False,
-                   "sdes": False, "bundle": False, "rtcp_mux": False, "web_signaling": False},
+                   "sdes": False, "bundle": False, "rtcp_mux": False, "web_signaling": False,
+                   "datachannel": False},
         "verdict": "not-webrtc",
         "keys": [key],
     }

@@ -318,7 +318,8 @@ truth = {
         "streams": streams,
         "event_pts": event_pts,
         "traits": {"ice": True, "turn": False, "srtp": True, "dtls_srtp": True, "sdes": False,
-                   "bundle": bundle, "rtcp_mux": rtcp_mux, "web_signaling": False},
+                   "bundle": bundle, "rtcp_mux": rtcp_mux, "web_signaling": False,
+                   "datachannel": False},
         "verdict": "webrtc",
     }],
 }

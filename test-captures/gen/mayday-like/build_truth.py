@@ -157,7 +157,8 @@ def sip_call(work, conv, client, edge):
 
 
 def cg_traits():
-    return ("ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux", "web_signaling")
+    return ("ice", "turn", "srtp", "dtls_srtp", "sdes", "bundle", "rtcp_mux", "web_signaling",
+            "datachannel")
 
 
 # -------------------------------------------------------- WebRTC leg ---
@@ -263,9 +264,11 @@ def webrtc_call(work, conv, client, agent, turn):
         "bundle": len(secs) > 2,
         "rtcp_mux": all(s["rtcp_mux"] for s in secs) and "srtcp" in contents,
         "web_signaling": False,   # offer/answer went through files
+        "datachannel": False,     # the pages open no data channel
     }
     if traits != {"ice": True, "turn": True, "srtp": True, "dtls_srtp": True, "sdes": False,
-                  "bundle": False, "rtcp_mux": True, "web_signaling": False}:
+                  "bundle": False, "rtcp_mux": True, "web_signaling": False,
+                  "datachannel": False}:
         fail("unexpected traits of the WebRTC leg: %s" % traits)
     call = {
         "id": "call-2",

@@ -427,6 +427,8 @@ def main():
                  and st["flow"].split(" -> ")[1] in (f["a"], f["b"])}) > 1 for f in srtp_flows),
         "rtcp_mux": bool(srtp_flows) and any("srtcp" in f["contents"] for f in srtp_flows),
         "web_signaling": roles["signaling"] > 0,
+        # the page opens a data channel in mode datachannel only (page2.html)
+        "datachannel": args.mode == "datachannel",
     }
     if args.mode == "datachannel" or args.mode == "icefail":
         verdict = "webrtc" if args.mode == "datachannel" else "undetermined"

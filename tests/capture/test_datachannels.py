@@ -1,0 +1,183 @@
+"""Data channels without keys (issue "WebRTC data channels"): the DTLS
+application-data records on an ICE 5-tuple, from their headers.
+
+On every capture whose ground truth counts a flow's data-channel records
+("datachannel_records", test-captures/gen/lib/dtls_app_records.py: Wireshark
+without the plugin and an independent reading of the record headers):
+- `-z webrtc,summary,json` flows[].datachannel has exactly those records and
+  bytes each way (records_sent/received from the flow's local end), the
+  first record's frame, and periods that add up to the totals; the flow's
+  contents list "datachannel"; the session's trait datachannel is true
+  with that frame; every other flow of the capture has datachannel null;
+- the same in one pass and with -2, at full length and cut at snaplen
+  64/96/128/300: the record headers survive any snaplen;
+- `webrtc.datachannel` (records per packet) adds up to the same counts per
+  direction, and is on no packet of a flow without data channel;
+- the text summary's "Data channels" section lists the flow both ways.
+Negative: the same capture with its STUN packets removed (DTLS without ICE,
+as a DTLS VPN, CAPWAP or `openssl s_client -dtls` would show) has no data
+channel anywhere: no webrtc.datachannel field, no "datachannel" content,
+trait datachannel false.
+"""
+import os
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import summary  # noqa: E402
+import wstest  # noqa: E402
+
+SNAPLENS = (64, 96, 128, 300)
+
+
+def truths():
+    out = []
+    for name in wstest.capture_names():
+        gt = wstest.ground_truth(name)
+        if any("datachannel_records" in fl for c in gt["calls"] for fl in c["flows"]):
+            out.append((name, gt))
+    return out
+
+
+def json_of(ts, cap, two):
+    out = ts.out(["-r", cap] + (["-2"] if two else []) + ["-q", "-z", "webrtc,summary,json"])
+    import json
+    return json.loads(out[out.index("{"):out.rindex("}") + 1])
+
+
+def flows_by_key(data):
+    got = {}
+    for s in data["sessions"]:
+        for fl in s["flows"]:
+            got[summary.flow_key(fl["local"], fl["remote"], fl["transport"])] = (s, fl)
+    return got
+
+
+class DataChannels(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.ts = wstest.Tshark(with_plugin=True)
+        cls.truths = truths()
+        if not cls.truths:
+            raise unittest.SkipTest("no capture with data-channel ground truth")
+
+    def cut(self, cap, snaplen):
+        out = os.path.join(self.ts.files, "%d-%s" % (snaplen, os.path.basename(cap)))
+        if not os.path.exists(out):
+            subprocess.run(["editcap", "-s", str(snaplen), cap, out], check=True)
+            os.chmod(out, 0o644)
+        return out
+
+    def check_summary(self, name, gt, data, where):
+        got = flows_by_key(data)
+        seen = set()
+        for call in gt["calls"]:
+            for fl in call["flows"]:
+                key = summary.flow_key(fl["a"], fl["b"], fl["transport"])
+                want = fl.get("datachannel_records")
+                if fl["role"] == "signaling":
+                    continue
+                self.assertIn(key, got, "%s %s: flow %s" % (name, where, key))
+                sess, f = got[key]
+                seen.add(key)
+                dc = f["datachannel"]
+                if not want:
+                    self.assertIsNone(dc, "%s %s: flow %s" % (name, where, key))
+                    continue
+                msg = "%s %s: flow %s" % (name, where, key)
+                a_is_local = f["local"] == fl["a"]
+                self.assertEqual(dc["records_sent"],
+                                 want["a_to_b"] if a_is_local else want["b_to_a"], msg)
+                self.assertEqual(dc["records_received"],
+                                 want["b_to_a"] if a_is_local else want["a_to_b"], msg)
+                self.assertEqual(dc["bytes_sent"],
+                                 want["bytes_a_to_b"] if a_is_local else want["bytes_b_to_a"], msg)
+                self.assertEqual(dc["bytes_received"],
+                                 want["bytes_b_to_a"] if a_is_local else want["bytes_a_to_b"], msg)
+                self.assertEqual(dc["records"], want["a_to_b"] + want["b_to_a"], msg)
+                self.assertEqual(dc["bytes"], want["bytes_a_to_b"] + want["bytes_b_to_a"], msg)
+                self.assertEqual(sum(p["records"] for p in dc["periods"]), dc["records"], msg)
+                self.assertEqual(sum(p["bytes"] for p in dc["periods"]), dc["bytes"], msg)
+                self.assertEqual(len(dc["periods"]), dc["periods_total"], msg)
+                self.assertIn("datachannel", f["contents"], msg)
+                tr = sess["traits"]["datachannel"]
+                self.assertIs(tr["value"], True, msg)
+                self.assertLessEqual(tr["frame"], dc["first_frame"], msg)
+        for key, (s, f) in got.items():
+            if key not in seen:
+                self.assertIsNone(f["datachannel"], "%s %s: flow %s" % (name, where, key))
+
+    def test_records_per_flow(self):
+        for name, gt in self.truths:
+            full = self.ts.capture(gt["capture"])
+            for snaplen in (None,) + SNAPLENS:
+                cap = full if snaplen is None else self.cut(full, snaplen)
+                for two in (True, False):
+                    where = "%s, %s" % ("full" if snaplen is None else "snaplen %d" % snaplen,
+                                        "-2" if two else "one pass")
+                    self.check_summary(name, gt, json_of(self.ts, cap, two), where)
+
+    def test_packet_field(self):
+        for name, gt in self.truths:
+            rows = self.ts.fields(gt["capture"], ["ip.src", "udp.srcport", "ip.dst", "udp.dstport",
+                                                  "webrtc.datachannel",
+                                                  "webrtc.datachannel.bytes"],
+                                  "webrtc.datachannel", extra=["-2"])
+            count, size = {}, {}
+            for s, sp, d, dp, n, b in rows:
+                k = ("%s:%s" % (s, sp), "%s:%s" % (d, dp))
+                count[k] = count.get(k, 0) + sum(int(x) for x in n.split(","))
+                size[k] = size.get(k, 0) + sum(int(x) for x in b.split(","))
+            want_count, want_size = {}, {}
+            for call in gt["calls"]:
+                for fl in call["flows"]:
+                    w = fl.get("datachannel_records")
+                    if not w:
+                        continue
+                    for (src, dst), n, b in (((fl["a"], fl["b"]), w["a_to_b"], w["bytes_a_to_b"]),
+                                             ((fl["b"], fl["a"]), w["b_to_a"], w["bytes_b_to_a"])):
+                        if n:
+                            want_count[(src, dst)], want_size[(src, dst)] = n, b
+            self.assertEqual(count, want_count, name)
+            self.assertEqual(size, want_size, name)
+
+    def test_text_section(self):
+        for name, gt in self.truths:
+            text = summary.text(self.ts, gt["capture"])
+            self.assertIn("  Data channels: SCTP in DTLS application data, RFC 8261", text, name)
+            sec = text[text.index("  Data channels:"):]
+            for call in gt["calls"]:
+                for fl in call["flows"]:
+                    w = fl.get("datachannel_records")
+                    if not w:
+                        continue
+                    for n, b in ((w["a_to_b"], w["bytes_a_to_b"]), (w["b_to_a"], w["bytes_b_to_a"])):
+                        if n:
+                            self.assertRegex(sec, r"\n  \d+\s+[<>]\s+%d\s+%d\s" % (n, b), name)
+
+    def test_no_ice_no_datachannel(self):
+        """DTLS without ICE on the 5-tuple is never a data channel."""
+        name, gt = self.truths[0]
+        full = self.ts.capture(gt["capture"])
+        out = os.path.join(self.ts.files, "no-stun-" + os.path.basename(full))
+        plain = wstest.Tshark(with_plugin=False)
+        # Wireshark without the plugin selects the packets: the capture as
+        # it would be without the ICE checks.
+        plain.run(["-r", plain.capture(full), "-Y", "not stun", "-w", os.path.join(plain.files, "x.pcapng")])
+        subprocess.run(["cp", os.path.join(plain.files, "x.pcapng"), out], check=True)
+        os.chmod(out, 0o644)
+        self.assertEqual(self.ts.fields(out, ["frame.number"], "webrtc.datachannel", extra=["-2"]), [])
+        data = json_of(self.ts, out, True)
+        for s in data["sessions"]:
+            self.assertIsNot(s["traits"]["datachannel"]["value"], True)
+            for f in s["flows"]:
+                self.assertIsNone(f["datachannel"])
+                self.assertNotIn("datachannel", f["contents"])
+        # ... while the full capture has them (the test can fail).
+        self.assertNotEqual(self.ts.fields(full, ["frame.number"], "webrtc.datachannel",
+                                           extra=["-2"]), [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
