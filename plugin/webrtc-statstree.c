@@ -94,6 +94,16 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo _U_, epa
                    wrtc_stream_media(ss), codec);
         tick_stat_node(st, name, fid, FALSE);
     }
+    if (fact->dtls_app_records && wrtc_flow_datachannel(f)) {
+        /* Packets with data-channel records (SCTP over DTLS, RFC 8261),
+         * per direction as the streams. */
+        int dir = wrtc_ep_cmp(&fact->src, &f->ep[0]) == 0 ? 0 : 1;
+        g_snprintf(name, sizeof name, "Data channel %s (DTLS application data)",
+                   wrtc_model_point_of_view(m)->have
+                       ? (dir == f->local ? "sent" : "received")
+                       : (dir == f->local ? "A to B" : "B to A"));
+        tick_stat_node(st, name, fid, FALSE);
+    }
     return TAP_PACKET_REDRAW;
 }
 

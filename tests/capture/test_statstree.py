@@ -58,6 +58,20 @@ class StatsTree(unittest.TestCase):
         self.assertEqual(dirs("mayday-like"), ["received", "sent"])
         self.assertEqual(dirs("chromium-p2p"), ["A to B", "B to A"])
 
+    def test_datachannel(self):
+        """A data channel shows under its flow, per direction: as many
+        packets as carry its records (the webrtc.datachannel field)."""
+        nodes = tree(self.ts, "chromium-datachannel")
+        got = {label: count for _, label, count in nodes if label.startswith("Data channel ")}
+        rows = self.ts.fields("chromium-datachannel", ["ip.src"], "webrtc.datachannel",
+                              extra=["-2"])
+        sent = sum(1 for r in rows if r[0] == "192.0.2.10")
+        self.assertEqual(got, {"Data channel sent (DTLS application data)": sent,
+                               "Data channel received (DTLS application data)": len(rows) - sent})
+        self.assertEqual(len(rows), 105)
+        self.assertEqual([n for n in tree(self.ts, "chromium-p2p")
+                          if n[1].startswith("Data channel")], [])
+
     def test_old_name(self):
         # The name before issue 19, kept for a release: the same tree.
         self.assertEqual(tree(self.ts, "chromium-p2p", name="webrtc_sessions,tree"),
