@@ -10,6 +10,10 @@ independent reading of the record headers:
   (a multiple of 4, RFC 9260 §3) + the inner content type + a 16-byte tag;
   the protected ACKs (2 + 16n + 17) and alerts (2 + 17) are 3 modulo 4.
 
+DTLS relayed by TURN is read where Wireshark shows it: the DATA attribute
+of Send/Data indications (`stun.value`, UDP or TCP) and the payload of
+ChannelData messages on UDP (RFC 8656 §11.4, §12.4).
+
 Bytes are the records' lengths on the wire, record headers included.
 Adds to every UDP flow of the truth that has any:
   "datachannel_records": {"a_to_b", "b_to_a", "bytes_a_to_b", "bytes_b_to_a"}
@@ -56,30 +60,40 @@ def records(payload):
 
 def main():
     cap, truth_path = sys.argv[1], sys.argv[2]
-    out = subprocess.run(["tshark", "-r", cap, "-Y", "udp", "-T", "fields", "-E", "separator=\t",
-                          "-e", "ip.src", "-e", "ipv6.src", "-e", "udp.srcport",
-                          "-e", "ip.dst", "-e", "ipv6.dst", "-e", "udp.dstport",
-                          "-e", "udp.payload"],
+    out = subprocess.run(["tshark", "-r", cap, "-Y", "udp || stun", "-T", "fields",
+                          "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
+                          "-e", "ip.src", "-e", "ipv6.src", "-e", "udp.srcport", "-e", "tcp.srcport",
+                          "-e", "ip.dst", "-e", "ipv6.dst", "-e", "udp.dstport", "-e", "tcp.dstport",
+                          "-e", "udp.payload", "-e", "stun.type", "-e", "stun.value"],
                          check=True, capture_output=True, text=True).stdout
     count = collections.Counter()
     size = collections.Counter()
     for line in out.splitlines():
-        s4, s6, sp, d4, d6, dp, pl = line.split("\t")
-        if not pl:
-            continue
-        p = bytes.fromhex(pl.replace(":", ""))
-        if not p or not (20 <= p[0] <= 63):
-            continue
+        s4, s6, usp, tsp, d4, d6, udp_, tdp, pl, types, values = line.split("\t")
+        sp, dp = usp or tsp, udp_ or tdp
         src = "%s:%s" % (s4, sp) if s4 else "[%s]:%s" % (s6, sp)
         dst = "%s:%s" % (d4, dp) if d4 else "[%s]:%s" % (d6, dp)
-        n, b = records(p)
-        count[(src, dst)] += n
-        size[(src, dst)] += b
+        datagrams = []
+        indications = {int(t, 16) for t in types.split(",") if t} & {0x0016, 0x0017}
+        if indications:
+            # Send (0x0016) / Data (0x0017) indications: their DATA values.
+            datagrams = [bytes.fromhex(v) for v in values.split(",") if v]
+        elif pl:
+            p = bytes.fromhex(pl.replace(":", ""))
+            if p and 0x40 <= p[0] <= 0x4F and len(p) >= 4:
+                # ChannelData: 2-byte channel, 2-byte length, the datagram
+                datagrams = [p[4:4 + int.from_bytes(p[2:4], "big")]]
+            elif not types:
+                datagrams = [p]
+        for p in datagrams:
+            if not p or not (20 <= p[0] <= 63):
+                continue
+            n, b = records(p)
+            count[(src, dst)] += n
+            size[(src, dst)] += b
     truth = json.load(open(truth_path))
     for call in truth.get("calls", []):
         for fl in call.get("flows", []):
-            if fl.get("transport") != "udp":
-                continue
             ab, ba = (fl["a"], fl["b"]), (fl["b"], fl["a"])
             if count[ab] or count[ba]:
                 fl["datachannel_records"] = {"a_to_b": count[ab], "b_to_a": count[ba],
