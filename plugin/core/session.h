@@ -334,8 +334,8 @@ typedef struct wrtc_flow {
     bool      binding_req[2];    /* who sent STUN Binding requests */
     bool      binding_resp[2];   /* who sent STUN Binding success responses */
     uint16_t  binding_reqs[2];   /* how many Binding requests (saturating) */
-    uint64_t  packets_media[2];  /* RTP/RTCP packets each way */
     bool      binding_cut[2];    /* ... of which the attributes were not captured */
+    uint64_t  packets_media[2];  /* RTP/RTCP packets each way */
     uint32_t  binding_cut_frame; /* the first such request */
     bool      check_sized;       /* ... one of them as long as an ICE check */
     bool      ice_inferred;      /* ICE from checks whose attributes were cut (below) */
@@ -371,6 +371,7 @@ typedef struct wrtc_flow {
      * (WRTC_CAP_STREAMS) and of the first list entry not kept
      * (WRTC_CAP_LIST, in list `cap_list`); 0 while not hit. */
     uint32_t  cap_frame[2];
+    wrtc_role_t remote_role;     /* grouping (below), here where it packs */
     const char *cap_list;
     struct wrtc_flow *prev_gen;  /* the earlier flow on the same 5-tuple */
     /* grouping, filled by wrtc_model_finish */
@@ -378,7 +379,6 @@ typedef struct wrtc_flow {
     int       leg;               /* -1 when not in a session */
     int       session;
     int       local;             /* 0/1: which endpoint is "local" */
-    wrtc_role_t remote_role;
     bool      sdp_named;         /* a SIP call's SDP names one of its endpoints */
 } wrtc_flow_t;
 
