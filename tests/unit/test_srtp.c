@@ -16,6 +16,8 @@
 #include "sdes_params.h"
 #include "srtp_vectors.h"
 #include "srtp_capture_vectors.h"
+#include "dtls13.h"
+#include "dtls13_capture_vectors.h"
 
 static size_t unhex(const char *s, uint8_t *out)
 {
@@ -464,6 +466,193 @@ static void test_sdes_params(void)
     sdes_case("", -1, false, false, false, NULL);
 }
 
+/* ---------------------------------------------- DTLS 1.3 records (RFC 9147) */
+typedef struct {
+    unsigned frame, index;   /* datagram, record within it */
+    uint8_t epoch_bits, type;
+    uint64_t seq;
+    size_t len;
+    uint8_t first;           /* first plaintext byte (handshake type, alert level) */
+} dtls13_seen_t;
+
+/* Open every unified-header record of the capture's datagrams with the keys
+ * of its direction and epoch; plaintext records (DTLSPlaintext, 13-byte
+ * header) are skipped. */
+static size_t dtls13_walk(wrtc_dtls13_keys_t keys[2][2], dtls13_seen_t *seen, size_t max,
+                          unsigned *failures)
+{
+    size_t i, n = 0;
+    *failures = 0;
+    for (i = 0; i < sizeof dtls13_datagrams / sizeof dtls13_datagrams[0]; i++) {
+        static uint8_t dg[2048], pt[2048];
+        size_t len = unhex(dtls13_datagrams[i].hex, dg), off = 0;
+        unsigned idx = 0;
+        while (off < len) {
+            wrtc_dtls13_hdr_t h;
+            if (!wrtc_dtls13_is_unified(dg[off])) {
+                if (len - off < 13)
+                    break;
+                off += 13 + ((size_t)dg[off + 11] << 8 | dg[off + 12]);
+                idx++;
+                continue;
+            }
+            if (!wrtc_dtls13_parse(dg + off, len - off, 0, &h)) {
+                (*failures)++;
+                break;
+            }
+            {
+                wrtc_dtls13_keys_t *k = &keys[dtls13_datagrams[i].from_server][h.epoch_bits == 3];
+                size_t pl = 0;
+                uint8_t ct = 0;
+                uint64_t seq = 0;
+                if (h.epoch_bits >= 2 && wrtc_dtls13_open(k, dg + off, &h, pt, &pl, &ct, &seq)) {
+                    if (n < max) {
+                        seen[n].frame = dtls13_datagrams[i].frame;
+                        seen[n].index = idx;
+                        seen[n].epoch_bits = h.epoch_bits;
+                        seen[n].type = ct;
+                        seen[n].seq = seq;
+                        seen[n].len = pl;
+                        seen[n].first = pl ? pt[0] : 0;
+                    }
+                    n++;
+                } else {
+                    (*failures)++;
+                }
+            }
+            off += h.rec_len;
+            idx++;
+        }
+    }
+    return n;
+}
+
+static void dtls13_keys(wrtc_dtls13_keys_t keys[2][2], uint16_t suite)
+{
+    static const char *const sec[2][2] = {
+        { DTLS13_CLIENT_HANDSHAKE_TRAFFIC_SECRET, DTLS13_CLIENT_TRAFFIC_SECRET_0 },
+        { DTLS13_SERVER_HANDSHAKE_TRAFFIC_SECRET, DTLS13_SERVER_TRAFFIC_SECRET_0 },
+    };
+    int d, e;
+    for (d = 0; d < 2; d++)
+        for (e = 0; e < 2; e++) {
+            uint8_t s[48];
+            size_t n = unhex(sec[d][e], s);
+            CHECK(wrtc_dtls13_derive(suite, s, n, &keys[d][e]));
+        }
+}
+
+static void test_dtls13(void)
+{
+    wrtc_dtls13_keys_t keys[2][2];
+    dtls13_seen_t seen[16];
+    wrtc_dtls13_hdr_t h;
+    unsigned failures, i;
+    size_t n;
+    uint8_t sec[32], b[64];
+
+    /* Header parsing (RFC 9147 §4): 0x2e = 001 0 1 1 10: no CID, 16-bit
+     * sequence number, length present, epoch 2. */
+    {
+        uint8_t r[40] = { 0x2e, 0x12, 0x34, 0x00, 0x11 };
+        CHECK(wrtc_dtls13_parse(r, 5 + 0x11, 0, &h));
+        CHECK_EQ(h.epoch_bits, 2);
+        CHECK_EQ(h.seq_len, 2);
+        CHECK_EQ(h.hdr_len, 5);
+        CHECK_EQ(h.rec_len, 22);
+        CHECK(!wrtc_dtls13_parse(r, 5 + 0x10, 0, &h));      /* truncated */
+        r[4] = 0x10;                                          /* shorter than tag + type */
+        CHECK(!wrtc_dtls13_parse(r, 40, 0, &h));
+        r[0] = 0x3e;                                          /* CID without a CID length */
+        CHECK(!wrtc_dtls13_parse(r, 40, 0, &h));
+        r[0] = 0x23;                                          /* 8-bit seq, no length: to the end */
+        CHECK(wrtc_dtls13_parse(r, 40, 0, &h));
+        CHECK_EQ(h.hdr_len, 2);
+        CHECK_EQ(h.rec_len, 40);
+        CHECK_EQ(h.epoch_bits, 3);
+        r[0] = 0x16;
+        CHECK(!wrtc_dtls13_parse(r, 40, 0, &h));
+    }
+    /* §4.2.2 reconstruction: closest to the highest seen + 1. */
+    {
+        wrtc_dtls13_keys_t k;
+        memset(&k, 0, sizeof k);
+        CHECK_EQ(wrtc_dtls13_reconstruct_seq(&k, 5, 16), 5);
+        k.have_seq = true;
+        k.max_seq = 0x1fffe;
+        CHECK_EQ(wrtc_dtls13_reconstruct_seq(&k, 0xffff, 16), 0x1ffff);
+        CHECK_EQ(wrtc_dtls13_reconstruct_seq(&k, 0x0001, 16), 0x20001);
+        CHECK_EQ(wrtc_dtls13_reconstruct_seq(&k, 0xfff0, 16), 0x1fff0);
+        k.max_seq = 0x1f0;
+        CHECK_EQ(wrtc_dtls13_reconstruct_seq(&k, 0x02, 8), 0x202);
+        CHECK_EQ(wrtc_dtls13_reconstruct_seq(&k, 0xe0, 8), 0x1e0);
+    }
+    /* Unknown suite, wrong secret length. */
+    memset(sec, 1, sizeof sec);
+    CHECK(!wrtc_dtls13_derive(0x1304, sec, 32, &keys[0][0]));
+    CHECK(!wrtc_dtls13_derive(WRTC_TLS_AES_256_GCM_SHA384, sec, 32, &keys[0][0]));
+    /* "dtls13" labels: key = HKDF-Expand-Label(secret, "key", "", 16) with the
+     * "dtls13" prefix; "tls13 " gives other keys. */
+    CHECK(wrtc_dtls13_derive(WRTC_TLS_AES_128_GCM_SHA256, sec, 32, &keys[0][0]));
+    CHECK(wrtc_hkdf_expand_label(GCRY_MD_SHA256, sec, 32, "dtls13", "key", NULL, 0, b, 16));
+    CHECK(memcmp(b, keys[0][0].key, 16) == 0);
+    CHECK(wrtc_hkdf_expand_label(GCRY_MD_SHA256, sec, 32, "tls13 ", "key", NULL, 0, b, 16));
+    CHECK(memcmp(b, keys[0][0].key, 16) != 0);
+
+    /* The real handshake of firefox-dtls13.pcapng (NSS, TLS_AES_128_GCM_SHA256,
+     * the ServerHello's cipher suite). */
+    dtls13_keys(keys, WRTC_TLS_AES_128_GCM_SHA256);
+    n = dtls13_walk(keys, seen, 16, &failures);
+    {
+        /* frame, record, epoch, type, seq, length, first byte: the server's
+         * EncryptedExtensions (8), CertificateRequest (13), Certificate (11),
+         * CertificateVerify (15), Finished (20) at epoch 2, the client's
+         * Certificate, CertificateVerify, Finished; at epoch 3 the server's
+         * ACK (content type 26, RFC 9147 §7) and both close_notify alerts. */
+        static const dtls13_seen_t want[] = {
+            { 41, 1, 2, 22, 0, 60, 8 },   { 41, 2, 2, 22, 1, 43, 13 },
+            { 41, 3, 2, 22, 2, 49, 11 },  { 42, 0, 2, 22, 3, 315, 11 },
+            { 42, 1, 2, 22, 4, 86, 15 },  { 42, 2, 2, 22, 5, 44, 20 },
+            { 43, 0, 2, 22, 0, 349, 11 }, { 43, 1, 2, 22, 1, 88, 15 },
+            { 43, 2, 2, 22, 2, 44, 20 },  { 44, 0, 3, 26, 0, 50, 0 },
+            { 1865, 0, 3, 21, 1, 2, 1 },  { 1866, 0, 3, 21, 0, 2, 1 },
+        };
+        CHECK_EQ(n, sizeof want / sizeof want[0]);
+        for (i = 0; i < n && i < sizeof want / sizeof want[0]; i++) {
+            CHECK_EQ(seen[i].frame, want[i].frame);
+            CHECK_EQ(seen[i].index, want[i].index);
+            CHECK_EQ(seen[i].epoch_bits, want[i].epoch_bits);
+            CHECK_EQ(seen[i].type, want[i].type);
+            CHECK_EQ(seen[i].seq, want[i].seq);
+            CHECK_EQ(seen[i].len, want[i].len);
+            CHECK_EQ(seen[i].first, want[i].first);
+        }
+    }
+    CHECK_EQ(failures, 0);
+    /* The wrong suite's keys (same hash, ChaCha20) open nothing. */
+    dtls13_keys(keys, WRTC_TLS_CHACHA20_POLY1305_SHA256);
+    n = dtls13_walk(keys, seen, 16, &failures);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(failures, 12);
+    /* One flipped ciphertext bit: the tag check fails. */
+    {
+        static uint8_t dg[2048], pt[2048];
+        size_t len = unhex(dtls13_datagrams[1].hex, dg), pl;
+        uint8_t ct;
+        uint64_t seq;
+        dtls13_keys(keys, WRTC_TLS_AES_128_GCM_SHA256);
+        CHECK(wrtc_dtls13_parse(dg, len, 0, &h));
+        dg[h.hdr_len + 20] ^= 1;
+        CHECK(!wrtc_dtls13_open(&keys[1][0], dg, &h, pt, &pl, &ct, &seq));
+        dg[h.hdr_len + 20] ^= 1;
+        keys[1][0].have_seq = true;
+        keys[1][0].max_seq = 2;
+        CHECK(wrtc_dtls13_open(&keys[1][0], dg, &h, pt, &pl, &ct, &seq));
+        CHECK_EQ(seq, 3);
+        CHECK_EQ(ct, 22);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const check_group_t groups[] = {
@@ -475,6 +664,7 @@ int main(int argc, char **argv)
         { "srtp_index", test_index },
         { "dtls_export", test_export },
         { "sdes_params", test_sdes_params },
+        { "dtls13", test_dtls13 },
     };
     wrtc_srtp_crypto_init();
     return check_main(argc, argv, groups, sizeof groups / sizeof groups[0]);
