@@ -10,6 +10,7 @@
 #include "check.h"
 #include "codec_guess.h"
 #include "corroborate.h"
+#include "datachannel.h"
 #include "demux.h"
 #include "dtls_records.h"
 #include "entropy.h"
@@ -1519,6 +1520,152 @@ static void test_stun_sig(void)
     CHECK(wrtc_stun_ms_attribute(0x8063) == NULL);
 }
 
+/* ------------------------------------------------ data channels (RFC 8831) */
+static wrtc_dc_chunk_t dc_chunk(uint16_t sid, uint32_t tsn, uint32_t ppid, uint32_t len, bool end)
+{
+    wrtc_dc_chunk_t c;
+    memset(&c, 0, sizeof c);
+    c.sid = sid;
+    c.tsn = tsn;
+    c.ppid = ppid;
+    c.len = len;
+    c.end = end;
+    return c;
+}
+
+static void test_datachannel(void)
+{
+    wrtc_dc_assoc_t *a = wrtc_dc_new();
+    wrtc_dc_chunk_t c;
+    const wrtc_dc_channel_t *ch;
+    char rel[48];
+    uint32_t i;
+
+    /* DATA_CHANNEL_OPEN on stream 1 (RFC 8832 §5.1): reliable, ordered. */
+    c = dc_chunk(1, 1000, WRTC_PPID_DCEP, 20, true);
+    c.dcep_type = WRTC_DCEP_OPEN;
+    c.channel_type = 0x00;
+    c.label = "chat";
+    c.protocol = "";
+    CHECK(wrtc_dc_add(a, 0, 10, 1.0, &c));
+    /* the ACK from the other side */
+    c = dc_chunk(1, 5000, WRTC_PPID_DCEP, 1, true);
+    c.dcep_type = WRTC_DCEP_ACK;
+    CHECK(wrtc_dc_add(a, 1, 11, 1.1, &c));
+    /* two string messages one way, one the other way */
+    c = dc_chunk(1, 1001, WRTC_PPID_STRING, 5, true);
+    CHECK(wrtc_dc_add(a, 0, 12, 1.2, &c));
+    c = dc_chunk(1, 1002, WRTC_PPID_STRING, 7, true);
+    CHECK(wrtc_dc_add(a, 0, 13, 1.3, &c));
+    /* retransmission of TSN 1002 (same TSN): not counted again */
+    CHECK(!wrtc_dc_add(a, 0, 14, 1.4, &c));
+    c = dc_chunk(1, 5001, WRTC_PPID_STRING, 3, true);
+    CHECK(wrtc_dc_add(a, 1, 15, 1.5, &c));
+    /* a binary message in three fragments: one message, all bytes */
+    c = dc_chunk(1, 1003, WRTC_PPID_BINARY, 1000, false);
+    CHECK(wrtc_dc_add(a, 0, 16, 1.6, &c));
+    c = dc_chunk(1, 1004, WRTC_PPID_BINARY, 1000, false);
+    CHECK(wrtc_dc_add(a, 0, 16, 1.6, &c));
+    c = dc_chunk(1, 1005, WRTC_PPID_BINARY, 500, true);
+    CHECK(wrtc_dc_add(a, 0, 17, 1.7, &c));
+    /* an empty string (RFC 8831 §6.6: one filler byte): a message, 0 bytes */
+    c = dc_chunk(1, 1006, WRTC_PPID_STRING_EMPTY, 1, true);
+    CHECK(wrtc_dc_add(a, 0, 18, 1.8, &c));
+    /* a TSN received out of order, below the highest: new, counted */
+    c = dc_chunk(1, 5003, WRTC_PPID_STRING, 4, true);
+    CHECK(wrtc_dc_add(a, 1, 19, 1.9, &c));
+    c = dc_chunk(1, 5002, WRTC_PPID_STRING, 4, true);
+    CHECK(wrtc_dc_add(a, 1, 20, 2.0, &c));
+    CHECK(!wrtc_dc_add(a, 1, 21, 2.1, &c));
+
+    /* stream 3: partially reliable, unordered, max lifetime 500 ms */
+    c = dc_chunk(3, 1007, WRTC_PPID_DCEP, 20, true);
+    c.dcep_type = WRTC_DCEP_OPEN;
+    c.channel_type = 0x82;
+    c.reliability = 500;
+    c.label = "game";
+    c.protocol = "proto-x";
+    CHECK(wrtc_dc_add(a, 0, 22, 2.2, &c));
+    /* stream 5: data without an OPEN (negotiated out of band) */
+    c = dc_chunk(5, 5004, WRTC_PPID_BINARY, 9, true);
+    CHECK(wrtc_dc_add(a, 1, 23, 2.3, &c));
+
+    CHECK_EQ(a->channels->len, 3);
+    CHECK_EQ(a->duplicates, 2);
+    ch = (const wrtc_dc_channel_t *)g_ptr_array_index(a->channels, 0);
+    CHECK_EQ(ch->sid, 1);
+    CHECK(ch->have_open && strcmp(ch->label, "chat") == 0 && strcmp(ch->protocol, "") == 0);
+    CHECK(wrtc_dc_ordered(ch));
+    wrtc_dc_reliability(ch, rel, sizeof rel);
+    CHECK(strcmp(rel, "reliable") == 0);
+    CHECK_EQ(ch->open_frame, 10);
+    CHECK_EQ(ch->ack_frame, 11);
+    CHECK_EQ(ch->messages[0], 4);
+    CHECK_EQ(ch->bytes[0], 5 + 7 + 2500);
+    CHECK_EQ(ch->messages[1], 3);
+    CHECK_EQ(ch->bytes[1], 11);
+    CHECK(ch->first_t == 1.0 && ch->last_t == 2.0);
+    ch = (const wrtc_dc_channel_t *)g_ptr_array_index(a->channels, 1);
+    CHECK_EQ(ch->sid, 3);
+    CHECK(!wrtc_dc_ordered(ch));
+    wrtc_dc_reliability(ch, rel, sizeof rel);
+    CHECK(strcmp(rel, "max_lifetime_ms 500") == 0);
+    CHECK(strcmp(ch->protocol, "proto-x") == 0);
+    CHECK_EQ(ch->messages[0] + ch->messages[1], 0);
+    ch = (const wrtc_dc_channel_t *)g_ptr_array_index(a->channels, 2);
+    CHECK(!ch->have_open && ch->label == NULL && ch->open_frame == 0);
+    CHECK_EQ(ch->messages[1], 1);
+    wrtc_dc_reliability(ch, rel, sizeof rel);
+    CHECK(strcmp(rel, "") == 0);
+    {
+        wrtc_dc_channel_t t;
+        memset(&t, 0, sizeof t);
+        t.have_open = true;
+        t.channel_type = 0x01;
+        t.reliability = 3;
+        wrtc_dc_reliability(&t, rel, sizeof rel);
+        CHECK(strcmp(rel, "max_retransmits 3") == 0);
+    }
+    wrtc_dc_free(a);
+
+    /* TSN wrap-around (serial arithmetic) and a TSN older than the window. */
+    a = wrtc_dc_new();
+    c = dc_chunk(0, 0xfffffffeu, WRTC_PPID_STRING, 1, true);
+    CHECK(wrtc_dc_add(a, 0, 1, 0, &c));
+    c.tsn = 0xffffffffu;
+    CHECK(wrtc_dc_add(a, 0, 2, 0, &c));
+    c.tsn = 0;
+    CHECK(wrtc_dc_add(a, 0, 3, 0, &c));
+    c.tsn = 0xffffffffu;
+    CHECK(!wrtc_dc_add(a, 0, 4, 0, &c));
+    c.tsn = 5000;
+    CHECK(wrtc_dc_add(a, 0, 5, 0, &c));
+    c.tsn = 10;                       /* > window behind */
+    CHECK(!wrtc_dc_add(a, 0, 6, 0, &c));
+    ch = (const wrtc_dc_channel_t *)g_ptr_array_index(a->channels, 0);
+    CHECK_EQ(ch->messages[0], 4);
+    /* bounded: at most WRTC_DC_MAX_CHANNELS streams */
+    for (i = 0; i < WRTC_DC_MAX_CHANNELS + 10; i++) {
+        c = dc_chunk((uint16_t)(100 + i), 6000 + i, WRTC_PPID_STRING, 1, true);
+        (void)wrtc_dc_add(a, 0, 7 + i, 0, &c);
+    }
+    CHECK_EQ(a->channels->len, WRTC_DC_MAX_CHANNELS);
+    CHECK_EQ(a->dropped, 11);
+    /* a long label is cut to WRTC_DC_MAX_TEXT bytes */
+    {
+        char longl[300];
+        memset(longl, 'x', sizeof longl - 1);
+        longl[sizeof longl - 1] = '\0';
+        c = dc_chunk(0, 7000, WRTC_PPID_DCEP, 300, true);
+        c.dcep_type = WRTC_DCEP_OPEN;
+        c.label = longl;
+        (void)wrtc_dc_add(a, 0, 100, 0, &c);
+        CHECK_EQ(strlen(ch->label), WRTC_DC_MAX_TEXT);
+        CHECK(ch->protocol && ch->protocol[0] == '\0');
+    }
+    wrtc_dc_free(a);
+}
+
 int main(int argc, char **argv)
 {
     static const check_group_t groups[] = {
@@ -1541,6 +1688,7 @@ int main(int argc, char **argv)
         { "verdict", test_verdict },
         { "codec_guess", test_codec_guess },
         { "stun_sig", test_stun_sig },
+        { "datachannel", test_datachannel },
     };
     return check_main(argc, argv, groups, sizeof groups / sizeof groups[0]);
 }
