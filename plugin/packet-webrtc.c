@@ -6,6 +6,7 @@
  */
 #include "webrtc-plugin.h"
 #include "webrtc-candidates.h"
+#include "webrtc-dtls.h"
 
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
@@ -316,6 +317,7 @@ void proto_register_webrtc(void)
         "(ports are reused by later calls).",
         10, &webrtc_prefs.flow_idle_gap_s);
     webrtc_srtp_keys_register(module);
+    webrtc_dtls_register();
 }
 
 void proto_reg_handoff_webrtc(void)
@@ -330,6 +332,8 @@ void proto_reg_handoff_webrtc(void)
     webrtc_srtp_handoff();
     webrtc_srtp_keys_handoff();
     webrtc_facts_handoff();
+    webrtc_dtls_handoff();
+    webrtc_datachannel_handoff();
     webrtc_summary_register();
     webrtc_statstree_register();
 

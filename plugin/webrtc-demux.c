@@ -19,6 +19,7 @@
 #include <epan/show_exception.h>
 
 #include "webrtc-flow.h"
+#include "webrtc-dtls.h"
 #include "webrtc-srtcp.h"
 #include "webrtc-srtp.h"
 #include "demux.h"
@@ -600,7 +601,13 @@ int webrtc_demux_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, we
         webrtc_dtls_records_note(tvb, pinfo, add_webrtc_tree(tvb, pinfo, tree, cls, f, &ti),
                                  f->stun_ice_requests, p, len, wire);
         add_claim_expert(pinfo, ti, f);
-        return call_dissector(webrtc_handles.dtls, tvb, pinfo, tree);
+        {
+            /* Wireshark's DTLS first (handshake, DTLS 1.2 records), then
+             * the DTLS 1.3 records it leaves as continuation data. */
+            int n = call_dissector(webrtc_handles.dtls, tvb, pinfo, tree);
+            webrtc_dtls13_dissect(tvb, pinfo, tree);
+            return n;
+        }
 
     case WRTC_CLASS_ZRTP:
         if (!wrtc_zrtp_valid(p, len, wire))

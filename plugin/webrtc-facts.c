@@ -16,6 +16,7 @@
 #include <epan/tap.h>
 
 #include "webrtc-flow.h"
+#include "webrtc-dtls.h"
 #include "webrtc-srtp.h"
 #include "session.h"
 #include "software.h"
@@ -64,9 +65,10 @@ static int field_id[F_COUNT];
  * compares filter names, and ten calls per packet cost more than the rest
  * of the facts). */
 enum { L_ICMP, L_ICMPV6, L_STUN, L_DTLS, L_ZRTP, L_RTP, L_SRTCP, L_RTCP, L_SIP, L_TLS, L_WEBRTC,
-       L_COUNT };
+       L_SCTP, L_COUNT };
 static const char *const layer_names[L_COUNT] = {
     "icmp", "icmpv6", "stun", "dtls", "zrtp", "rtp", "srtcp", "rtcp", "sip", "tls", "webrtc",
+    "sctp",
 };
 static webrtc_layer_map_t layer_map;
 #define HAS(set, l) (((set) >> (l)) & 1u)
@@ -878,6 +880,9 @@ static int dissect_facts(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
             f->dtls_app_bytes = k->app_bytes;
         }
     }
+    /* SCTP inside decrypted DTLS (webrtc-dtls.c): data channels. */
+    if (HAS(layers, L_SCTP) && (HAS(layers, L_DTLS) || HAS(layers, L_WEBRTC)))
+        webrtc_datachannel_read(pinfo, tree, f);
     if (HAS(layers, L_ZRTP))
         f->contents |= WRTC_C_ZRTP;
     /* SRTP that the plugin decrypted (webrtc-srtp.c) is dissected as plain
@@ -1030,6 +1035,7 @@ void webrtc_facts_want(gboolean want)
         for (i = 0; i < F_COUNT; i++)
             if (field_id[i] > 0)
                 g_array_append_val(wanted, field_id[i]);
+        webrtc_datachannel_wanted(wanted);
     }
     set_postdissector_wanted_hfids(facts_handle, wanted);
 }

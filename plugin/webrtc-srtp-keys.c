@@ -30,9 +30,16 @@
 #include <epan/prefs-int.h>
 #include <epan/uat.h>
 #include <wsutil/inet_addr.h>
+/* ssl_crandom_hash: the TLS/DTLS dissectors' client random -> master
+ * secret map (WS_DLL_PUBLIC), keyed and valued by StringInfo. */
+#include <epan/dissectors/packet-tls.h>
+#include <epan/dissectors/packet-tls-utils.h>
 
+#include "dtls13.h"
 #include "dtls_srtp_export.h"
 #include "sdes_params.h"
+#include "webrtc-dtls.h"
+
 
 /* ---- preferences -------------------------------------------------------- */
 
@@ -337,12 +344,21 @@ static void keys_from_table(void)
 
 /* ---- DTLS key log ------------------------------------------------------- */
 
+/* Traffic secrets of DTLS 1.3 (RFC 8446 §7.1), in the order of
+ * tls13_labels: [client/server][handshake/application]. */
 typedef struct {
     guint8 master[48];
     gboolean have_master;
     guint8 exporter[48];
     guint8 exporter_len;
+    guint8 traffic[2][2][48];
+    guint8 traffic_len[2][2];
 } keylog_entry_t;
+
+static const char *const tls13_labels[2][2] = {
+    { "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0" },
+    { "SERVER_HANDSHAKE_TRAFFIC_SECRET", "SERVER_TRAFFIC_SECRET_0" },
+};
 
 static GHashTable *keylog;   /* client random hex (lower case) -> keylog_entry_t */
 static gboolean keylog_loaded;
@@ -400,10 +416,14 @@ static void keylog_load(void)
         size_t n;
         keylog_entry_t *e;
         gboolean master;
+        int ts = -1;
         if (!label || !cr || !sec || strlen(cr) != 64)
             continue;
         master = strcmp(label, "CLIENT_RANDOM") == 0;
-        if (!master && strcmp(label, "EXPORTER_SECRET") != 0)
+        for (int d = 0; d < 4; d++)
+            if (strcmp(label, tls13_labels[d / 2][d % 2]) == 0)
+                ts = d;
+        if (!master && ts < 0 && strcmp(label, "EXPORTER_SECRET") != 0)
             continue;
         if (!hex_bytes(sec, strlen(sec), buf, sizeof buf, &n) || (master && n != 48) ||
             (!master && n != 32 && n != 48))
@@ -418,6 +438,9 @@ static void keylog_load(void)
         if (master) {
             memcpy(e->master, buf, 48);
             e->have_master = TRUE;
+        } else if (ts >= 0) {
+            memcpy(e->traffic[ts / 2][ts % 2], buf, n);
+            e->traffic_len[ts / 2][ts % 2] = (guint8)n;
         } else {
             memcpy(e->exporter, buf, n);
             e->exporter_len = (guint8)n;
@@ -443,6 +466,30 @@ static const keylog_entry_t *keylog_find(const guint8 cr[32])
         keylog_load();
         e = (const keylog_entry_t *)g_hash_table_lookup(keylog, hex);
     }
+    if (!e || !e->have_master) {
+        /* The master secret Wireshark's TLS dissector knows for this client
+         * random: from tls.keylog_file or from a pcapng Decryption Secrets
+         * Block (editcap --inject-secrets tls,FILE), which only the TLS
+         * dissector receives (secrets_register_type is not exported to
+         * plugins in 4.0). Its client-random map is (ssl_crandom_hash). */
+        StringInfo key, *ms;
+        guint8 crb[32];
+        memcpy(crb, cr, 32);
+        key.data = crb;
+        key.data_len = 32;
+        ms = ssl_crandom_hash ? (StringInfo *)g_hash_table_lookup(ssl_crandom_hash, &key)
+                              : NULL;
+        if (ms && ms->data_len == 48) {
+            keylog_entry_t *ne = (keylog_entry_t *)g_hash_table_lookup(keylog, hex);
+            if (!ne) {
+                ne = g_new0(keylog_entry_t, 1);
+                g_hash_table_insert(keylog, g_strdup(hex), ne);
+            }
+            memcpy(ne->master, ms->data, 48);
+            ne->have_master = TRUE;
+            e = ne;
+        }
+    }
     return e;
 }
 
@@ -461,6 +508,9 @@ typedef struct {
     guint16  cipher_suite;
     guint16  version;            /* 0xfefc: DTLS 1.3 (supported_versions) */
     gboolean keyed;
+    /* DTLS 1.3 record keys (RFC 9147 §4): [client/server][epoch 2/3], heap
+     * (file scope) once the key log has the traffic secrets. */
+    wrtc_dtls13_keys_t *rec;
 } handshake_t;
 
 static GPtrArray *handshakes;
@@ -540,6 +590,22 @@ static void dtls_derive(packet_info *pinfo, handshake_t *h)
     h->keyed = TRUE;             /* one attempt per handshake */
     if (!(e = keylog_find(h->client_random)))
         return;
+    if (h->version == 0xfefc) {
+        /* RFC 9147 §4: the records after the ServerHello are protected
+         * with the handshake (epoch 2) and application (epoch 3) traffic
+         * keys of each side. */
+        int d, ep;
+        gboolean any = FALSE;
+        h->rec = wmem_alloc0(wmem_file_scope(), 4 * sizeof(wrtc_dtls13_keys_t));
+        for (d = 0; d < 2; d++)
+            for (ep = 0; ep < 2; ep++)
+                if (e->traffic_len[d][ep] &&
+                    wrtc_dtls13_derive(h->cipher_suite, e->traffic[d][ep], e->traffic_len[d][ep],
+                                       &h->rec[d * 2 + ep]))
+                    any = TRUE;
+        if (!any)
+            h->rec = NULL;
+    }
     if (h->version == 0xfefc || (!h->selected && e->exporter_len)) {
         /* DTLS 1.3: the profile is in the encrypted EncryptedExtensions. */
         if (!e->exporter_len)
@@ -910,6 +976,33 @@ static void read_tree(packet_info *pinfo, proto_tree *tree, gboolean sdp, gboole
 
 static gboolean want_sdes, want_dtls;
 static webrtc_layer_map_t layer_map;   /* bit 0: sdp, bit 1: dtls */
+static guint32 dtls_read_early;        /* frame whose DTLS fields were read early */
+
+void webrtc_dtls_keys_read_frame(packet_info *pinfo, proto_tree *tree)
+{
+    if (PINFO_FD_VISITED(pinfo) || !tree || !want_dtls || !handshakes ||
+        dtls_read_early == pinfo->num)
+        return;
+    dtls_read_early = pinfo->num;
+    read_tree(pinfo, tree, FALSE, TRUE);
+}
+
+wrtc_dtls13_keys_t *webrtc_dtls13_record_keys(packet_info *pinfo, unsigned epoch_bits)
+{
+    handshake_t *h;
+    int side;
+    if (!handshakes || (epoch_bits != 2 && epoch_bits != 3))
+        return NULL;
+    if ((h = handshake_of(pinfo, TRUE, FALSE)) != NULL)
+        side = 0;
+    else if ((h = handshake_of(pinfo, FALSE, FALSE)) != NULL)
+        side = 1;
+    else
+        return NULL;
+    if (!h->rec || !h->rec[side * 2 + (epoch_bits == 3)].key_len)
+        return NULL;
+    return &h->rec[side * 2 + (epoch_bits == 3)];
+}
 
 static int dissect_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -929,7 +1022,7 @@ static int dissect_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         return 0;
     layers = webrtc_layer_set(pinfo->layers, &layer_map);
     sdp = want_sdes && (layers & 1);
-    dtls = want_dtls && (layers & 2);
+    dtls = want_dtls && (layers & 2) && dtls_read_early != pinfo->num;
     if (sdp || dtls)
         read_tree(pinfo, tree, sdp, dtls);
     return 0;
@@ -952,7 +1045,12 @@ static void keys_init(void)
         g_hash_table_remove_all(keylog);
     /* The SDP is read for its keys, or to find SRTP the table may key. */
     want_sdes = pref_sdes || n_rows > 0;
-    want_dtls = keylog_path() != NULL;
+    /* DTLS handshakes are followed with a key log, and while the session
+     * model is built (its protocol tree is there anyway): the secrets may
+     * also come from the capture's Decryption Secrets Blocks, which
+     * Wireshark's TLS dissector receives (keylog_find). */
+    want_dtls = keylog_path() != NULL || webrtc_prefs.session_model;
+    dtls_read_early = 0;
     /* Ask for the SDP/DTLS fields only while a source needs them: a wanted
      * field costs a protocol tree per packet. */
     wanted = NULL;

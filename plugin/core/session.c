@@ -223,6 +223,7 @@ static void free_flow(wrtc_flow_t *f)
         if (arrs[i])
             g_array_free(arrs[i], TRUE);
     g_free(f->dc);
+    wrtc_dc_free(f->dc_assoc);
     g_free(f);
 }
 
@@ -689,6 +690,12 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
     fl->last_frame = f->frame;
     fl->packets[dir]++;
     fl->bytes[dir] += f->bytes;
+    if (f->n_dc_chunks && f->dc_chunks) {
+        if (!fl->dc_assoc)
+            fl->dc_assoc = wrtc_dc_new();
+        for (i = 0; i < f->n_dc_chunks; i++)
+            (void)wrtc_dc_add(fl->dc_assoc, dir, f->frame, f->t, &f->dc_chunks[i]);
+    }
     if (f->contents & (WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP))
         fl->packets_media[dir]++;
     {

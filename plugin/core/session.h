@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "codec_guess.h"
+#include "datachannel.h"
 
 /* An endpoint: IPv4 (family 4, 4 bytes) or IPv6 (family 6, 16 bytes). */
 typedef struct {
@@ -190,6 +191,11 @@ typedef struct {
      * recognised, so neither the run's RTP taps nor the model count it:
      * only tallied per 5-tuple, for the summary to say so. */
     bool      not_counted;
+    /* SCTP DATA chunks of decrypted DTLS application data (data channels,
+     * RFC 8831), from Wireshark's SCTP and DCEP fields; NULL when none.
+     * Lives as long as the packet. */
+    uint8_t   n_dc_chunks;
+    const wrtc_dc_chunk_t *dc_chunks;
     /* Read on the capture's first pass (the session model still learning):
      * where the packet belongs is not final yet (the stats tree). */
     bool      first_pass;
@@ -374,6 +380,9 @@ typedef struct wrtc_flow {
     wrtc_role_t remote_role;     /* grouping (below), here where it packs */
     const char *cap_list;
     struct wrtc_flow *prev_gen;  /* the earlier flow on the same 5-tuple */
+    /* Data channels decrypted on this 5-tuple (its SCTP association);
+     * NULL until the first DATA chunk (almost every flow has none). */
+    wrtc_dc_assoc_t *dc_assoc;
     /* grouping, filled by wrtc_model_finish */
     uint32_t  uf;                /* union-find parent (flow index) */
     int       leg;               /* -1 when not in a session */
