@@ -1664,8 +1664,49 @@ static void test_datachannel(void)
         CHECK(ch->protocol && ch->protocol[0] == '\0');
     }
     wrtc_dc_free(a);
-}
 
+    /* Through the session model: DATA chunks of a fact land in the flow's
+     * association, by direction (ep[0] sent the first packet). */
+    {
+        wrtc_model_config_t cfg;
+        wrtc_model_t *m;
+        wrtc_fact_t f;
+        wrtc_dc_chunk_t chunks[2];
+        const GPtrArray *flows;
+        const wrtc_flow_t *fl;
+        wrtc_model_config_default(&cfg);
+        m = wrtc_model_new(&cfg);
+        wrtc_fact_init(&f);
+        f.frame = 1;
+        f.src = ep4(192, 0, 2, 1, 5000);
+        f.dst = ep4(192, 0, 2, 2, 6000);
+        f.contents = WRTC_C_DTLS;
+        wrtc_model_add(m, &f);
+        chunks[0] = dc_chunk(0, 1, WRTC_PPID_STRING, 10, true);
+        chunks[1] = dc_chunk(0, 2, WRTC_PPID_BINARY, 20, true);
+        f.frame = 2;
+        f.src = ep4(192, 0, 2, 2, 6000);
+        f.dst = ep4(192, 0, 2, 1, 5000);
+        f.n_dc = 2;
+        f.dc = chunks;
+        wrtc_model_add(m, &f);
+        f.frame = 3;                       /* the same chunks again: retransmitted */
+        wrtc_model_add(m, &f);
+        wrtc_model_finish(m);
+        flows = wrtc_model_flows(m);
+        CHECK_EQ(flows->len, 1);
+        fl = (const wrtc_flow_t *)g_ptr_array_index(flows, 0);
+        CHECK(fl->dc != NULL);
+        if (fl->dc) {
+            ch = (const wrtc_dc_channel_t *)g_ptr_array_index(fl->dc->channels, 0);
+            CHECK_EQ(ch->messages[1], 2);
+            CHECK_EQ(ch->bytes[1], 30);
+            CHECK_EQ(ch->messages[0], 0);
+            CHECK_EQ(fl->dc->duplicates, 2);
+        }
+        wrtc_model_free(m);
+    }
+}
 int main(int argc, char **argv)
 {
     static const check_group_t groups[] = {
