@@ -1687,8 +1687,8 @@ static void test_datachannel(void)
         f.frame = 2;
         f.src = ep4(192, 0, 2, 2, 6000);
         f.dst = ep4(192, 0, 2, 1, 5000);
-        f.n_dc = 2;
-        f.dc = chunks;
+        f.n_dc_chunks = 2;
+        f.dc_chunks = chunks;
         wrtc_model_add(m, &f);
         f.frame = 3;                       /* the same chunks again: retransmitted */
         wrtc_model_add(m, &f);
@@ -1696,13 +1696,13 @@ static void test_datachannel(void)
         flows = wrtc_model_flows(m);
         CHECK_EQ(flows->len, 1);
         fl = (const wrtc_flow_t *)g_ptr_array_index(flows, 0);
-        CHECK(fl->dc != NULL);
-        if (fl->dc) {
-            ch = (const wrtc_dc_channel_t *)g_ptr_array_index(fl->dc->channels, 0);
+        CHECK(fl->dc_assoc != NULL);
+        if (fl->dc_assoc) {
+            ch = (const wrtc_dc_channel_t *)g_ptr_array_index(fl->dc_assoc->channels, 0);
             CHECK_EQ(ch->messages[1], 2);
             CHECK_EQ(ch->bytes[1], 30);
             CHECK_EQ(ch->messages[0], 0);
-            CHECK_EQ(fl->dc->duplicates, 2);
+            CHECK_EQ(fl->dc_assoc->duplicates, 2);
         }
         wrtc_model_free(m);
     }
