@@ -2912,6 +2912,9 @@ function M.report_json(m)
             '"legs":[' .. table.concat(legs, ",") .. "]",
             '"flows":[' .. table.concat(flows, ",") .. "]",
             '"streams":[' .. table.concat(sts, ",") .. "]",
+            -- decrypted data channels: C only (docs/lua-compat.md); the
+            -- Lua fallback decrypts no DTLS
+            '"datachannels":[]',
             '"servers":[' .. table.concat(svs, ",") .. "]",
             '"not_captured":[' .. table.concat(nc, ",") .. "]",
             '"related":[' .. table.concat(rel, ",") .. "]",

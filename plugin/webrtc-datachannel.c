@@ -65,7 +65,7 @@ void webrtc_datachannel_read(packet_info *pinfo, proto_tree *tree, wrtc_fact_t *
 {
     GPtrArray *all = proto_all_finfos(tree);
     wrtc_dc_chunk_t *v = NULL, *c = NULL;
-    guint i, n = 0;
+    guint i, n = 0, hdr = 16;
     for (i = 0; all && i < all->len; i++) {
         field_info *fi = (field_info *)g_ptr_array_index(all, i);
         int k = fi && fi->hfinfo ? kind(fi->hfinfo->id) : -1;
@@ -75,10 +75,13 @@ void webrtc_datachannel_read(packet_info *pinfo, proto_tree *tree, wrtc_fact_t *
         if (k == D_CHUNK_TYPE) {
             u = fvalue_get_uinteger(WEBRTC_FVALUE(fi));
             c = NULL;
-            if (u == 0 && n < MAX_DC_CHUNKS) {   /* DATA (RFC 9260 §3.3.1) */
+            /* DATA (RFC 9260 §3.3.1: 16-byte header) or I-DATA (RFC 8260
+             * §2.1: 20 bytes; Firefox) */
+            if ((u == 0 || u == 64) && n < MAX_DC_CHUNKS) {
                 if (!v)
                     v = wmem_alloc0_array(pinfo->pool, wrtc_dc_chunk_t, MAX_DC_CHUNKS);
                 c = &v[n++];
+                hdr = u == 64 ? 20 : 16;
             }
             continue;
         }
@@ -87,7 +90,7 @@ void webrtc_datachannel_read(packet_info *pinfo, proto_tree *tree, wrtc_fact_t *
         switch (k) {
         case D_CHUNK_LENGTH:
             u = fvalue_get_uinteger(WEBRTC_FVALUE(fi));
-            c->len = u >= 16 ? u - 16 : 0;   /* chunk header 4 + TSN, SID, SSN, PPID 12 */
+            c->len = u >= hdr ? u - hdr : 0;
             break;
         case D_E_BIT:
             c->end = fvalue_get_uinteger64(WEBRTC_FVALUE(fi)) != 0;
@@ -100,6 +103,7 @@ void webrtc_datachannel_read(packet_info *pinfo, proto_tree *tree, wrtc_fact_t *
             break;
         case D_PPID:
             c->ppid = fvalue_get_uinteger(WEBRTC_FVALUE(fi));
+            c->have_ppid = TRUE;
             break;
         case D_DCEP_TYPE:
             c->dcep_type = (uint8_t)fvalue_get_uinteger(WEBRTC_FVALUE(fi));

@@ -34,6 +34,11 @@ void webrtc_dtls13_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 void webrtc_dtls_keys_read_frame(packet_info *pinfo, proto_tree *tree);
 wrtc_dtls13_keys_t *webrtc_dtls13_record_keys(packet_info *pinfo, unsigned epoch_bits);
 
+/* webrtc-dsb.c: the TLS key log lines of the Decryption Secrets Blocks of
+ * the capture file being read, each block's text given to cb. */
+typedef void (*webrtc_dsb_cb_t)(const guint8 *data, guint len);
+void webrtc_dsb_read(webrtc_dsb_cb_t cb);
+
 /* webrtc-datachannel.c: SCTP DATA chunks and DCEP messages of the packet,
  * from Wireshark's SCTP and rtcdc fields, for the session model. */
 void webrtc_datachannel_handoff(void);

@@ -397,7 +397,48 @@ static gboolean hex_bytes(const char *s, size_t slen, guint8 *out, size_t max, s
     return TRUE;
 }
 
-/* Read (again) the NSS key log: "LABEL <client_random hex> <secret hex>". */
+/* One NSS key log line: "LABEL <client_random hex> <secret hex>". */
+static void keylog_line(char *line)
+{
+    char *label = strtok(line, " \t\r\n"), *cr = strtok(NULL, " \t\r\n"),
+         *sec = strtok(NULL, " \t\r\n");
+    guint8 buf[48];
+    size_t n;
+    keylog_entry_t *e;
+    gboolean master;
+    int ts = -1;
+    if (!label || !cr || !sec || strlen(cr) != 64)
+        return;
+    master = strcmp(label, "CLIENT_RANDOM") == 0;
+    for (int d = 0; d < 4; d++)
+        if (strcmp(label, tls13_labels[d / 2][d % 2]) == 0)
+            ts = d;
+    if (!master && ts < 0 && strcmp(label, "EXPORTER_SECRET") != 0)
+        return;
+    if (!hex_bytes(sec, strlen(sec), buf, sizeof buf, &n) || (master && n != 48) ||
+        (!master && n != 32 && n != 48))
+        return;
+    for (char *q = cr; *q; q++)
+        *q = g_ascii_tolower(*q);
+    e = (keylog_entry_t *)g_hash_table_lookup(keylog, cr);
+    if (!e) {
+        e = g_new0(keylog_entry_t, 1);
+        g_hash_table_insert(keylog, g_strdup(cr), e);
+    }
+    if (master) {
+        memcpy(e->master, buf, 48);
+        e->have_master = TRUE;
+    } else if (ts >= 0) {
+        memcpy(e->traffic[ts / 2][ts % 2], buf, n);
+        e->traffic_len[ts / 2][ts % 2] = (guint8)n;
+    } else {
+        memcpy(e->exporter, buf, n);
+        e->exporter_len = (guint8)n;
+    }
+    memset(buf, 0, sizeof buf);
+}
+
+/* Read (again) the NSS key log. */
 static void keylog_load(void)
 {
     const char *path = keylog_path();
@@ -409,46 +450,32 @@ static void keylog_load(void)
     keylog_loaded = TRUE;
     if (!path || !(fp = fopen(path, "r")))
         return;
-    while (fgets(line, sizeof line, fp)) {
-        char *label = strtok(line, " \t\r\n"), *cr = strtok(NULL, " \t\r\n"),
-             *sec = strtok(NULL, " \t\r\n");
-        guint8 buf[48];
-        size_t n;
-        keylog_entry_t *e;
-        gboolean master;
-        int ts = -1;
-        if (!label || !cr || !sec || strlen(cr) != 64)
-            continue;
-        master = strcmp(label, "CLIENT_RANDOM") == 0;
-        for (int d = 0; d < 4; d++)
-            if (strcmp(label, tls13_labels[d / 2][d % 2]) == 0)
-                ts = d;
-        if (!master && ts < 0 && strcmp(label, "EXPORTER_SECRET") != 0)
-            continue;
-        if (!hex_bytes(sec, strlen(sec), buf, sizeof buf, &n) || (master && n != 48) ||
-            (!master && n != 32 && n != 48))
-            continue;
-        for (char *q = cr; *q; q++)
-            *q = g_ascii_tolower(*q);
-        e = (keylog_entry_t *)g_hash_table_lookup(keylog, cr);
-        if (!e) {
-            e = g_new0(keylog_entry_t, 1);
-            g_hash_table_insert(keylog, g_strdup(cr), e);
-        }
-        if (master) {
-            memcpy(e->master, buf, 48);
-            e->have_master = TRUE;
-        } else if (ts >= 0) {
-            memcpy(e->traffic[ts / 2][ts % 2], buf, n);
-            e->traffic_len[ts / 2][ts % 2] = (guint8)n;
-        } else {
-            memcpy(e->exporter, buf, n);
-            e->exporter_len = (guint8)n;
-        }
-        memset(buf, 0, sizeof buf);
-    }
+    while (fgets(line, sizeof line, fp))
+        keylog_line(line);
     fclose(fp);
 }
+
+/* The key log text of a Decryption Secrets Block (webrtc-dsb.c). */
+static void keylog_block(const guint8 *data, guint len)
+{
+    guint i = 0;
+    char line[512];
+    if (!keylog)
+        keylog = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, keylog_entry_free);
+    while (i < len) {
+        guint j = i, n;
+        while (j < len && data[j] != '\n')
+            j++;
+        n = j - i < sizeof line - 1 ? j - i : (guint)sizeof line - 1;
+        memcpy(line, data + i, n);
+        line[n] = '\0';
+        keylog_line(line);
+        i = j + 1;
+    }
+    memset(line, 0, sizeof line);
+}
+
+static gboolean dsb_read;    /* the capture's DSBs were read (once per file) */
 
 static const keylog_entry_t *keylog_find(const guint8 cr[32])
 {
@@ -466,7 +493,12 @@ static const keylog_entry_t *keylog_find(const guint8 cr[32])
         keylog_load();
         e = (const keylog_entry_t *)g_hash_table_lookup(keylog, hex);
     }
-    if (!e || !e->have_master) {
+    if ((!e || (!e->have_master && !e->exporter_len)) && !dsb_read) {
+        dsb_read = TRUE;
+        webrtc_dsb_read(keylog_block);
+        e = (const keylog_entry_t *)g_hash_table_lookup(keylog, hex);
+    }
+    if (!e || (!e->have_master && !e->exporter_len)) {
         /* The master secret Wireshark's TLS dissector knows for this client
          * random: from tls.keylog_file or from a pcapng Decryption Secrets
          * Block (editcap --inject-secrets tls,FILE), which only the TLS
@@ -1041,6 +1073,7 @@ static void keys_init(void)
     handshakes = g_ptr_array_new();
     keys_from_table();
     keylog_loaded = FALSE;
+    dsb_read = FALSE;
     if (keylog)
         g_hash_table_remove_all(keylog);
     /* The SDP is read for its keys, or to find SRTP the table may key. */

@@ -105,9 +105,11 @@ static char *text(const char *s)
     return g_strndup(s ? s : "", n > WRTC_DC_MAX_TEXT ? WRTC_DC_MAX_TEXT : n);
 }
 
-bool wrtc_dc_add(wrtc_dc_assoc_t *a, int dir, uint32_t frame, double t, const wrtc_dc_chunk_t *ch)
+bool wrtc_dc_add(wrtc_dc_assoc_t *a, int dir, uint32_t frame, double t, const wrtc_dc_chunk_t *in)
 {
     wrtc_dc_channel_t *c;
+    wrtc_dc_chunk_t chunk = *in;
+    const wrtc_dc_chunk_t *ch = &chunk;
     int d = dir ? 1 : 0;
     if (!tsn_new(a, d, ch->tsn)) {
         a->duplicates++;
@@ -121,6 +123,12 @@ bool wrtc_dc_add(wrtc_dc_assoc_t *a, int dir, uint32_t frame, double t, const wr
         c->first_frame = frame;
         c->first_t = t;
     }
+    /* I-DATA: only a message's first fragment names its PPID; WebRTC
+     * stacks do not interleave messages of one stream and direction. */
+    if (chunk.have_ppid)
+        c->frag_ppid[d] = chunk.ppid;
+    else
+        chunk.ppid = c->frag_ppid[d];
     c->last_t = t;
     if (ch->ppid == WRTC_PPID_DCEP) {
         /* RFC 8832 §6: the OPEN names the channel; a second OPEN on the

@@ -38,11 +38,15 @@
 #define WRTC_DC_MAX_TEXT     128   /* label / protocol bytes kept */
 #define WRTC_DC_TSN_WINDOW   1024  /* TSNs remembered per direction */
 
-/* One SCTP DATA chunk as Wireshark dissected it (DCEP fields when its PPID
+/* One SCTP DATA chunk (RFC 9260 §3.3.1) or I-DATA chunk (RFC 8260 §2.1,
+ * which Firefox uses) as Wireshark dissected it (DCEP fields when its PPID
  * is 50 and the rtcdc dissector read it). Strings are copied. */
 typedef struct {
     uint16_t sid;
     uint32_t tsn;                /* absolute (sctp.data_tsn_raw) */
+    bool     have_ppid;          /* false: an I-DATA fragment after the first
+                                  * (its PPID field is the FSN, §2.1): the
+                                  * PPID of the message's first fragment */
     uint32_t ppid;
     uint32_t len;                /* user data bytes of the chunk */
     bool     end;                /* E bit: the last fragment of a message */
@@ -62,6 +66,7 @@ typedef struct {
     uint64_t messages[2], bytes[2];   /* by direction: 0 = flow ep[0] -> ep[1] */
     double   first_t, last_t;    /* first/last DATA chunk on the stream */
     uint32_t first_frame;
+    uint32_t frag_ppid[2];       /* PPID of the message being fragmented, by direction */
 } wrtc_dc_channel_t;
 
 typedef struct {

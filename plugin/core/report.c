@@ -336,6 +336,74 @@ static double kbps(uint64_t bytes, double first, double last)
     return last > first ? (double)bytes * 8.0 / (last - first) / 1000.0 : 0.0;
 }
 
+/* Text of a label or protocol: control characters shown as '?'. */
+static void dc_text(GString *o, const char *v)
+{
+    for (; v && *v; v++)
+        g_string_append_c(o, (unsigned char)*v < 0x20 || *v == 0x7f ? '?' : *v);
+}
+
+/* The decrypted channels (RFC 8831/8832) of the session's flows: one line
+ * each, messages and bytes each way from the local end (RFC 8831 §6.6:
+ * user messages; DCEP is not counted). */
+static void channels_text(const wrtc_session_t *s, const wrtc_pov_t *pov, GString *o, bool head)
+{
+    guint j, k;
+    bool chead = false;
+    for (j = 0; j < s->flows->len; j++) {
+        const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+        int l = f->local, r = 1 - f->local;
+        for (k = 0; f->dc_assoc && k < f->dc_assoc->channels->len; k++) {
+            const wrtc_dc_channel_t *c = g_ptr_array_index(f->dc_assoc->channels, k);
+            char rel[48];
+            if (!head) {
+                g_string_append(o, "  Data channels\n");
+                head = true;
+            }
+            if (!chead) {
+                g_string_append_printf(o, "  Channels (decrypted SCTP streams, RFC 8831; msgs/bytes "
+                                       "%s)\n", pov->have ? "> local to remote, < remote to local"
+                                                          : "> A to B, < B to A");
+                g_string_append_printf(o, "  %-4s %5s  %-20s %-12s %-9s %-22s %7s %10s %7s %10s "
+                                       "%8s %8s   %s\n", "flow", "sid", "label", "protocol",
+                                       "order", "reliability", "msgs >", "bytes >", "msgs <",
+                                       "bytes <", "first", "last", "open");
+                chead = true;
+            }
+            wrtc_dc_reliability(c, rel, sizeof rel);
+            g_string_append_printf(o, "  %-4u %5u  ", j + 1, c->sid);
+            if (c->have_open) {
+                size_t at = o->len;
+                g_string_append_c(o, '"');
+                dc_text(o, c->label);
+                g_string_append_c(o, '"');
+                while (o->len - at < 20)
+                    g_string_append_c(o, ' ');
+                g_string_append_c(o, ' ');
+                at = o->len;
+                g_string_append_c(o, '"');
+                dc_text(o, c->protocol);
+                g_string_append_c(o, '"');
+                while (o->len - at < 12)
+                    g_string_append_c(o, ' ');
+                g_string_append_printf(o, " %-9s %-22s", wrtc_dc_ordered(c) ? "ordered" : "unordered",
+                                       rel);
+            } else {
+                g_string_append_printf(o, "%-20s %-12s %-9s %-22s", "(no OPEN seen)", "", "", "");
+            }
+            g_string_append_printf(o, " %7llu %10llu %7llu %10llu %8.3f %8.3f   ",
+                                   (unsigned long long)c->messages[l],
+                                   (unsigned long long)c->bytes[l],
+                                   (unsigned long long)c->messages[r],
+                                   (unsigned long long)c->bytes[r], c->first_t, c->last_t);
+            if (c->open_frame)
+                g_string_append_printf(o, "frame %u\n", c->open_frame);
+            else
+                g_string_append(o, "-\n");
+        }
+    }
+}
+
 /* "Data channels": per flow with DTLS application data on its ICE
  * 5-tuple, the records and bytes each way and the active periods. */
 static void datachannel_text(const wrtc_session_t *s, const wrtc_pov_t *pov, GString *o)
@@ -384,6 +452,7 @@ static void datachannel_text(const wrtc_session_t *s, const wrtc_pov_t *pov, GSt
         if (d->n_periods > n)
             g_string_append_printf(o, "  %11s ... %u more periods\n", "", d->n_periods - n);
     }
+    channels_text(s, pov, o, head);
 }
 
 void wrtc_report_text(wrtc_model_t *m, GString *o)
@@ -746,6 +815,59 @@ static void json_datachannel(GString *o, const wrtc_flow_t *f)
     g_string_append(o, "]}");
 }
 
+/* sessions[].datachannels: the decrypted channels of the session's flows
+ * (SCTP streams opened by DCEP, RFC 8831/8832); [] when nothing was
+ * decrypted. sent/received: from the flow's local end. */
+static void json_channels(GString *o, const wrtc_session_t *s)
+{
+    guint j, k, n = 0;
+    g_string_append_c(o, '[');
+    for (j = 0; j < s->flows->len; j++) {
+        const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
+        int l = f->local, r = 1 - f->local;
+        for (k = 0; f->dc_assoc && k < f->dc_assoc->channels->len; k++) {
+            const wrtc_dc_channel_t *c = g_ptr_array_index(f->dc_assoc->channels, k);
+            bool first = true;
+            char rel[48];
+            wrtc_dc_reliability(c, rel, sizeof rel);
+            g_string_append(o, n++ ? ",{" : "{");
+            jint(o, "flow", (long long)j + 1, &first);
+            jint(o, "stream_id", c->sid, &first);
+            if (c->have_open) {
+                jstr(o, "label", c->label, &first);
+                jstr(o, "protocol", c->protocol, &first);
+                jkey(o, "ordered", &first);
+                g_string_append(o, wrtc_dc_ordered(c) ? "true" : "false");
+                jstr(o, "reliability", rel, &first);
+            } else {
+                jkey(o, "label", &first);
+                g_string_append(o, "null");
+                jkey(o, "protocol", &first);
+                g_string_append(o, "null");
+                jkey(o, "ordered", &first);
+                g_string_append(o, "null");
+                jkey(o, "reliability", &first);
+                g_string_append(o, "null");
+            }
+            jint(o, "messages", (long long)(c->messages[0] + c->messages[1]), &first);
+            jint(o, "bytes", (long long)(c->bytes[0] + c->bytes[1]), &first);
+            jint(o, "messages_sent", (long long)c->messages[l], &first);
+            jint(o, "messages_received", (long long)c->messages[r], &first);
+            jint(o, "bytes_sent", (long long)c->bytes[l], &first);
+            jint(o, "bytes_received", (long long)c->bytes[r], &first);
+            jnum(o, "first", c->first_t, &first);
+            jnum(o, "last", c->last_t, &first);
+            jkey(o, "open_frame", &first);
+            if (c->open_frame)
+                g_string_append_printf(o, "%u", c->open_frame);
+            else
+                g_string_append(o, "null");
+            g_string_append_c(o, '}');
+        }
+    }
+    g_string_append_c(o, ']');
+}
+
 static void json_flow(GString *o, const wrtc_model_t *m, const wrtc_session_t *s,
                       const wrtc_flow_t *f, int id)
 {
@@ -1005,6 +1127,8 @@ void wrtc_report_json(wrtc_model_t *m, GString *o)
                         fid);
         }
         g_string_append_c(o, ']');
+        jkey(o, "datachannels", &first);
+        json_channels(o, s);
         servers(s, sw);
         jkey(o, "servers", &first);
         g_string_append_c(o, '[');

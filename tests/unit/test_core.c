@@ -1530,6 +1530,7 @@ static wrtc_dc_chunk_t dc_chunk(uint16_t sid, uint32_t tsn, uint32_t ppid, uint3
     c.ppid = ppid;
     c.len = len;
     c.end = end;
+    c.have_ppid = true;
     return c;
 }
 
@@ -1568,6 +1569,12 @@ static void test_datachannel(void)
     CHECK(wrtc_dc_add(a, 0, 16, 1.6, &c));
     c = dc_chunk(1, 1005, WRTC_PPID_BINARY, 500, true);
     CHECK(wrtc_dc_add(a, 0, 17, 1.7, &c));
+    /* I-DATA (RFC 8260): a string in two fragments, the second without PPID */
+    c = dc_chunk(1, 5005, WRTC_PPID_STRING, 6, false);
+    CHECK(wrtc_dc_add(a, 1, 16, 1.6, &c));
+    c = dc_chunk(1, 5006, 0, 4, true);
+    c.have_ppid = false;
+    CHECK(wrtc_dc_add(a, 1, 16, 1.6, &c));
     /* an empty string (RFC 8831 §6.6: one filler byte): a message, 0 bytes */
     c = dc_chunk(1, 1006, WRTC_PPID_STRING_EMPTY, 1, true);
     CHECK(wrtc_dc_add(a, 0, 18, 1.8, &c));
@@ -1602,8 +1609,8 @@ static void test_datachannel(void)
     CHECK_EQ(ch->ack_frame, 11);
     CHECK_EQ(ch->messages[0], 4);
     CHECK_EQ(ch->bytes[0], 5 + 7 + 2500);
-    CHECK_EQ(ch->messages[1], 3);
-    CHECK_EQ(ch->bytes[1], 11);
+    CHECK_EQ(ch->messages[1], 4);
+    CHECK_EQ(ch->bytes[1], 21);
     CHECK(ch->first_t == 1.0 && ch->last_t == 2.0);
     ch = (const wrtc_dc_channel_t *)g_ptr_array_index(a->channels, 1);
     CHECK_EQ(ch->sid, 3);
