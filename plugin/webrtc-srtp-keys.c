@@ -610,6 +610,33 @@ static void dtls_add_keys(packet_info *pinfo, handshake_t *h, const wrtc_srtp_su
     memset(sks, 0, sizeof sks);
 }
 
+/* Give Wireshark's TLS/DTLS dissectors a master secret from the plugin's
+ * own key log (webrtc.srtp_keylog), so that they decrypt the DTLS 1.2
+ * application data (the data channels, webrtc-dtls.c) with it too: an entry
+ * of the client-random map they read at ChangeCipherSpec
+ * (ssl_restore_master_key), unless they know it already (tls.keylog_file,
+ * a Decryption Secrets Block). File scope: the map is made again for each
+ * capture and frees no entries. */
+static void tls_learn_master(const guint8 cr[32], const guint8 master[48])
+{
+    StringInfo key, *k, *v;
+    guint8 crb[32];
+    if (!ssl_crandom_hash)
+        return;
+    memcpy(crb, cr, 32);
+    key.data = crb;
+    key.data_len = 32;
+    if (g_hash_table_lookup(ssl_crandom_hash, &key))
+        return;
+    k = wmem_new(wmem_file_scope(), StringInfo);
+    v = wmem_new(wmem_file_scope(), StringInfo);
+    k->data = (guchar *)wmem_memdup(wmem_file_scope(), cr, 32);
+    k->data_len = 32;
+    v->data = (guchar *)wmem_memdup(wmem_file_scope(), master, 48);
+    v->data_len = 48;
+    g_hash_table_insert(ssl_crandom_hash, k, v);
+}
+
 /* The ServerHello is in: derive the keys if the key log knows the secrets. */
 static void dtls_derive(packet_info *pinfo, handshake_t *h)
 {
@@ -622,6 +649,8 @@ static void dtls_derive(packet_info *pinfo, handshake_t *h)
     h->keyed = TRUE;             /* one attempt per handshake */
     if (!(e = keylog_find(h->client_random)))
         return;
+    if (e->have_master && h->version != 0xfefc)
+        tls_learn_master(h->client_random, e->master);
     if (h->version == 0xfefc) {
         /* RFC 9147 §4: the records after the ServerHello are protected
          * with the handshake (epoch 2) and application (epoch 3) traffic
