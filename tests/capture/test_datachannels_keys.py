@@ -18,6 +18,10 @@ gen/firefox-dc-keys from the page's own RTCDataChannel counts):
 - DTLS 1.3: the decrypted records are a data source with webrtc.dtls13.*
   fields, and the SCTP in them is Wireshark's (sctp.data_sid).
 Negative: without keys there is no SCTP and sessions[].datachannels is [].
+DTLS-SRTP with embedded secrets: firefox-dtls12/13 with their key logs
+injected by editcap decrypt every SRTP stream exactly as with the key log
+as preference (the stream list with decrypted/auth_failed counts equal, and
+every stream decrypted).
 """
 import json
 import os
@@ -152,6 +156,26 @@ class DataChannelsWithKeys(unittest.TestCase):
             data = self.summary(cap, [], True)
             self.assertEqual([c for s in data["sessions"] for c in s["datachannels"]], [], name)
             self.assertEqual(self.ts.fields(cap, ["frame.number"], "sctp"), [], name)
+
+
+class SrtpEmbeddedSecrets(unittest.TestCase):
+    def test_dtls_srtp(self):
+        ts = wstest.Tshark(with_plugin=True)
+        for name in ("firefox-dtls12", "firefox-dtls13"):
+            cap = ts.capture(name)
+            keys = ts.capture(name + ".keys")
+            dsb = os.path.join(ts.files, name + "-dsb.pcapng")
+            subprocess.run(["editcap", "--inject-secrets", "tls," + keys, cap, dsb], check=True)
+            os.chmod(dsb, 0o644)
+
+            def streams(args):
+                d = parse_json(ts.out(args + ["-2", "-q", "-z", "webrtc,summary,json"]))
+                return [(st["ssrc"], st["packets"], st["decrypted_packets"], st["auth_failures"])
+                        for s in d["sessions"] for st in s["streams"]]
+            want = streams(["-r", cap, "-o", "webrtc.srtp_keylog:" + keys])
+            got = streams(["-r", dsb])
+            self.assertTrue(want and all(w[2] == w[1] for w in want), (name, want))
+            self.assertEqual(got, want, name)
 
 
 if __name__ == "__main__":
