@@ -129,6 +129,20 @@ local hf = {
         "The SRTP packet has the P bit set; its padding count is the last byte of the "
         .. "encrypted payload (RFC 3711 §3.1), not the packet's: Wireshark's RTP "
         .. "dissector is given a copy with the P bit cleared"),
+    -- DTLS 1.3 record decryption (plugin/webrtc-dtls.c): registered for
+    -- filters and columns; Lua decrypts no DTLS (docs/lua-compat.md).
+    dtls13_epoch = ProtoField.uint8("webrtc.dtls13.epoch", "Epoch (low bits)", base.DEC, nil,
+        nil, "EE bits of the unified header (RFC 9147 §4)"),
+    dtls13_seq = ProtoField.uint64("webrtc.dtls13.seq", "Sequence number", base.DEC, nil, nil,
+        "Decrypted and reconstructed record number (RFC 9147 §4.2.2-§4.2.3)"),
+    dtls13_content_type = ProtoField.uint8("webrtc.dtls13.content_type", "Content type",
+        base.DEC, nil, nil, "Inner content type (RFC 8446 §5.2)"),
+    dtls13_length = ProtoField.uint32("webrtc.dtls13.length", "Plaintext length", base.DEC),
+    dtls13_handshake_type = ProtoField.uint8("webrtc.dtls13.handshake_type", "Handshake type",
+        base.DEC),
+    dtls13_alert = ProtoField.uint8("webrtc.dtls13.alert", "Alert description", base.DEC, nil,
+        nil, "RFC 8446 §6 (0: close_notify)"),
+    dtls13_failed = ProtoField.bool("webrtc.dtls13.failed", "Not decrypted (authentication failed)"),
 }
 local hf_list = {}
 for _, f in pairs(hf) do hf_list[#hf_list + 1] = f end
