@@ -353,8 +353,9 @@ static void channels_text(const wrtc_session_t *s, const wrtc_pov_t *pov, GStrin
     for (j = 0; j < s->flows->len; j++) {
         const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
         int l = f->local, r = 1 - f->local;
-        for (k = 0; f->dc_assoc && k < f->dc_assoc->channels->len; k++) {
-            const wrtc_dc_channel_t *c = g_ptr_array_index(f->dc_assoc->channels, k);
+        const wrtc_dc_assoc_t *as = wrtc_flow_dc_assoc(f);
+        for (k = 0; as && k < as->channels->len; k++) {
+            const wrtc_dc_channel_t *c = g_ptr_array_index(as->channels, k);
             char rel[48];
             if (!head) {
                 g_string_append(o, "  Data channels\n");
@@ -825,8 +826,9 @@ static void json_channels(GString *o, const wrtc_session_t *s)
     for (j = 0; j < s->flows->len; j++) {
         const wrtc_flow_t *f = g_ptr_array_index(s->flows, j);
         int l = f->local, r = 1 - f->local;
-        for (k = 0; f->dc_assoc && k < f->dc_assoc->channels->len; k++) {
-            const wrtc_dc_channel_t *c = g_ptr_array_index(f->dc_assoc->channels, k);
+        const wrtc_dc_assoc_t *as = wrtc_flow_dc_assoc(f);
+        for (k = 0; as && k < as->channels->len; k++) {
+            const wrtc_dc_channel_t *c = g_ptr_array_index(as->channels, k);
             bool first = true;
             char rel[48];
             wrtc_dc_reliability(c, rel, sizeof rel);

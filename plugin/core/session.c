@@ -222,8 +222,9 @@ static void free_flow(wrtc_flow_t *f)
     for (i = 0; i < G_N_ELEMENTS(arrs); i++)
         if (arrs[i])
             g_array_free(arrs[i], TRUE);
+    if (f->dc)
+        wrtc_dc_free(f->dc->assoc);
     g_free(f->dc);
-    wrtc_dc_free(f->dc_assoc);
     g_free(f);
 }
 
@@ -691,10 +692,12 @@ void wrtc_model_add(wrtc_model_t *m, const wrtc_fact_t *f)
     fl->packets[dir]++;
     fl->bytes[dir] += f->bytes;
     if (f->n_dc_chunks && f->dc_chunks) {
-        if (!fl->dc_assoc)
-            fl->dc_assoc = wrtc_dc_new();
+        if (!fl->dc)
+            fl->dc = g_new0(wrtc_dc_activity_t, 1);
+        if (!fl->dc->assoc)
+            fl->dc->assoc = wrtc_dc_new();
         for (i = 0; i < f->n_dc_chunks; i++)
-            (void)wrtc_dc_add(fl->dc_assoc, dir, f->frame, f->t, &f->dc_chunks[i]);
+            (void)wrtc_dc_add(fl->dc->assoc, dir, f->frame, f->t, &f->dc_chunks[i]);
     }
     if (f->contents & (WRTC_C_RTP | WRTC_C_SRTP | WRTC_C_RTCP | WRTC_C_SRTCP))
         fl->packets_media[dir]++;
@@ -2233,4 +2236,9 @@ double wrtc_stream_jitter_mean_ms(const wrtc_stream_t *s)
 double wrtc_stream_jitter_max_ms(const wrtc_stream_t *s)
 {
     return s->jitter_max_s * 1000.0;
+}
+
+const wrtc_dc_assoc_t *wrtc_flow_dc_assoc(const wrtc_flow_t *f)
+{
+    return f->dc ? f->dc->assoc : NULL;
 }

@@ -322,6 +322,10 @@ typedef struct {
     uint32_t n_periods;
     double   period_last_t;          /* the latest record's time */
     wrtc_dc_period_t period[WRTC_DC_MAX_PERIODS];
+    /* The channels decrypted on the flow (its SCTP association, with
+     * keys: datachannel.h); NULL until the first DATA chunk. Here rather
+     * than in wrtc_flow_t: only a flow with DTLS application data has any. */
+    wrtc_dc_assoc_t *assoc;
 } wrtc_dc_activity_t;
 
 typedef struct wrtc_flow {
@@ -380,9 +384,6 @@ typedef struct wrtc_flow {
     wrtc_role_t remote_role;     /* grouping (below), here where it packs */
     const char *cap_list;
     struct wrtc_flow *prev_gen;  /* the earlier flow on the same 5-tuple */
-    /* Data channels decrypted on this 5-tuple (its SCTP association);
-     * NULL until the first DATA chunk (almost every flow has none). */
-    wrtc_dc_assoc_t *dc_assoc;
     /* grouping, filled by wrtc_model_finish */
     uint32_t  uf;                /* union-find parent (flow index) */
     int       leg;               /* -1 when not in a session */
@@ -470,6 +471,8 @@ bool wrtc_model_cap_at(const wrtc_model_t *m, uint32_t frame);
  * (0: none). Valid after wrtc_model_finish. */
 void wrtc_model_decrypted_late(wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
                                const wrtc_ep_t *dst, double t, uint32_t ssrc);
+/* The decrypted channels of a flow (NULL: none). */
+const wrtc_dc_assoc_t *wrtc_flow_dc_assoc(const wrtc_flow_t *f);
 const wrtc_flow_t *wrtc_model_lookup(const wrtc_model_t *m, bool tcp, const wrtc_ep_t *src,
                                      const wrtc_ep_t *dst, double t);
 

@@ -1703,13 +1703,13 @@ static void test_datachannel(void)
         flows = wrtc_model_flows(m);
         CHECK_EQ(flows->len, 1);
         fl = (const wrtc_flow_t *)g_ptr_array_index(flows, 0);
-        CHECK(fl->dc_assoc != NULL);
-        if (fl->dc_assoc) {
-            ch = (const wrtc_dc_channel_t *)g_ptr_array_index(fl->dc_assoc->channels, 0);
+        CHECK(wrtc_flow_dc_assoc(fl) != NULL);
+        if (wrtc_flow_dc_assoc(fl)) {
+            ch = (const wrtc_dc_channel_t *)g_ptr_array_index(wrtc_flow_dc_assoc(fl)->channels, 0);
             CHECK_EQ(ch->messages[1], 2);
             CHECK_EQ(ch->bytes[1], 30);
             CHECK_EQ(ch->messages[0], 0);
-            CHECK_EQ(fl->dc_assoc->duplicates, 2);
+            CHECK_EQ(wrtc_flow_dc_assoc(fl)->duplicates, 2);
         }
         wrtc_model_free(m);
     }
