@@ -599,6 +599,34 @@ static void test_dtls13(void)
     CHECK(wrtc_hkdf_expand_label(GCRY_MD_SHA256, sec, 32, "tls13 ", "key", NULL, 0, b, 16));
     CHECK(memcmp(b, keys[0][0].key, 16) != 0);
 
+    /* TLS_AES_256_GCM_SHA384 and TLS_CHACHA20_POLY1305_SHA256 records
+     * protected by python3-cryptography (gen_dtls13_suite_vectors.py):
+     * sequence number 0x10005 from its low 16 bits after 0x10004. */
+    {
+        static const struct { uint16_t suite; const char *secret, *record; } sv[] = {
+        { 0x1302, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f",
+          "2f078a0031e8fd9e77db922a0190de5feda81b32839e279e2d0efcca6124996bd51994658c9e36d50032915521b1f22b5d74ac14f1d6" },
+        { 0x1303, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+          "2f6bd4003194d27ae947e3c053e730d77a0f7cc9309fa0dab4474d5c4148a358875b76d05f39b2b291b9201c091d98da8a124c40d645" },
+        };
+        for (i = 0; i < sizeof sv / sizeof sv[0]; i++) {
+            wrtc_dtls13_keys_t k;
+            uint8_t s2[48], rec[128], pt[128];
+            size_t sl = unhex(sv[i].secret, s2), rl = unhex(sv[i].record, rec), pl = 0;
+            uint8_t ct = 0;
+            uint64_t seq = 0;
+            CHECK(wrtc_dtls13_derive(sv[i].suite, s2, sl, &k));
+            CHECK(wrtc_dtls13_parse(rec, rl, 0, &h));
+            CHECK_EQ(h.epoch_bits, 3);
+            k.have_seq = true;
+            k.max_seq = 0x10004;
+            CHECK(wrtc_dtls13_open(&k, rec, &h, pt, &pl, &ct, &seq));
+            CHECK_EQ(seq, 0x10005);
+            CHECK_EQ(ct, 23);
+            CHECK_EQ(pl, 29);
+            CHECK(memcmp(pt, "hello sctp payload 0123456789", 29) == 0);
+        }
+    }
     /* The real handshake of firefox-dtls13.pcapng (NSS, TLS_AES_128_GCM_SHA256,
      * the ServerHello's cipher suite). */
     dtls13_keys(keys, WRTC_TLS_AES_128_GCM_SHA256);
