@@ -15,11 +15,17 @@ without the plugin and an independent reading of the record headers):
 - `webrtc.datachannel` (records per packet) adds up to the same counts per
   direction, and is on no packet of a flow without data channel;
 - the text summary's "Data channels" section lists the flow both ways.
-Negative: the same capture with its STUN packets removed (DTLS without ICE,
+Negatives: every capture whose ground truth has no call and DTLS outside
+calls (openssl-dtls: openssl s_client/s_server -dtls1_2, content type 23
+records in the clear, no ICE) has 0 sessions, no webrtc.datachannel field
+and no "Data channels" section, in one pass and with -2, at full length
+and at every snaplen; and the same chromium capture with its STUN packets
+removed (DTLS without ICE,
 as a DTLS VPN, CAPWAP or `openssl s_client -dtls` would show) has no data
 channel anywhere: no webrtc.datachannel field, no "datachannel" content,
 trait datachannel false.
 """
+import json
 import os
 import subprocess
 import sys
@@ -49,7 +55,6 @@ def truths():
 
 def json_of(ts, cap, two):
     out = ts.out(["-r", cap] + (["-2"] if two else []) + ["-q", "-z", "webrtc,summary,json"])
-    import json
     return json.loads(out[out.index("{"):out.rindex("}") + 1])
 
 
@@ -201,6 +206,74 @@ class DataChannels(unittest.TestCase):
         # ... while the full capture has them (the test can fail).
         self.assertNotEqual(self.ts.fields(full, ["frame.number"], "webrtc.datachannel",
                                            extra=["-2"]), [])
+
+
+def dtls_negatives():
+    """(name, ground truth, outside_calls DTLS entries) of the captures of
+    DTLS that is not WebRTC (no call, DTLS outside calls)."""
+    out = []
+    for name in wstest.capture_names():
+        gt = wstest.ground_truth(name)
+        dtls = [o for o in gt.get("outside_calls", []) if "dtls" in o.get("contents", [])]
+        if not gt["calls"] and dtls:
+            out.append((name, gt, dtls))
+    return out
+
+
+class DtlsWithoutIce(unittest.TestCase):
+    """DTLS without ICE (openssl s_client/s_server -dtls1_2): never a data
+    channel, never a session (issue 15, "Negatives")."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ts = wstest.Tshark(with_plugin=True)
+        cls.plain = wstest.Tshark(with_plugin=False)
+        cls.negs = dtls_negatives()
+        if not cls.negs:
+            raise unittest.SkipTest("no DTLS negative capture")
+
+    cut = DataChannels.cut
+
+    def test_truth_has_application_data(self):
+        """The capture has what a DTLS 1.2 data channel would show (content
+        type 23), as plain Wireshark sees it: the negative can fail."""
+        for name, gt, dtls in self.negs:
+            rows = self.plain.fields(gt["capture"], ["dtls.record.content_type"], "dtls")
+            app = sum(r[0].split(",").count("23") for r in rows)
+            want = sum(o["dtls"]["application_data_records"]["a_to_b"] +
+                       o["dtls"]["application_data_records"]["b_to_a"] for o in dtls)
+            self.assertEqual(app, want, name)
+            self.assertGreater(app, 0, name)
+            for o in dtls:
+                # the page's/app's own counters: one record per line sent
+                self.assertEqual(o["dtls"]["application_data_records"]["a_to_b"],
+                                 o["dtls"]["lines_sent"]["client"], name)
+                self.assertEqual(o["dtls"]["application_data_records"]["b_to_a"],
+                                 o["dtls"]["lines_sent"]["server"], name)
+                self.assertEqual(o["dtls"]["lines_received"],
+                                 {"client": o["dtls"]["lines_sent"]["server"],
+                                  "server": o["dtls"]["lines_sent"]["client"]}, name)
+
+    def test_no_session_no_datachannel(self):
+        for name, gt, _ in self.negs:
+            full = self.ts.capture(gt["capture"])
+            for snaplen in (None,) + SNAPLENS:
+                cap = full if snaplen is None else self.cut(full, snaplen)
+                for two in (True, False):
+                    where = "%s %s, %s" % (name, "full" if snaplen is None else
+                                           "snaplen %d" % snaplen, "-2" if two else "one pass")
+                    data = json_of(self.ts, cap, two)
+                    self.assertEqual(data["sessions"], [], where)
+                    self.assertEqual(data["stun_outside_calls"], [], where)
+                    self.assertNotIn("datachannel", json.dumps(data), where)
+                    self.assertEqual(self.ts.fields(cap, ["frame.number"], "webrtc.datachannel",
+                                                    extra=["-2"] if two else []), [], where)
+
+    def test_text_has_no_datachannel(self):
+        for name, gt, _ in self.negs:
+            text = summary.text(self.ts, gt["capture"])
+            self.assertIn("WebRTC sessions: 0", text, name)
+            self.assertNotIn("Data channels", text, name)
 
 
 if __name__ == "__main__":
