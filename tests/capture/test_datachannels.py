@@ -208,6 +208,63 @@ class DataChannels(unittest.TestCase):
                                            extra=["-2"]), [])
 
 
+class AppCounters(unittest.TestCase):
+    """The truth's data channels agree with what the apps logged (the
+    pages' / aio_dc.py's own message logs and, where the stack has it,
+    getStats()): for every channel both peers list it with the same label,
+    protocol and stream id; what one sent (messagesSent, bytesSent, the
+    logged messages one by one) the other received; and the DTLS
+    application-data bytes each way on the wire (datachannel_records, read
+    without the plugin) carry at least the message bytes the sender at that
+    end logged (SCTP and DTLS only add to them)."""
+
+    def test_channels_agree(self):
+        n = 0
+        for name in wstest.capture_names():
+            gt = wstest.ground_truth(name)
+            for call in gt["calls"]:
+                chans = call.get("data_channels")
+                if not chans:
+                    continue
+                n += 1
+                self.assertIs(call["traits"]["datachannel"], True, name)
+                by = {(c["peer"], c["label"]): c for c in chans}
+                peers = {c["peer"] for c in chans}
+                self.assertEqual(peers, {"offer", "answer"}, name)
+                for (peer, label), c in by.items():
+                    other = by.get(("answer" if peer == "offer" else "offer", label))
+                    msg = "%s: %s channel %s" % (name, peer, label)
+                    self.assertIsNotNone(other, msg)
+                    self.assertEqual((c["protocol"], c["id"]), (other["protocol"], other["id"]), msg)
+                    self.assertEqual(c["messagesSent"], len(c["page_sent"]), msg)
+                    self.assertEqual(c["bytesSent"], sum(sz for _, sz in c["page_sent"]), msg)
+                    self.assertEqual(c["messagesSent"], other["messagesReceived"], msg)
+                    self.assertEqual(c["bytesSent"], other["bytesReceived"], msg)
+                    self.assertEqual(c["messagesSent"], other["page_received"], msg)
+                # bytes each way on the wire >= bytes the sender logged
+                sent = {p: sum(c["bytesSent"] for c in chans if c["peer"] == p) for p in peers}
+                for p in peers:
+                    sel = call.get("ice", {}).get(p, {}).get("selected_pair", {}).get("local")
+                    if not sel or sel.get("candidateType") != "host":
+                        continue
+                    ep = "%s:%d" % (sel["address"], sel["port"])
+                    for fl in call["flows"]:
+                        w = fl.get("datachannel_records")
+                        if w and ep in (fl["a"], fl["b"]):
+                            b = w["bytes_a_to_b"] if ep == fl["a"] else w["bytes_b_to_a"]
+                            self.assertGreater(b, sent[p], "%s: %s bytes on the wire" % (name, p))
+                want = call.get("data_channels_expected")
+                if want:
+                    # what the generator asked the app to send, per label
+                    for label, w in want.items():
+                        for peer in ("offer", "answer"):
+                            c = by[(peer, label)]
+                            self.assertEqual(c["messagesSent"], w[peer]["messages"], (name, label, peer))
+                            self.assertEqual(c["protocol"], w["protocol"], (name, label))
+        if not n:
+            self.skipTest("no ground truth lists data channels")
+
+
 def dtls_negatives():
     """(name, ground truth, outside_calls DTLS entries) of the captures of
     DTLS that is not WebRTC (no call, DTLS outside calls)."""
