@@ -253,6 +253,12 @@ class AppCounters(unittest.TestCase):
                         if w and ep in (fl["a"], fl["b"]):
                             b = w["bytes_a_to_b"] if ep == fl["a"] else w["bytes_b_to_a"]
                             self.assertGreater(b, sent[p], "%s: %s bytes on the wire" % (name, p))
+                opened = call.get("data_channels_getstats")
+                if isinstance(opened, dict):
+                    # getStats() peer-connection dataChannelsOpened: the channels each peer lists
+                    for p in peers:
+                        self.assertEqual(opened[p]["dataChannelsOpened"],
+                                         len([c for c in chans if c["peer"] == p]), (name, p))
                 want = call.get("data_channels_expected")
                 if want:
                     # what the generator asked the app to send, per label

@@ -6,7 +6,10 @@ and tshark runner come from ../../chromium-p2p/groundtruth.py.
 
 Modes:
   multipath    audio+video through NATs with STUN + TURN (chromium-multipath)
-  datachannel  a data channel only (chromium-datachannel)
+  datachannel  a data channel only (chromium-datachannel; relayed through
+               TURN with --turn and --captured-ip: chromium-dc-turn)
+  avdc         audio+video and a data channel on one BUNDLE transport
+               (chromium-av-datachannel)
   icefail      ICE that never succeeds (chromium-ice-fail)
   stundisc     a short call next to plain STUN discovery (stun-discovery)
 
@@ -171,7 +174,7 @@ def stun_is_ice_check(s):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mode", choices=["multipath", "datachannel", "icefail", "stundisc"], required=True)
+    ap.add_argument("--mode", choices=["multipath", "datachannel", "avdc", "icefail", "stundisc"], required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--pcap", required=True)
     ap.add_argument("--captured", choices=["offer", "answer"], default="offer")
@@ -179,10 +182,21 @@ def main():
     ap.add_argument("--generator", required=True)
     ap.add_argument("--server", required=True, help="page server ip:port")
     ap.add_argument("--turn", help="TURN (and STUN) server ip:port the call uses")
+    ap.add_argument("--captured-ip",
+                    help="the captured peer's address: with iceTransportPolicy relay it has no host "
+                         "candidate (Chromium shows relay candidates with raddr 0.0.0.0), so its "
+                         "sockets to --turn are told by this address")
     ap.add_argument("--stun-server", action="append", default=[],
                     help="stundisc: an address ip:port of the discovery clients' STUN server (repeatable)")
     ap.add_argument("--discovery", help="stundisc: JSON lines of the discovery runs (tool, local port)")
     ap.add_argument("--software", action="append", default=[])
+    ap.add_argument("--dc-expected",
+                    help='JSON: what the pages were told to send per channel label, '
+                         '{"chat": {"protocol": P, "offer": {"messages": N}, "answer": {...}}}; '
+                         'checked against getStats and the page logs, kept as data_channels_expected')
+    ap.add_argument("--not-observable", action="append", default=[],
+                    help="a trait the capture cannot show (GROUND-TRUTH.md traits_not_observable; "
+                         "repeatable)")
     ap.add_argument("--packages", action="append", default=[], help="label=debian-package")
     ap.add_argument("--description", required=True)
     ap.add_argument("--out", required=True)
@@ -230,7 +244,12 @@ def main():
         k = (fr["proto"],) + ep_key(fr["src"], fr["dst"])
         conv.setdefault(k, []).append(fr)
 
-    my_host = me["cands"]["host"]
+    my_host = set(me["cands"]["host"])
+    if args.captured_ip and args.turn:
+        for (proto, a, b) in conv:
+            for x, y in ((a, b), (b, a)):
+                if proto == "udp" and y == args.turn and x.rsplit(":", 1)[0] == args.captured_ip:
+                    my_host.add(x)
     other_relay = other["cands"]["relay"]
     other_direct = other["cands"]["host"] | other["cands"]["srflx"] | me["remote_prflx"]
     stun_srv = set(args.stun_server)
@@ -398,6 +417,15 @@ def main():
         for m in ("Allocate request", "Refresh request", "CreatePermission request"):
             if not turn_methods[m]:
                 fail("no TURN %s in the capture" % m)
+    if args.mode in ("datachannel", "avdc"):
+        for n in pv:
+            if len(pv[n]["dcs"]) != 1 or pv[n]["dcs"][0].get("state") not in ("open", "closing", "closed"):
+                fail("%s: data channels %r, wanted one that opened" % (n, pv[n]["dcs"]))
+    if args.mode == "avdc":
+        if {st["media"] for st in streams} != {"audio", "video"}:
+            fail("avdc: media %s, wanted audio and video" % sorted({st["media"] for st in streams}))
+        if len([f for f in flows if f["role"] == "p2p" and "dtls" in f["contents"]]) != 1:
+            fail("avdc: not one BUNDLE transport")
     if args.mode == "datachannel":
         if streams:
             fail("RTP in a data-channel-only call")
@@ -428,7 +456,7 @@ def main():
         "rtcp_mux": bool(srtp_flows) and any("srtcp" in f["contents"] for f in srtp_flows),
         "web_signaling": roles["signaling"] > 0,
         # the page opens a data channel in mode datachannel only (page2.html)
-        "datachannel": args.mode == "datachannel",
+        "datachannel": args.mode in ("datachannel", "avdc"),
     }
     if args.mode == "datachannel" or args.mode == "icefail":
         verdict = "webrtc" if args.mode == "datachannel" else "undetermined"
@@ -454,13 +482,32 @@ def main():
                 pt for sec in answer_sdp["sections"] for pt, enc in sec["rtpmap"].items()
                 if enc.lower().startswith("telephone-event/")),
             "traits": traits, "verdict": verdict, "key_frames": key_frames}
+    if args.not_observable:
+        call["traits_not_observable"] = sorted(set(args.not_observable))
+        call = {k: call[k] for k in ("id", "description", "flows", "streams", "event_pts", "traits",
+                                     "traits_not_observable", "verdict", "key_frames")}
     call["ice"] = {n: {"candidates": {t: sorted(v) for t, v in sorted(pv[n]["cands"].items())},
                        "selected_pair": pv[n]["selected"], "outcome": outcome[n]} for n in ("offer", "answer")}
     call["ice"]["captured_peer"] = me_name
     call["ice"]["checks_per_flow"] = dict(sorted(ice_checks.items()))
-    if args.mode == "datachannel":
+    if args.mode in ("datachannel", "avdc"):
         call["data_channels"] = datachannel_truth(res, pv)
+        # getStats() peer-connection: dataChannelsOpened/Closed per peer
+        call["data_channels_getstats"] = {
+            n: {k: s.get(k) for k in ("dataChannelsOpened", "dataChannelsClosed")}
+            for n in ("offer", "answer") for s in pv[n]["stats"].values() if s["type"] == "peer-connection"}
+        for n, v in call["data_channels_getstats"].items():
+            if v["dataChannelsOpened"] != len(pv[n]["dcs"]):
+                fail("%s: dataChannelsOpened %r, data-channel stats %d" % (n, v, len(pv[n]["dcs"])))
         call["dtls_records"] = dtls_records(conv, flows)
+        if args.dc_expected:
+            want = json.loads(args.dc_expected)
+            for c in call["data_channels"]:
+                w = want.get(c["label"])
+                if (not w or c["protocol"] != w["protocol"] or c["messagesSent"] != w[c["peer"]]["messages"]
+                        or len(c["page_sent"]) != c["messagesSent"]):
+                    fail("%s channel %s: %r, the page was told %r" % (c["peer"], c["label"], c, w))
+            call["data_channels_expected"] = want
     gt = gen_info.truth_head(args.capture_name, args.generator, sw, total, duration)
     gt["description"] = args.description
     gt["calls"] = [call]
