@@ -482,10 +482,9 @@ def main():
                 pt for sec in answer_sdp["sections"] for pt, enc in sec["rtpmap"].items()
                 if enc.lower().startswith("telephone-event/")),
             "traits": traits, "verdict": verdict, "key_frames": key_frames}
-    if args.not_observable:
-        call["traits_not_observable"] = sorted(set(args.not_observable))
-        call = {k: call[k] for k in ("id", "description", "flows", "streams", "event_pts", "traits",
-                                     "traits_not_observable", "verdict", "key_frames")}
+    call["traits_not_observable"] = sorted(set(args.not_observable))
+    call = {k: call[k] for k in ("id", "description", "flows", "streams", "event_pts", "traits",
+                                 "traits_not_observable", "verdict", "key_frames")}
     call["ice"] = {n: {"candidates": {t: sorted(v) for t, v in sorted(pv[n]["cands"].items())},
                        "selected_pair": pv[n]["selected"], "outcome": outcome[n]} for n in ("offer", "answer")}
     call["ice"]["captured_peer"] = me_name
